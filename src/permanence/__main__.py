@@ -1,0 +1,3 @@
+from permanence.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The ``permanence`` command line: one module per command, found by ``main``."""

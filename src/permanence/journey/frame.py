@@ -1,0 +1,328 @@
+"""The journeys frame: one row per care period, a column per milestone.
+
+``build_journeys_frame`` is the only function that turns records into the frame, and
+every analysis, chart, page and report reads the frame it returns. Its columns are
+declared in ``FRAME_COLUMNS`` (and described for people in ``docs/frame.md``).
+
+The frame is built *as of* a date. Anything recorded after ``as_of`` has not happened
+yet: a period that began later is left out, a later end leaves the period open, a later
+recommendation leaves the child still waiting. This is what lets a run chart or an aim be
+recomputed as it stood on any past date, and what keeps children still waiting visible
+as still waiting rather than quietly missing.
+
+Where a milestone occurs more than once in a period (a second recommendation after a
+reversal, say) the frame holds the earliest, because the aims' clocks stop at the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from permanence.journey.tables import AUTHORITY_COLUMN, JourneyTables, conform
+from permanence.journey.vocabulary import (
+    AGE_BAND_BOUNDS,
+    CareSetting,
+    LegalStatusKind,
+    MeetingKind,
+    MilestoneKind,
+    PlacementType,
+    Route,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameColumn:
+    dtype: pl.DataType
+    description: str
+
+
+REVIEW_STRUCT = pl.Struct(
+    {"review_number": pl.Int16, "due_date": pl.Date, "held_date": pl.Date}
+)
+
+_D = pl.Date()
+_S = pl.String()
+_I = pl.Int32()
+
+FRAME_COLUMNS: dict[str, FrameColumn] = {
+    # who and which period
+    "authority": FrameColumn(_S, "The local authority's code."),
+    "child_ref": FrameColumn(_S, "The authority's own reference for the child, exactly as given."),
+    "period_number": FrameColumn(_I, "1 for the child's first care period, 2 for a re-entry, ..."),
+    "period_start": FrameColumn(_D, "The date looked after: the start of the care period."),
+    "period_end": FrameColumn(_D, "The date the period ended; blank while it is open at as_of."),
+    "destination": FrameColumn(_S, "Where the child went when the period ended (a Destination code)."),
+    "team": FrameColumn(_S, "The team responsible for the child in this period."),
+    "date_of_birth": FrameColumn(_D, "The child's date of birth."),
+    "sex": FrameColumn(_S, "The child's sex (a Sex code)."),
+    "age_at_period_start": FrameColumn(_I, "Age in whole years on the date looked after."),
+    # where the child lives
+    "accommodated_date": FrameColumn(
+        _D,
+        "The date accommodated: the first day of the period spent away from home "
+        "(the earliest placement that is not at home with parents). Aim 2's clock starts here.",
+    ),
+    "age_at_accommodation": FrameColumn(_I, "Age in whole years on the date accommodated."),
+    "age_band_at_accommodation": FrameColumn(
+        _S, "The age band (an AgeBand code) of age_at_accommodation."
+    ),
+    "first_placement_type": FrameColumn(_S, "The type of the period's first placement."),
+    "current_placement_type": FrameColumn(
+        _S, "The type of the latest placement begun by as_of (or by the period's end)."
+    ),
+    "current_care_setting": FrameColumn(
+        _S, "current_placement_type grouped as a CareSetting code (for charts)."
+    ),
+    "placements_away_count": FrameColumn(
+        _I, "How many placements away from home the period has had by as_of."
+    ),
+    # legal status
+    "current_legal_status": FrameColumn(_S, "The latest legal status begun by as_of."),
+    "home_cso_start": FrameColumn(
+        _D, "The start of the period's first Compulsory Supervision Order at home. Aim 1's clock."
+    ),
+    "home_cso_end": FrameColumn(_D, "The end of that order, blank while it lasts at as_of."),
+    # meetings (held dates)
+    "planning_72h_date": FrameColumn(_D, "The first 72-hour planning meeting held."),
+    "planning_2wk_date": FrameColumn(_D, "The first 2-week planning meeting held."),
+    "first_review_date": FrameColumn(_D, "The first Looked After Child review held."),
+    "second_review_date": FrameColumn(_D, "The second Looked After Child review held."),
+    "last_review_date": FrameColumn(_D, "The latest Looked After Child review held by as_of."),
+    "review_count": FrameColumn(_I, "How many Looked After Child reviews were held by as_of."),
+    "reviews": FrameColumn(
+        pl.List(REVIEW_STRUCT),
+        "Every Looked After Child review due or held by as_of, in order: number, due, held.",
+    ),
+    "legal_advice_date": FrameColumn(_D, "The first legal advice meeting held."),
+    "permanence_panel_date": FrameColumn(_D, "The first permanence panel held."),
+    "first_hearing_date": FrameColumn(_D, "The first Children's Hearing held."),
+    # decisions and milestones
+    "reporter_referral_date": FrameColumn(_D, "Referral to the Children's Reporter."),
+    "assessment_started_date": FrameColumn(_D, "Parenting capacity assessment started."),
+    "assessment_completed_date": FrameColumn(_D, "Parenting capacity assessment completed."),
+    "recommendation_date": FrameColumn(
+        _D, "The first permanence recommendation. Aim 2's clock stops here."
+    ),
+    "recommendation_route": FrameColumn(_S, "The route recommended (a Route code)."),
+    "decision_away_date": FrameColumn(
+        _D,
+        "The decision for permanence away from home: the recorded decision or, where none is "
+        "recorded, a recommendation whose route is away from home. Aim 3's clock starts here.",
+    ),
+    "agency_decision_date": FrameColumn(
+        _D, "The agency decision maker's decision. Aim 3's clock stops and Aim 4's starts."
+    ),
+    "agency_decision_outcome": FrameColumn(_S, "Its outcome (an AgencyDecisionOutcome code)."),
+    "lodged_date": FrameColumn(_D, "Application lodged in court. Aim 4's clock stops here."),
+    "order_sought": FrameColumn(_S, "The order applied for (an OrderType code)."),
+    "order_date": FrameColumn(_D, "The order granted (or the supervision order terminated)."),
+    "order_type": FrameColumn(_S, "The order granted (an OrderType code)."),
+    "reversed_date": FrameColumn(_D, "A decision reversed."),
+    "reversed_reason": FrameColumn(_S, "Why it was reversed."),
+    "as_of": FrameColumn(_D, "The date the frame describes; later records are not yet known."),
+}
+
+PERIOD_KEY = ["authority", "child_ref", "period_start"]
+
+
+def frame_schema() -> pl.Schema:
+    return pl.Schema({name: column.dtype for name, column in FRAME_COLUMNS.items()})
+
+
+def build_journeys_frame(
+    tables: JourneyTables, as_of: date, *, authority: str | None = None
+) -> pl.DataFrame:
+    """One row per care period begun by ``as_of``, a column per milestone.
+
+    ``authority`` names the authority of tables that have no ``authority`` column (a
+    single authority's import file); tables from several authorities carry the column.
+    Rows come sorted by authority, child reference and period start.
+    """
+    if authority is not None:
+        tables = tables.with_authority(authority)
+    tables = JourneyTables(**{name: conform(name, table) for name, table in tables.items()})
+    _require_authority(tables)
+
+    periods = _periods(tables.care_periods, as_of)
+    keys = periods.select([*PERIOD_KEY, "period_id"])
+
+    frame = (
+        periods.join(_children(tables.children), on=["authority", "child_ref"], how="left")
+        .join(_placements(_events(tables.placements, keys, "start_date", as_of), as_of),
+              on="period_id", how="left")
+        .join(_legal_statuses(_events(tables.legal_statuses, keys, "start_date", as_of), as_of),
+              on="period_id", how="left")
+        .join(_meetings(_meeting_events(tables.meetings, keys, as_of)), on="period_id", how="left")
+        .join(_milestones(_events(tables.milestones, keys, "date", as_of)),
+              on="period_id", how="left")
+    )
+    frame = _derive(frame, as_of)
+    return frame.select(
+        [pl.col(name).cast(column.dtype) for name, column in FRAME_COLUMNS.items()]
+    ).sort(PERIOD_KEY)
+
+
+def _require_authority(tables: JourneyTables) -> None:
+    for name, table in tables.items():
+        if AUTHORITY_COLUMN not in table.columns:
+            raise ValueError(
+                f"the {name} table names no authority: pass authority= for a single authority"
+            )
+
+
+def _periods(care_periods: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    ended_by_as_of = pl.col("period_end").is_not_null() & (pl.col("period_end") <= as_of)
+    return (
+        care_periods.filter(pl.col("period_start") <= as_of)
+        .unique(subset=PERIOD_KEY, keep="first", maintain_order=True)
+        .sort(PERIOD_KEY)
+        .with_row_index("period_id")
+        .with_columns(
+            pl.int_range(pl.len()).over(["authority", "child_ref"]).add(1).alias("period_number"),
+            pl.when(ended_by_as_of).then(pl.col("period_end")).alias("period_end"),
+            pl.when(ended_by_as_of).then(pl.col("destination")).alias("destination"),
+        )
+    )
+
+
+def _children(children: pl.DataFrame) -> pl.DataFrame:
+    return children.unique(subset=["authority", "child_ref"], keep="first").select(
+        "authority", "child_ref", "date_of_birth", "sex"
+    )
+
+
+def _events(table: pl.DataFrame, keys: pl.DataFrame, date_column: str, as_of: date) -> pl.DataFrame:
+    """Rows of a child-level table that had happened by ``as_of``, tagged with their period."""
+    return table.filter(pl.col(date_column) <= as_of).join(keys, on=PERIOD_KEY, how="inner")
+
+
+def _meeting_events(meetings: pl.DataFrame, keys: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    # A meeting is known by as_of if it was held by then or was already due by then.
+    held = pl.col("held_date").is_not_null() & (pl.col("held_date") <= as_of)
+    due = pl.col("due_date").is_not_null() & (pl.col("due_date") <= as_of)
+    return (
+        meetings.filter(held | due)
+        .with_columns(pl.when(held).then(pl.col("held_date")).alias("held_date"))
+        .join(keys, on=PERIOD_KEY, how="inner")
+    )
+
+
+def _placements(placements: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    away = pl.col("placement_type") != PlacementType.AT_HOME.value
+    ordered = placements.sort(["period_id", "start_date"])
+    return ordered.group_by("period_id").agg(
+        pl.col("start_date").filter(away).min().alias("accommodated_date"),
+        pl.col("placement_type").first().alias("first_placement_type"),
+        pl.col("placement_type").last().alias("current_placement_type"),
+        away.sum().alias("placements_away_count"),
+    )
+
+
+def _legal_statuses(statuses: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    home_cso = pl.col("legal_status") == LegalStatusKind.CSO_AT_HOME.value
+    ordered = statuses.sort(["period_id", "start_date"])
+    return ordered.group_by("period_id").agg(
+        pl.col("legal_status").last().alias("current_legal_status"),
+        pl.col("start_date").filter(home_cso).first().alias("home_cso_start"),
+        pl.col("end_date").filter(home_cso).first().alias("home_cso_end"),
+    ).with_columns(
+        pl.when(pl.col("home_cso_end") <= as_of).then(pl.col("home_cso_end")).alias("home_cso_end")
+    )
+
+
+def _first_held(kind: MeetingKind, alias: str) -> pl.Expr:
+    return pl.col("held_date").filter(pl.col("meeting_kind") == kind.value).min().alias(alias)
+
+
+def _meetings(meetings: pl.DataFrame) -> pl.DataFrame:
+    is_review = pl.col("meeting_kind") == MeetingKind.REVIEW.value
+    held_review = is_review & pl.col("held_date").is_not_null()
+    ordered = meetings.sort(
+        ["period_id", pl.coalesce("held_date", "due_date"), "review_number"], nulls_last=True
+    )
+    return ordered.group_by("period_id").agg(
+        _first_held(MeetingKind.PLANNING_72_HOUR, "planning_72h_date"),
+        _first_held(MeetingKind.PLANNING_2_WEEK, "planning_2wk_date"),
+        _first_held(MeetingKind.LEGAL_ADVICE, "legal_advice_date"),
+        _first_held(MeetingKind.PERMANENCE_PANEL, "permanence_panel_date"),
+        _first_held(MeetingKind.CHILDRENS_HEARING, "first_hearing_date"),
+        pl.col("held_date").filter(held_review).first().alias("first_review_date"),
+        pl.col("held_date").filter(held_review).get(1, null_on_oob=True).alias("second_review_date"),
+        pl.col("held_date").filter(held_review).last().alias("last_review_date"),
+        held_review.sum().alias("review_count"),
+        pl.struct("review_number", "due_date", "held_date").filter(is_review).alias("reviews"),
+    )
+
+
+def _first_milestone(kind: MilestoneKind, alias: str, detail: str | None = None) -> list[pl.Expr]:
+    of_kind = pl.col("milestone") == kind.value
+    expressions = [pl.col("date").filter(of_kind).first().alias(alias)]
+    if detail is not None:
+        expressions.append(pl.col("detail").filter(of_kind).first().alias(detail))
+    return expressions
+
+
+def _milestones(milestones: pl.DataFrame) -> pl.DataFrame:
+    reversed_ = pl.col("milestone") == MilestoneKind.DECISION_REVERSED.value
+    ordered = milestones.sort(["period_id", "date"])
+    return ordered.group_by("period_id").agg(
+        *_first_milestone(MilestoneKind.REPORTER_REFERRAL, "reporter_referral_date"),
+        *_first_milestone(MilestoneKind.ASSESSMENT_STARTED, "assessment_started_date"),
+        *_first_milestone(MilestoneKind.ASSESSMENT_COMPLETED, "assessment_completed_date"),
+        *_first_milestone(MilestoneKind.RECOMMENDATION, "recommendation_date", "recommendation_route"),
+        *_first_milestone(MilestoneKind.DECISION_AWAY_FROM_HOME, "recorded_decision_away_date"),
+        *_first_milestone(
+            MilestoneKind.AGENCY_DECISION, "agency_decision_date", "agency_decision_outcome"
+        ),
+        *_first_milestone(MilestoneKind.APPLICATION_LODGED, "lodged_date", "order_sought"),
+        *_first_milestone(MilestoneKind.ORDER_GRANTED, "order_date", "order_type"),
+        *_first_milestone(MilestoneKind.DECISION_REVERSED, "reversed_date"),
+        pl.col("reason").filter(reversed_).first().alias("reversed_reason"),
+    )
+
+
+def whole_years_between(born: pl.Expr, on: pl.Expr) -> pl.Expr:
+    """Age in completed years on a date, as a birthday is counted (29 February on 1 March)."""
+    before_birthday = (on.dt.month() * 100 + on.dt.day()) < (born.dt.month() * 100 + born.dt.day())
+    return (on.dt.year() - born.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int32)
+
+
+def age_band(age: pl.Expr) -> pl.Expr:
+    expression = pl.lit(None, dtype=pl.String)
+    for band, (low, high) in reversed(AGE_BAND_BOUNDS.items()):
+        expression = pl.when(age.is_between(low, high)).then(pl.lit(band.value)).otherwise(expression)
+    return expression
+
+
+def _care_setting(placement_type: pl.Expr) -> pl.Expr:
+    setting = placement_type.replace_strict(
+        {member.value: member.setting.value for member in PlacementType},
+        default=CareSetting.OTHER.value,
+        return_dtype=pl.String,
+    )
+    return pl.when(placement_type.is_not_null()).then(setting)
+
+
+def _derive(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    away_routes = [route.value for route in Route if route.is_away_from_home]
+    recommended_away = pl.col("recommendation_route").is_in(away_routes)
+    age_at_accommodation = whole_years_between(pl.col("date_of_birth"), pl.col("accommodated_date"))
+    return frame.with_columns(
+        whole_years_between(pl.col("date_of_birth"), pl.col("period_start")).alias(
+            "age_at_period_start"
+        ),
+        age_at_accommodation.alias("age_at_accommodation"),
+        age_band(age_at_accommodation).alias("age_band_at_accommodation"),
+        _care_setting(pl.col("current_placement_type")).alias("current_care_setting"),
+        pl.coalesce(
+            "recorded_decision_away_date",
+            pl.when(recommended_away).then(pl.col("recommendation_date")),
+        ).alias("decision_away_date"),
+        pl.col("placements_away_count").fill_null(0),
+        pl.col("review_count").fill_null(0),
+        pl.col("reviews").fill_null(pl.lit([], dtype=pl.List(REVIEW_STRUCT))),
+        pl.lit(as_of, dtype=pl.Date).alias("as_of"),
+    )

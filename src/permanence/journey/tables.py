@@ -1,0 +1,184 @@
+"""The canonical tables: the shape every source of records is turned into.
+
+An import file, the synthetic generator and the database all produce these six tables;
+the journeys frame is built from them and from nothing else. ``docs/data-format.md``
+describes each column for the people who prepare extracts.
+
+Every child-level table names its care period by the child's reference and the date the
+period began (``period_start``, the date looked after): the natural key a case recording
+system can always give, unlike its internal identifiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import polars as pl
+
+TableSchema = Mapping[str, type[pl.DataType] | pl.DataType]
+
+CHILDREN: TableSchema = {
+    "child_ref": pl.String,
+    "initials": pl.String,
+    "date_of_birth": pl.Date,
+    "sex": pl.String,
+    "ethnicity": pl.String,
+    "disability": pl.String,
+}
+
+CARE_PERIODS: TableSchema = {
+    "child_ref": pl.String,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "destination": pl.String,
+    "team": pl.String,
+}
+
+PLACEMENTS: TableSchema = {
+    "child_ref": pl.String,
+    "period_start": pl.Date,
+    "placement_type": pl.String,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+}
+
+LEGAL_STATUSES: TableSchema = {
+    "child_ref": pl.String,
+    "period_start": pl.Date,
+    "legal_status": pl.String,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+}
+
+MEETINGS: TableSchema = {
+    "child_ref": pl.String,
+    "period_start": pl.Date,
+    "meeting_kind": pl.String,
+    "review_number": pl.Int16,
+    "due_date": pl.Date,
+    "held_date": pl.Date,
+    "outcome": pl.String,
+}
+
+MILESTONES: TableSchema = {
+    "child_ref": pl.String,
+    "period_start": pl.Date,
+    "milestone": pl.String,
+    "date": pl.Date,
+    "detail": pl.String,
+    "reason": pl.String,
+}
+
+SCHEMAS: dict[str, TableSchema] = {
+    "children": CHILDREN,
+    "care_periods": CARE_PERIODS,
+    "placements": PLACEMENTS,
+    "legal_statuses": LEGAL_STATUSES,
+    "meetings": MEETINGS,
+    "milestones": MILESTONES,
+}
+
+# Columns a row cannot be without; the rest may be blank.
+REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
+    "children": frozenset({"child_ref", "date_of_birth"}),
+    "care_periods": frozenset({"child_ref", "period_start"}),
+    "placements": frozenset({"child_ref", "period_start", "placement_type", "start_date"}),
+    "legal_statuses": frozenset({"child_ref", "period_start", "legal_status", "start_date"}),
+    "meetings": frozenset({"child_ref", "period_start", "meeting_kind"}),
+    "milestones": frozenset({"child_ref", "period_start", "milestone", "date"}),
+}
+
+# An optional first column naming the local authority, so one set of tables can hold
+# several authorities (the national view). Single-authority files leave it out.
+AUTHORITY_COLUMN = "authority"
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyTables:
+    """The six canonical tables for one or more local authorities."""
+
+    children: pl.DataFrame
+    care_periods: pl.DataFrame
+    placements: pl.DataFrame
+    legal_statuses: pl.DataFrame
+    meetings: pl.DataFrame
+    milestones: pl.DataFrame
+
+    def items(self) -> Iterator[tuple[str, pl.DataFrame]]:
+        for field in fields(self):
+            yield field.name, getattr(self, field.name)
+
+    def with_authority(self, code: str) -> JourneyTables:
+        """The same tables with an ``authority`` column set to ``code`` where it is missing."""
+        return JourneyTables(
+            **{name: _with_authority(frame, code) for name, frame in self.items()}
+        )
+
+    @classmethod
+    def empty(cls) -> JourneyTables:
+        return cls(**{name: empty_table(name) for name in SCHEMAS})
+
+
+def _with_authority(frame: pl.DataFrame, code: str) -> pl.DataFrame:
+    if AUTHORITY_COLUMN in frame.columns:
+        return frame
+    return frame.select(pl.lit(code, dtype=pl.String).alias(AUTHORITY_COLUMN), pl.all())
+
+
+def empty_table(name: str) -> pl.DataFrame:
+    return pl.DataFrame(schema=dict(SCHEMAS[name]))
+
+
+def conform(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Put ``frame`` in the canonical column order and types, adding missing optional columns.
+
+    Raises ``ValueError`` naming the table when a required column is missing, so a caller
+    never builds a frame from tables that silently lack a milestone.
+    """
+    schema = SCHEMAS[name]
+    missing = sorted(REQUIRED_COLUMNS[name] - set(frame.columns))
+    if missing:
+        raise ValueError(f"the {name} table has no {', '.join(missing)} column")
+    columns = [AUTHORITY_COLUMN] if AUTHORITY_COLUMN in frame.columns else []
+    expressions = [pl.col(AUTHORITY_COLUMN).cast(pl.String)] if columns else []
+    for column, dtype in schema.items():
+        if column in frame.columns:
+            expressions.append(pl.col(column).cast(dtype))
+        else:
+            expressions.append(pl.lit(None, dtype=dtype).alias(column))
+    return frame.select(expressions)
+
+
+def table_path(directory: Path, name: str) -> Path:
+    return directory / f"{name}.csv"
+
+
+def read_canonical_csv(directory: Path) -> JourneyTables:
+    """Read the six canonical CSV files, ISO dates, from ``directory``.
+
+    This is the fast path for files the project wrote itself (``permanence synth``) or that
+    an import has already validated: columns are read with their declared types and no
+    inference, so "007" stays "007". Extracts from case recording systems go through
+    ``permanence.ingest``, which reports problems row by row instead of failing.
+    """
+    tables: dict[str, pl.DataFrame] = {}
+    for name, schema in SCHEMAS.items():
+        path = table_path(directory, name)
+        header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+        dtypes = {column: schema.get(column, pl.String) for column in header}
+        frame = pl.read_csv(path, schema=dtypes, try_parse_dates=False)
+        tables[name] = conform(name, frame)
+    return JourneyTables(**tables)
+
+
+def write_canonical_csv(tables: JourneyTables, directory: Path) -> list[Path]:
+    """Write the six tables as UTF-8 CSV with ISO dates; returns the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in tables.items():
+        path = table_path(directory, name)
+        frame.write_csv(path, date_format="%Y-%m-%d")
+        written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""Settings: ``base`` holds what every environment shares; the others adjust it."""

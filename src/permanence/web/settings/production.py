@@ -1,0 +1,33 @@
+"""Production: every secret and address from the environment; nothing has a default."""
+
+import os
+
+from permanence.web.settings.base import *  # noqa: F403
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"set {name} in the environment before starting permanence")
+    return value
+
+
+DEBUG = False
+SECRET_KEY = _required("PERMANENCE_SECRET_KEY")
+PSEUDONYM_KEY = _required("PERMANENCE_PSEUDONYM_KEY")
+ALLOWED_HOSTS = _required("PERMANENCE_ALLOWED_HOSTS").split(",")
+CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
+
+SECURE_SSL_REDIRECT = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+
+EMAIL_HOST = os.environ.get("PERMANENCE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PERMANENCE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PERMANENCE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PERMANENCE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("PERMANENCE_EMAIL_TLS", "true").lower() == "true"

@@ -1,0 +1,11 @@
+"""The test suite: SQLite in memory unless PERMANENCE_DATABASE_URL names PostgreSQL."""
+
+from permanence.web.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PSEUDONYM_KEY = "test-pseudonym-key"
+# Fast hashing keeps tests quick; production keeps Django's default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -39,9 +39,7 @@ class FrameColumn:
     description: str
 
 
-REVIEW_STRUCT = pl.Struct(
-    {"review_number": pl.Int16, "due_date": pl.Date, "held_date": pl.Date}
-)
+REVIEW_STRUCT = pl.Struct({"review_number": pl.Int16, "due_date": pl.Date, "held_date": pl.Date})
 
 _D = pl.Date()
 _S = pl.String()
@@ -54,7 +52,9 @@ FRAME_COLUMNS: dict[str, FrameColumn] = {
     "period_number": FrameColumn(_I, "1 for the child's first care period, 2 for a re-entry, ..."),
     "period_start": FrameColumn(_D, "The date looked after: the start of the care period."),
     "period_end": FrameColumn(_D, "The date the period ended; blank while it is open at as_of."),
-    "destination": FrameColumn(_S, "Where the child went when the period ended (a Destination code)."),
+    "destination": FrameColumn(
+        _S, "Where the child went when the period ended (a Destination code)."
+    ),
     "team": FrameColumn(_S, "The team responsible for the child in this period."),
     "date_of_birth": FrameColumn(_D, "The child's date of birth."),
     "sex": FrameColumn(_S, "The child's sex (a Sex code)."),
@@ -151,13 +151,20 @@ def build_journeys_frame(
 
     frame = (
         periods.join(_children(tables.children), on=["authority", "child_ref"], how="left")
-        .join(_placements(_events(tables.placements, keys, "start_date", as_of), as_of),
-              on="period_id", how="left")
-        .join(_legal_statuses(_events(tables.legal_statuses, keys, "start_date", as_of), as_of),
-              on="period_id", how="left")
+        .join(
+            _placements(_events(tables.placements, keys, "start_date", as_of), as_of),
+            on="period_id",
+            how="left",
+        )
+        .join(
+            _legal_statuses(_events(tables.legal_statuses, keys, "start_date", as_of), as_of),
+            on="period_id",
+            how="left",
+        )
         .join(_meetings(_meeting_events(tables.meetings, keys, as_of)), on="period_id", how="left")
-        .join(_milestones(_events(tables.milestones, keys, "date", as_of)),
-              on="period_id", how="left")
+        .join(
+            _milestones(_events(tables.milestones, keys, "date", as_of)), on="period_id", how="left"
+        )
     )
     frame = _derive(frame, as_of)
     return frame.select(
@@ -224,12 +231,18 @@ def _placements(placements: pl.DataFrame, as_of: date) -> pl.DataFrame:
 def _legal_statuses(statuses: pl.DataFrame, as_of: date) -> pl.DataFrame:
     home_cso = pl.col("legal_status") == LegalStatusKind.CSO_AT_HOME.value
     ordered = statuses.sort(["period_id", "start_date"])
-    return ordered.group_by("period_id").agg(
-        pl.col("legal_status").last().alias("current_legal_status"),
-        pl.col("start_date").filter(home_cso).first().alias("home_cso_start"),
-        pl.col("end_date").filter(home_cso).first().alias("home_cso_end"),
-    ).with_columns(
-        pl.when(pl.col("home_cso_end") <= as_of).then(pl.col("home_cso_end")).alias("home_cso_end")
+    return (
+        ordered.group_by("period_id")
+        .agg(
+            pl.col("legal_status").last().alias("current_legal_status"),
+            pl.col("start_date").filter(home_cso).first().alias("home_cso_start"),
+            pl.col("end_date").filter(home_cso).first().alias("home_cso_end"),
+        )
+        .with_columns(
+            pl.when(pl.col("home_cso_end") <= as_of)
+            .then(pl.col("home_cso_end"))
+            .alias("home_cso_end")
+        )
     )
 
 
@@ -250,7 +263,10 @@ def _meetings(meetings: pl.DataFrame) -> pl.DataFrame:
         _first_held(MeetingKind.PERMANENCE_PANEL, "permanence_panel_date"),
         _first_held(MeetingKind.CHILDRENS_HEARING, "first_hearing_date"),
         pl.col("held_date").filter(held_review).first().alias("first_review_date"),
-        pl.col("held_date").filter(held_review).get(1, null_on_oob=True).alias("second_review_date"),
+        pl.col("held_date")
+        .filter(held_review)
+        .get(1, null_on_oob=True)
+        .alias("second_review_date"),
         pl.col("held_date").filter(held_review).last().alias("last_review_date"),
         held_review.sum().alias("review_count"),
         pl.struct("review_number", "due_date", "held_date").filter(is_review).alias("reviews"),
@@ -272,7 +288,9 @@ def _milestones(milestones: pl.DataFrame) -> pl.DataFrame:
         *_first_milestone(MilestoneKind.REPORTER_REFERRAL, "reporter_referral_date"),
         *_first_milestone(MilestoneKind.ASSESSMENT_STARTED, "assessment_started_date"),
         *_first_milestone(MilestoneKind.ASSESSMENT_COMPLETED, "assessment_completed_date"),
-        *_first_milestone(MilestoneKind.RECOMMENDATION, "recommendation_date", "recommendation_route"),
+        *_first_milestone(
+            MilestoneKind.RECOMMENDATION, "recommendation_date", "recommendation_route"
+        ),
         *_first_milestone(MilestoneKind.DECISION_AWAY_FROM_HOME, "recorded_decision_away_date"),
         *_first_milestone(
             MilestoneKind.AGENCY_DECISION, "agency_decision_date", "agency_decision_outcome"
@@ -286,14 +304,22 @@ def _milestones(milestones: pl.DataFrame) -> pl.DataFrame:
 
 def whole_years_between(born: pl.Expr, on: pl.Expr) -> pl.Expr:
     """Age in completed years on a date, as a birthday is counted (29 February on 1 March)."""
-    before_birthday = (on.dt.month() * 100 + on.dt.day()) < (born.dt.month() * 100 + born.dt.day())
-    return (on.dt.year() - born.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int32)
+
+    # polars gives months and days as small integers; widen them before the arithmetic.
+    def month_day(day: pl.Expr) -> pl.Expr:
+        return day.dt.month().cast(pl.Int32) * 100 + day.dt.day().cast(pl.Int32)
+
+    before_birthday = month_day(on) < month_day(born)
+    years = on.dt.year().cast(pl.Int32) - born.dt.year().cast(pl.Int32)
+    return years - before_birthday.cast(pl.Int32)
 
 
 def age_band(age: pl.Expr) -> pl.Expr:
     expression = pl.lit(None, dtype=pl.String)
     for band, (low, high) in reversed(AGE_BAND_BOUNDS.items()):
-        expression = pl.when(age.is_between(low, high)).then(pl.lit(band.value)).otherwise(expression)
+        expression = (
+            pl.when(age.is_between(low, high)).then(pl.lit(band.value)).otherwise(expression)
+        )
     return expression
 
 

@@ -112,9 +112,7 @@ class JourneyTables:
 
     def with_authority(self, code: str) -> JourneyTables:
         """The same tables with an ``authority`` column set to ``code`` where it is missing."""
-        return JourneyTables(
-            **{name: _with_authority(frame, code) for name, frame in self.items()}
-        )
+        return JourneyTables(**{name: _with_authority(frame, code) for name, frame in self.items()})
 
     @classmethod
     def empty(cls) -> JourneyTables:
@@ -182,3 +180,24 @@ def write_canonical_csv(tables: JourneyTables, directory: Path) -> list[Path]:
         frame.write_csv(path, date_format="%Y-%m-%d")
         written.append(path)
     return written
+
+
+# The natural key of each table: what identifies a row across successive extracts, so a
+# later extract updates a record instead of adding a second one. A meeting is known by
+# its kind, its review number and its due date, or by the date held when no due date was
+# recorded (``meeting_date`` below stands for that choice).
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "children": ("child_ref",),
+    "care_periods": ("child_ref", "period_start"),
+    "placements": ("child_ref", "period_start", "placement_type", "start_date"),
+    "legal_statuses": ("child_ref", "period_start", "legal_status", "start_date"),
+    "meetings": ("child_ref", "period_start", "meeting_kind", "review_number", "meeting_date"),
+    "milestones": ("child_ref", "period_start", "milestone", "date"),
+}
+
+
+def with_natural_key_columns(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with any derived column its natural key needs (``meeting_date``)."""
+    if name == "meetings" and "meeting_date" not in frame.columns:
+        return frame.with_columns(pl.coalesce("due_date", "held_date").alias("meeting_date"))
+    return frame

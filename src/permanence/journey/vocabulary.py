@@ -18,7 +18,7 @@ class Coded(StrEnum):
 
     label: str
 
-    def __new__(cls, code: str, label: str) -> Coded:
+    def __new__(cls, code: str, label: str = "") -> Coded:
         member = str.__new__(cls, code)
         member._value_ = code
         member.label = label

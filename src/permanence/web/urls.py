@@ -1,3 +1,36 @@
-from django.urls import URLPattern, URLResolver
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from permanence.web.accounts.access import public
+from permanence.web.admin import admin_site
+from permanence.web.dashboards import views as dashboards
+from permanence.web.records import views as records
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", dashboards.home, name="home"),
+    path("children/", records.child_list, name="child-list"),
+    path("children/<int:pk>/", records.child_journey, name="child-journey"),
+    path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "accounts/password-reset/",
+        public(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        public(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        public(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        public(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+    path("admin/", admin_site.urls),
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
@@ -36,7 +38,9 @@ class Team(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "name"], name="team_name_unique_in_authority")
+            models.UniqueConstraint(
+                fields=["authority", "name"], name="team_name_unique_in_authority"
+            )
         ]
 
     def __str__(self) -> str:
@@ -54,7 +58,7 @@ class User(AbstractUser):
 
     # Signing in must find a user before any scope exists, so the default manager is
     # Django's own; lists of users in the app go through ``in_scope``.
-    objects = UserManager()
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
     in_scope = AuthorityScopedManager["User"]()
 
     class Meta(AbstractUser.Meta):

@@ -28,7 +28,9 @@ def database_from_url(url: str) -> dict[str, Any]:
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }
-    raise ValueError(f"PERMANENCE_DATABASE_URL must be postgres:// or sqlite://, not {parsed.scheme}://")
+    raise ValueError(
+        f"PERMANENCE_DATABASE_URL must be postgres:// or sqlite://, not {parsed.scheme}://"
+    )
 
 
 def embedded_database(path: Path) -> dict[str, Any]:
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
     "permanence.web.tenancy",
     "permanence.web.accounts",
     "permanence.web.records",
+    "permanence.web.audit",
+    "permanence.web.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -94,8 +98,10 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -7,7 +7,7 @@ request. Views never filter by authority themselves, so a view cannot forget to.
 
 Code that runs outside a request (commands, imports, the tests' set-up) must say which
 scope it works in with ``scoped_to``; a query made with no scope at all raises
-``ScopeMissing`` rather than quietly returning every authority's children.
+``MissingScopeError`` rather than quietly returning every authority's children.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 _M = TypeVar("_M", bound=models.Model)
 
 
-class ScopeMissing(RuntimeError):
+class MissingScopeError(RuntimeError):
     """Child-level data was queried with no authority scope in force."""
 
 
@@ -62,7 +62,7 @@ _current_scope: ContextVar[Scope | None] = ContextVar("permanence_authority_scop
 def current_scope() -> Scope:
     scope = _current_scope.get()
     if scope is None:
-        raise ScopeMissing(
+        raise MissingScopeError(
             "child-level data was queried outside any authority scope; "
             "wrap the code in permanence.web.tenancy.scope.scoped_to(...)"
         )

@@ -1,0 +1,47 @@
+"""Server-side enforcement of roles: every view declares the capability it needs.
+
+``requires`` is the only way a view says who may use it. It refuses people who are not
+signed in (to the login page) and people whose role lacks the capability (403). The test
+suite walks every URL pattern and fails if any view is missing a declaration, so a new
+page cannot be added without saying who may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+
+from permanence.web.accounts.roles import Capability
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+# Marks views open to everyone (the sign-in pages); the URL walk test reads it.
+PUBLIC = "public"
+
+
+def requires(capability: Capability) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.can(capability):
+                raise PermissionDenied(f"Your role does not allow: {capability.value}")
+            return view(request, *args, **kwargs)
+
+        guarded.required_capability = capability  # type: ignore[attr-defined]
+        return cast(View, guarded)
+
+    return decorator
+
+
+def public(view: View) -> View:
+    view.required_capability = PUBLIC  # type: ignore[attr-defined]
+    return view

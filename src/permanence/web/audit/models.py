@@ -1,0 +1,35 @@
+"""Who looked at which child's record, and when.
+
+Changes are kept by django-simple-history on each record; this log holds the views,
+which no history library records. It is append-only: nothing in the app changes or
+deletes a row, and the admin shows it read-only to administrators.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from permanence.web.accounts.models import LocalAuthority
+from permanence.web.records.models import Child
+from permanence.web.tenancy.scope import AuthorityScopedManager
+
+
+class RecordView(models.Model):
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="record_views"
+    )
+    # The reference is copied so the log still says whose record it was if the record goes.
+    child = models.ForeignKey(Child, on_delete=models.SET_NULL, null=True, related_name="+")
+    child_ref = models.CharField(max_length=64)
+    path = models.CharField(max_length=500)
+
+    objects = AuthorityScopedManager["RecordView"]()
+
+    class Meta:
+        ordering = ["-viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} viewed {self.child_ref} at {self.viewed_at:%d/%m/%Y %H:%M}"

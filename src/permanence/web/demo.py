@@ -1,0 +1,79 @@
+"""The demonstration authority: synthetic children, one login per role.
+
+``build_demo`` is what ``permanence demo`` runs before it starts the web server. The
+children come from the project's own generator; no real child's data is ever used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.management import call_command
+from django.db import transaction
+
+from permanence.synth import generate
+from permanence.web.accounts.models import LocalAuthority, User
+from permanence.web.accounts.roles import Role
+from permanence.web.records.loading import LoadSummary, load_tables
+from permanence.web.records.models import ImportBatch
+from permanence.web.tenancy.scope import Scope, scoped_to
+
+DEMO_AUTHORITY_CODE = "DEMO"
+DEMO_AUTHORITY_NAME = "Glenlochy Council (synthetic)"
+# The demo runs on 127.0.0.1 only, with synthetic data; a shared password keeps it simple.
+DEMO_PASSWORD = "permanence-demo"  # noqa: S105
+DEMO_USERS: tuple[tuple[str, Role, str, str], ...] = (
+    ("admin", Role.ADMINISTRATOR, "Aileen", "Administrator"),
+    ("datalead", Role.DATA_LEAD, "Duncan", "Data Lead"),
+    ("practitioner", Role.PRACTITIONER, "Priya", "Practitioner"),
+    ("viewer", Role.VIEWER, "Vhairi", "Viewer"),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    authority: LocalAuthority
+    children: int
+    care_periods: int
+    load: LoadSummary
+
+
+def build_demo(*, children: int, seed: int, years: float, as_of: date) -> DemoSummary:
+    """Create the schema, a synthetic authority with ``children`` children, and the logins."""
+    call_command("migrate", verbosity=0, interactive=False)
+    tables = generate(children, seed, end=as_of, years=years)
+    with scoped_to(Scope.everything()), transaction.atomic():
+        authority, _ = LocalAuthority.objects.get_or_create(
+            code=DEMO_AUTHORITY_CODE, defaults={"name": DEMO_AUTHORITY_NAME}
+        )
+        batch = ImportBatch.objects.create(
+            authority=authority,
+            source=f"permanence synth --children {children} --seed {seed} --years {years}",
+            profile="synthetic",
+            extract_date=as_of,
+        )
+        summary = load_tables(tables, authority=authority, batch=batch)
+        _create_users(authority)
+    return DemoSummary(
+        authority=authority,
+        children=tables.children.height,
+        care_periods=tables.care_periods.height,
+        load=summary,
+    )
+
+
+def _create_users(authority: LocalAuthority) -> None:
+    for username, role, first_name, last_name in DEMO_USERS:
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "authority": authority,
+                "role": role,
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@demo.invalid",
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from simple_history.admin import SimpleHistoryAdmin
+
+from permanence.web.admin import AuthorityAdmin, ReadOnlyAdmin, admin_site
+from permanence.web.audit.log import log_record_view
+from permanence.web.records.models import (
+    CarePeriod,
+    Child,
+    ImportBatch,
+    LegalStatus,
+    Meeting,
+    Milestone,
+    Placement,
+)
+
+
+class RecordAdmin(AuthorityAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+    exclude = ("authority", "source_batch", "entered_by")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.entered_by = request.user
+        obj.source_batch = None
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Child, site=admin_site)
+class ChildAdmin(RecordAdmin):
+    list_display = ("child_ref", "initials", "date_of_birth", "sex")
+    search_fields = ("child_ref",)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        child = self.get_object(request, object_id)
+        if child is not None and response.status_code == 200:
+            log_record_view(request, child)
+        return response
+
+
+@admin.register(CarePeriod, site=admin_site)
+class CarePeriodAdmin(RecordAdmin):
+    list_display = ("child", "period_start", "period_end", "destination", "team")
+    list_select_related = ("child", "team")
+    raw_id_fields = ("child",)
+
+
+class PeriodRecordAdmin(RecordAdmin):
+    raw_id_fields = ("care_period",)
+    list_select_related = ("care_period__child",)
+
+
+@admin.register(Placement, site=admin_site)
+class PlacementAdmin(PeriodRecordAdmin):
+    list_display = ("care_period", "placement_type", "start_date", "end_date")
+
+
+@admin.register(LegalStatus, site=admin_site)
+class LegalStatusAdmin(PeriodRecordAdmin):
+    list_display = ("care_period", "legal_status", "start_date", "end_date")
+
+
+@admin.register(Meeting, site=admin_site)
+class MeetingAdmin(PeriodRecordAdmin):
+    list_display = ("care_period", "meeting_kind", "review_number", "due_date", "held_date")
+
+
+@admin.register(Milestone, site=admin_site)
+class MilestoneAdmin(PeriodRecordAdmin):
+    list_display = ("care_period", "milestone", "date", "detail")
+
+
+@admin.register(ImportBatch, site=admin_site)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "source", "created_by", "extract_date")

@@ -21,6 +21,7 @@ from permanence.web.records.models import (
     Milestone,
     Placement,
 )
+from permanence.web.records.signals import records_loaded
 from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import journey_tables
@@ -150,3 +151,23 @@ def test_loading_one_authority_never_touches_another(
     with scoped_to(Scope.everything()):
         assert Child.objects.count() == 2
         assert ImportBatch.objects.filter(authority=authority_b).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_listeners_hear_which_care_periods_a_load_touched(
+    authority_a: LocalAuthority, load: Callable[..., LoadSummary]
+) -> None:
+    heard: list[set[int]] = []
+
+    def listener(sender: object, care_period_ids: set[int], **kwargs: object) -> None:
+        heard.append(care_period_ids)
+
+    records_loaded.connect(listener)
+    try:
+        load(authority_a, journey_tables("007"))
+        load(authority_a, journey_tables("007"))  # nothing changes the second time
+    finally:
+        records_loaded.disconnect(listener)
+    with scoped_to(Scope.authority(authority_a.pk)):
+        period = CarePeriod.objects.get()
+    assert heard == [{period.pk}, set()]

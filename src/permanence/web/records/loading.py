@@ -33,6 +33,7 @@ from permanence.web.records.models import (
     Milestone,
     Placement,
 )
+from permanence.web.records.signals import records_loaded
 from permanence.web.tenancy.scope import Scope, scoped_to
 
 Key = tuple[Any, ...]
@@ -142,11 +143,21 @@ def load_tables(
     user: User | None = None,
 ) -> LoadSummary:
     """Bring ``authority``'s records in line with ``tables``; see the module docstring."""
+    loader = _Loader(authority, batch, user)
     with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
-        summary = _Loader(authority, batch, user).load(tables)
+        summary = loader.load(tables)
         batch.summary = {**batch.summary, "load": summary.as_dict()}
         batch.save(update_fields=["summary"])
+        touched = loader.touched_periods
+        transaction.on_commit(lambda: _announce(authority, batch, touched), robust=False)
     return summary
+
+
+def _announce(authority: LocalAuthority, batch: ImportBatch, care_period_ids: set[int]) -> None:
+    with scoped_to(Scope.authority(authority.pk)):
+        records_loaded.send(
+            sender=ImportBatch, authority=authority, batch=batch, care_period_ids=care_period_ids
+        )
 
 
 class _Loader:
@@ -156,6 +167,8 @@ class _Loader:
         self.user = user
         self.reason = f"Import batch {batch.pk}"
         self.summary = LoadSummary()
+        # Care periods this load added or changed, or whose records it added or changed.
+        self.touched_periods: set[int] = set()
 
     def load(self, tables: JourneyTables) -> LoadSummary:
         team_ids = self._ensure_teams(tables.care_periods)
@@ -236,9 +249,11 @@ class _Loader:
                     )
 
         ids = {key: pk for key, (pk, _) in existing.items()}
-        for key, record in zip(new_keys, self._create(spec, new_records), strict=True):
+        created = self._create(spec, new_records)
+        for key, record in zip(new_keys, created, strict=True):
             ids[key] = record.pk
-        self._update(spec, changes)
+        updated = self._update(spec, changes)
+        self._note_touched_periods([*created, *updated])
 
         missing = sorted((key for key in existing if key not in seen), key=_sort_key)
         report.added = len(new_records)
@@ -260,9 +275,16 @@ class _Loader:
         )
         return created
 
-    def _update(self, spec: _TableSpec, changes: dict[int, dict[str, Any]]) -> None:
+    def _note_touched_periods(self, records: list[ChildRecord]) -> None:
+        for record in records:
+            if isinstance(record, CarePeriod):
+                self.touched_periods.add(record.pk)
+            elif hasattr(record, "care_period_id"):
+                self.touched_periods.add(record.care_period_id)
+
+    def _update(self, spec: _TableSpec, changes: dict[int, dict[str, Any]]) -> list[ChildRecord]:
         if not changes:
-            return
+            return []
         # History copies whole records, so update complete instances, not bare rows.
         records = spec.model._default_manager.in_bulk(list(changes))
         now = timezone.now()
@@ -280,6 +302,7 @@ class _Loader:
             default_user=self.user,
             default_change_reason=self.reason,
         )
+        return list(records.values())
 
 
 def _existing_records(name: str, spec: _TableSpec) -> dict[Key, tuple[int, dict[str, Any]]]:

@@ -27,7 +27,11 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --python $(PYTHON)
 	@touch $@
 
-install: $(VENV)/.synced
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.synced node_modules/.installed
 
 demo: install
 	$(BIN)/permanence demo
@@ -38,6 +42,7 @@ lint: install
 	$(BIN)/lint-imports
 
 test: lint
+	scripts/ensure-chromium
 	$(BIN)/pytest
 
 test-postgres: install
@@ -48,4 +53,4 @@ benchmark: install
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) $(BOOTSTRAP) var/demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BOOTSTRAP) node_modules var/demo .pytest_cache .mypy_cache .ruff_cache

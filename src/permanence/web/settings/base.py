@@ -125,8 +125,20 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Front-end packages are installed from the npm registry at set-up (``npm ci``), never
+# copied into the repository; their built files are served as static files from here.
+NODE_MODULES = Path(
+    os.environ.get("PERMANENCE_NODE_MODULES", PACKAGE_DIR.parents[2] / "node_modules")
+)
+STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
+    ("vendor/design-system", NODE_MODULES / "@scottish-government" / "design-system" / "dist"),
+    ("vendor/vega", NODE_MODULES / "vega" / "build"),
+    ("vendor/vega-lite", NODE_MODULES / "vega-lite" / "build"),
+    ("vendor/vega-embed", NODE_MODULES / "vega-embed" / "build"),
+]
 
 DEFAULT_FROM_EMAIL = os.environ.get("PERMANENCE_FROM_EMAIL", "permanence@localhost")
 

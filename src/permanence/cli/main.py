@@ -44,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(arguments.run(arguments) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``permanence ... --json | head``): not an error of ours.
+        sys.stderr.close()
+        return 0
     except UsageError as error:
         print(f"permanence {arguments.command}: {error}", file=sys.stderr)
         return 2

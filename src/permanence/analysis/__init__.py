@@ -1,0 +1,1 @@
+"""The measurement engine: aims, run charts, control charts, survival and stages."""

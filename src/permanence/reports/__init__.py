@@ -1,0 +1,1 @@
+"""The Champions' Group report pack: PDF, PowerPoint and the data behind every chart."""

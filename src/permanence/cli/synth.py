@@ -1,0 +1,177 @@
+"""``permanence synth``: write a synthetic local authority in the canonical import format.
+
+    permanence synth --children 600 --seed 1 --out var/synthetic
+    permanence synth --children 600 --seed 1 --messy --format both --out var/messy
+
+The run is two steps, kept apart so that further steps (loading into the database, say)
+can be added between or after them: ``generate_tables`` draws the authority,
+``write_tables`` writes it (messy, if asked, at write time).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from permanence.cli._common import UsageError, iso_date
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from permanence.journey.tables import JourneyTables
+
+FORMATS = ("csv", "xlsx", "both")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "synth",
+        help="generate a synthetic local authority (the only data for development and demos)",
+        description=(
+            "Generate a synthetic local authority, reproducible from a seed, and write it in "
+            "the canonical import format. Synthetic data is the only data this project uses "
+            "for development, tests and demonstrations: never a real child's."
+        ),
+    )
+    parser.add_argument(
+        "--children",
+        type=int,
+        required=True,
+        metavar="N",
+        help="how many children (realistic from about 30 to 1,000,000)",
+    )
+    parser.add_argument("--seed", type=int, required=True, metavar="S", help="the random seed")
+    parser.add_argument(
+        "--end",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the last day of the history; nothing is dated later (default: today)",
+    )
+    parser.add_argument(
+        "--years",
+        type=float,
+        default=6.0,
+        metavar="Y",
+        help="how many years of history before --end (default: 6)",
+    )
+    parser.add_argument(
+        "--improvement-start",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="when the improvement work starts (default: about 2.5 years before --end)",
+    )
+    parser.add_argument(
+        "--messy",
+        action="store_true",
+        help="write what a real extract contains: blanks, mistakes, duplicates, mixed formats",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="CSV files, one workbook, or both (default: csv)",
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
+    )
+    parser.set_defaults(run=run)
+
+
+@dataclass(frozen=True)
+class Settings:
+    children: int
+    seed: int
+    end: date
+    years: float
+    improvement_start: date
+
+
+def run(arguments: argparse.Namespace) -> int:
+    settings = settings_from(arguments)
+    tables = generate_tables(settings)
+    written = write_tables(tables, settings, arguments.out, arguments.format, arguments.messy)
+    print(summary(tables, settings, written, messy=arguments.messy))
+    return 0
+
+
+def settings_from(arguments: argparse.Namespace) -> Settings:
+    from permanence.synth import default_improvement_start
+
+    end = arguments.end or date.today()
+    if arguments.children < 1:
+        raise UsageError("--children must be at least 1")
+    return Settings(
+        children=arguments.children,
+        seed=arguments.seed,
+        end=end,
+        years=arguments.years,
+        improvement_start=arguments.improvement_start or default_improvement_start(end),
+    )
+
+
+def generate_tables(settings: Settings) -> JourneyTables:
+    """Draw the synthetic authority (clean tables)."""
+    from permanence.synth import generate
+
+    try:
+        return generate(
+            settings.children,
+            settings.seed,
+            end=settings.end,
+            years=settings.years,
+            improvement_start=settings.improvement_start,
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def write_tables(
+    tables: JourneyTables, settings: Settings, out: Path, file_format: str, messy: bool
+) -> list[Path]:
+    """Write the tables as CSV files and/or a workbook in ``out``; returns what was written."""
+    from permanence.synth.messy import make_messy
+    from permanence.synth.writers import (
+        WORKBOOK_NAME,
+        TooManyRowsForExcel,
+        check_fits_excel,
+        write_csv,
+        write_xlsx,
+    )
+
+    to_write: JourneyTables | Mapping[str, pl.DataFrame] = (
+        make_messy(tables, settings.seed) if messy else tables
+    )
+    wants_workbook = file_format in ("xlsx", "both")
+    if wants_workbook:
+        try:
+            check_fits_excel(to_write)  # before anything is written
+        except TooManyRowsForExcel as error:
+            raise UsageError(f"cannot write a workbook: {error}") from None
+    written: list[Path] = []
+    if file_format in ("csv", "both"):
+        written.extend(write_csv(to_write, out))
+    if wants_workbook:
+        written.append(write_xlsx(to_write, out / WORKBOOK_NAME))
+    return written
+
+
+def summary(tables: JourneyTables, settings: Settings, written: list[Path], *, messy: bool) -> str:
+    rows = ", ".join(f"{name} {frame.height:,}" for name, frame in tables.items())
+    kind = "messy extract" if messy else "clean tables"
+    history_start = date.fromordinal(settings.end.toordinal() - round(settings.years * 365.25))
+    files = ", ".join(path.name for path in written)
+    folder = written[0].parent if written else ""
+    return (
+        f"Synthetic local authority (seed {settings.seed}): "
+        f"{tables.children.height:,} children and {tables.care_periods.height:,} care periods, "
+        f"history {history_start.isoformat()} to {settings.end.isoformat()}, "
+        f"improvement work from {settings.improvement_start.isoformat()}. "
+        f"Rows per table (clean): {rows}. "
+        f"Wrote the {kind} to {folder}: {files}."
+    )

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
+from permanence.journey.vocabulary import MeetingKind
+
 TableSchema = Mapping[str, type[pl.DataType] | pl.DataType]
 
 CHILDREN: TableSchema = {
@@ -182,22 +184,41 @@ def write_canonical_csv(tables: JourneyTables, directory: Path) -> list[Path]:
     return written
 
 
-# The natural key of each table: what identifies a row across successive extracts, so a
-# later extract updates a record instead of adding a second one. A meeting is known by
-# its kind, its review number and its due date, or by the date held when no due date was
-# recorded (``meeting_date`` below stands for that choice).
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "children": ("child_ref",),
     "care_periods": ("child_ref", "period_start"),
-    "placements": ("child_ref", "period_start", "placement_type", "start_date"),
+    "placements": ("child_ref", "period_start", "start_date", "placement_type"),
     "legal_statuses": ("child_ref", "period_start", "legal_status", "start_date"),
-    "meetings": ("child_ref", "period_start", "meeting_kind", "review_number", "meeting_date"),
+    "meetings": ("child_ref", "period_start", "meeting_kind", "review_number", "occasion"),
     "milestones": ("child_ref", "period_start", "milestone", "date"),
 }
+"""How a row is recognised across successive extracts: two rows with the same key are the
+same record, so a later extract updates a record instead of adding a second one.
+
+A meeting has no identity in a case recording system that survives an export, so its key
+is built from what does: a Looked After Child review is known by its number (its due date
+may be moved and it is still the same review); any other meeting, or a review without a
+number, is known by its kind and its ``occasion``: the due date where one is given, else
+the date held. Filling in the date a planned meeting was held therefore updates the same
+meeting.
+"""
 
 
-def with_natural_key_columns(name: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with any derived column its natural key needs (``meeting_date``)."""
-    if name == "meetings" and "meeting_date" not in frame.columns:
-        return frame.with_columns(pl.coalesce("due_date", "held_date").alias("meeting_date"))
+def meeting_occasion() -> pl.Expr:
+    """The date that identifies a meeting in its natural key (see ``NATURAL_KEYS``)."""
+    numbered_review = (pl.col("meeting_kind") == MeetingKind.REVIEW.value) & pl.col(
+        "review_number"
+    ).is_not_null()
+    return (
+        pl.when(numbered_review)
+        .then(pl.lit(None, dtype=pl.Date))
+        .otherwise(pl.coalesce("due_date", "held_date"))
+        .alias("occasion")
+    )
+
+
+def with_natural_key(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (typed canonical columns) with the columns its natural key needs added."""
+    if table == "meetings":
+        return frame.with_columns(meeting_occasion())
     return frame

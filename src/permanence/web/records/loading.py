@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from permanence.journey.tables import NATURAL_KEYS, JourneyTables, with_natural_key_columns
+from permanence.journey.tables import NATURAL_KEYS, JourneyTables, with_natural_key
+from permanence.journey.vocabulary import MeetingKind
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.records.models import (
     CarePeriod,
@@ -111,7 +112,7 @@ _SPECS: dict[str, _TableSpec] = {
         Placement,
         ("placement_type", "start_date"),
         ("end_date",),
-        (*_PERIOD, "placement_type", "start_date"),
+        (*_PERIOD, "start_date", "placement_type"),
     ),
     "legal_statuses": _TableSpec(
         LegalStatus,
@@ -123,7 +124,7 @@ _SPECS: dict[str, _TableSpec] = {
         Meeting,
         ("meeting_kind", "review_number"),
         ("due_date", "held_date", "outcome"),
-        # meeting_date is the due date, or the date held when there is none.
+        # The last two fold into the meeting's occasion (see journey.tables.NATURAL_KEYS).
         (*_PERIOD, "meeting_kind", "review_number", "due_date", "held_date"),
     ),
     "milestones": _TableSpec(
@@ -212,7 +213,7 @@ class _Loader:
         changes: dict[int, dict[str, Any]] = {}
         seen: set[Key] = set()
 
-        for row in with_natural_key_columns(name, table).iter_rows(named=True):
+        for row in with_natural_key(name, table).iter_rows(named=True):
             key = tuple(row[column] for column in key_columns)
             if key in seen:
                 continue  # validation reports repeated keys; the first row wins
@@ -312,11 +313,22 @@ def _existing_records(name: str, spec: _TableSpec) -> dict[Key, tuple[int, dict[
     existing: dict[Key, tuple[int, dict[str, Any]]] = {}
     for pk, *rest in rows.iterator(chunk_size=BATCH_SIZE):
         key = tuple(rest[:width])
-        if name == "meetings":  # fold (due_date, held_date) into meeting_date
-            due, held = key[-2:]
-            key = (*key[:-2], due if due is not None else held)
+        if name == "meetings":
+            key = _meeting_key(key)
         existing[key] = (pk, dict(zip(spec.value_fields, rest[width:], strict=True)))
     return existing
+
+
+def _meeting_key(stored: Key) -> Key:
+    """A stored meeting's natural key: (child, period, kind, number, due, held) -> occasion.
+
+    The same rule as ``journey.tables.meeting_occasion``: a numbered review is known by its
+    number alone; any other meeting by its due date, or the date held when it has none.
+    """
+    child_ref, period_start, kind, number, due, held = stored
+    numbered_review = kind == MeetingKind.REVIEW.value and number is not None
+    occasion = None if numbered_review else (due if due is not None else held)
+    return (child_ref, period_start, kind, number, occasion)
 
 
 def _model_value(column: str, row: dict[str, Any]) -> Any:

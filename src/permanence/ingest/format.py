@@ -1,0 +1,208 @@
+"""The canonical import format: what each table holds, beyond its polars schema.
+
+``permanence.journey.tables`` declares the six tables and their types; this module adds
+what an import needs to know about them: which columns are dates, which hold codes and
+from which vocabulary, each table's natural key (how a row is recognised from one extract
+to the next), and a plain-English description of every column for
+``docs/data-format.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from permanence.journey.tables import (
+    NATURAL_KEYS as NATURAL_KEYS,
+)
+from permanence.journey.tables import (
+    REQUIRED_COLUMNS,
+    SCHEMAS,
+)
+from permanence.journey.tables import (
+    meeting_occasion as meeting_occasion,
+)
+from permanence.journey.tables import (
+    with_natural_key as with_natural_key,
+)
+from permanence.journey.vocabulary import (
+    AgencyDecisionOutcome,
+    Coded,
+    Destination,
+    LegalStatusKind,
+    MeetingKind,
+    MilestoneKind,
+    OrderType,
+    PlacementType,
+    Route,
+    Sex,
+)
+
+TABLES: tuple[str, ...] = (
+    "children",
+    "care_periods",
+    "placements",
+    "legal_statuses",
+    "meetings",
+    "milestones",
+)
+"""The tables in the order they depend on each other: a child, then its care periods,
+then the records that belong to a care period."""
+
+PERIOD_TABLES: tuple[str, ...] = TABLES[2:]
+"""Tables whose rows belong to a care period, named by (child_ref, period_start)."""
+
+CHILD_LEVEL_TABLES: tuple[str, ...] = TABLES[1:]
+"""Tables whose rows belong to a child; each may carry an extra ``date_of_birth``."""
+
+EXTRA_DATE_OF_BIRTH = "date_of_birth"
+"""Many systems repeat the child's date of birth on every table. It may be given on the
+child-level tables so the import can check it agrees with the children table; it is
+checked and then dropped, never loaded."""
+
+TABLE_LABELS: dict[str, str] = {
+    "children": "children",
+    "care_periods": "care periods",
+    "placements": "placements",
+    "legal_statuses": "legal statuses",
+    "meetings": "meetings",
+    "milestones": "decisions and milestones",
+}
+
+CODED_COLUMNS: dict[tuple[str, str], type[Coded]] = {
+    ("children", "sex"): Sex,
+    ("care_periods", "destination"): Destination,
+    ("placements", "placement_type"): PlacementType,
+    ("legal_statuses", "legal_status"): LegalStatusKind,
+    ("meetings", "meeting_kind"): MeetingKind,
+    ("milestones", "milestone"): MilestoneKind,
+}
+"""Columns whose values must be codes of a vocabulary. ``milestones.detail`` is coded
+too, by a vocabulary that depends on the milestone (see ``DETAIL_VOCABULARIES``)."""
+
+DETAIL_VOCABULARIES: tuple[type[Coded], ...] = (Route, AgencyDecisionOutcome, OrderType)
+"""The vocabularies a milestone's detail can come from, in the order the docs list them."""
+
+
+def detail_codes() -> frozenset[str]:
+    """Every code a milestone's ``detail`` may hold, whichever milestone it belongs to."""
+    codes: set[str] = set()
+    for vocabulary in DETAIL_VOCABULARIES:
+        codes |= vocabulary.codes()
+    return frozenset(codes)
+
+
+def coded_columns(table: str) -> dict[str, frozenset[str]]:
+    """The coded columns of ``table`` with the codes each accepts (``detail``: any detail)."""
+    columns = {
+        column: vocabulary.codes()
+        for (name, column), vocabulary in CODED_COLUMNS.items()
+        if name == table
+    }
+    if table == "milestones":
+        columns["detail"] = detail_codes()
+    return columns
+
+
+def code_aliases(table: str, column: str) -> dict[str, str]:
+    """What a coded column accepts without a profile: each code, and each label, in any case.
+
+    Keys are lower case; values are the codes they stand for.
+    """
+    vocabularies: tuple[type[Coded], ...]
+    if table == "milestones" and column == "detail":
+        vocabularies = DETAIL_VOCABULARIES
+    elif (table, column) in CODED_COLUMNS:
+        vocabularies = (CODED_COLUMNS[(table, column)],)
+    else:
+        return {}
+    aliases: dict[str, str] = {}
+    for vocabulary in vocabularies:
+        for member in vocabulary:
+            aliases.setdefault(member.label.lower(), member.value)
+    for vocabulary in vocabularies:
+        for member in vocabulary:
+            aliases[member.value.lower()] = member.value
+    return aliases
+
+
+def columns(table: str) -> list[str]:
+    """The canonical columns of ``table`` an extract may give, in the canonical order.
+
+    Child-level tables end with the optional repeated ``date_of_birth``.
+    """
+    names = list(SCHEMAS[table])
+    if table in CHILD_LEVEL_TABLES:
+        names.append(EXTRA_DATE_OF_BIRTH)
+    return names
+
+
+def date_columns(table: str) -> list[str]:
+    """Columns of ``table`` that hold dates, the extra ``date_of_birth`` included."""
+    names = [name for name, dtype in SCHEMAS[table].items() if dtype == pl.Date]
+    if table in CHILD_LEVEL_TABLES:
+        names.append(EXTRA_DATE_OF_BIRTH)
+    return names
+
+
+def required_columns(table: str) -> frozenset[str]:
+    return REQUIRED_COLUMNS[table]
+
+
+# The natural keys live with the canonical tables, so imports and loads agree on them.
+
+COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
+    "children": {
+        "child_ref": "The authority's own reference for the child, exactly as the case "
+        "recording system holds it. Always text: leading zeros are kept.",
+        "initials": "Initials for display to people who may see who the child is.",
+        "date_of_birth": "The child's date of birth.",
+        "sex": "A Sex code.",
+        "ethnicity": "As the case recording system records it (free text).",
+        "disability": "As the case recording system records it (free text).",
+    },
+    "care_periods": {
+        "child_ref": "The child this care period belongs to (a child_ref of the children table).",
+        "period_start": "The date looked after (at home or away): the start of the care "
+        "period. With child_ref it names the period in every other table.",
+        "period_end": "The date the care period ended; blank while the child is looked after.",
+        "destination": "Where the child went when the period ended: a Destination code. "
+        "Blank while the period is open.",
+        "team": "The team responsible for the child in this period.",
+    },
+    "placements": {
+        "child_ref": "The child.",
+        "period_start": "The start of the care period the placement belongs to.",
+        "placement_type": "Where the child lives: a PlacementType code.",
+        "start_date": "The first day of the placement.",
+        "end_date": "The last day of the placement; blank while it lasts.",
+    },
+    "legal_statuses": {
+        "child_ref": "The child.",
+        "period_start": "The start of the care period the legal status belongs to.",
+        "legal_status": "The legal basis or order: a LegalStatusKind code.",
+        "start_date": "The date it began (the order was made).",
+        "end_date": "The date it ended; blank while it lasts.",
+    },
+    "meetings": {
+        "child_ref": "The child.",
+        "period_start": "The start of the care period the meeting belongs to.",
+        "meeting_kind": "A MeetingKind code.",
+        "review_number": "For a Looked After Child review: 1 for the first review, 2 for the "
+        "second, and so on (a whole number). Blank for other meetings.",
+        "due_date": "The date the meeting was due (planned). May be in the future.",
+        "held_date": "The date the meeting was held; blank if it has not been held.",
+        "outcome": "What the meeting decided, as free text.",
+    },
+    "milestones": {
+        "child_ref": "The child.",
+        "period_start": "The start of the care period the milestone belongs to.",
+        "milestone": "A MilestoneKind code.",
+        "date": "The date of the decision or milestone.",
+        "detail": "For a permanence recommendation the Route code; for an agency decision "
+        "maker decision the AgencyDecisionOutcome code; for an application lodged or an "
+        "order granted the OrderType code. Blank for other milestones.",
+        "reason": "For a decision reversed: why it was reversed (free text).",
+    },
+}

@@ -1,0 +1,225 @@
+"""Rules about decisions and milestones: their order, what they need, the child's age."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from permanence.ingest.rules import hits, iso, rule, sentence
+from permanence.ingest.workspace import Workspace
+from permanence.journey.frame import whole_years_between
+from permanence.journey.vocabulary import (
+    LegalStatusKind,
+    MilestoneKind,
+    OrderType,
+    PlacementType,
+)
+
+PERIOD_KEY = ["child_ref", "period_start"]
+
+JOURNEY_ORDER: tuple[MilestoneKind, ...] = (
+    MilestoneKind.RECOMMENDATION,
+    MilestoneKind.DECISION_AWAY_FROM_HOME,
+    MilestoneKind.AGENCY_DECISION,
+    MilestoneKind.APPLICATION_LODGED,
+    MilestoneKind.ORDER_GRANTED,
+)
+"""The steps of a journey to permanence in the order they must come, after the date
+looked after. Each is compared with the earliest of every step before it, so a second
+recommendation after a reversal is never taken for an out-of-order one."""
+
+ADOPTION_ORDERS = (OrderType.PERMANENCE_ORDER_ADOPT.value, OrderType.ADOPTION.value)
+ADOPTION_STATUSES = (
+    LegalStatusKind.PERMANENCE_ORDER_ADOPT.value,
+    LegalStatusKind.ADOPTION_ORDER.value,
+)
+ORDER_STATUSES = (
+    LegalStatusKind.PERMANENCE_ORDER.value,
+    LegalStatusKind.PERMANENCE_ORDER_ADOPT.value,
+    LegalStatusKind.KINSHIP_CARE_ORDER.value,
+    LegalStatusKind.ADOPTION_ORDER.value,
+)
+ADULT_AGE = 18
+
+
+def _is(kind: MilestoneKind) -> pl.Expr:
+    return pl.col("milestone") == kind.value
+
+
+@rule(
+    "MILE001",
+    "error",
+    phase="record",
+    tables=("milestones",),
+    fields=("milestone", "date"),
+    message="The milestone is dated before a step that must come first: the date looked "
+    "after, then permanence recommendation, decision for permanence away from home, agency "
+    "decision maker decision, application lodged in court, order granted.",
+    fix="Check this date and the earlier step's date in the case recording system and correct "
+    "whichever is wrong.",
+)
+def out_of_order(ws: Workspace, table: str) -> pl.DataFrame:
+    rows = ws.active[table].filter(
+        pl.col("milestone").is_in([kind.value for kind in JOURNEY_ORDER])
+    )
+    firsts = rows.group_by(PERIOD_KEY).agg(
+        pl.col("date").filter(_is(kind)).min().alias(kind.value) for kind in JOURNEY_ORDER
+    )
+    joined = rows.join(firsts, on=PERIOD_KEY, how="left")
+    checks: list[tuple[pl.Expr, pl.Expr]] = [
+        (
+            pl.col("date") < pl.col("period_start"),
+            sentence(
+                "{} is before the date looked after {}",
+                iso(pl.col("date")),
+                iso(pl.col("period_start")),
+            ),
+        )
+    ]
+    for position, kind in enumerate(JOURNEY_ORDER):
+        for earlier in reversed(JOURNEY_ORDER[:position]):
+            checks.append(
+                (
+                    _is(kind) & (pl.col("date") < pl.col(earlier.value)),
+                    sentence(
+                        "{} is before the {} of {}",
+                        iso(pl.col("date")),
+                        pl.lit(earlier.label.lower()),
+                        iso(pl.col(earlier.value)),
+                    ),
+                )
+            )
+    flagged = joined.filter(
+        pl.any_horizontal([condition.fill_null(False) for condition, _ in checks])
+    )
+    detail: pl.Expr = pl.lit(None, dtype=pl.String)
+    for condition, text in reversed(checks):
+        detail = pl.when(condition).then(text).otherwise(detail)
+    return hits(flagged, fields=("milestone", "date"), value=detail)
+
+
+@rule(
+    "MILE002",
+    "query",
+    phase="record",
+    tables=("milestones",),
+    fields=("date",),
+    message="The permanence recommendation is dated before the child was accommodated (the "
+    "first placement of the care period away from home).",
+    fix="Check the recommendation's date and the placements' start dates. If the child was "
+    "recommended to remain at home before being accommodated, the record may be right.",
+)
+def recommendation_before_accommodated(ws: Workspace, table: str) -> pl.DataFrame:
+    accommodated = (
+        ws.active["placements"]
+        .filter(pl.col("placement_type") != PlacementType.AT_HOME.value)
+        .group_by(PERIOD_KEY)
+        .agg(pl.col("start_date").min().alias("accommodated"))
+    )
+    rows = (
+        ws.active[table]
+        .filter(_is(MilestoneKind.RECOMMENDATION))
+        .join(accommodated, on=PERIOD_KEY, how="inner")
+        .filter(pl.col("date") < pl.col("accommodated"))
+    )
+    return hits(
+        rows,
+        fields=("date",),
+        value=sentence("{}, accommodated {}", iso(pl.col("date")), iso(pl.col("accommodated"))),
+    )
+
+
+@rule(
+    "MILE003",
+    "query",
+    phase="record",
+    tables=("milestones", "legal_statuses"),
+    fields=("milestone", "detail", "legal_status"),
+    message="A permanence order with authority to adopt or an adoption order is recorded in a "
+    "care period with no agency decision maker decision.",
+    fix="Record the agency decision maker's decision (milestone adm_decision) with its date, "
+    "or correct the order's type.",
+)
+def adoption_without_agency_decision(ws: Workspace, table: str) -> pl.DataFrame:
+    decided = (
+        ws.active["milestones"]
+        .filter(_is(MilestoneKind.AGENCY_DECISION))
+        .select(PERIOD_KEY)
+        .unique()
+    )
+    if table == "milestones":
+        orders = ws.active[table].filter(
+            _is(MilestoneKind.ORDER_GRANTED) & pl.col("detail").is_in(ADOPTION_ORDERS)
+        )
+        fields: tuple[str, ...] = ("milestone", "detail")
+        value = pl.col("detail")
+    else:
+        orders = ws.active[table].filter(pl.col("legal_status").is_in(ADOPTION_STATUSES))
+        fields, value = ("legal_status",), pl.col("legal_status")
+    undecided = orders.join(decided, on=PERIOD_KEY, how="anti")
+    return hits(undecided, fields=fields, value=value)
+
+
+@rule(
+    "MILE004",
+    "query",
+    phase="record",
+    tables=("milestones",),
+    fields=("reason",),
+    message="A decision reversed has no reason recorded.",
+    fix="Record why the decision was reversed: the reason is what lets the partnership learn "
+    "from it. (A reversed decision with no date is refused by REQ001.)",
+)
+def reversed_without_reason(ws: Workspace, table: str) -> pl.DataFrame:
+    rows = ws.active[table].filter(
+        _is(MilestoneKind.DECISION_REVERSED) & pl.col("reason").is_null()
+    )
+    return hits(rows, fields=("reason",), value=iso(pl.col("date")))
+
+
+@rule(
+    "MILE005",
+    "error",
+    phase="record",
+    tables=("milestones", "legal_statuses"),
+    fields=("date", "start_date"),
+    message="The order is dated on or after the child's 18th birthday; these orders are made "
+    "only for children.",
+    fix="Check the order's date and the child's date of birth in the case recording system.",
+)
+def order_at_eighteen(ws: Workspace, table: str) -> pl.DataFrame:
+    rows = ws.with_date_of_birth(ws.active[table])
+    if table == "milestones":
+        orders = rows.filter(
+            _is(MilestoneKind.ORDER_GRANTED)
+            & (pl.col("detail") != OrderType.SUPERVISION_TERMINATED.value).fill_null(True)
+        )
+        column = "date"
+    else:
+        orders = rows.filter(pl.col("legal_status").is_in(ORDER_STATUSES))
+        column = "start_date"
+    age = whole_years_between(pl.col("child_date_of_birth"), pl.col(column))
+    adults = orders.filter(age >= ADULT_AGE)
+    return hits(
+        adults,
+        fields=(column,),
+        value=sentence("aged {} on {}", age, iso(pl.col(column))),
+    )
+
+
+@rule(
+    "MILE006",
+    "query",
+    phase="record",
+    tables=("milestones",),
+    fields=("detail",),
+    message="The milestone has no detail: a permanence recommendation needs its route, an "
+    "agency decision maker decision its outcome, an application lodged or an order granted "
+    "its order type.",
+    fix="Record the route, outcome or order type in the detail column (see the codes in "
+    "docs/data-format.md).",
+)
+def milestone_without_detail(ws: Workspace, table: str) -> pl.DataFrame:
+    needs_detail = [kind.value for kind in MilestoneKind if kind.detail_vocabulary is not None]
+    rows = ws.raw_of(table, ws.active[table], "detail")
+    blank = rows.filter(pl.col("milestone").is_in(needs_detail) & pl.col("detail_raw").is_null())
+    return hits(blank, fields=("detail",), value=pl.col("milestone"))

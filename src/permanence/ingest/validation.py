@@ -1,0 +1,117 @@
+"""The result of validating an extract: clean tables, every issue, and the counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from permanence.journey.tables import JourneyTables
+
+ISSUE_SCHEMA: dict[str, pl.DataType] = {
+    "rule": pl.String(),
+    "severity": pl.String(),
+    "table": pl.String(),
+    "row": pl.Int64(),
+    "source": pl.String(),
+    "child_ref": pl.String(),
+    "fields": pl.List(pl.String()),
+    "message": pl.String(),
+    "fix": pl.String(),
+    "value": pl.String(),
+}
+"""One row per issue. ``row`` is the spreadsheet row in ``source`` (file, and sheet for a
+workbook); both are blank for an issue about a whole table, file or column."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableCounts:
+    """What became of one table's rows. ``read == loaded + refused + duplicates``."""
+
+    read: int
+    loaded: int
+    refused: int
+    queried: int
+    """Loaded rows with at least one query."""
+    duplicates: int
+    """Exact repeats of another row, loaded once (each repeat counted here)."""
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "loaded": self.loaded,
+            "refused": self.refused,
+            "queried": self.queried,
+            "duplicates": self.duplicates,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """An extract judged by every rule.
+
+    ``tables`` holds the rows to load, in canonical columns and types, refused rows and
+    repeats removed. ``source_rows`` gives, per table and row for row with ``tables``, the
+    ``source`` and ``row`` each came from (for the batch record and for matching issues).
+    """
+
+    tables: JourneyTables
+    source_rows: Mapping[str, pl.DataFrame]
+    issues: pl.DataFrame
+    counts: Mapping[str, TableCounts]
+    extract_date: date
+    profile: str
+    files: tuple[str, ...]
+
+    @property
+    def error_count(self) -> int:
+        return int((self.issues["severity"] == "error").sum())
+
+    @property
+    def query_count(self) -> int:
+        return int((self.issues["severity"] == "query").sum())
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any row (or table) would be refused."""
+        return self.error_count > 0
+
+    def issues_by_rule(self) -> pl.DataFrame:
+        """One row per rule that found something: code, severity, count, message, fix."""
+        return (
+            self.issues.group_by("rule", "severity", "message", "fix", maintain_order=True)
+            .agg(pl.len().alias("count"), pl.col("table").unique().sort().alias("tables"))
+            .sort(["severity", "count", "rule"], descending=[False, True, False])
+            .select("rule", "severity", "count", "tables", "message", "fix")
+        )
+
+    def issues_by_child(self) -> pl.DataFrame:
+        """One row per child with issues: errors, queries and the rules, most errors first."""
+        return (
+            self.issues.filter(pl.col("child_ref").is_not_null())
+            .group_by("child_ref")
+            .agg(
+                (pl.col("severity") == "error").sum().alias("errors"),
+                (pl.col("severity") == "query").sum().alias("queries"),
+                pl.col("rule").unique().sort().alias("rules"),
+            )
+            .sort(["errors", "queries", "child_ref"], descending=[True, True, False])
+        )
+
+    def to_dict(self, *, include_issues: bool = True) -> dict[str, Any]:
+        """Everything as plain JSON-ready values (dates as ISO text)."""
+        payload: dict[str, Any] = {
+            "extract_date": self.extract_date.isoformat(),
+            "profile": self.profile,
+            "files": list(self.files),
+            "errors": self.error_count,
+            "queries": self.query_count,
+            "counts": {table: counts.to_dict() for table, counts in self.counts.items()},
+            "by_rule": self.issues_by_rule().to_dicts(),
+        }
+        if include_issues:
+            payload["issues"] = self.issues.to_dicts()
+        return payload

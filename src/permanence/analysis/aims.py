@@ -1,0 +1,472 @@
+"""Aims held as data: the four national PACE aims and the local aims built on them.
+
+An aim says who is counted, when each child's clock starts and stops, the timescale
+("within 26 weeks"), how many children it hopes will meet it ("80%") and by when. Every
+aim, national or local, is an ``AimDefinition``; the web app stores local aims and
+builds them from the stored fields. Outcomes are worked out in ``aims_outcomes``.
+
+Clocks are read from columns of the journeys frame (``permanence.journey.frame``), so an
+aim can only name milestones the frame holds; ``AimDefinition`` refuses any other.
+The definitions, with worked examples a data lead can check by hand, are in docs/aims.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import polars as pl
+
+from permanence.analysis.periods import long_date
+from permanence.journey.frame import FRAME_COLUMNS
+from permanence.journey.vocabulary import AgeBand, AgencyDecisionOutcome, PlacementType, Route
+
+
+class AimKind(StrEnum):
+    """How an aim's clock stops."""
+
+    WITHIN = "within"
+    """The end milestone should fall on or before the start plus the target (Aims 2, 3, 4)."""
+
+    REVIEWED_AFTER = "reviewed_after"
+    """A review should be held once the target has passed since the start (Aim 1)."""
+
+
+REVIEWS_COLUMN = "reviews"
+"""The frame's list of Looked After Child reviews, the end of a ``REVIEWED_AFTER`` aim."""
+
+
+@dataclass(frozen=True, slots=True)
+class AimDefinition:
+    """One aim: who is counted, the clock, the timescale, how much and by when.
+
+    Exactly one of ``target_weeks`` and ``target_months`` is set. A target in weeks is
+    counted in days (weeks × 7); a target in months moves the calendar on, and a day the
+    later month lacks falls back to its last day (31 August + 6 months = 28 February).
+
+    The population filters are empty to count everyone. ``age_bands`` are AgeBand codes of
+    the child's age on the day the clock started; ``placement_types`` are PlacementType
+    codes of where the child lives at ``as_of`` (or lived when the period ended);
+    ``routes`` are Route codes of the permanence recommendation, so a route filter counts
+    only children who already have a recommendation; ``agency_decision_outcomes`` are
+    AgencyDecisionOutcome codes (Aim 4 counts agreed plans only).
+
+    ``target_percent`` is how many children in a hundred the aim hopes will meet the
+    timescale: 1 to 99, never 100, because some children's plans rightly take longer. The
+    national aims set timescales only, so theirs is blank; a local aim sets it.
+    """
+
+    id: str
+    title: str
+    statement: str
+    start_column: str
+    end_column: str
+    target_weeks: int | None = None
+    target_months: int | None = None
+    target_percent: int | None = None
+    by_date: date | None = None
+    start_on_or_after: date | None = None
+    age_bands: frozenset[str] = field(default_factory=frozenset)
+    placement_types: frozenset[str] = field(default_factory=frozenset)
+    teams: frozenset[str] = field(default_factory=frozenset)
+    routes: frozenset[str] = field(default_factory=frozenset)
+    agency_decision_outcomes: frozenset[str] = field(default_factory=frozenset)
+    kind: AimKind = AimKind.WITHIN
+    national: bool = False
+
+    def __post_init__(self) -> None:
+        for name in _FILTER_FIELDS:
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
+        object.__setattr__(self, "kind", AimKind(self.kind))
+        _check(self)
+
+    @property
+    def target_text(self) -> str:
+        """The timescale in words: "26 weeks", "6 months", "2 years"."""
+        if self.target_weeks is not None:
+            return _plural(self.target_weeks, "week")
+        months = self.target_months or 0
+        if months % 12 == 0:
+            return _plural(months // 12, "year")
+        return _plural(months, "month")
+
+    def deadline(self, start: pl.Expr) -> pl.Expr:
+        """The last day on which the end milestone still meets the aim (or, for a
+        ``REVIEWED_AFTER`` aim, the day from which a review counts)."""
+        if self.target_weeks is not None:
+            return start + pl.duration(days=7 * self.target_weeks)
+        return start.dt.offset_by(f"{self.target_months}mo")
+
+    @property
+    def has_filters(self) -> bool:
+        return any(getattr(self, name) for name in _FILTER_FIELDS)
+
+    def population_text(self) -> str:
+        """The population filters in words, or "" when everyone is counted."""
+        parts = []
+        if self.age_bands:
+            labels = [band.label for band in AgeBand if band.value in self.age_bands]
+            parts.append("aged " + _or_list(labels) + " when the clock started")
+        if self.placement_types:
+            labels = [kind.label for kind in PlacementType if kind.value in self.placement_types]
+            parts.append("living in " + _or_list(labels).lower())
+        if self.teams:
+            parts.append("in team " + _or_list(sorted(self.teams)))
+        if self.routes:
+            labels = [route.label for route in Route if route.value in self.routes]
+            parts.append("with a recommendation of " + _or_list(labels).lower())
+        if self.agency_decision_outcomes:
+            labels = [
+                outcome.label
+                for outcome in AgencyDecisionOutcome
+                if outcome.value in self.agency_decision_outcomes
+            ]
+            parts.append("whose agency decision was " + _or_list(labels).lower())
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for JSON and for the web app to store (see ``from_dict``)."""
+        values: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, frozenset):
+                value = sorted(value)
+            elif isinstance(value, StrEnum):
+                value = value.value
+            values[item.name] = value
+        values["target_text"] = self.target_text
+        return values
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> AimDefinition:
+        """An aim from stored values (dates as ``date`` or ISO text); unknown keys ignored."""
+        known = {item.name for item in fields(cls)}
+        arguments = {name: value for name, value in values.items() if name in known}
+        for name in ("by_date", "start_on_or_after"):
+            if isinstance(arguments.get(name), str):
+                arguments[name] = date.fromisoformat(arguments[name])
+        for name in _FILTER_FIELDS:
+            if name in arguments:
+                arguments[name] = frozenset(arguments[name] or ())
+        return cls(**arguments)
+
+
+_FILTER_FIELDS = ("age_bands", "placement_types", "teams", "routes", "agency_decision_outcomes")
+
+_FILTER_VOCABULARY: dict[str, frozenset[str]] = {
+    "age_bands": AgeBand.codes(),
+    "placement_types": PlacementType.codes(),
+    "routes": Route.codes(),
+    "agency_decision_outcomes": AgencyDecisionOutcome.codes(),
+}
+
+
+def _date_columns() -> frozenset[str]:
+    return frozenset(
+        name
+        for name, column in FRAME_COLUMNS.items()
+        if column.dtype == pl.Date() and name != "as_of"
+    )
+
+
+def _check(aim: AimDefinition) -> None:
+    """Refuse an aim that cannot be measured, saying why in a sentence."""
+    if not aim.id.strip():
+        raise ValueError("an aim needs an id")
+    if (aim.target_weeks is None) == (aim.target_months is None):
+        raise ValueError(f"aim {aim.id}: set exactly one of target_weeks and target_months")
+    target = aim.target_weeks if aim.target_weeks is not None else aim.target_months
+    if target is None or target < 1:
+        raise ValueError(f"aim {aim.id}: the target must be at least one week or month")
+    if aim.target_percent is not None and not 1 <= aim.target_percent <= 99:
+        raise ValueError(
+            f"aim {aim.id}: the percentage aimed for must be between 1 and 99 "
+            "(aims are never 100%: some children's plans rightly take longer)"
+        )
+    if aim.by_date and aim.start_on_or_after and aim.by_date < aim.start_on_or_after:
+        raise ValueError(f"aim {aim.id}: the 'by' date is before the 'from' date")
+    dates = _date_columns()
+    if aim.start_column not in dates:
+        raise ValueError(f"aim {aim.id}: {aim.start_column!r} is not a date in the journeys frame")
+    if aim.kind is AimKind.REVIEWED_AFTER:
+        if aim.end_column != REVIEWS_COLUMN:
+            raise ValueError(f"aim {aim.id}: a review aim ends at the {REVIEWS_COLUMN!r} column")
+    elif aim.end_column not in dates:
+        raise ValueError(f"aim {aim.id}: {aim.end_column!r} is not a date in the journeys frame")
+    elif aim.end_column == aim.start_column:
+        raise ValueError(f"aim {aim.id}: the clock cannot start and stop at the same milestone")
+    for name, codes in _FILTER_VOCABULARY.items():
+        unknown = sorted(getattr(aim, name) - codes)
+        if unknown:
+            raise ValueError(
+                f"aim {aim.id}: unknown {name.replace('_', ' ')}: {', '.join(unknown)}"
+            )
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def _or_list(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+# ---------------------------------------------------------------------------------------
+# The four national aims (DOMAIN.md, "The four national PACE aims").
+
+AIM_1 = AimDefinition(
+    id="aim_1",
+    title="Aim 1",
+    statement=(
+        "Children looked after at home on a Compulsory Supervision Order will have their "
+        "plan reviewed once the order has lasted two years."
+    ),
+    start_column="home_cso_start",
+    end_column=REVIEWS_COLUMN,
+    target_months=24,
+    kind=AimKind.REVIEWED_AFTER,
+    national=True,
+)
+
+AIM_2 = AimDefinition(
+    id="aim_2",
+    title="Aim 2",
+    statement=(
+        "Children who become looked after and accommodated will have a recommendation for "
+        "permanence, including a permanent return home, within 26 weeks of becoming looked "
+        "after and accommodated."
+    ),
+    start_column="accommodated_date",
+    end_column="recommendation_date",
+    target_weeks=26,
+    national=True,
+)
+
+AIM_3 = AimDefinition(
+    id="aim_3",
+    title="Aim 3",
+    statement=(
+        "Children with a decision for permanence away from home will have the agency "
+        "decision maker's decision within 14 weeks of that decision."
+    ),
+    start_column="decision_away_date",
+    end_column="agency_decision_date",
+    target_weeks=14,
+    national=True,
+)
+
+AIM_4 = AimDefinition(
+    id="aim_4",
+    title="Aim 4",
+    statement=(
+        "Children whose plan for permanence the agency decision maker has agreed will have "
+        "an application lodged in court within 16 weeks of that decision."
+    ),
+    start_column="agency_decision_date",
+    end_column="lodged_date",
+    target_weeks=16,
+    agency_decision_outcomes=frozenset({AgencyDecisionOutcome.AGREED.value}),
+    national=True,
+)
+
+NATIONAL_AIMS: tuple[AimDefinition, ...] = (AIM_1, AIM_2, AIM_3, AIM_4)
+
+
+# ---------------------------------------------------------------------------------------
+# Local aims: the templates the PACE sources give (DOMAIN.md), filled in by a local group.
+
+
+@dataclass(frozen=True, slots=True)
+class AimTemplate:
+    """A local aim statement with blanks for the dates, the percentage and the timescale.
+
+    ``statement`` uses ``{by}``, ``{percent}``, ``{start_on_or_after}`` and ``{target}``.
+    """
+
+    id: str
+    description: str
+    statement: str
+    start_column: str
+    end_column: str
+    target_weeks: int | None = None
+    target_months: int | None = None
+
+
+AIM_TEMPLATES: dict[str, AimTemplate] = {
+    template.id: template
+    for template in (
+        AimTemplate(
+            id="recommendation",
+            description="The national Aim 2 with a local percentage and dates.",
+            statement=(
+                "By {by}, {percent}% of looked after and accommodated children, accommodated "
+                "on or after {start_on_or_after}, will have a recommendation for permanence "
+                "within {target}."
+            ),
+            start_column="accommodated_date",
+            end_column="recommendation_date",
+            target_weeks=26,
+        ),
+        AimTemplate(
+            id="recommendation_at_legal_advice",
+            description=(
+                "A recommendation made at the legal advice meeting. The frame holds the "
+                "recommendation's date, not the meeting it was made at, so this counts the "
+                "first recommendation."
+            ),
+            statement=(
+                "By {by}, {percent}% of children (including those who have a plan for "
+                "rehabilitation home or kinship care) who become looked after and "
+                "accommodated, on or after {start_on_or_after}, will have a permanence "
+                "recommendation at the Legal Advice Meeting within {target} of becoming "
+                "looked after and accommodated."
+            ),
+            start_column="accommodated_date",
+            end_column="recommendation_date",
+            target_weeks=36,
+        ),
+        AimTemplate(
+            id="recommendation_stretch",
+            description="A stretch toward 26 weeks for an area where 26 is not yet achievable.",
+            statement=(
+                "By {by}, {percent}% of children who become looked after and accommodated, "
+                "on or after {start_on_or_after}, will have a permanence recommendation "
+                "within {target} of becoming looked after and accommodated."
+            ),
+            start_column="accommodated_date",
+            end_column="recommendation_date",
+            target_weeks=40,
+        ),
+        AimTemplate(
+            id="panel_after_decision",
+            description=(
+                "Presented to the permanence panel soon after rehabilitation home is ruled "
+                "out; the frame's decision for permanence away from home marks that point."
+            ),
+            statement=(
+                "By {by}, {percent}% of children with a decision for permanence away from "
+                "home, on or after {start_on_or_after}, will be presented to the permanence "
+                "panel within {target} of that decision."
+            ),
+            start_column="decision_away_date",
+            end_column="permanence_panel_date",
+            target_weeks=12,
+        ),
+        AimTemplate(
+            id="destination_decision",
+            description="A decision on the child's destination within months of accommodation.",
+            statement=(
+                "By {by}, {percent}% of children who become looked after and accommodated, "
+                "on or after {start_on_or_after}, will have a decision on their destination "
+                "within {target}."
+            ),
+            start_column="accommodated_date",
+            end_column="recommendation_date",
+            target_months=6,
+        ),
+    )
+}
+
+
+def local_aim(
+    template: str | AimTemplate,
+    *,
+    id: str,
+    title: str,
+    by_date: date,
+    start_on_or_after: date,
+    target_percent: int,
+    target_weeks: int | None = None,
+    target_months: int | None = None,
+    age_bands: Iterable[str] = (),
+    placement_types: Iterable[str] = (),
+    teams: Iterable[str] = (),
+    routes: Iterable[str] = (),
+    statement: str | None = None,
+) -> AimDefinition:
+    """A local aim from one of ``AIM_TEMPLATES`` (or a template of the caller's own).
+
+    The timescale defaults to the template's; pass ``target_weeks`` or ``target_months``
+    to set another. The statement is the template's with the blanks filled in, unless one
+    is given.
+    """
+    if isinstance(template, str):
+        try:
+            template = AIM_TEMPLATES[template]
+        except KeyError:
+            raise ValueError(f"no aim template is called {template!r}") from None
+    if target_weeks is None and target_months is None:
+        target_weeks, target_months = template.target_weeks, template.target_months
+    aim = AimDefinition(
+        id=id,
+        title=title,
+        statement="",
+        start_column=template.start_column,
+        end_column=template.end_column,
+        target_weeks=target_weeks,
+        target_months=target_months,
+        target_percent=target_percent,
+        by_date=by_date,
+        start_on_or_after=start_on_or_after,
+        age_bands=frozenset(age_bands),
+        placement_types=frozenset(placement_types),
+        teams=frozenset(teams),
+        routes=frozenset(routes),
+    )
+    text = statement or template.statement.format(
+        by=long_date(by_date),
+        percent=target_percent,
+        start_on_or_after=long_date(start_on_or_after),
+        target=aim.target_text,
+    )
+    return replace(aim, statement=text)
+
+
+# ---------------------------------------------------------------------------------------
+# Words for the milestones an aim can start or stop at, for sentences people read.
+
+START_WORDS: dict[str, str] = {
+    "period_start": "who became looked after",
+    "accommodated_date": "accommodated",
+    "home_cso_start": "whose Compulsory Supervision Order at home began",
+    "planning_72h_date": "with a 72-hour planning meeting",
+    "planning_2wk_date": "with a 2-week planning meeting",
+    "first_review_date": "with a first Looked After Child review",
+    "legal_advice_date": "with a legal advice meeting",
+    "assessment_completed_date": "with a parenting capacity assessment completed",
+    "recommendation_date": "with a permanence recommendation",
+    "decision_away_date": "with a decision for permanence away from home",
+    "permanence_panel_date": "presented to the permanence panel",
+    "agency_decision_date": "with an agency decision maker's decision",
+    "lodged_date": "with an application lodged in court",
+}
+
+END_WORDS: dict[str, str] = {
+    "planning_72h_date": "a 72-hour planning meeting",
+    "planning_2wk_date": "a 2-week planning meeting",
+    "first_review_date": "a first Looked After Child review",
+    "assessment_completed_date": "a completed parenting capacity assessment",
+    "legal_advice_date": "a legal advice meeting",
+    "recommendation_date": "a permanence recommendation",
+    "decision_away_date": "a decision for permanence away from home",
+    "permanence_panel_date": "a permanence panel",
+    "agency_decision_date": "the agency decision maker's decision",
+    "lodged_date": "an application lodged in court",
+    "order_date": "an order granted",
+    REVIEWS_COLUMN: "a Looked After Child review",
+}
+
+
+def start_words(aim: AimDefinition) -> str:
+    """Who is counted, as in "children accommodated in 2024"."""
+    return START_WORDS.get(aim.start_column, f"whose {aim.start_column.replace('_', ' ')} fell")
+
+
+def end_words(aim: AimDefinition) -> str:
+    """What they are waiting for, as in "had a permanence recommendation within 26 weeks"."""
+    return END_WORDS.get(aim.end_column, aim.end_column.replace("_", " "))

@@ -1,0 +1,193 @@
+"""Dates, numbers and milestones in the words the charts use.
+
+Axis labels read "Mar 2023"; sentences read "March 2023"; tooltips and tables give the
+day, "14 Mar 2023". Milestone names come from the journeys frame's columns so a chart of
+any aim can say what its clock measures.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+from permanence.journey.vocabulary import CareSetting
+
+AXIS_DATE_FORMAT: Final = "%b %Y"  # d3-time-format: "Mar 2023"
+DAY_FORMAT: Final = "%-d %b %Y"  # polars (chrono): "14 Mar 2023"
+
+# What a frame date column is called in a table heading or tooltip.
+MILESTONE_HEADINGS: Final[dict[str, str]] = {
+    "period_start": "Date looked after",
+    "accommodated_date": "Date accommodated",
+    "home_cso_start": "Date the order at home began",
+    "planning_72h_date": "72-hour planning meeting",
+    "planning_2wk_date": "2-week planning meeting",
+    "first_review_date": "First Looked After Child review",
+    "assessment_completed_date": "Parenting capacity assessment completed",
+    "legal_advice_date": "Legal advice meeting",
+    "recommendation_date": "Permanence recommendation",
+    "decision_away_date": "Decision for permanence away from home",
+    "permanence_panel_date": "Permanence panel",
+    "agency_decision_date": "Agency decision maker's decision",
+    "lodged_date": "Application lodged in court",
+    "order_date": "Order granted",
+    "reviews": "Looked After Child review",
+}
+
+# "... the weeks they had waited since being accommodated."
+SINCE_WORDS: Final[dict[str, str]] = {
+    "period_start": "since becoming looked after",
+    "accommodated_date": "since being accommodated",
+    "home_cso_start": "since the Compulsory Supervision Order at home began",
+    "recommendation_date": "since the permanence recommendation",
+    "decision_away_date": "since the decision for permanence away from home",
+    "agency_decision_date": "since the agency decision maker's decision",
+    "permanence_panel_date": "since the permanence panel",
+    "lodged_date": "since the application was lodged in court",
+}
+
+# The legend title of entry cohorts: "Accommodated in" 2023.
+COHORT_TITLES: Final[dict[str, str]] = {
+    "period_start": "Looked after in",
+    "accommodated_date": "Accommodated in",
+    "home_cso_start": "Order at home began in",
+    "decision_away_date": "Decision away from home in",
+    "agency_decision_date": "Agency decision in",
+    "recommendation_date": "Recommendation in",
+}
+
+# "Each dot is a child who had a permanence recommendation ..."
+END_WORDS: Final[dict[str, str]] = {
+    "recommendation_date": "a permanence recommendation",
+    "decision_away_date": "a decision for permanence away from home",
+    "agency_decision_date": "the agency decision maker's decision",
+    "lodged_date": "an application lodged in court",
+    "order_date": "an order granted",
+    "permanence_panel_date": "a permanence panel",
+    "legal_advice_date": "a legal advice meeting",
+    "planning_72h_date": "a 72-hour planning meeting",
+    "planning_2wk_date": "a 2-week planning meeting",
+    "first_review_date": "a first Looked After Child review",
+    "assessment_completed_date": "a completed parenting capacity assessment",
+    "reviews": "a Looked After Child review",
+}
+
+# Short names for bar labels, where the full CareSetting label is too long.
+SHORT_SETTINGS: Final[dict[str, str]] = {
+    CareSetting.AT_HOME.value: "at home",
+    CareSetting.KINSHIP.value: "kinship",
+    CareSetting.FOSTER.value: "foster",
+    CareSetting.PROSPECTIVE_ADOPTERS.value: "prospective adopters",
+    CareSetting.RESIDENTIAL.value: "residential",
+    CareSetting.OTHER.value: "other",
+}
+SETTING_NOT_RECORDED: Final = "Not recorded"
+
+# "5 in foster care, 2 at home with parents".
+SETTING_PHRASES: Final[dict[str, str]] = {
+    CareSetting.AT_HOME.value: "at home with parents",
+    CareSetting.KINSHIP.value: "in kinship care",
+    CareSetting.FOSTER.value: "in foster care",
+    CareSetting.PROSPECTIVE_ADOPTERS.value: "with prospective adopters",
+    CareSetting.RESIDENTIAL.value: "in residential care",
+    CareSetting.OTHER.value: "in another community setting",
+}
+SETTING_NOT_RECORDED_PHRASE: Final = "with where they live not recorded"
+
+
+def heading(column: str) -> str:
+    """A frame column's name for people: "Date accommodated"."""
+    return MILESTONE_HEADINGS.get(column, column.replace("_", " ").capitalize())
+
+
+def since(column: str) -> str:
+    return SINCE_WORDS.get(column, f"since the {column.removesuffix('_date').replace('_', ' ')}")
+
+
+def cohort_title(column: str) -> str:
+    return COHORT_TITLES.get(column, "Clock started in")
+
+
+def end_words(column: str) -> str:
+    return END_WORDS.get(column, f"a {column.removesuffix('_date').replace('_', ' ')}")
+
+
+def the(words: str) -> str:
+    """ "a permanence recommendation" -> "the permanence recommendation"."""
+    for article in ("a ", "an "):
+        if words.startswith(article):
+            return "the " + words[len(article) :]
+    return words if words.startswith("the ") else f"the {words}"
+
+
+def month_year(day: date) -> str:
+    """ "March 2023"."""
+    return f"{day:%B} {day.year}"
+
+
+def short_month_year(day: date) -> str:
+    """ "Mar 2023"."""
+    return f"{day:%b} {day.year}"
+
+
+def day_text(day: date) -> str:
+    """ "14 Mar 2023"."""
+    return f"{day.day} {day:%b} {day.year}"
+
+
+def number(value: float, *, digits: int = 1) -> str:
+    """A figure as people write it: whole numbers without a decimal point."""
+    rounded = round(value, digits)
+    if rounded == int(rounded):
+        return f"{int(rounded):,}"
+    return f"{rounded:,.{digits}f}"
+
+
+def weeks(value: float) -> str:
+    """ "52 weeks", "1 week", "30.5 weeks"."""
+    text = number(value)
+    return f"{text} week" if text == "1" else f"{text} weeks"
+
+
+def percent(value: float) -> str:
+    return f"{number(value, digits=0)}%"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """ "1 child", "3 children"."""
+    word = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count:,} {word}"
+
+
+def children(count: int) -> str:
+    return plural(count, "child", "children")
+
+
+def join_words(words: list[str]) -> str:
+    """ "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Text broken into lines of at most ``width`` characters, at spaces.
+
+    Vega does not wrap text, so long subtitles are broken here. ``width`` is chosen for
+    the narrowest column the page gives a chart.
+    """
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines

@@ -1,0 +1,226 @@
+"""Survival curves, control charts, the aim's trend, where children wait, process measures."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
+
+from permanence.analysis.aims import AIM_2, local_aim
+from permanence.analysis.aims_outcomes import evaluate_aim
+from permanence.analysis.control import analyse_control_chart
+from permanence.analysis.periods import Granularity
+from permanence.analysis.process_measures import planning_72h_in_time
+from permanence.analysis.stages import GroupBy, stage_table
+from permanence.analysis.survival import entry_cohort_survival
+from permanence.charts import (
+    aim_p_chart,
+    aim_trend_chart,
+    control_chart,
+    process_measure_chart,
+    stages_chart,
+    survival_chart,
+)
+from permanence.charts.signals import NO_SIGNAL
+
+
+def layer_with(chart, mark: str, field: str | None = None):
+    for layer in chart.spec["layer"]:
+        if layer["mark"].get("type") != mark:
+            continue
+        if field is None or layer["encoding"].get("y", {}).get("field") == field:
+            return layer
+    raise AssertionError(f"no {mark} layer")
+
+
+# ---- survival -------------------------------------------------------------------------
+
+
+def test_survival_curve_matches_a_hand_worked_kaplan_meier(build):
+    start = date(2023, 3, 1)
+    kids = [
+        build.Kid("SECRET-1", start, start + timedelta(days=7)),
+        build.Kid("SECRET-2", start, start + timedelta(days=14)),
+        build.Kid("SECRET-3", start),  # still waiting
+        build.Kid("SECRET-4", start, left=start + timedelta(days=21)),  # left without one
+    ]
+    frame = build.frame_of(kids, as_of=date(2023, 4, 30))
+    result = entry_cohort_survival(
+        frame, start="accommodated_date", end="recommendation_date", target_weeks=26
+    )
+    chart = survival_chart(result)
+    percent = next(c for c in chart.data.columns if c.startswith("Percentage"))
+    by_week = dict(
+        zip(
+            chart.data.get_column("Week").to_list(),
+            chart.data.get_column(percent).to_list(),
+            strict=False,
+        )
+    )
+    # 4 at risk, 1 reached on day 7: 25%; 3 at risk, 1 on day 14: 1 - 3/4 × 2/3 = 50%.
+    assert by_week[0] == 0
+    assert by_week[1] == 25
+    assert by_week[2] == 50
+    assert by_week[3] == 50
+    assert chart.data.columns[0] == "Accommodated in"
+    line = layer_with(chart, "line")
+    assert line["mark"]["interpolate"] == "step-after"
+    assert line["encoding"]["strokeDash"]["field"] == line["encoding"]["color"]["field"]
+    assert "half had a recommendation by week 2" in chart.alt_text
+    assert "run chart shows only the children who have had a decision" in chart.caption
+
+
+def test_survival_draws_the_latest_six_cohorts_and_the_target(synthetic):
+    result = entry_cohort_survival(
+        synthetic, start="accommodated_date", end="recommendation_date", target_weeks=26
+    )
+    chart = survival_chart(result)
+    cohorts = result.summary.get_column("cohort").to_list()
+    drawn = chart.data.get_column("Accommodated in").unique().sort().to_list()
+    assert drawn == sorted(cohorts[-6:])
+    expected_rows = result.curves.filter(
+        pl.col("cohort").is_in(cohorts[-6:]) & pl.col("percent_reached").is_not_null()
+    ).height
+    assert chart.data.height == expected_rows
+    target = layer_with(chart, "rule")
+    assert target["data"]["values"][0]["target"] == 26
+    assert "26-week target" in chart.alt_text
+    if len(cohorts) > 6:
+        assert "not drawn" in chart.alt_text
+
+
+# ---- control charts -------------------------------------------------------------------
+
+
+def test_p_chart_limits_are_the_textbook_ones_and_the_outlier_is_marked():
+    numerators = [10.0] * 12 + [24.0]
+    denominators = [20.0] * 12 + [25.0]
+    result = analyse_control_chart(
+        "p", numerators=numerators, denominators=denominators, baseline_n=12
+    )
+    quarters = [date(2021 + i // 4, 3 * (i % 4) + 1, 1) for i in range(13)]
+    chart = control_chart(
+        result,
+        quarters,
+        name="p",
+        title="A P chart",
+        y_title="Percentage",
+        numerators=numerators,
+        denominators=denominators,
+    )
+    # By hand: p̄ = 0.5; limits 0.5 ± 3 √(0.25 / n): n = 20 gives ±0.3354, n = 25 ±0.3.
+    upper = chart.data.get_column("Upper limit").to_list()
+    lower = chart.data.get_column("Lower limit").to_list()
+    assert upper[0] == round(100 * (0.5 + 3 * np.sqrt(0.25 / 20)), 2)
+    assert lower[0] == round(100 * (0.5 - 3 * np.sqrt(0.25 / 20)), 2)
+    assert upper[-1] == 80.0
+    assert set(chart.data.get_column("Centre line").to_list()) == {50.0}
+    values = layer_with(chart, "point")["data"]["values"]
+    assert [i for i, v in enumerate(values) if v["signal"] != NO_SIGNAL] == [12]
+    assert values[12]["signal"] == "Outside the limits"
+    assert "A point above the upper limit" in chart.alt_text
+    assert "fewer than 20" in chart.alt_text
+    assert "fewer than 20" in chart.caption
+
+
+@given(st.lists(st.floats(0, 100, allow_nan=False), min_size=2, max_size=50))
+def test_control_chart_marks_exactly_the_analysis_signals(values):
+    result = analyse_control_chart("i", values)
+    days = [date(2020, 1, 1) + timedelta(days=30 * i) for i in range(len(values))]
+    chart = control_chart(result, days, name="i", title="An I chart", y_title="Days")
+    plotted = layer_with(chart, "point")["data"]["values"]
+    marked = {i for i, v in enumerate(plotted) if v["signal"] != NO_SIGNAL}
+    assert marked == {int(p) for s in result.signals for p in s.points}
+    assert chart.data.height == len(values)
+    assert ("No signal" in chart.alt_text) == (not result.signals)
+
+
+def test_aim_p_chart_counts_met_among_known_per_quarter(synthetic):
+    result = evaluate_aim(synthetic, AIM_2, granularity=Granularity.QUARTER)
+    chart = aim_p_chart(result, improvement_start=date(2022, 10, 1))
+    known = [p for p in result.periods if p.figures.known]
+    assert chart.data.get_column("Met").to_list() == [float(p.figures.met) for p in known]
+    assert chart.data.get_column("Counted").to_list() == [float(p.figures.known) for p in known]
+    expected = [round(100 * p.figures.met / p.figures.known, 2) for p in known]
+    assert chart.data.get_column("Percentage who met the aim").to_list() == expected
+
+
+# ---- the aim's trend ------------------------------------------------------------------
+
+
+def test_trend_percent_per_period_and_few_children_flagged(build):
+    kids = [
+        build.Kid("SECRET-1", date(2023, 2, 1), date(2023, 5, 1)),  # 12.7 weeks: met
+        build.Kid("SECRET-2", date(2023, 3, 1), date(2023, 6, 1)),  # met
+        build.Kid("SECRET-3", date(2023, 4, 1), date(2024, 4, 1)),  # not met
+        build.Kid("SECRET-4", date(2024, 2, 1)),  # still waiting, over target
+    ]
+    aim = local_aim(
+        "recommendation",
+        id="local",
+        title="Local aim",
+        by_date=date(2026, 3, 31),
+        start_on_or_after=date(2023, 1, 1),
+        target_percent=80,
+    )
+    chart = aim_trend_chart(evaluate_aim(build.frame_of(kids), aim))
+    table = chart.data
+    assert table.get_column("Accommodated in").to_list() == ["2023", "2024"]
+    assert table.get_column("Percentage who met the aim").to_list() == [66.7, 0.0]
+    assert table.get_column("Few children").to_list() == ["Yes", "Yes"]
+    bar = layer_with(chart, "bar")
+    assert bar["encoding"]["strokeDash"]["field"] == "few_text"
+    assert bar["encoding"]["fillOpacity"]["field"] == "few_text"
+    target = layer_with(chart, "rule")
+    assert target["data"]["values"][0]["target"] == 80
+    assert "2023: 67% of 3 (few)" in chart.alt_text
+    assert "Pale bars with a dashed outline" in " ".join(chart.spec["title"]["subtitle"])
+
+
+# ---- where children wait --------------------------------------------------------------
+
+
+def test_stages_ranked_by_share_with_the_analysis_figures(synthetic):
+    result = stage_table(synthetic)
+    chart = stages_chart(result)
+    ranked = [s for s in result.overall.ranked() if s.share > 0]
+    assert chart.data.get_column("Stage").to_list() == [s.label for s in ranked]
+    assert chart.data.get_column("Median days").to_list() == [s.median for s in ranked]
+    assert chart.data.get_column("Rank").to_list() == sorted(s.rank for s in ranked)
+    point = layer_with(chart, "point")
+    assert point["encoding"]["y"]["sort"] == [s.label for s in ranked]
+    assert f"1. {ranked[0].label}" in chart.alt_text
+
+
+def test_stages_by_period_compare_groups_by_colour_and_shape(synthetic):
+    result = stage_table(synthetic, by=GroupBy.PERIOD)
+    chart = stages_chart(result, by_group=True)
+    point = layer_with(chart, "point")
+    assert point["encoding"]["color"]["field"] == "group"
+    assert point["encoding"]["shape"]["field"] == "group"
+    groups = chart.data.get_column("Accommodated in").unique().to_list()
+    assert len(groups) == min(6, len(result.groups))
+
+
+# ---- process measures -----------------------------------------------------------------
+
+
+def test_process_measure_is_a_run_chart_of_the_monthly_percentage(synthetic):
+    measure = planning_72h_in_time(synthetic)
+    chart = process_measure_chart(
+        measure,
+        name="planning-72h",
+        title="72-hour planning meetings held in time",
+        what="children accommodated that month whose 72-hour meeting was held in time",
+        target_percent=90,
+    )
+    assert chart.data.height == measure.height
+    assert (
+        chart.data.get_column("Percentage").to_list() == measure.get_column("percentage").to_list()
+    )
+    assert chart.data.get_column("Counted").to_list() == measure.get_column("denominator").to_list()
+    assert "Each point is one month" in chart.alt_text
+    assert "The aim is 90%" in chart.alt_text

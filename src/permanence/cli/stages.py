@@ -1,4 +1,4 @@
-"""``permanence stages``: where children wait, from a folder of canonical CSV files.
+"""``permanence stages``: where children wait, from an extract or an authority's records.
 
 For each stage of the journey (accommodated → 72-hour meeting → ... → order) the days
 children spent in it, and the stages ranked by their share of all the days waited,
@@ -8,10 +8,10 @@ counting the days so far of children still waiting. See docs/stages.md for the r
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from permanence.cli._common import iso_date, print_json
+from permanence.cli._frames import add_frame_source_arguments, frame_from_arguments
 
 if TYPE_CHECKING:
     from permanence.analysis.stages import StageFigures, StageGroup
@@ -27,9 +27,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "now, and the stages ranked by their share of all the days waited."
         ),
     )
-    parser.add_argument(
-        "folder", type=Path, metavar="FILE", help="a folder of the six canonical CSV files"
-    )
+    add_frame_source_arguments(parser)
     parser.add_argument(
         "--as-of", type=iso_date, required=True, metavar="DATE", help="the date to measure at"
     )
@@ -51,9 +49,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(arguments: argparse.Namespace) -> int:
     from permanence.analysis.periods import Granularity, long_date
     from permanence.analysis.stages import GroupBy, stage_table
-    from permanence.cli.aims import load_frame
 
-    frame = load_frame(arguments.folder, arguments.as_of)
+    frame = frame_from_arguments(arguments, arguments.as_of)
     result = stage_table(
         frame,
         by=GroupBy(arguments.by or "all"),

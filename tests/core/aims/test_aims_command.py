@@ -59,37 +59,38 @@ def test_sentences_without_json(folder: Path, capsys: pytest.CaptureFixture[str]
     assert "LAC" not in out
 
 
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        (["aims", "/no/such/folder", "--as-of", "2025-06-30"], "is not a folder"),
-        (["stages", "/no/such/folder", "--as-of", "2025-06-30"], "is not a folder"),
-    ],
-)
-def test_problems_are_one_line(
-    arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("command", ["aims", "stages"])
+def test_an_extract_that_cannot_be_read_is_one_line(
+    command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(arguments) == 2
+    assert main([command, "/no/such/folder", "--as-of", "2025-06-30"]) == 2
     error = capsys.readouterr().err
-    assert message in error
+    assert "the extract cannot be read" in error
     assert error.count("\n") == 1
     assert "Traceback" not in error
 
 
-def test_a_folder_missing_a_table_is_one_line(
+def test_neither_an_extract_nor_an_authority_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["aims", "--as-of", "2025-06-30"]) == 2
+    assert "give an extract (FILE...) or --authority CODE" in capsys.readouterr().err
+
+
+def test_a_table_the_extract_lacks_is_measured_as_empty(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (folder / "meetings.csv").unlink()
-    assert main(["aims", str(folder), "--as-of", "2025-06-30"]) == 2
-    error = capsys.readouterr().err
-    assert "has no meetings.csv" in error
-    assert error.count("\n") == 1
+    assert main(["aims", str(folder), "--as-of", "2025-06-30"]) == 0
+    assert "Aim 2" in capsys.readouterr().out
 
 
-def test_a_broken_date_is_one_line(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_date_refuses_its_row_and_says_so(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = folder / "care_periods.csv"
     path.write_text(path.read_text().replace("2024-01-01", "1st Jan 2024", 1))
-    assert main(["aims", str(folder), "--as-of", "2025-06-30"]) == 2
-    error = capsys.readouterr().err
-    assert error.startswith("permanence aims: could not read")
-    assert error.count("\n") == 1
+    assert main(["aims", str(folder), "--as-of", "2025-06-30"]) == 0
+    captured = capsys.readouterr()
+    assert "refused rows of this extract" in captured.err
+    assert "Aim 2" in captured.out

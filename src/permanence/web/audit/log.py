@@ -7,7 +7,6 @@ from typing import cast
 from django.http import HttpRequest
 
 from permanence.web.accounts.models import User
-
 from permanence.web.audit.models import RecordView
 from permanence.web.records.models import Child
 

@@ -16,7 +16,8 @@ def front_end_packages_installed(app_configs: Any = None, **kwargs: Any) -> list
     return [
         Error(
             "The front-end packages are not installed.",
-            hint="Run `make install` (or `npm ci`) in the repository. Missing: " + ", ".join(missing),
+            hint="Run `make install` (or `npm ci`) in the repository. Missing: "
+            + ", ".join(missing),
             id="permanence.E001",
         )
     ]

@@ -1,0 +1,80 @@
+"""Hand-built journeys: a child is a few dates; the canonical tables and the frame follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from permanence.journey.frame import build_journeys_frame
+from permanence.journey.tables import SCHEMAS, JourneyTables
+
+
+@dataclass
+class Journey:
+    """One care period of one child, accommodated on ``accommodated``."""
+
+    ref: str
+    accommodated: date
+    born: date = date(2021, 1, 1)
+    ended: date | None = None
+    team: str = "North"
+    # (meeting kind, due date, held date, review number)
+    meetings: list[tuple[str, date | None, date | None, int | None]] = field(default_factory=list)
+    # (milestone, date, detail)
+    milestones: list[tuple[str, date, str | None]] = field(default_factory=list)
+
+
+def frame_of(journeys: list[Journey], as_of: date) -> pl.DataFrame:
+    def table(name: str, rows: list[dict[str, object]]) -> pl.DataFrame:
+        return pl.DataFrame(rows, schema=dict(SCHEMAS[name]))
+
+    keys = [{"child_ref": j.ref, "period_start": j.accommodated} for j in journeys]
+    pairs = list(zip(keys, journeys, strict=True))
+    tables = JourneyTables(
+        children=table(
+            "children",
+            [{"child_ref": j.ref, "date_of_birth": j.born, "sex": "male"} for j in journeys],
+        ),
+        care_periods=table(
+            "care_periods",
+            [
+                {
+                    **k,
+                    "period_end": j.ended,
+                    "destination": "home" if j.ended else None,
+                    "team": j.team,
+                }
+                for k, j in pairs
+            ],
+        ),
+        placements=table(
+            "placements",
+            [{**k, "placement_type": "foster_la", "start_date": j.accommodated} for k, j in pairs],
+        ),
+        legal_statuses=table("legal_statuses", []),
+        meetings=table(
+            "meetings",
+            [
+                {
+                    **k,
+                    "meeting_kind": kind,
+                    "due_date": due,
+                    "held_date": held,
+                    "review_number": number,
+                }
+                for k, j in pairs
+                for kind, due, held, number in j.meetings
+            ],
+        ),
+        milestones=table(
+            "milestones",
+            [
+                {**k, "milestone": kind, "date": day, "detail": detail}
+                for k, j in pairs
+                for kind, day, detail in j.milestones
+            ],
+        ),
+    )
+    return build_journeys_frame(tables, as_of, authority="T")

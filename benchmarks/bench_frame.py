@@ -40,7 +40,6 @@ print(json.dumps({"periods": frame.height, "rows": rows, "import": imported - st
 
 
 def measure(folder: Path) -> dict[str, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     output = subprocess.run(
         [sys.executable, "-c", _CHILD, str(folder), AS_OF],

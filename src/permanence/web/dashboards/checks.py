@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
@@ -10,7 +11,9 @@ from django.core.checks import CheckMessage, Error, register
 
 @register()
 def front_end_packages_installed(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    missing = [str(path) for _, path in settings.STATICFILES_DIRS[1:] if not path.exists()]
+    # The first entry is the app's own static folder; the rest are (prefix, path) pairs.
+    vendored = cast(list[tuple[str, Path]], settings.STATICFILES_DIRS[1:])
+    missing = [str(path) for _, path in vendored if not path.exists()]
     if not missing:
         return []
     return [

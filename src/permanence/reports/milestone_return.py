@@ -1,0 +1,600 @@
+"""The permanence milestone return: one file per authority per collection year.
+
+Scotland's national statistics return (Children Looked After Statistics, CLAS) holds
+episodes and placements but not the milestones PACE tracked; the source report
+recommends that it should. This module defines a return a national collection could
+adopt, builds it from the journeys frame, checks it against its own rules and writes it.
+
+- **The year** is a CLAS collection year: ``year`` 2025 runs from 1 August 2024 to
+  31 July 2025, as CLAS counts to 31 July.
+- **Which care periods**: every care period open at any time in the year (begun on or
+  before its last day, and not ended before its first), so a child's journey can be
+  followed from one year's return to the next.
+- **What each row holds**: the period's dates, where the child went, the age band at
+  accommodation, and the milestones (accommodated, recommendation and route, decision
+  for permanence away from home, agency decision and its outcome, application lodged and
+  the order sought, order granted and its type), as known on the year's last day (or on
+  the day the return was made, when the year is not over: the return then says it is
+  provisional).
+- **Who the child is, and is not**: no reference, no initials, no date of birth. The
+  child is named by a pseudonym, ``child_id``: HMAC-SHA256 of the authority's code and
+  the child's reference, keyed by a secret of the authority's own that is itself derived
+  (HMAC-SHA256 again) from the ``PSEUDONYM_KEY`` setting and the authority's code. The
+  same child has the same ``child_id`` in every year's return from that authority, so
+  journeys can be followed across years; children cannot be matched across authorities,
+  and nobody without the key can work back to a reference or test a guess. Rotating the
+  key breaks that continuity: every child gets a new ``child_id``.
+
+The file is CSV (UTF-8, a header row, ISO dates, blank for "not recorded") with a JSON
+sidecar describing the return and every column (``docs/milestone-return.md``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from permanence.analysis.disclosure import IDENTIFYING_COLUMNS
+from permanence.journey.vocabulary import (
+    AgeBand,
+    AgencyDecisionOutcome,
+    Coded,
+    Destination,
+    OrderType,
+    Route,
+)
+
+RETURN_FORMAT = "permanence-milestone-return"
+RETURN_VERSION = "1.0"
+_PSEUDONYM_CONTEXT = b"permanence milestone return child_id v1"
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnColumn:
+    name: str
+    dtype: pl.DataType
+    description: str
+    codes: type[Coded] | None = None
+    required: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        kind = (
+            "date"
+            if self.dtype == pl.Date()
+            else ("integer" if self.dtype.is_integer() else "text")
+        )
+        described: dict[str, Any] = {
+            "name": self.name,
+            "type": kind,
+            "required": self.required,
+            "description": self.description,
+        }
+        if kind == "date":
+            described["format"] = "YYYY-MM-DD"
+        if self.codes is not None:
+            described["codes"] = {member.value: member.label for member in self.codes}
+        return described
+
+
+_S, _D, _I = pl.String(), pl.Date(), pl.Int32()
+
+RETURN_COLUMNS: tuple[ReturnColumn, ...] = (
+    ReturnColumn(
+        "return_version", _S, f"The version of this format: {RETURN_VERSION}.", required=True
+    ),
+    ReturnColumn("authority", _S, "The local authority's code.", required=True),
+    ReturnColumn(
+        "collection_year",
+        _I,
+        "The collection year, named by the year it ends: 2025 is 1 August 2024 to 31 July 2025.",
+        required=True,
+    ),
+    ReturnColumn(
+        "child_id",
+        _S,
+        "The child's pseudonym: 64 hexadecimal digits, the same in every year's return from "
+        "this authority while the key is unchanged. Not a reference: it cannot be reversed.",
+        required=True,
+    ),
+    ReturnColumn(
+        "period_number",
+        _I,
+        "1 for the child's first care period with this authority, 2 for a return to care, ...",
+        required=True,
+    ),
+    ReturnColumn("period_start", _D, "The date the child became looked after.", required=True),
+    ReturnColumn("period_end", _D, "The date the care period ended; blank while it is open."),
+    ReturnColumn("destination", _S, "Where the child went when the period ended.", Destination),
+    ReturnColumn(
+        "age_band_at_accommodation",
+        _S,
+        "The child's age band on the date accommodated (no date of birth leaves the authority); "
+        "blank if the child was not accommodated in the period.",
+        AgeBand,
+    ),
+    ReturnColumn(
+        "accommodated_date",
+        _D,
+        "The first day of the period away from home. Aim 2's clock starts here.",
+    ),
+    ReturnColumn(
+        "recommendation_date",
+        _D,
+        "The first permanence recommendation (including a return home). Aim 2's clock stops.",
+    ),
+    ReturnColumn("recommendation_route", _S, "The route the recommendation named.", Route),
+    ReturnColumn(
+        "decision_away_date",
+        _D,
+        "The decision for permanence away from home. Aim 3's clock starts here.",
+    ),
+    ReturnColumn(
+        "agency_decision_date",
+        _D,
+        "The agency decision maker's decision. Aim 3's clock stops and Aim 4's starts.",
+    ),
+    ReturnColumn(
+        "agency_decision_outcome", _S, "The agency decision maker's outcome.", AgencyDecisionOutcome
+    ),
+    ReturnColumn("lodged_date", _D, "Application lodged in court. Aim 4's clock stops here."),
+    ReturnColumn("order_sought", _S, "The order applied for.", OrderType),
+    ReturnColumn("order_date", _D, "The order granted (or the supervision order terminated)."),
+    ReturnColumn("order_type", _S, "The order granted.", OrderType),
+)
+
+COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in RETURN_COLUMNS)
+DATE_COLUMNS: tuple[str, ...] = tuple(c.name for c in RETURN_COLUMNS if c.dtype == pl.Date())
+
+# Columns copied from the journeys frame as they are.
+_FROM_FRAME: tuple[str, ...] = (
+    "period_number",
+    "period_start",
+    "period_end",
+    "destination",
+    "age_band_at_accommodation",
+    "accommodated_date",
+    "recommendation_date",
+    "recommendation_route",
+    "decision_away_date",
+    "agency_decision_date",
+    "agency_decision_outcome",
+    "lodged_date",
+    "order_sought",
+    "order_date",
+    "order_type",
+)
+
+
+# ---------------------------------------------------------------------------------------
+# The year and the pseudonym
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionYear:
+    """A CLAS collection year, named by the calendar year in which it ends."""
+
+    year: int
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year - 1, 8, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 7, 31)
+
+    @property
+    def label(self) -> str:
+        return f"1 August {self.year - 1} to 31 July {self.year}"
+
+
+def authority_secret(key: str, authority: str) -> bytes:
+    """The authority's own secret for pseudonyms, derived from the ``PSEUDONYM_KEY``."""
+    if not key:
+        raise ValueError("the milestone return needs a pseudonym key: set PSEUDONYM_KEY")
+    message = _PSEUDONYM_CONTEXT + b"\x1f" + authority.encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).digest()
+
+
+def child_id(secret: bytes, authority: str, child_ref: str) -> str:
+    """HMAC-SHA256 of the authority's code and the child's reference, as 64 hex digits."""
+    message = f"{authority}\x1f{child_ref}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def _pseudonyms(refs: pl.Series, secret: bytes, authority: str) -> pl.Series:
+    # A keyed hash has no polars expression, so each distinct child is hashed once in
+    # Python: an authority's year holds at most a few thousand children (microseconds each).
+    distinct = refs.unique().drop_nulls().to_list()
+    mapping = {ref: child_id(secret, authority, ref) for ref in distinct}
+    return refs.replace_strict(mapping, return_dtype=pl.String)
+
+
+# ---------------------------------------------------------------------------------------
+# Building
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneReturn:
+    """A return ready to check and write: its rows and what describes them."""
+
+    authority: str
+    year: CollectionYear
+    as_of: date
+    rows: pl.DataFrame
+
+    @property
+    def complete(self) -> bool:
+        """Whether the year was over when the frame was built (otherwise provisional)."""
+        return self.as_of >= self.year.last_day
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "format": RETURN_FORMAT,
+            "version": RETURN_VERSION,
+            "authority": self.authority,
+            "collection_year": {
+                "year": self.year.year,
+                "label": self.year.label,
+                "first_day": self.year.first_day.isoformat(),
+                "last_day": self.year.last_day.isoformat(),
+            },
+            "known_on": self.as_of.isoformat(),
+            "complete": self.complete,
+            "care_periods": "every care period open at any time in the collection year",
+            "rows": self.rows.height,
+            "child_id": {
+                "method": "HMAC-SHA256(authority secret, "
+                "authority code + U+001F + child reference)",
+                "authority_secret": "HMAC-SHA256(PSEUDONYM_KEY, context + U+001F + authority code)",
+                "stable": "the same child has the same child_id in every year's return from the "
+                "same authority, while the key is unchanged; rotating the key breaks continuity",
+            },
+            "never_included": sorted(IDENTIFYING_COLUMNS),
+            "columns": [column.as_dict() for column in RETURN_COLUMNS],
+        }
+
+
+def build_return(frame: pl.DataFrame, *, authority: str, year: int, key: str) -> MilestoneReturn:
+    """The return for ``authority`` and collection ``year`` from the journeys frame.
+
+    The frame should be built as of the year's last day (or today, if the year is not
+    over); nothing recorded after its ``as_of`` is in it. ``key`` is the ``PSEUDONYM_KEY``.
+    """
+    collection = CollectionYear(year)
+    as_of = _frame_date(frame)
+    secret = authority_secret(key, authority)
+    in_year = (
+        (pl.col("authority") == authority)
+        & (pl.col("period_start") <= collection.last_day)
+        & (pl.col("period_end").is_null() | (pl.col("period_end") >= collection.first_day))
+    )
+    periods = frame.filter(in_year).sort("child_ref", "period_start")
+    rows = periods.select(
+        pl.lit(RETURN_VERSION).alias("return_version"),
+        pl.lit(authority).alias("authority"),
+        pl.lit(year, dtype=pl.Int32).alias("collection_year"),
+        pl.lit(None, dtype=pl.String).alias("child_id"),
+        *_FROM_FRAME,
+    ).with_columns(
+        _pseudonyms(periods.get_column("child_ref"), secret, authority).alias("child_id")
+    )
+    rows = rows.select([pl.col(c.name).cast(c.dtype) for c in RETURN_COLUMNS]).sort(
+        "child_id", "period_number"
+    )
+    return MilestoneReturn(authority=authority, year=collection, as_of=as_of, rows=rows)
+
+
+def _frame_date(frame: pl.DataFrame) -> date:
+    dates = frame.get_column("as_of").drop_nulls().unique()
+    if dates.len() != 1:
+        raise ValueError("build the journeys frame for one date (its as_of)")
+    value = dates.item()
+    if not isinstance(value, date):
+        raise ValueError("the frame's as_of column holds no date")
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# The return's own rules
+
+
+class Severity:
+    ERROR = "error"
+    """The return cannot be accepted until it is put right."""
+    QUERY = "query"
+    """Allowed, but worth checking."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnProblem:
+    rule: str
+    severity: str
+    message: str
+    rows: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "rows": list(self.rows),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _RowRule:
+    rule: str
+    severity: str
+    message: str
+    broken: pl.Expr  # true on a row that breaks the rule
+
+
+_HEX_64 = r"^[0-9a-f]{64}$"
+
+
+def _order(earlier: str | pl.Expr, later: str, words: str) -> _RowRule:
+    first = pl.col(earlier) if isinstance(earlier, str) else earlier
+    return _RowRule(
+        rule=f"order:{later}",
+        severity=Severity.ERROR,
+        message=words,
+        broken=(pl.col(later) < first).fill_null(value=False),
+    )
+
+
+def _needs(present: str, needed: str, words: str, severity: str = Severity.ERROR) -> _RowRule:
+    return _RowRule(
+        rule=f"needs:{present}",
+        severity=severity,
+        message=words,
+        broken=pl.col(present).is_not_null() & pl.col(needed).is_null(),
+    )
+
+
+def _row_rules(year: CollectionYear, as_of: date) -> list[_RowRule]:
+    rules = [
+        _RowRule(
+            "required",
+            Severity.ERROR,
+            "every row needs its version, authority, year, child_id, period number and start",
+            pl.any_horizontal([pl.col(c.name).is_null() for c in RETURN_COLUMNS if c.required]),
+        ),
+        _RowRule(
+            "version",
+            Severity.ERROR,
+            f"return_version must be {RETURN_VERSION}",
+            (pl.col("return_version") != RETURN_VERSION).fill_null(value=True),
+        ),
+        _RowRule(
+            "year",
+            Severity.ERROR,
+            f"collection_year must be {year.year}",
+            (pl.col("collection_year") != year.year).fill_null(value=True),
+        ),
+        _RowRule(
+            "child_id",
+            Severity.ERROR,
+            "child_id must be 64 lower-case hexadecimal digits (a pseudonym, never a reference)",
+            ~pl.col("child_id").str.contains(_HEX_64).fill_null(value=False),
+        ),
+        _RowRule(
+            "in_year",
+            Severity.ERROR,
+            f"the care period must be open at some time from {year.label}",
+            (pl.col("period_start") > year.last_day)
+            | (pl.col("period_end") < year.first_day).fill_null(value=False),
+        ),
+        _RowRule(
+            "not_after_known_on",
+            Severity.ERROR,
+            f"no date may be later than {as_of.isoformat()}, the day the return describes",
+            pl.any_horizontal([(pl.col(c) > as_of).fill_null(value=False) for c in DATE_COLUMNS]),
+        ),
+        _order("period_start", "period_end", "the period ends before it starts"),
+        _order("period_start", "accommodated_date", "accommodated before the period starts"),
+        _order(
+            pl.coalesce("accommodated_date", "period_start"),
+            "recommendation_date",
+            "the recommendation is dated before the child was accommodated (or looked after)",
+        ),
+        _order(
+            "recommendation_date",
+            "decision_away_date",
+            "the decision for permanence away from home is dated before the recommendation",
+        ),
+        _order(
+            pl.coalesce("decision_away_date", "recommendation_date"),
+            "agency_decision_date",
+            "the agency decision is dated before the decision it ratifies",
+        ),
+        _order("agency_decision_date", "lodged_date", "lodged before the agency decision"),
+        _order("lodged_date", "order_date", "the order is dated before the application"),
+        _RowRule(
+            "order:period_end",
+            Severity.ERROR,
+            "a milestone is dated after the care period ended",
+            pl.any_horizontal(
+                [
+                    (pl.col(c) > pl.col("period_end")).fill_null(value=False)
+                    for c in DATE_COLUMNS
+                    if c not in {"period_start", "period_end"}
+                ]
+            ),
+        ),
+        _needs(
+            "recommendation_route", "recommendation_date", "a route needs its recommendation date"
+        ),
+        _needs(
+            "agency_decision_outcome",
+            "agency_decision_date",
+            "an agency decision outcome needs its date",
+        ),
+        _needs("order_sought", "lodged_date", "an order sought needs the date it was lodged"),
+        _needs("order_type", "order_date", "an order type needs the date it was granted"),
+        _needs("destination", "period_end", "a destination needs the date the period ended"),
+        _needs(
+            "period_end",
+            "destination",
+            "the period ended but no destination is recorded",
+            Severity.QUERY,
+        ),
+        _needs(
+            "recommendation_date",
+            "recommendation_route",
+            "a recommendation without its route",
+            Severity.QUERY,
+        ),
+        _needs(
+            "accommodated_date",
+            "age_band_at_accommodation",
+            "accommodated, but the age band is missing (date of birth not recorded?)",
+            Severity.QUERY,
+        ),
+    ]
+    for column in RETURN_COLUMNS:
+        if column.codes is not None:
+            codes = sorted(column.codes.codes())
+            rules.append(
+                _RowRule(
+                    f"code:{column.name}",
+                    Severity.ERROR,
+                    f"{column.name} must be one of: {', '.join(codes)}",
+                    pl.col(column.name).is_not_null() & ~pl.col(column.name).is_in(codes),
+                )
+            )
+    return rules
+
+
+def validate_return(
+    rows: pl.DataFrame, *, authority: str, year: int, as_of: date
+) -> list[ReturnProblem]:
+    """Every way ``rows`` breaks the return's rules (empty when it may be sent).
+
+    Checks the columns first (exactly the format's, in order, none identifying a child),
+    then each row; rows are numbered from 1 as in the file, after the header.
+    """
+    problems = _column_problems(rows.columns)
+    if problems:
+        return problems
+    collection = CollectionYear(year)
+    numbered = rows.with_row_index("_row", offset=1)
+    for rule in _row_rules(collection, as_of):
+        broken = numbered.filter(rule.broken).get_column("_row").to_list()
+        if broken:
+            problems.append(ReturnProblem(rule.rule, rule.severity, rule.message, tuple(broken)))
+    others = numbered.filter(pl.col("authority") != authority).get_column("_row").to_list()
+    if others:
+        problems.append(
+            ReturnProblem(
+                "authority",
+                Severity.ERROR,
+                f"every row must belong to {authority}",
+                tuple(others),
+            )
+        )
+    duplicated = (
+        numbered.filter(pl.struct("child_id", "period_number").is_duplicated())
+        .get_column("_row")
+        .to_list()
+    )
+    if duplicated:
+        problems.append(
+            ReturnProblem(
+                "unique",
+                Severity.ERROR,
+                "a child_id and period number appear more than once",
+                tuple(duplicated),
+            )
+        )
+    return problems
+
+
+def _column_problems(columns: Sequence[str]) -> list[ReturnProblem]:
+    problems = []
+    identifying = sorted(set(columns) & IDENTIFYING_COLUMNS)
+    if identifying:
+        problems.append(
+            ReturnProblem(
+                "identifying",
+                Severity.ERROR,
+                f"the return must not hold {', '.join(identifying)}: it would identify children",
+            )
+        )
+    if tuple(columns) != COLUMN_NAMES:
+        missing = [name for name in COLUMN_NAMES if name not in columns]
+        extra = [name for name in columns if name not in COLUMN_NAMES]
+        detail = []
+        if missing:
+            detail.append("missing " + ", ".join(missing))
+        if extra:
+            detail.append("not in the format " + ", ".join(extra))
+        if not detail:
+            detail.append("in the wrong order")
+        problems.append(
+            ReturnProblem(
+                "columns",
+                Severity.ERROR,
+                f"the columns must be exactly the format's, in order: {'; '.join(detail)}",
+            )
+        )
+    return problems
+
+
+def errors(problems: Sequence[ReturnProblem]) -> list[ReturnProblem]:
+    return [problem for problem in problems if problem.severity == Severity.ERROR]
+
+
+# ---------------------------------------------------------------------------------------
+# Files
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the JSON description of the return at ``path`` lives: ``return.csv.json``."""
+    return path.with_name(path.name + ".json")
+
+
+def write_return(
+    milestone_return: MilestoneReturn,
+    path: Path,
+    *,
+    problems: Sequence[ReturnProblem] = (),
+    created: datetime | None = None,
+) -> tuple[Path, Path]:
+    """Write the CSV and its JSON sidecar; returns both paths.
+
+    The sidecar records the return's description, the checksum of the CSV (so a
+    collection can tell the two belong together), and any queries found.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    milestone_return.rows.write_csv(path, date_format="%Y-%m-%d")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    metadata = {
+        **milestone_return.metadata(),
+        "created": (created or datetime.now(timezone.utc)).isoformat(timespec="seconds"),  # noqa: UP017
+        "file": path.name,
+        "sha256": digest,
+        "queries": [problem.as_dict() for problem in problems],
+    }
+    sidecar = sidecar_path(path)
+    sidecar.write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path, sidecar
+
+
+def read_return(path: Path) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """A return file and its sidecar, read back with the format's column types."""
+    schema = {column.name: column.dtype for column in RETURN_COLUMNS}
+    header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+    rows = pl.read_csv(
+        path, schema={name: schema.get(name, pl.String()) for name in header}, try_parse_dates=False
+    )
+    metadata: dict[str, Any] = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    return rows, metadata

@@ -47,7 +47,10 @@ def analyses(frame: pl.DataFrame) -> dict[str, Callable[[], Any]]:
 
     def kaplan_meier_by_year() -> Any:
         return entry_cohort_survival(
-            frame, start="accommodated_date", end="recommendation_date", cohort="year",
+            frame,
+            start="accommodated_date",
+            end="recommendation_date",
+            cohort="year",
             target_weeks=26,
         )
 

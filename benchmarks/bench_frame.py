@@ -43,7 +43,9 @@ def measure(folder: Path) -> dict[str, float]:
     started = time.perf_counter()
     output = subprocess.run(
         [sys.executable, "-c", _CHILD, str(folder), AS_OF],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -55,8 +57,10 @@ def measure(folder: Path) -> dict[str, float]:
 
 def main() -> None:
     print("Journeys frame from canonical CSV files, fresh process per run")
-    print(f"{'children':>10} {'periods':>10} {'rows':>11} {'read s':>7} {'build s':>8} "
-          f"{'read+build':>10} {'peak MB':>8}")
+    print(
+        f"{'children':>10} {'periods':>10} {'rows':>11} {'read s':>7} {'build s':>8} "
+        f"{'read+build':>10} {'peak MB':>8}"
+    )
     for children in (5_000, 1_000_000):
         folder = synthetic_extract(children)
         run = measure(folder)

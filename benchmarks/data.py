@@ -16,8 +16,21 @@ def synthetic_extract(children: int, seed: int = 1) -> Path:
     if not (folder / "milestones.csv").exists():
         folder.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [sys.executable, "-m", "permanence", "synth", "--children", str(children),
-             "--seed", str(seed), "--end", END, "--out", str(folder)],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "permanence",
+                "synth",
+                "--children",
+                str(children),
+                "--seed",
+                str(seed),
+                "--end",
+                END,
+                "--out",
+                str(folder),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     return folder

@@ -22,7 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from permanence.journey.tables import NATURAL_KEYS, JourneyTables, with_natural_key
-from permanence.journey.vocabulary import MeetingKind
+from permanence.journey.vocabulary import MeetingKind, Sex
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.records.models import (
     CarePeriod,
@@ -142,9 +142,14 @@ def load_tables(
     authority: LocalAuthority,
     batch: ImportBatch,
     user: User | None = None,
+    present: frozenset[str] | None = None,
 ) -> LoadSummary:
-    """Bring ``authority``'s records in line with ``tables``; see the module docstring."""
-    loader = _Loader(authority, batch, user)
+    """Bring ``authority``'s records in line with ``tables``; see the module docstring.
+
+    ``present`` names the tables the extract actually held (all six when not given): a
+    table the extract did not include is not reported as "no longer in the extract".
+    """
+    loader = _Loader(authority, batch, user, present)
     with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
         summary = loader.load(tables)
         batch.summary = {**batch.summary, "load": summary.as_dict()}
@@ -162,7 +167,14 @@ def _announce(authority: LocalAuthority, batch: ImportBatch, care_period_ids: se
 
 
 class _Loader:
-    def __init__(self, authority: LocalAuthority, batch: ImportBatch, user: User | None) -> None:
+    def __init__(
+        self,
+        authority: LocalAuthority,
+        batch: ImportBatch,
+        user: User | None,
+        present: frozenset[str] | None,
+    ) -> None:
+        self.present = present
         self.authority = authority
         self.batch = batch
         self.user = user
@@ -256,7 +268,12 @@ class _Loader:
         updated = self._update(spec, changes)
         self._note_touched_periods([*created, *updated])
 
-        missing = sorted((key for key in existing if key not in seen), key=_sort_key)
+        held_in_extract = self.present is None or name in self.present
+        missing = (
+            sorted((key for key in existing if key not in seen), key=_sort_key)
+            if held_in_extract
+            else []
+        )
         report.added = len(new_records)
         report.changed = len(changes)
         report.missing_count = len(missing)
@@ -335,6 +352,8 @@ def _model_value(column: str, row: dict[str, Any]) -> Any:
     value = row.get(column)
     if value is None and column in _BLANKABLE_TEXT:
         return ""
+    if value is None and column == "sex":
+        return Sex.NOT_KNOWN.value  # validation blanks a sex it does not recognise
     return value
 
 

@@ -26,7 +26,17 @@ from permanence.web.tenancy.scope import AuthorityScopedManager
 
 
 class ImportBatch(models.Model):
-    """One load of an extract: where a record came from when nobody typed it in."""
+    """One extract brought in: previewed, then loaded (or discarded).
+
+    A loaded batch is where a record came from when nobody typed it in. Its ``summary``
+    holds the validation figures (no child references) and what the load added, changed
+    and no longer found; its issues are kept row by row in ``ImportIssue``.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Checked, waiting to be loaded"
+        LOADED = "loaded", "Loaded"
+        DISCARDED = "discarded", "Discarded"
 
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -37,6 +47,10 @@ class ImportBatch(models.Model):
     profile = models.CharField(max_length=100, blank=True)
     extract_date = models.DateField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.LOADED)
+    loaded_at = models.DateTimeField(null=True, blank=True)
+    # Where an uploaded extract waits between its preview and its loading.
+    upload_dir = models.CharField(max_length=500, blank=True)
 
     objects = AuthorityScopedManager["ImportBatch"]()
 
@@ -46,6 +60,36 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.source} on {self.created_at:%d %B %Y %H:%M}"
+
+
+class ImportIssue(models.Model):
+    """One problem validation found in a batch's extract, for the data-quality report."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", "Error: the row was refused"
+        QUERY = "query", "Query: the row was loaded, please check it"
+
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="issues")
+    rule = models.CharField(max_length=16)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    table = models.CharField(max_length=32, blank=True)
+    row = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    child_ref = models.CharField(max_length=64, blank=True)
+    fields = models.CharField(max_length=200, blank=True)
+    message = models.TextField()
+    fix = models.TextField(blank=True)
+    value = models.TextField(blank=True)
+
+    objects = AuthorityScopedManager["ImportIssue"]()
+
+    class Meta:
+        ordering = ["batch", "severity", "rule", "table", "row"]
+        indexes = [models.Index(fields=["batch", "rule"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.table} row {self.row}"
 
 
 class ChildRecord(models.Model):

@@ -1,0 +1,194 @@
+"""Bringing in an extract in the web app: upload, preview every issue, then confirm.
+
+A data lead uploads the files, sees what loading would do (every issue, with its fix,
+by rule and by child) and only then loads it; the batch page afterwards says what was
+added, what changed field by field, and what the extract no longer holds. The
+data-quality report of any batch downloads as a workbook, and the list of imports shows
+whether there are fewer queries than last time.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from permanence.ingest import IngestError
+from permanence.ingest.quality_report import write_quality_report
+from permanence.web.accounts.access import requires
+from permanence.web.accounts.models import User
+from permanence.web.accounts.roles import Capability
+from permanence.web.records.importing import (
+    confirm_upload,
+    discard_upload,
+    preview_upload,
+    stored_validation,
+)
+from permanence.web.records.models import ImportBatch
+
+ISSUES_PER_PAGE = 100
+PROFILE_CHOICES = [
+    ("canonical", "The permanence import format (one file per table, or one workbook)"),
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    extract_files = MultipleFileField(
+        label="Extract files",
+        help_text="CSV files (one per table) or a workbook with a sheet per table.",
+    )
+    profile = forms.ChoiceField(label="Column profile", choices=PROFILE_CHOICES)
+    extract_date = forms.DateField(
+        label="Date the data was taken from the case recording system",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+
+
+@requires(Capability.IMPORT_DATA)
+def import_list(request: HttpRequest) -> HttpResponse:
+    batches = list(ImportBatch.objects.select_related("created_by").order_by("-created_at")[:50])
+    return render(
+        request,
+        "records/imports/list.html",
+        {"batches": batches, "trend": quality_trend(batches)},
+    )
+
+
+def quality_trend(batches: list[ImportBatch]) -> list[dict[str, Any]]:
+    """Loaded imports oldest first, with the change in queries and errors since the one before."""
+    loaded = sorted(
+        (b for b in batches if b.status == ImportBatch.Status.LOADED),
+        key=lambda b: b.loaded_at or b.created_at,
+    )
+    trend: list[dict[str, Any]] = []
+    previous: dict[str, Any] | None = None
+    for batch in loaded:
+        figures = batch.summary.get("validation", {})
+        row = {
+            "batch": batch,
+            "queries": figures.get("queries", 0),
+            "errors": figures.get("errors", 0),
+            "children_with_queries": figures.get("children_with_queries", 0),
+        }
+        if previous is not None:
+            row["queries_change"] = row["queries"] - previous["queries"]
+            row["errors_change"] = row["errors"] - previous["errors"]
+        trend.append(row)
+        previous = row
+    return trend
+
+
+@requires(Capability.IMPORT_DATA)
+def import_new(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        user = cast(User, request.user)
+        assert user.authority is not None  # IMPORT_DATA needs an authority
+        upload_dir = _save_upload(form.cleaned_data["extract_files"], user.authority.code)
+        try:
+            batch = preview_upload(
+                upload_dir,
+                authority=user.authority,
+                profile=form.cleaned_data["profile"],
+                extract_date=form.cleaned_data["extract_date"],
+                user=user,
+            )
+        except IngestError as error:
+            for problem in getattr(error, "problems", [str(error)]):
+                form.add_error("extract_files", problem)
+        else:
+            return redirect("import-detail", pk=batch.pk)
+    return render(request, "records/imports/new.html", {"form": form})
+
+
+def _save_upload(files: list[Any], authority_code: str) -> Path:
+    root = Path(settings.DATA_DIR) / "uploads" / authority_code
+    root.mkdir(parents=True, exist_ok=True)
+    upload_dir = Path(tempfile.mkdtemp(prefix=f"{uuid.uuid4().hex[:8]}-", dir=root))
+    for upload in files:
+        # Only the base name: an uploaded name never chooses where the file goes.
+        name = Path(upload.name).name or "extract"
+        with (upload_dir / name).open("wb") as destination:
+            for chunk in upload.chunks():
+                destination.write(chunk)
+    return upload_dir
+
+
+@requires(Capability.IMPORT_DATA)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    validation = stored_validation(batch)
+    issues = Paginator(batch.issues.all(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/imports/detail.html",
+        {
+            "batch": batch,
+            "figures": batch.summary.get("validation", {}),
+            "load": batch.summary.get("load"),
+            "by_rule": validation.issues_by_rule().to_dicts(),
+            "by_child": validation.issues_by_child().head(200).to_dicts(),
+            "issues": issues,
+        },
+    )
+
+
+@require_POST
+@requires(Capability.IMPORT_DATA)
+def import_load(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk, status=ImportBatch.Status.PREVIEWED)
+    try:
+        confirm_upload(batch, cast(User, request.user))
+    except IngestError as error:
+        messages.error(request, f"The extract could not be read again: {error}")
+    else:
+        messages.success(request, "The extract was loaded.")
+    return redirect("import-detail", pk=batch.pk)
+
+
+@require_POST
+@requires(Capability.IMPORT_DATA)
+def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk, status=ImportBatch.Status.PREVIEWED)
+    discard_upload(batch)
+    messages.info(request, "The extract was discarded; nothing was loaded.")
+    return redirect("import-list")
+
+
+@requires(Capability.IMPORT_DATA)
+def import_quality_report(request: HttpRequest, pk: int) -> FileResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    write_quality_report(stored_validation(batch), handle.name)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"data-quality-import-{batch.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

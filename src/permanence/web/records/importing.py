@@ -1,0 +1,237 @@
+"""Bringing an extract in: read and validate it (the core's ``ingest``), keep every issue
+for the data-quality report, and load the clean rows in one transaction.
+
+Two ways in share this module: ``permanence import`` (``import_extract``) and the web
+upload, where a data lead first sees a preview of every issue (``preview_upload``) and
+then confirms (``confirm_upload``) or discards it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from permanence.ingest import Extract, TableCounts, Validation, read_extract, validate
+from permanence.ingest.quality_report import summarise
+from permanence.ingest.readers import DEFAULT_MAX_BYTES
+from permanence.ingest.validation import ISSUE_SCHEMA
+from permanence.journey.tables import JourneyTables
+from permanence.web.accounts.models import LocalAuthority, User
+from permanence.web.records.loading import LoadSummary, load_tables
+from permanence.web.records.models import ImportBatch, ImportIssue
+from permanence.web.tenancy.scope import Scope, scoped_to
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    validation: Validation
+    batch: ImportBatch | None  # None for a dry run
+    load: LoadSummary | None
+
+
+def check_extract(
+    paths: Sequence[Path | str],
+    *,
+    profile: str | None,
+    extract_date: date,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[Extract, Validation]:
+    """Read and validate an extract. Raises ``IngestError`` when it cannot be read at all."""
+    extract = read_extract(list(paths), profile, extract_date=extract_date, max_bytes=max_bytes)
+    return extract, validate(extract)
+
+
+def import_extract(
+    paths: Sequence[Path | str],
+    *,
+    authority: LocalAuthority,
+    profile: str | None = None,
+    extract_date: date,
+    user: User | None = None,
+    dry_run: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ImportOutcome:
+    """Validate an extract and, unless ``dry_run``, load its clean rows for ``authority``."""
+    extract, validation = check_extract(
+        paths, profile=profile, extract_date=extract_date, max_bytes=max_bytes
+    )
+    if dry_run:
+        return ImportOutcome(validation, None, None)
+    with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
+        batch = ImportBatch.objects.create(
+            authority=authority,
+            created_by=user,
+            source=_source_names(validation),
+            profile=validation.profile,
+            extract_date=extract_date,
+            status=ImportBatch.Status.PREVIEWED,
+            summary={"validation": summarise(validation)},
+        )
+        load = _load(batch, extract, validation, user)
+    return ImportOutcome(validation, batch, load)
+
+
+def preview_upload(
+    upload_dir: Path,
+    *,
+    authority: LocalAuthority,
+    profile: str | None,
+    extract_date: date,
+    user: User,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ImportBatch:
+    """Validate uploaded files and keep the result as a batch waiting to be confirmed.
+
+    Nothing is loaded: the batch holds the validation figures and every issue, so the data
+    lead sees exactly what loading would do before choosing to.
+    """
+    _, validation = check_extract(
+        sorted(upload_dir.iterdir()),
+        profile=profile,
+        extract_date=extract_date,
+        max_bytes=max_bytes,
+    )
+    with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
+        batch = ImportBatch.objects.create(
+            authority=authority,
+            created_by=user,
+            source=_source_names(validation),
+            profile=validation.profile,
+            extract_date=extract_date,
+            status=ImportBatch.Status.PREVIEWED,
+            upload_dir=str(upload_dir),
+            summary={"validation": summarise(validation)},
+        )
+        _store_issues(batch, validation.issues)
+    return batch
+
+
+def confirm_upload(batch: ImportBatch, user: User) -> LoadSummary:
+    """Load a previewed upload: validated again from its files, in one transaction."""
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ValueError("only an extract waiting to be loaded can be loaded")
+    upload_dir = Path(batch.upload_dir)
+    extract, validation = check_extract(
+        sorted(upload_dir.iterdir()),
+        profile=batch.profile or None,
+        extract_date=batch.extract_date or timezone.localdate(),
+    )
+    with scoped_to(Scope.authority(batch.authority_id)), transaction.atomic():
+        batch.issues.all().delete()
+        batch.summary = {"validation": summarise(validation)}
+        load = _load(batch, extract, validation, user)
+    shutil.rmtree(upload_dir, ignore_errors=True)
+    return load
+
+
+def discard_upload(batch: ImportBatch) -> None:
+    """Drop a previewed upload: its files go; the batch stays, marked discarded."""
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ValueError("only an extract waiting to be loaded can be discarded")
+    shutil.rmtree(batch.upload_dir, ignore_errors=True)
+    batch.status = ImportBatch.Status.DISCARDED
+    batch.upload_dir = ""
+    batch.save(update_fields=["status", "upload_dir"])
+
+
+def _load(
+    batch: ImportBatch, extract: Extract, validation: Validation, user: User | None
+) -> LoadSummary:
+    if not batch.issues.exists():
+        _store_issues(batch, validation.issues)
+    load = load_tables(
+        validation.tables,
+        authority=batch.authority,
+        batch=batch,
+        user=user,
+        present=extract.present,
+    )
+    batch.status = ImportBatch.Status.LOADED
+    batch.loaded_at = timezone.now()
+    batch.upload_dir = ""
+    batch.save(update_fields=["status", "loaded_at", "upload_dir"])
+    return load
+
+
+def _store_issues(batch: ImportBatch, issues: pl.DataFrame) -> None:
+    ImportIssue.objects.bulk_create(
+        (
+            ImportIssue(
+                authority_id=batch.authority_id,
+                batch=batch,
+                rule=issue["rule"],
+                severity=issue["severity"],
+                table=issue["table"] or "",
+                row=issue["row"],
+                source=(issue["source"] or "")[:300],
+                child_ref=issue["child_ref"] or "",
+                fields=", ".join(issue["fields"] or [])[:200],
+                message=issue["message"],
+                fix=issue["fix"] or "",
+                value=issue["value"] or "",
+            )
+            for issue in issues.iter_rows(named=True)
+        ),
+        batch_size=2000,
+    )
+
+
+def _source_names(validation: Validation) -> str:
+    return ", ".join(Path(name).name for name in validation.files)[:500]
+
+
+def stored_validation(batch: ImportBatch) -> Validation:
+    """A batch's validation rebuilt from what was kept (its figures and its issues).
+
+    The extract's files are not kept once loaded; the data-quality report is written from
+    the stored issues, which are all it needs.
+    """
+    figures = batch.summary.get("validation", {})
+    rows = list(
+        batch.issues.values(
+            "rule",
+            "severity",
+            "table",
+            "row",
+            "source",
+            "child_ref",
+            "fields",
+            "message",
+            "fix",
+            "value",
+        )
+    )
+    issues = pl.DataFrame(
+        [
+            {
+                **row,
+                "table": row["table"] or None,
+                "source": row["source"] or None,
+                "child_ref": row["child_ref"] or None,
+                "fields": [f for f in row["fields"].split(", ") if f],
+                "fix": row["fix"] or None,
+                "value": row["value"] or None,
+            }
+            for row in rows
+        ],
+        schema=ISSUE_SCHEMA,
+        orient="row",
+    )
+    return Validation(
+        tables=JourneyTables.empty(),
+        source_rows={},
+        issues=issues,
+        counts={
+            table: TableCounts(**counts) for table, counts in figures.get("counts", {}).items()
+        },
+        extract_date=batch.extract_date or batch.created_at.date(),
+        profile=batch.profile,
+        files=tuple(figures.get("files", [])),
+    )

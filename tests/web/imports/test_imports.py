@@ -1,0 +1,240 @@
+"""Bringing an extract in, from the command line and from the web app."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from python_calamine import CalamineWorkbook
+
+from permanence.cli.main import main
+from permanence.synth import generate
+from permanence.synth.messy import make_messy
+from permanence.synth.writers import write_csv
+from permanence.web.accounts.models import LocalAuthority, User
+from permanence.web.accounts.roles import Role
+from permanence.web.records.models import CarePeriod, Child, ImportBatch, ImportIssue
+from permanence.web.tenancy.scope import Scope, scoped_to
+
+from ..conftest import PASSWORD
+
+EXTRACT_DATE = date(2025, 3, 31)
+
+
+@pytest.fixture(scope="module")
+def clean_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("clean")
+    write_csv(generate(40, 3, end=EXTRACT_DATE), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def messy_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("messy")
+    for name, table in make_messy(generate(40, 3, end=EXTRACT_DATE), 5).items():
+        table.write_csv(folder / f"{name}.csv")
+    return folder
+
+
+def _count(authority: LocalAuthority, model: type[Child] | type[CarePeriod]) -> int:
+    with scoped_to(Scope.authority(authority.pk)):
+        return model.objects.count()
+
+
+def test_the_import_command_loads_once_and_then_changes_nothing(
+    authority_a: LocalAuthority, clean_extract: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = [
+        "import",
+        str(clean_extract),
+        "--authority",
+        "ALPHA",
+        "--extract-date",
+        EXTRACT_DATE.isoformat(),
+        "--json",
+    ]
+    assert main(arguments) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["load"]["children"]["added"] == 40
+    assert _count(authority_a, Child) == 40
+
+    assert main(arguments) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert all(t["added"] == 0 and t["changed"] == 0 for t in second["load"].values())
+    assert second["load"]["children"]["unchanged"] == 40
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert ImportBatch.objects.filter(status=ImportBatch.Status.LOADED).count() == 2
+
+
+def test_a_dry_run_loads_nothing(
+    authority_a: LocalAuthority, clean_extract: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "import",
+            str(clean_extract),
+            "--authority",
+            "ALPHA",
+            "--dry-run",
+            "--extract-date",
+            EXTRACT_DATE.isoformat(),
+        ]
+    )
+    assert code == 0
+    assert "Dry run: nothing was loaded" in capsys.readouterr().out
+    assert _count(authority_a, Child) == 0
+
+
+def test_refused_rows_are_reported_and_the_rest_loaded(
+    authority_a: LocalAuthority, messy_extract: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "import",
+            str(messy_extract),
+            "--authority",
+            "ALPHA",
+            "--extract-date",
+            EXTRACT_DATE.isoformat(),
+            "--json",
+        ]
+    )
+    result = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert result["errors"] > 0
+    assert 0 < _count(authority_a, Child) <= 40
+    with scoped_to(Scope.authority(authority_a.pk)):
+        stored = ImportIssue.objects.filter(batch_id=result["batch"])
+        assert stored.count() == len(result["issues"])
+        assert stored.filter(severity="error").exists()
+
+
+def test_an_unknown_authority_is_one_line_not_a_traceback(
+    db: None, clean_extract: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(clean_extract), "--authority", "NOPE"]) == 2
+    assert "no authority has the code 'NOPE'" in capsys.readouterr().err
+
+
+def test_an_unreadable_extract_loads_nothing(
+    authority_a: LocalAuthority, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "children.csv").write_bytes(b"\x00\x01\x02 not a csv \xff\xfe")
+    assert main(["import", str(tmp_path), "--authority", "ALPHA"]) == 2
+    assert _count(authority_a, Child) == 0
+
+
+@pytest.fixture
+def data_lead(client: Client, users_a: dict[Role, User]) -> Client:
+    client.login(username=users_a[Role.DATA_LEAD].username, password=PASSWORD)
+    return client
+
+
+def _upload(folder: Path) -> list[SimpleUploadedFile]:
+    return [
+        SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")
+        for path in sorted(folder.iterdir())
+    ]
+
+
+def test_a_data_lead_previews_every_issue_before_anything_loads(
+    data_lead: Client, authority_a: LocalAuthority, messy_extract: Path
+) -> None:
+    response = data_lead.post(
+        "/imports/new/",
+        {
+            "extract_files": _upload(messy_extract),
+            "profile": "canonical",
+            "extract_date": "2025-03-31",
+        },
+    )
+    assert response.status_code == 302
+    batch_url = response["Location"]
+    assert _count(authority_a, Child) == 0  # previewed, not loaded
+    page = data_lead.get(batch_url).content.decode()
+    assert "Load the extract" in page
+    assert "Issues by rule" in page
+
+    with scoped_to(Scope.authority(authority_a.pk)):
+        batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.PREVIEWED
+    assert data_lead.post(f"/imports/{batch.pk}/load/").status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.LOADED
+    assert _count(authority_a, Child) > 0
+    page = data_lead.get(batch_url).content.decode()
+    assert "What the load changed" in page
+    assert not Path(batch.upload_dir or "/nonexistent").exists()
+
+
+def test_the_data_quality_report_downloads_as_a_workbook(
+    data_lead: Client, authority_a: LocalAuthority, messy_extract: Path, tmp_path: Path
+) -> None:
+    response = data_lead.post(
+        "/imports/new/",
+        {
+            "extract_files": _upload(messy_extract),
+            "profile": "canonical",
+            "extract_date": "2025-03-31",
+        },
+    )
+    batch_pk = int(response["Location"].rstrip("/").split("/")[-1])
+    download = data_lead.get(f"/imports/{batch_pk}/data-quality.xlsx")
+    assert download.status_code == 200
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"".join(download.streaming_content))
+    workbook = CalamineWorkbook.from_path(str(path))
+    assert len(workbook.sheet_names) >= 3
+
+
+def test_discarding_a_preview_loads_nothing(
+    data_lead: Client, authority_a: LocalAuthority, clean_extract: Path
+) -> None:
+    response = data_lead.post(
+        "/imports/new/",
+        {
+            "extract_files": _upload(clean_extract),
+            "profile": "canonical",
+            "extract_date": "2025-03-31",
+        },
+    )
+    batch_pk = int(response["Location"].rstrip("/").split("/")[-1])
+    assert data_lead.post(f"/imports/{batch_pk}/discard/").status_code == 302
+    assert _count(authority_a, Child) == 0
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert ImportBatch.objects.get().status == ImportBatch.Status.DISCARDED
+
+
+def test_the_list_says_whether_there_are_fewer_queries_than_last_time(
+    data_lead: Client, authority_a: LocalAuthority, messy_extract: Path, clean_extract: Path
+) -> None:
+    for folder in (messy_extract, clean_extract):
+        main(["import", str(folder), "--authority", "ALPHA", "--extract-date", "2025-03-31"])
+    page = data_lead.get("/imports/").content.decode()
+    assert "Is the data getting cleaner?" in page
+    assert "fewer" in page
+
+
+def test_an_unreadable_upload_is_a_message_on_the_form(
+    data_lead: Client, authority_a: LocalAuthority
+) -> None:
+    junk = SimpleUploadedFile("children.csv", b"\x00\x01\x02\xff", "text/csv")
+    response = data_lead.post(
+        "/imports/new/",
+        {"extract_files": [junk], "profile": "canonical", "extract_date": "2025-03-31"},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.VIEWER])
+def test_only_data_leads_and_administrators_bring_in_extracts(
+    client: Client, users_a: dict[Role, User], role: Role
+) -> None:
+    client.login(username=users_a[role].username, password=PASSWORD)
+    assert client.get("/imports/").status_code == 403
+    assert client.get("/imports/new/").status_code == 403

@@ -1,0 +1,234 @@
+"""Due and overdue lists, and the aim deadlines, for a worker, a team or the authority.
+
+Who works with which child: the workers allocated to the child's care period (an
+``Allocation`` in force on the day) and, for a period nobody is allocated to, everyone
+in the period's team. A person's list is the periods allocated to them plus the
+unallocated periods of their own team.
+
+Everything here runs inside the current authority scope, like every query of
+child-level data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q, QuerySet
+
+from permanence.analysis.schedule import ClockState, PlanStatus, aim_deadlines
+from permanence.journey.pseudonym import pseudonym
+from permanence.web.accounts.models import Team, User
+from permanence.web.planning.models import Allocation, PlannedMeeting, PlanningSettings
+from permanence.web.records.journeys import journeys_frame
+from permanence.web.records.models import CarePeriod, Child
+
+
+def pseudonym_of(authority_code: str, child_ref: str) -> str:
+    """The child's pseudonymous reference under the ``PSEUDONYM_KEY`` setting."""
+    key = getattr(settings, "PSEUDONYM_KEY", "")
+    if not key:
+        raise ImproperlyConfigured("set PERMANENCE_PSEUDONYM_KEY: pseudonyms need a key")
+    return pseudonym(key, authority_code, child_ref)
+
+
+def allocations_in_force(today: date) -> QuerySet[Allocation]:
+    return Allocation.objects.filter(started__lte=today).filter(
+        Q(ended__isnull=True) | Q(ended__gte=today)
+    )
+
+
+def worker_periods(user: User, today: date) -> QuerySet[CarePeriod]:
+    """The care periods a person works with: allocated to them, or their team's unallocated."""
+    in_force = allocations_in_force(today)
+    mine = Q(pk__in=in_force.filter(worker=user).values("care_period_id"))
+    if user.team_id is not None:
+        unallocated = ~Q(pk__in=in_force.values("care_period_id"))
+        mine |= Q(team_id=user.team_id) & unallocated
+    return CarePeriod.objects.filter(mine)
+
+
+def team_periods(team: Team) -> QuerySet[CarePeriod]:
+    return CarePeriod.objects.filter(team=team)
+
+
+def authority_periods() -> QuerySet[CarePeriod]:
+    return CarePeriod.objects.all()
+
+
+@dataclass(frozen=True)
+class ChildOfPeriod:
+    child_pk: int
+    child_ref: str
+    initials: str
+    team: str
+    workers: str
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """A planned meeting that is due soon or overdue, with whose it is."""
+
+    planned: PlannedMeeting
+    child: ChildOfPeriod
+    days: int  # days overdue when overdue, days left when due soon
+
+
+@dataclass(frozen=True)
+class AimRow:
+    """A child approaching or past one of the national aims' deadlines."""
+
+    care_period_id: int
+    child: ChildOfPeriod
+    aim: str
+    aim_title: str
+    clock_started: date
+    deadline: date
+    days_to_deadline: int
+    weeks_waited: int
+
+
+@dataclass
+class DueLists:
+    today: date
+    due_soon_days: int
+    overdue: list[DueRow] = field(default_factory=list)
+    due_soon: list[DueRow] = field(default_factory=list)
+    aims_past: list[AimRow] = field(default_factory=list)
+    aims_approaching: list[AimRow] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.overdue or self.due_soon or self.aims_past or self.aims_approaching)
+
+
+def due_lists(periods: QuerySet[CarePeriod], today: date, planning: PlanningSettings) -> DueLists:
+    """What is overdue or due within ``planning.due_soon_days`` for these periods, and the
+    children among them approaching or past an aim's deadline."""
+    lists = DueLists(today=today, due_soon_days=planning.due_soon_days)
+    horizon = today + timedelta(days=planning.due_soon_days)
+    planned = list(
+        PlannedMeeting.objects.filter(
+            care_period__in=periods,
+            status=PlanStatus.PLANNED.value,
+            due_date__lte=horizon,
+        ).order_by("due_date", "care_period_id", "kind", "number")
+    )
+    aims = aim_rows(periods, today, planning)
+    period_ids = {row.care_period_id for row in planned} | {row.care_period_id for row in aims}
+    children = children_of(period_ids, today)
+    for row in planned:
+        days = (today - row.due_date).days
+        child = children[row.care_period_id]
+        if days > 0:
+            lists.overdue.append(DueRow(row, child, days))
+        else:
+            lists.due_soon.append(DueRow(row, child, -days))
+    for aim in aims:
+        aim_row = AimRow(
+            care_period_id=aim.care_period_id,
+            child=children[aim.care_period_id],
+            aim=aim.aim,
+            aim_title=aim.aim_title,
+            clock_started=aim.clock_started,
+            deadline=aim.deadline,
+            days_to_deadline=aim.days_to_deadline,
+            weeks_waited=(today - aim.clock_started).days // 7,
+        )
+        if aim.state == ClockState.PAST.value:
+            lists.aims_past.append(aim_row)
+        else:
+            lists.aims_approaching.append(aim_row)
+    return lists
+
+
+@dataclass(frozen=True)
+class _AimHit:
+    care_period_id: int
+    aim: str
+    aim_title: str
+    clock_started: date
+    deadline: date
+    days_to_deadline: int
+    state: str
+
+
+def aim_rows(
+    periods: QuerySet[CarePeriod], today: date, planning: PlanningSettings
+) -> list[_AimHit]:
+    """The aim deadlines of these periods, from the journeys frame as of ``today``."""
+    open_periods = periods.filter(Q(period_end__isnull=True) | Q(period_end__gt=today))
+    keys = {
+        (ref, start): pk
+        for pk, ref, start in open_periods.values_list("pk", "child__child_ref", "period_start")
+    }
+    if not keys:
+        return []
+    children = Child.objects.filter(pk__in=open_periods.values("child_id"))
+    frame = journeys_frame(today, children=children)
+    hits = aim_deadlines(frame, warning_weeks=planning.warning_weeks)
+    found: list[_AimHit] = []
+    for row in hits.iter_rows(named=True):
+        pk = keys.get((row["child_ref"], row["period_start"]))
+        if pk is not None:
+            found.append(
+                _AimHit(
+                    pk,
+                    row["aim"],
+                    row["aim_title"],
+                    row["clock_started"],
+                    row["deadline"],
+                    row["days_to_deadline"],
+                    row["state"],
+                )
+            )
+    return found
+
+
+def children_of(period_ids: Iterable[int], today: date) -> dict[int, ChildOfPeriod]:
+    """Who each period's child is, their team and the workers allocated, in two queries."""
+    ids = list(period_ids)
+    workers: dict[int, list[str]] = defaultdict(list)
+    for period_id, first, last, username in (
+        allocations_in_force(today)
+        .filter(care_period_id__in=ids)
+        .order_by("worker__last_name")
+        .values_list(
+            "care_period_id", "worker__first_name", "worker__last_name", "worker__username"
+        )
+    ):
+        workers[period_id].append(f"{first} {last}".strip() or username)
+    return {
+        pk: ChildOfPeriod(
+            child_pk=child_pk,
+            child_ref=child_ref,
+            initials=initials,
+            team=team or "",
+            workers=", ".join(workers.get(pk, [])),
+        )
+        for pk, child_pk, child_ref, initials, team in CarePeriod.objects.filter(
+            pk__in=ids
+        ).values_list("pk", "child_id", "child__child_ref", "child__initials", "team__name")
+    }
+
+
+def counts_by_team(today: date, planning: PlanningSettings) -> pl.DataFrame:
+    """Overdue and due-soon planned meetings per team: figures only, no child named."""
+    horizon = today + timedelta(days=planning.due_soon_days)
+    rows = PlannedMeeting.objects.filter(
+        status=PlanStatus.PLANNED.value, due_date__lte=horizon
+    ).values_list("care_period__team__name", "due_date")
+    frame = pl.DataFrame(list(rows), schema={"team": pl.String, "due_date": pl.Date}, orient="row")
+    return (
+        frame.group_by("team")
+        .agg(
+            (pl.col("due_date") < today).sum().alias("overdue"),
+            (pl.col("due_date") >= today).sum().alias("due_soon"),
+        )
+        .sort("team", nulls_last=True)
+    )

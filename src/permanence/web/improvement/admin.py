@@ -1,0 +1,75 @@
+"""The improvement record in the administration site, for administrators to put right
+what the pages cannot (a member entered twice, a project to retire). The pages are the
+place to keep the record; the same model rules apply here (a cycle cannot be closed
+without its minimum record)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from permanence.web.admin import AuthorityAdmin, admin_site
+from permanence.web.improvement.models import (
+    ChampionsGroupMember,
+    ChangeIdea,
+    Driver,
+    Feedback,
+    ImprovementProject,
+    LocalAim,
+    Measure,
+    MeasureValue,
+    PdsaCycle,
+    Risk,
+)
+
+
+@admin.register(LocalAim, site=admin_site)
+class LocalAimAdmin(AuthorityAdmin):
+    list_display = ("title", "target_percent", "start_on_or_after", "by_date")
+
+
+@admin.register(ImprovementProject, site=admin_site)
+class ImprovementProjectAdmin(AuthorityAdmin):
+    list_display = ("title", "national_aim", "local_aim", "improvement_start")
+
+
+@admin.register(ChampionsGroupMember, site=admin_site)
+class ChampionsGroupMemberAdmin(AuthorityAdmin):
+    list_display = ("name", "agency", "role_in_group", "project")
+    list_filter = ("agency",)
+
+
+@admin.register(Driver, site=admin_site)
+class DriverAdmin(AuthorityAdmin):
+    list_display = ("text", "parent", "project", "position")
+
+
+@admin.register(ChangeIdea, site=admin_site)
+class ChangeIdeaAdmin(AuthorityAdmin):
+    list_display = ("title", "project", "implemented_from")
+
+
+@admin.register(PdsaCycle, site=admin_site)
+class PdsaCycleAdmin(AuthorityAdmin):
+    list_display = ("__str__", "started_on", "closed_on", "decision")
+    list_filter = ("decision",)
+
+
+@admin.register(Measure, site=admin_site)
+class MeasureAdmin(AuthorityAdmin):
+    list_display = ("title", "kind", "source", "project")
+
+
+@admin.register(MeasureValue, site=admin_site)
+class MeasureValueAdmin(AuthorityAdmin):
+    list_display = ("measure", "month", "numerator", "denominator", "count")
+
+
+@admin.register(Feedback, site=admin_site)
+class FeedbackAdmin(AuthorityAdmin):
+    list_display = ("month", "giver", "point", "project")
+
+
+@admin.register(Risk, site=admin_site)
+class RiskAdmin(AuthorityAdmin):
+    list_display = ("description", "owner", "likelihood", "impact", "status", "project")
+    list_filter = ("status",)

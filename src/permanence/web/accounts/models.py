@@ -7,7 +7,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from permanence.web.accounts.roles import CAPABILITIES, Capability, Role
+from permanence.web.accounts.roles import CAPABILITIES, NATIONAL_CAPABILITIES, Capability, Role
 from permanence.web.tenancy.scope import AuthorityScopedManager
 
 
@@ -65,6 +65,13 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
 
     def can(self, capability: Capability) -> bool:
-        if not self.is_active or self.authority_id is None:
+        if not self.is_active:
             return False
-        return capability in CAPABILITIES.get(Role(self.role), frozenset())
+        role = Role(self.role)
+        if role is Role.NATIONAL:
+            # The national team belongs to no authority: the national workspace, and
+            # never anything at child level, whatever authority the record names.
+            return capability in NATIONAL_CAPABILITIES & CAPABILITIES[role]
+        if self.authority_id is None:
+            return False
+        return capability in CAPABILITIES.get(role, frozenset())

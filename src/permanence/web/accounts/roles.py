@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     DATA_LEAD = "data_lead", "Data lead"
     PRACTITIONER = "practitioner", "Practitioner"
     VIEWER = "viewer", "Viewer"
+    NATIONAL = "national", "National improvement team"
+    """Sees figures across the authorities that share them, never a child's record. A
+    national user belongs to no authority."""
 
 
 class Capability(StrEnum):
@@ -23,20 +26,37 @@ class Capability(StrEnum):
     EDIT_CHILD_RECORDS = "edit_child_records"
     IMPORT_DATA = "import_data"
     MANAGE_USERS = "manage_users"
+    VIEW_NATIONAL = "view_national"
+    """The national workspace: disclosure-controlled figures of every sharing authority."""
+    MANAGE_SHARING = "manage_sharing"
+    """Choose what the authority shares with the national workspace, and withdraw it."""
+    EDIT_IMPROVEMENT = "edit_improvement"
+    """Keep the improvement record: projects, driver diagrams, PDSA cycles, measures."""
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.ADMINISTRATOR: frozenset(Capability),
+    # Everything in the authority, but not the national workspace, which is not theirs.
+    Role.ADMINISTRATOR: frozenset(Capability) - {Capability.VIEW_NATIONAL},
     Role.DATA_LEAD: frozenset(
         {
             Capability.VIEW_AGGREGATES,
             Capability.VIEW_CHILD_RECORDS,
             Capability.EDIT_CHILD_RECORDS,
             Capability.IMPORT_DATA,
+            Capability.EDIT_IMPROVEMENT,
         }
     ),
     Role.PRACTITIONER: frozenset(
-        {Capability.VIEW_AGGREGATES, Capability.VIEW_CHILD_RECORDS, Capability.EDIT_CHILD_RECORDS}
+        {
+            Capability.VIEW_AGGREGATES,
+            Capability.VIEW_CHILD_RECORDS,
+            Capability.EDIT_CHILD_RECORDS,
+            Capability.EDIT_IMPROVEMENT,
+        }
     ),
     Role.VIEWER: frozenset({Capability.VIEW_AGGREGATES}),
+    Role.NATIONAL: frozenset({Capability.VIEW_NATIONAL}),
 }
+
+NATIONAL_CAPABILITIES: frozenset[Capability] = frozenset({Capability.VIEW_NATIONAL})
+"""What a person without an authority may ever do: nothing at child level."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from permanence.web.accounts.roles import Role
 from permanence.web.tenancy.scope import Scope, scoped_to
 
 
@@ -15,6 +16,10 @@ def scope_for_user(user: object) -> Scope:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return Scope.nothing()
     if authority_id is None:
+        return Scope.nothing()
+    if getattr(user, "role", None) == Role.NATIONAL:
+        # National figures come from the national app's own disclosure-controlled
+        # computation, never from a person's scope: no child-level record, ever.
         return Scope.nothing()
     return Scope.authority(authority_id)
 

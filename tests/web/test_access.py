@@ -36,7 +36,9 @@ def test_every_view_declares_who_may_use_it() -> None:
     assert undeclared == []
 
 
-def test_only_the_sign_in_pages_are_public() -> None:
+def test_only_the_sign_in_pages_and_the_calendar_feed_are_public() -> None:
+    # The calendar feed is read by calendar programs that cannot sign in: its secret,
+    # revocable address is the credential (see docs/review-planning.md).
     public = sorted(
         pattern.name or ""
         for pattern in _leaf_patterns(get_resolver().url_patterns)
@@ -44,6 +46,7 @@ def test_only_the_sign_in_pages_are_public() -> None:
     )
     assert public == sorted(
         [
+            "calendar-feed",
             "login",
             "logout",
             "password_reset",
@@ -87,7 +90,10 @@ def test_childrens_records_are_for_roles_that_work_with_children(
     assert client.get(f"/children/{child.pk}/").status_code == expected
 
 
-@pytest.mark.parametrize("role", list(Role))
+AUTHORITY_ROLES = [role for role in Role if role is not Role.NATIONAL]
+
+
+@pytest.mark.parametrize("role", AUTHORITY_ROLES)
 def test_the_overview_is_for_every_role_and_names_no_child(
     client: Client,
     two_authorities: tuple[LocalAuthority, LocalAuthority],

@@ -38,3 +38,35 @@ def test_people_not_signed_in_reach_no_authority() -> None:
         authority_id = 1
 
     assert scope_for_user(Anonymous()) == Scope.nothing()
+
+
+#: Models keyed by authority that hold nothing about a child, each with the reason it is
+#: read without a user's scope. Adding one here is a decision a reviewer should see.
+UNSCOPED_BY_DESIGN = {
+    # A change counter the dashboards' cache reads and moves on inside every load, from
+    # signal handlers that run without a signed-in user.
+    "DataVersion": "a number per authority, no child data",
+}
+
+
+def test_every_model_that_belongs_to_an_authority_is_scoped_by_default() -> None:
+    """A new model cannot opt out of the mechanism by forgetting its manager."""
+    from django.apps import apps
+
+    from permanence.web.accounts.models import User
+    from permanence.web.tenancy.scope import AuthorityScopedManager
+
+    unscoped = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("permanence.web"):
+            continue
+        if model.__name__.startswith("Historical"):
+            continue  # reached through ScopedHistoryManager (see test_tenancy_walk)
+        if "authority" not in {field.name for field in model._meta.get_fields()}:
+            continue
+        if model.__name__ in UNSCOPED_BY_DESIGN:
+            continue
+        manager = User.in_scope if model is User else model._default_manager
+        if not isinstance(manager, AuthorityScopedManager):
+            unscoped.append(model.__name__)
+    assert unscoped == []

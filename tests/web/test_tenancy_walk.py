@@ -57,19 +57,27 @@ def _routes(
             yield Route(prefix + text, model)
 
 
+def _authority_models() -> list[type[Model]]:
+    """Every model of ours that belongs to an authority (or is one)."""
+    owned = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("permanence.web"):
+            continue
+        if model.__name__.startswith("Historical"):
+            continue
+        field_names = {field.name for field in model._meta.get_fields()}
+        if "authority" in field_names or model.__name__ == "LocalAuthority":
+            owned.append(model)
+    return owned
+
+
 def _b_identifiers(authority_b: LocalAuthority) -> dict[type[Model], list[int]]:
     """The primary key of every row authority B owns, by model."""
     owned: dict[type[Model], list[int]] = {}
     with scoped_to(Scope.authority(authority_b.pk)):
-        for model in apps.get_models():
-            if model._meta.app_label not in {"accounts", "records", "audit"}:
-                continue
-            if model.__name__.startswith("Historical"):
-                continue
-            if model.__name__ == "User":
-                owned[model] = list(model.in_scope.values_list("pk", flat=True))  # type: ignore[attr-defined]
-            else:
-                owned[model] = list(model._default_manager.values_list("pk", flat=True))
+        for model in _authority_models():
+            manager = getattr(model, "in_scope", model._default_manager)
+            owned[model] = list(manager.values_list("pk", flat=True))
     return owned
 
 
@@ -87,7 +95,7 @@ def _urls(route: Route, owned: dict[type[Model], list[int]]) -> Iterator[str]:
         elif name == "content_type_id":
             candidates[name] = [str(ContentType.objects.get_for_model(m).pk) for m in owned]
         elif name == "app_label":
-            candidates[name] = ["accounts", "records", "audit"]
+            candidates[name] = sorted({m._meta.app_label for m in _authority_models()})
         else:
             candidates[name] = ["x"]
     if "object_id" in names and "content_type_id" in names:
@@ -122,7 +130,12 @@ def walk_for_leaks(client: Client, authority_b: LocalAuthority) -> list[str]:
             visited += 1
             if response.status_code in {301, 302, 400, 403, 404, 405}:
                 continue
-            body = response.content.decode("utf-8", errors="replace")
+            content = (
+                b"".join(response.streaming_content)  # type: ignore[attr-defined]
+                if response.streaming
+                else response.content
+            )
+            body = content.decode("utf-8", errors="replace")
             found = [marker for marker in B_MARKERS if marker in body]
             if found:
                 leaks.append(f"{url} ({response.status_code}) shows {', '.join(found)}")

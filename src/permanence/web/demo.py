@@ -55,6 +55,8 @@ def build_demo(*, children: int, seed: int, years: float, as_of: date) -> DemoSu
         )
         summary = load_tables(tables, authority=authority, batch=batch)
         _create_users(authority)
+    _prepare_review_planning(authority, as_of)
+    _prepare_improvement_record(authority, as_of)
     return DemoSummary(
         authority=authority,
         children=tables.children.height,
@@ -77,3 +79,24 @@ def _create_users(authority: LocalAuthority) -> None:
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+
+
+def _prepare_review_planning(authority: LocalAuthority, as_of: date) -> None:
+    """Review planning's part of the demo: due and overdue lists, and the feed addresses."""
+    from permanence.synth.generator import default_improvement_start
+    from permanence.web.planning.demo import prepare_demo_planning
+
+    lines = prepare_demo_planning(
+        authority, as_of=as_of, improvement_start=default_improvement_start(as_of)
+    )
+    print("\n".join(lines))
+
+
+def _prepare_improvement_record(authority: LocalAuthority, as_of: date) -> None:
+    """The improvement record's part: a project with its driver diagram, cycles and measures."""
+    from permanence.synth.generator import default_improvement_start
+    from permanence.web.improvement.demo import prepare_demo_improvement
+
+    prepare_demo_improvement(
+        authority, as_of=as_of, improvement_start=default_improvement_start(as_of)
+    )

@@ -7,3 +7,6 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         from permanence.web.dashboards import checks  # noqa: F401 - registers the check
+        from permanence.web.dashboards.invalidation import connect
+
+        connect()

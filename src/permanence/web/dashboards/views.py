@@ -1,40 +1,502 @@
-"""The authority's overview: figures only, no child-identifying data, for every role."""
+"""The dashboards a Champions' Group meets around: the aims overview, an aim's run chart
+with the children still waiting, where children wait, and every chart's downloads.
+
+Every view needs ``VIEW_AGGREGATES``: figures, charts and tables in which a child is named
+only by a pseudonymous reference. A role that may open a child's record
+(``VIEW_CHILD_RECORDS``) also gets a link to the child's journey from each dot and bar;
+nobody else gets any link, in the page, the chart's data or its downloads.
+
+The pages are worked out by ``service`` from the cached journeys frame (``cache``) and
+their bodies are cached per filter set, so a page is served in a few milliseconds until
+the authority's records change.
+"""
 
 from __future__ import annotations
 
-import polars as pl
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Final, cast
 
-from permanence.journey.vocabulary import CareSetting
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import json_script
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET
+
+from permanence.analysis.aims import AimDefinition
+from permanence.charts import ChartSpec, render_png, render_svg
 from permanence.web.accounts.access import requires
+from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
-from permanence.web.records.journeys import journeys_frame
+from permanence.web.dashboards import service
+from permanence.web.dashboards.cache import AuthorityData, authority_data, cached
+from permanence.web.dashboards.filters import (
+    FORM_INTRO,
+    Filters,
+    filter_choices,
+    form_fields,
+    parse_filters,
+)
+from permanence.web.dashboards.service import AimPage, Identity, Improvement
+
+FORMATS: Final[dict[str, str]] = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "csv": "text/csv; charset=utf-8",
+}
+#: A chart's data as a table on a page of its own (``.html``), for tables too long to
+#: send with every view of the chart's page.
+TABLE_PAGE: Final = "html"
+#: Tables with more rows than this are not sent in the page: the page links to them (and
+#: fetches one when its "show the data" is opened).
+TABLE_INLINE_ROWS: Final = 250
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """One request's view of the dashboards: whose data, which filters, for whom."""
+
+    data: AuthorityData
+    filters: Filters
+    problems: tuple[str, ...]
+    identity: Identity
+    audience: str
+
+    @property
+    def query(self) -> str:
+        return self.filters.query()
+
+    def key(self, *parts: Hashable) -> tuple[Hashable, ...]:
+        return (*parts, self.filters.key(), self.audience)
+
+
+def viewing(request: HttpRequest) -> Viewing:
+    user = cast(User, request.user)
+    assert user.authority_id is not None  # ``requires`` refuses people without one
+    data = authority_data(user.authority_id)
+    parsed = parse_filters(dict(request.GET.lists()), teams=data.teams, as_of=data.as_of)
+    can_open = user.can(Capability.VIEW_CHILD_RECORDS)
+    return Viewing(
+        data=data,
+        filters=parsed.filters,
+        problems=parsed.problems,
+        identity=Identity(data.pseudonyms, data.hrefs if can_open else None),
+        audience="identified" if can_open else "pseudonymous",
+    )
+
+
+def tidy_address(request: HttpRequest, view: Viewing) -> HttpResponseRedirect | None:
+    """A redirect to the shortest address of the same view, when the form sent defaults
+    and blanks ("?period=all&team=&age=..."), so the address people share is the clear
+    one. Never when part of the address could not be used: the page says what."""
+    if view.problems or not request.GET:
+        return None
+    wanted = view.query
+    if request.GET.urlencode() == wanted:
+        return None
+    return HttpResponseRedirect(f"{request.path}?{wanted}" if wanted else request.path)
+
+
+# ---------------------------------------------------------------------------------------
+# Charts on a page
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A chart as a page shows it: the spec for vega-embed, its text alternative, its
+    data as a table, its downloads, and the image a printer uses."""
+
+    chart: ChartSpec
+    dom_id: str
+    spec_script: SafeString
+    table: SafeString  # empty when the table is too long to send with the page
+    downloads: Mapping[str, str]
+    rows: int
+
+    @property
+    def print_src(self) -> str:
+        return self.downloads["png"]
+
+
+def chart_block(
+    chart: ChartSpec,
+    download: Callable[[str], str],
+    *,
+    links: Mapping[str, str] | None = None,
+    link_column: str | None = None,
+) -> ChartBlock:
+    dom_id = f"chart-{chart.name}"
+    rows = chart.data.height
+    table = (
+        data_table(chart, links=links, link_column=link_column) if rows <= TABLE_INLINE_ROWS else ""
+    )
+    return ChartBlock(
+        chart=chart,
+        dom_id=dom_id,
+        spec_script=json_script(chart.spec, f"{dom_id}-spec"),
+        table=mark_safe(table),  # noqa: S308 - every cell escaped by service.table_html
+        downloads={fmt: download(fmt) for fmt in (*FORMATS, TABLE_PAGE)},
+        rows=rows,
+    )
+
+
+def data_table(
+    chart: ChartSpec, *, links: Mapping[str, str] | None = None, link_column: str | None = None
+) -> str:
+    """The chart's data as an HTML table (every cell escaped)."""
+    return service.table_html(
+        chart.data,
+        caption=f"The data of the chart: {chart.title}",
+        links=links,
+        link_column=link_column,
+        table_id=f"chart-{chart.name}-table",
+    )
+
+
+def _addresses(name: str, args: list[str], query: str) -> Callable[[str], str]:
+    def address(fmt: str) -> str:
+        url = reverse(name, args=[*args, fmt])
+        return f"{url}?{query}" if query else url
+
+    return address
+
+
+# ---------------------------------------------------------------------------------------
+# Pages
+
+
+def _page(
+    request: HttpRequest,
+    view: Viewing,
+    *,
+    title: str,
+    lead: str,
+    body: str,
+    action: str,
+    extra: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """The page around a cached body: the filter form (cached too: it depends only on the
+    filters), what could not be read from the address, and the address to share."""
+
+    def form() -> str:
+        choices = filter_choices(view.data.frame)
+        return render_to_string(
+            "dashboards/_filters.html",
+            {
+                "filters": view.filters,
+                "fields": form_fields(choices, view.filters),
+                "filters_intro": FORM_INTRO,
+                "action": action,
+            },
+        )
+
+    return render(
+        request,
+        "dashboards/page.html",
+        {
+            "title": title,
+            "lead": lead,
+            "form": mark_safe(cached(view.data, "form", (action, *view.key()), form)),  # noqa: S308
+            "body": mark_safe(body),  # noqa: S308 - rendered by our own templates
+            "problems": view.problems,
+            "share_address": request.build_absolute_uri(),
+            "authority_name": view.data.name,
+            **(extra or {}),
+        },
+    )
+
+
+def _lead(view: Viewing, opening: str) -> str:
+    described = view.filters.describe()
+    day = view.data.as_of
+    text = f"{opening} on {day.day} {day:%B %Y}"
+    return f"{text}: {described}." if described else f"{text}."
+
+
+def _national_team_start_at_the_national_picture(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """The national team sees no authority's own figures: their start page is the
+    national workspace. Signing in lands on ``home``, so ``home`` sends them on."""
+
+    @wraps(view)
+    def sending_on(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.can(Capability.VIEW_NATIONAL)
+            and not user.can(Capability.VIEW_AGGREGATES)
+        ):
+            return redirect("national-home")
+        return view(request, *args, **kwargs)
+
+    return sending_on
+
+
+@_national_team_start_at_the_national_picture
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The aims overview: every national and local aim at a glance."""
+    view = viewing(request)
+    if tidied := tidy_address(request, view):
+        return tidied
+
+    def body() -> str:
+        data = view.data
+        figures = service.overview(
+            data.frame, data.aims, view.filters, data.improvements, as_of=data.as_of
+        )
+        aims = [
+            {
+                "summary": summary,
+                "href": _with_query(reverse("dashboard-aim", args=[summary.aim.id]), view.query),
+                "trend": chart_block(
+                    summary.trend,
+                    _addresses("dashboard-aim-chart", [summary.aim.id, "trend"], view.query),
+                ),
+            }
+            for summary in figures.aims
+        ]
+        return render_to_string(
+            "dashboards/overview_body.html",
+            {"overview": figures, "aims": aims, "filters": view.filters},
+        )
+
+    html = cached(view.data, "overview-html", view.key(), body)
+    return _page(
+        request,
+        view,
+        title="Overview",
+        lead=_lead(view, f"The aims and the children looked after by {view.data.name}"),
+        body=html,
+        action=reverse("home"),
+        extra={"charts": True},
+    )
+
+
+def _aim_or_404(view: Viewing, aim_id: str) -> AimDefinition:
+    aim = view.data.aim(aim_id)
+    if aim is None:
+        raise Http404("No aim has that name here.")
+    return aim
+
+
+def aim_page_of(view: Viewing, aim: AimDefinition) -> AimPage:
+    data = view.data
+    improvement = data.improvements.get(aim.id, Improvement())
+    return cached(
+        data,
+        "aim-page",
+        view.key(aim.id),
+        lambda: service.aim_page(
+            data.frame, aim, view.filters, view.identity, improvement, as_of=data.as_of
+        ),
+    )
 
 
 @requires(Capability.VIEW_AGGREGATES)
-def home(request: HttpRequest) -> HttpResponse:
-    as_of = timezone.localdate()
-    frame = journeys_frame(as_of)
-    open_periods = frame.filter(pl.col("period_end").is_null())
-    by_setting = (
-        open_periods.group_by("current_care_setting").len().sort("len", descending=True).iter_rows()
+@require_GET
+def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
+    """An aim's PACE run chart, the children still waiting, the survival curve and the
+    P chart."""
+    view = viewing(request)
+    aim = _aim_or_404(view, aim_id)
+    if tidied := tidy_address(request, view):
+        return tidied
+
+    def body() -> str:
+        page = aim_page_of(view, aim)
+
+        def block(name: str, chart: ChartSpec, linked: bool = False) -> ChartBlock:
+            return chart_block(
+                chart,
+                _addresses("dashboard-aim-chart", [aim.id, name], view.query),
+                links=page.links if linked else None,
+                link_column=service.CHILD_LABEL if linked else None,
+            )
+
+        return render_to_string(
+            "dashboards/aim_body.html",
+            {
+                "page": page,
+                "aim": aim,
+                "summary": page.summary,
+                "run": block("run-chart", page.run_chart, linked=True),
+                "waiting": block("still-waiting", page.still_waiting, linked=True),
+                "survival": block("survival", page.survival) if page.survival else None,
+                "p_chart": block("p-chart", page.p_chart),
+                "annotations": _numbered(page.improvement),
+                "filters": view.filters,
+                "overview_href": _with_query(reverse("home"), view.query),
+            },
+        )
+
+    html = cached(view.data, "aim-html", view.key(aim.id), body)
+    return _page(
+        request,
+        view,
+        title=f"{aim.title}: the run chart",
+        lead=_lead(view, aim.statement or aim.title),
+        body=html,
+        action=reverse("dashboard-aim", args=[aim.id]),
+        extra={"charts": True, "aim": aim},
     )
-    waiting = open_periods.filter(
-        pl.col("accommodated_date").is_not_null() & pl.col("recommendation_date").is_null()
+
+
+def _numbered(improvement: Improvement) -> list[dict[str, Any]]:
+    ordered = sorted(improvement.annotations, key=lambda a: (a.date, a.label))
+    return [
+        {"number": index, "annotation": annotation}
+        for index, annotation in enumerate(ordered, start=1)
+    ]
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def stages(request: HttpRequest) -> HttpResponse:
+    """Where children wait: the stage table and chart, by period and by team."""
+    view = viewing(request)
+    if tidied := tidy_address(request, view):
+        return tidied
+
+    def page() -> service.StagesPage:
+        data = view.data
+        return service.stages_page(data.frame, view.filters, as_of=data.as_of)
+
+    def body() -> str:
+        figures = cached(view.data, "stages-page", view.key(), page)
+
+        def block(name: str, chart: ChartSpec) -> ChartBlock:
+            return chart_block(chart, _addresses("dashboard-stages-chart", [name], view.query))
+
+        return render_to_string(
+            "dashboards/stages_body.html",
+            {
+                "page": figures,
+                "overall": block("all", figures.overall_chart),
+                "by_period": block("by-period", figures.by_period_chart),
+                "by_team": block("by-team", figures.by_team_chart),
+                "filters": view.filters,
+            },
+        )
+
+    html = cached(view.data, "stages-html", view.key(), body)
+    return _page(
+        request,
+        view,
+        title="Where children wait",
+        lead=_lead(view, "The days accommodated children spend in each stage of the journey"),
+        body=html,
+        action=reverse("dashboard-stages"),
+        extra={"charts": True},
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Downloads
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def aim_chart(request: HttpRequest, aim_id: str, chart: str, fmt: str) -> HttpResponse:
+    """One of an aim's charts as PNG or SVG (rendered from the page's own spec) or its
+    data as CSV."""
+    view = viewing(request)
+    aim = _aim_or_404(view, aim_id)
+    page = aim_page_of(view, aim)
+    spec = page.charts.get(chart)
+    if spec is None:
+        raise Http404("That aim has no chart of that name.")
+    if fmt == TABLE_PAGE:
+        linked = chart in LINKED_CHARTS
+        return _table_page(
+            request,
+            view,
+            spec,
+            ("aim", aim.id, chart),
+            links=page.links if linked else None,
+            link_column=service.CHILD_LABEL if linked else None,
+            back=_with_query(reverse("dashboard-aim", args=[aim.id]), view.query),
+        )
+    return _download(view, spec, fmt, ("aim", aim.id, chart))
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def stages_chart(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
+    view = viewing(request)
+    figures = cached(
+        view.data,
+        "stages-page",
+        view.key(),
+        lambda: service.stages_page(view.data.frame, view.filters, as_of=view.data.as_of),
+    )
+    spec = figures.charts.get(chart)
+    if spec is None:
+        raise Http404("There is no chart of that name.")
+    if fmt == TABLE_PAGE:
+        back = _with_query(reverse("dashboard-stages"), view.query)
+        return _table_page(request, view, spec, ("stages", chart), back=back)
+    return _download(view, spec, fmt, ("stages", chart))
+
+
+#: The charts whose dots and bars are children, linked to their journeys where allowed.
+LINKED_CHARTS: Final = frozenset({"run-chart", "still-waiting"})
+
+
+def _table_page(
+    request: HttpRequest,
+    view: Viewing,
+    chart: ChartSpec,
+    parts: tuple[str, ...],
+    *,
+    back: str,
+    links: Mapping[str, str] | None = None,
+    link_column: str | None = None,
+) -> HttpResponse:
+    """A chart's data as a table on a page of its own."""
+    table = cached(
+        view.data,
+        "table",
+        view.key(*parts),
+        lambda: data_table(chart, links=links, link_column=link_column),
     )
     return render(
         request,
-        "dashboards/home.html",
+        "dashboards/table_page.html",
         {
-            "as_of": as_of,
-            "looked_after": open_periods.height,
-            "by_setting": [
-                (CareSetting(code).label if code else "Placement not recorded", count)
-                for code, count in by_setting
-            ],
-            "waiting_for_recommendation": waiting.height,
-            "teams": open_periods.group_by("team").len().sort("team").iter_rows(),
+            "chart": chart,
+            "table": mark_safe(table),  # noqa: S308 - every cell escaped by service.table_html
+            "dom_id": f"chart-{chart.name}",
+            "rows": chart.data.height,
+            "back": back,
+            "authority_name": view.data.name,
+            "csv": _with_query(request.path.removesuffix(".html") + ".csv", view.query),
         },
     )
+
+
+def _download(view: Viewing, chart: ChartSpec, fmt: str, parts: tuple[str, ...]) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("Charts download as PNG, SVG or CSV.")
+
+    def content() -> bytes:
+        if fmt == "png":
+            return render_png(chart)
+        if fmt == "svg":
+            return render_svg(chart).encode("utf-8")
+        return service.to_csv(chart).encode("utf-8")
+
+    body = cached(view.data, "download", view.key(*parts, fmt), content)
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{chart.name}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url

@@ -1,22 +1,32 @@
-"""Pages for children's records: the list of children and each child's journey."""
+"""Pages for children's records: the list of children and each child's journey.
+
+Both need ``VIEW_CHILD_RECORDS``: they show the authority's own reference, initials and
+date of birth. Opening a child's journey is written to the audit log.
+
+The journey page puts a child's story in one place: every care period as a timeline (an
+ordered list, oldest first: the accessible form, with a strip of placements beside it for
+the eye), each aim's clock (days so far and days left, or days over), and what is due
+next from review planning.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import polars as pl
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
 
 from permanence.journey.vocabulary import (
     CareSetting,
     Destination,
     LegalStatusKind,
-    MeetingKind,
     MilestoneKind,
     OrderType,
     PlacementType,
@@ -25,7 +35,16 @@ from permanence.journey.vocabulary import (
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_record_view
-from permanence.web.records.journeys import journeys_frame
+from permanence.web.dashboards.cache import authority_data, cached
+from permanence.web.dashboards.filters import (
+    FORM_INTRO,
+    filter_choices,
+    filter_rows,
+    form_fields,
+    parse_filters,
+    within_period,
+)
+from permanence.web.dashboards.service import AimClock, all_clocks, clocks_of
 from permanence.web.records.models import (
     CarePeriod,
     Child,
@@ -36,27 +55,11 @@ from permanence.web.records.models import (
 )
 
 CHILDREN_PER_PAGE = 50
+DUE_NEXT_SHOWN = 5
 
-# The journey's milestones in the order a child reaches them, as the journey table shows them.
-JOURNEY_MILESTONES: list[tuple[str, str]] = [
-    ("period_start", "Looked after"),
-    ("accommodated_date", "Accommodated"),
-    ("planning_72h_date", MeetingKind.PLANNING_72_HOUR.label),
-    ("planning_2wk_date", MeetingKind.PLANNING_2_WEEK.label),
-    ("reporter_referral_date", MilestoneKind.REPORTER_REFERRAL.label),
-    ("first_review_date", "First Looked After Child review"),
-    ("second_review_date", "Second Looked After Child review"),
-    ("assessment_started_date", MilestoneKind.ASSESSMENT_STARTED.label),
-    ("assessment_completed_date", MilestoneKind.ASSESSMENT_COMPLETED.label),
-    ("legal_advice_date", MeetingKind.LEGAL_ADVICE.label),
-    ("recommendation_date", MilestoneKind.RECOMMENDATION.label),
-    ("decision_away_date", MilestoneKind.DECISION_AWAY_FROM_HOME.label),
-    ("permanence_panel_date", MeetingKind.PERMANENCE_PANEL.label),
-    ("agency_decision_date", MilestoneKind.AGENCY_DECISION.label),
-    ("lodged_date", MilestoneKind.APPLICATION_LODGED.label),
-    ("order_date", MilestoneKind.ORDER_GRANTED.label),
-    ("period_end", "Care period ended"),
-]
+
+# ---------------------------------------------------------------------------------------
+# The list of children
 
 
 @dataclass(frozen=True)
@@ -71,51 +74,140 @@ class ChildRow:
     waiting_since: date | None
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 @requires(Capability.VIEW_CHILD_RECORDS)
+@require_GET
 def child_list(request: HttpRequest) -> HttpResponse:
-    as_of = _today()
-    frame = journeys_frame(as_of)
-    latest = latest_periods(frame)
-    children = dict(Child.objects.values_list("child_ref", "pk"))
-    initials = dict(Child.objects.values_list("child_ref", "initials"))
-    rows = [
-        ChildRow(
-            pk=children[row["child_ref"]],
-            child_ref=row["child_ref"],
-            initials=initials.get(row["child_ref"], ""),
-            age=_age(row["date_of_birth"], as_of),
-            team=row["team"] or "",
-            period_start=row["period_start"],
-            setting=_label(CareSetting, row["current_care_setting"])
-            if row["period_end"] is None
-            else f"Left care: {_label(Destination, row['destination'])}",
-            waiting_since=row["accommodated_date"]
-            if row["period_end"] is None and row["recommendation_date"] is None
-            else None,
+    """Every child with a care period, latest period first, under the dashboards' filters."""
+    data = authority_data(_authority_id(request))
+    as_of = data.as_of
+    parsed = parse_filters(dict(request.GET.lists()), teams=data.teams, as_of=as_of)
+    filters = parsed.filters
+    query = filters.query()
+    given = request.GET.copy()
+    given.pop("page", None)
+    if not parsed.problems and given and given.urlencode() != query:
+        page_number = request.GET.get("page")
+        tidy = f"{query}&page={page_number}" if page_number and query else query
+        tidy = tidy or (f"page={page_number}" if page_number else "")
+        return HttpResponseRedirect(f"{request.path}?{tidy}" if tidy else request.path)
+
+    def children() -> list[ChildRow]:
+        rows = within_period(filter_rows(data.frame, filters), "period_start", filters, as_of)
+        latest = latest_periods(rows).sort("child_ref")
+        people = {
+            ref: (pk, initials)
+            for ref, pk, initials in Child.objects.values_list("child_ref", "pk", "initials")
+        }
+        return _child_rows(latest, people, as_of)
+
+    # Worked out once per data version and filter set; only for roles that see children.
+    listed = cached(data, "children-list", filters.key(), children)
+    page = Paginator(listed, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/child_list.html",
+        {
+            "page": page,
+            "as_of": as_of,
+            "filters": filters,
+            "fields": form_fields(filter_choices(data.frame), filters),
+            "filters_intro": FORM_INTRO,
+            "problems": parsed.problems,
+            "action": reverse("child-list"),
+            "share_address": request.build_absolute_uri(),
+            "page_query": f"{query}&" if query else "",
+        },
+    )
+
+
+def _child_rows(
+    latest: pl.DataFrame, people: dict[str, tuple[int, str]], as_of: date
+) -> list[ChildRow]:
+    """The list's rows: one per child (the rows of one page of people at most are shown,
+    but the list is counted and paged in full)."""
+    setting_labels = {member.value: member.label for member in CareSetting}
+    destinations = {member.value: member.label for member in Destination}
+    table = latest.select(
+        "child_ref",
+        "team",
+        "period_start",
+        "period_end",
+        "date_of_birth",
+        pl.col("current_care_setting")
+        .replace_strict(setting_labels, default="Placement not recorded", return_dtype=pl.String)
+        .alias("setting"),
+        (
+            pl.lit("Left care: ")
+            + pl.col("destination").replace_strict(
+                destinations, default="destination not recorded", return_dtype=pl.String
+            )
+        ).alias("left"),
+        pl.when(pl.col("period_end").is_null() & pl.col("recommendation_date").is_null())
+        .then(pl.col("accommodated_date"))
+        .alias("waiting_since"),
+    )
+    rows = []
+    for row in table.iter_rows(named=True):
+        pk, initials = people.get(row["child_ref"], (0, ""))
+        if not pk:
+            continue
+        rows.append(
+            ChildRow(
+                pk=pk,
+                child_ref=row["child_ref"],
+                initials=initials,
+                age=_age(row["date_of_birth"], as_of),
+                team=row["team"] or "",
+                period_start=row["period_start"],
+                setting=row["setting"] if row["period_end"] is None else row["left"],
+                waiting_since=row["waiting_since"],
+            )
         )
-        for row in latest.sort("child_ref").iter_rows(named=True)
-    ]
-    page = Paginator(rows, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "records/child_list.html", {"page": page, "as_of": as_of})
+    return rows
+
+
+def _authority_id(request: HttpRequest) -> int:
+    authority_id = getattr(request.user, "authority_id", None)
+    assert authority_id is not None  # ``requires`` refuses people without an authority
+    return int(authority_id)
+
+
+# ---------------------------------------------------------------------------------------
+# A child's journey
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated line of the timeline."""
+
+    day: date
+    order: int
+    kind: str  # period, milestone, meeting, placement, legal, due
+    text: str
+    detail: str = ""
 
 
 @requires(Capability.VIEW_CHILD_RECORDS)
+@require_GET
 def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Child, pk=pk)
     log_record_view(request, child)
-    as_of = _today()
-    frame = journeys_frame(as_of, children=Child.objects.filter(pk=pk))
+    # The child's rows of the authority's cached journeys frame, and their aim clocks from
+    # every child's (worked out once per data version), rather than rebuilt per view.
+    data = authority_data(_authority_id(request))
+    as_of = data.as_of
+    frame = data.frame.filter(pl.col("child_ref") == child.child_ref)
+    every_clock = cached(data, "clocks", (), lambda: all_clocks(data.frame, data.aims))
+    clocks = clocks_of(every_clock, child.child_ref)
+    by_start = {row["period_start"]: row for row in frame.iter_rows(named=True)}
+    care_periods = list(
+        CarePeriod.objects.filter(child=child).select_related("team").order_by("period_start")
+    )
+    ids = [period.pk for period in care_periods]
+    records = _records_of(ids)
     periods = [
-        _period_context(period, frame_row)
-        for period, frame_row in zip(
-            CarePeriod.objects.filter(child=child).order_by("period_start"),
-            frame.sort("period_start").iter_rows(named=True),
-            strict=False,
-        )
+        _period_context(period, by_start.get(period.period_start), clocks, records, as_of)
+        for period in care_periods
     ]
     return render(
         request,
@@ -125,42 +217,189 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
             "periods": periods,
             "as_of": as_of,
             "age": _age(child.date_of_birth, as_of),
+            "due_next": _due_next(ids, as_of),
+            "plan_href": _optional_url("planning-child", child.pk),
+            "authority_name": data.name,
         },
     )
 
 
-def _period_context(period: CarePeriod, row: dict[str, Any]) -> dict[str, Any]:
-    milestones = [
-        {"label": label, "date": row[column], "detail": _milestone_detail(column, row)}
-        for column, label in JOURNEY_MILESTONES
-        if row.get(column) is not None
-    ]
+@dataclass(frozen=True)
+class _Records:
+    """A child's placements, legal statuses, meetings and milestones, by care period."""
+
+    placements: dict[int, list[Placement]]
+    statuses: dict[int, list[LegalStatus]]
+    meetings: dict[int, list[Meeting]]
+    decisions: dict[int, list[Milestone]]
+
+
+def _records_of(period_ids: list[int]) -> _Records:
+    def by_period(queryset: Any) -> dict[int, list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for record in queryset:  # one child's records: a few dozen
+            grouped[record.care_period_id].append(record)
+        return grouped
+
+    mine = {"care_period_id__in": period_ids}  # by the indexed key, not a join
+    return _Records(
+        placements=by_period(Placement.objects.filter(**mine).order_by("start_date", "pk")),
+        statuses=by_period(LegalStatus.objects.filter(**mine).order_by("start_date", "pk")),
+        meetings=by_period(Meeting.objects.filter(**mine).order_by("due_date", "held_date", "pk")),
+        decisions=by_period(Milestone.objects.filter(**mine).order_by("date", "pk")),
+    )
+
+
+def _period_context(
+    period: CarePeriod,
+    row: dict[str, Any] | None,
+    clocks: list[AimClock],
+    records: _Records,
+    as_of: date,
+) -> dict[str, Any]:
+    placements = records.placements.get(period.pk, [])
+    statuses = records.statuses.get(period.pk, [])
+    meetings = records.meetings.get(period.pk, [])
+    decisions = records.decisions.get(period.pk, [])
+    number = int(row["period_number"]) if row else 0
     return {
         "period": period,
         "row": row,
-        "destination": _label(Destination, row["destination"]),
-        "milestones": milestones,
+        "destination": _label(Destination, period.destination or None),
+        "events": timeline(period, row, placements, statuses, meetings, decisions, as_of),
+        "strip": placement_strip(period, placements, as_of),
+        "clocks": [clock for clock in clocks if clock.period_number == number],
         "placements": [
-            {"record": p, "label": PlacementType(p.placement_type).label}
-            for p in Placement.objects.filter(care_period=period).order_by("start_date")
+            {"record": p, "label": _label(PlacementType, p.placement_type)} for p in placements
         ],
         "legal_statuses": [
-            {"record": s, "label": LegalStatusKind(s.legal_status).label}
-            for s in LegalStatus.objects.filter(care_period=period).order_by("start_date")
+            {"record": s, "label": _label(LegalStatusKind, s.legal_status)} for s in statuses
         ],
-        "meetings": Meeting.objects.filter(care_period=period).order_by("due_date", "held_date"),
-        "decisions": Milestone.objects.filter(care_period=period).order_by("date"),
+        "meetings": meetings,
     }
 
 
-def _milestone_detail(column: str, row: dict[str, Any]) -> str:
-    if column == "recommendation_date":
-        return _label(Route, row["recommendation_route"])
-    if column == "order_date":
-        return _label(OrderType, row["order_type"])
-    if column == "agency_decision_date" and row["agency_decision_outcome"]:
-        return "plan agreed" if row["agency_decision_outcome"] == "agreed" else "plan not agreed"
-    return ""
+def timeline(
+    period: CarePeriod,
+    row: dict[str, Any] | None,
+    placements: list[Placement],
+    statuses: list[LegalStatus],
+    meetings: list[Meeting],
+    decisions: list[Milestone],
+    as_of: date,
+) -> list[Event]:
+    """Everything that happened in a care period, oldest first (a handful of records)."""
+    events = [Event(period.period_start, 0, "period", "Became looked after")]
+    if row and row.get("accommodated_date"):
+        events.append(Event(row["accommodated_date"], 1, "period", "Accommodated"))
+    for placement in placements:
+        label = _label(PlacementType, placement.placement_type)
+        events.append(Event(placement.start_date, 2, "placement", f"Placement began: {label}"))
+        if placement.end_date:
+            events.append(Event(placement.end_date, 3, "placement", f"Placement ended: {label}"))
+    for status in statuses:
+        label = _label(LegalStatusKind, status.legal_status)
+        events.append(Event(status.start_date, 2, "legal", f"Legal status: {label}"))
+        if status.end_date:
+            events.append(Event(status.end_date, 3, "legal", f"Legal status ended: {label}"))
+    for meeting in meetings:
+        if meeting.held_date:
+            events.append(
+                Event(meeting.held_date, 4, "meeting", f"{meeting} held", meeting.outcome)
+            )
+        elif meeting.due_date:
+            state = "overdue" if meeting.due_date < as_of else "due"
+            events.append(Event(meeting.due_date, 4, "due", f"{meeting} {state}, not yet held"))
+    for decision in decisions:
+        events.append(
+            Event(
+                decision.date,
+                5,
+                "milestone",
+                _label(MilestoneKind, decision.milestone),
+                _decision_detail(decision),
+            )
+        )
+    if period.period_end:
+        destination = _label(Destination, period.destination or None)
+        events.append(
+            Event(
+                period.period_end,
+                9,
+                "period",
+                "Care period ended",
+                f"Destination: {destination}" if destination else "",
+            )
+        )
+    return sorted(events, key=lambda event: (event.day, event.order, event.text))
+
+
+def _decision_detail(decision: Milestone) -> str:
+    detail = decision.detail or ""
+    for vocabulary in (Route, OrderType):
+        label = _label(vocabulary, detail or None)
+        if label != detail:
+            detail = label
+            break
+    if decision.milestone == MilestoneKind.AGENCY_DECISION.value and decision.detail:
+        detail = "plan agreed" if decision.detail == "agreed" else "plan not agreed"
+    if decision.reason:
+        detail = f"{detail}. {decision.reason}" if detail else decision.reason
+    return detail
+
+
+def placement_strip(
+    period: CarePeriod, placements: list[Placement], as_of: date
+) -> list[dict[str, Any]]:
+    """Each placement's share of the period so far, for a strip drawn beside the list."""
+    end = period.period_end or as_of
+    total = max((end - period.period_start).days, 1)
+    strip = []
+    for placement in placements:
+        finish = min(placement.end_date or end, end)
+        days = max((finish - placement.start_date).days, 0)
+        kind = (
+            PlacementType(placement.placement_type)
+            if placement.placement_type in PlacementType.codes()
+            else None
+        )
+        setting = kind.setting if kind is not None else None
+        strip.append(
+            {
+                "percent": round(100 * days / total, 2),
+                "setting": setting.value if setting is not None else "other",
+                "label": _label(PlacementType, placement.placement_type),
+                "days": days,
+            }
+        )
+    return strip
+
+
+def _due_next(period_ids: list[int], as_of: date) -> list[dict[str, Any]]:
+    """The next meetings and deadlines review planning has worked out for the child."""
+    try:
+        from permanence.web.planning.models import PlannedMeeting
+    except ImportError:  # pragma: no cover - review planning is installed with the app
+        return []
+    planned = PlannedMeeting.objects.filter(
+        care_period_id__in=period_ids, status="planned"
+    ).order_by("due_date", "kind", "number")[:DUE_NEXT_SHOWN]
+    return [
+        {
+            "label": item.label,
+            "due": item.due_date,
+            "overdue": item.due_date < as_of,
+            "rule": item.rule,
+        }
+        for item in planned
+    ]
+
+
+def _optional_url(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
 
 
 def _label(vocabulary: Any, code: str | None) -> str:

@@ -1,0 +1,71 @@
+"""What the dashboards read from the improvement record: local aims, when the improvement
+work began, and the tests of change to mark on each aim's charts.
+
+**The improvement start.** PACE drew a red line where the improvement work began, and
+read the baseline median from the children before it. An authority can run several
+improvement projects; each records the day its work began
+(``ImprovementProject.improvement_start``). An aim's charts use the earliest start among
+the authority's projects whose aim runs on the same clock (the same start and end
+milestones: national Aim 2 and a local "recommendation within 26 weeks" aim share one),
+so the baseline is everything before any work on that clock began. An aim no project
+works on has no improvement start: its median is of all its children.
+
+**Tests of change.** Every PDSA cycle (at the day its test began) and every change
+implemented (from the day it was built in) of those same projects, as the improvement
+record's own charts mark them (``project_annotations``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from permanence.analysis.aims import AimDefinition
+from permanence.charts import Annotation
+from permanence.web.dashboards.service import Improvement
+from permanence.web.improvement.models import ImprovementProject, LocalAim
+from permanence.web.improvement.views.measures import project_annotations
+
+
+def local_aims() -> list[AimDefinition]:
+    """The authority's local aims (in scope) that can be measured."""
+    aims = []
+    for stored in LocalAim.objects.all():
+        try:
+            aims.append(stored.to_definition())
+        except ValueError:
+            continue  # the improvement record's form refuses these; never break a page on one
+    return aims
+
+
+def clock(aim: AimDefinition) -> tuple[str, str]:
+    return aim.start_column, aim.end_column
+
+
+def improvements_for(aims: Sequence[AimDefinition]) -> dict[str, Improvement]:
+    """Each aim's improvement start and tests of change, by aim id."""
+    starts: dict[tuple[str, str], list[date]] = defaultdict(list)
+    marks: dict[tuple[str, str], list[Annotation]] = defaultdict(list)
+    for project in ImprovementProject.objects.select_related("local_aim"):
+        try:
+            definition = project.aim_definition()
+        except ValueError:
+            continue
+        if definition is None:
+            continue
+        on = clock(definition)
+        if project.improvement_start is not None:
+            starts[on].append(project.improvement_start)
+        marks[on].extend(mark.annotation for mark in project_annotations(project))
+    return {
+        aim.id: Improvement(
+            start=min(starts[clock(aim)], default=None),
+            annotations=_unique(marks[clock(aim)]),
+        )
+        for aim in aims
+    }
+
+
+def _unique(annotations: Iterable[Annotation]) -> tuple[Annotation, ...]:
+    return tuple(dict.fromkeys(annotations))

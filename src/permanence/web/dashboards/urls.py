@@ -1,0 +1,22 @@
+"""The dashboards' addresses. Filters travel in the query string, so every view (and
+every download) can be bookmarked and shared."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from permanence.web.dashboards import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("aims/<slug:aim_id>/", views.aim_detail, name="dashboard-aim"),
+    path(
+        "aims/<slug:aim_id>/charts/<slug:chart>.<slug:fmt>",
+        views.aim_chart,
+        name="dashboard-aim-chart",
+    ),
+    path("where-children-wait/", views.stages, name="dashboard-stages"),
+    path(
+        "where-children-wait/charts/<slug:chart>.<slug:fmt>",
+        views.stages_chart,
+        name="dashboard-stages-chart",
+    ),
+]

@@ -1,0 +1,63 @@
+"""The dashboard pages render what the issue asks for, for every role that may see them."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from permanence.web.accounts.models import LocalAuthority
+from permanence.web.accounts.roles import Role
+
+from .conftest import IMPROVEMENT_START
+
+SPEC = re.compile(r'<script id="(chart-[^"]+)-spec" type="application/json">(.*?)</script>', re.S)
+
+
+def specs(body: str) -> dict[str, dict[str, object]]:
+    """Every chart spec embedded in a page, by chart element id."""
+    return {match[1]: json.loads(match[2]) for match in SPEC.finditer(body)}
+
+
+@pytest.mark.parametrize(
+    "role", [Role.ADMINISTRATOR, Role.DATA_LEAD, Role.PRACTITIONER, Role.VIEWER]
+)
+def test_the_overview_shows_every_national_aim(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client], role: Role
+) -> None:
+    response = as_role(role).get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    for title in ("Aim 1", "Aim 2", "Aim 3", "Aim 4"):
+        assert f">{title}" in body
+    assert "Children looked after" in body
+    assert "Still waiting" in body
+    charts = specs(body)
+    assert {"chart-aim_1-trend", "chart-aim_2-trend"} <= set(charts)
+
+
+def test_an_aims_page_has_its_four_charts(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    body = as_role(Role.DATA_LEAD).get("/aims/aim_2/").content.decode()
+    charts = specs(body)
+    assert {
+        "chart-aim_2-run-chart",
+        "chart-aim_2-still-waiting",
+        "chart-aim_2-survival",
+        "chart-aim_2-p-chart",
+    } <= set(charts)
+    assert "Why these views differ" in body
+    assert IMPROVEMENT_START.isoformat() in json.dumps(charts["chart-aim_2-run-chart"])
+
+
+def test_where_children_wait(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    body = as_role(Role.VIEWER).get("/where-children-wait/").content.decode()
+    assert "Every stage, ranked by its share of the waiting" in body
+    assert "By team" in body
+    assert {"chart-where-children-wait", "chart-where-children-wait-by-team"} <= set(specs(body))

@@ -1,13 +1,12 @@
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from permanence.web.accounts.access import public
 from permanence.web.admin import admin_site
-from permanence.web.dashboards import views as dashboards
 from permanence.web.records import views as records
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", dashboards.home, name="home"),
+    path("", include("permanence.web.dashboards.urls")),
     path("children/", records.child_list, name="child-list"),
     path("children/<int:pk>/", records.child_journey, name="child-journey"),
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
@@ -32,5 +31,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         public(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    path("", include("permanence.web.planning.urls")),
+    path("improvement/", include("permanence.web.improvement.urls")),
+    path("imports/", include("permanence.web.records.import_urls")),
+    path("national/", include("permanence.web.national.urls")),
+    path("reports/", include("permanence.web.reports.urls")),
     path("admin/", admin_site.urls),
 ]

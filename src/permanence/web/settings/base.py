@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "permanence.web.records",
     "permanence.web.audit",
     "permanence.web.dashboards",
+    "permanence.web.planning",
+    "permanence.web.improvement",
+    "permanence.web.national",
+    "permanence.web.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,437 @@
+"""What the Champions' Group report pack shows, as plain data: ``PackContent``.
+
+A Champions' Group meets fortnightly and its data lead presents the data at every meeting
+(DOMAIN.md, governance). The pack is what the group takes into that meeting and sends to
+the partners afterwards: the aims at a glance, each aim's run chart with its findings in
+words and the children still waiting beneath it, the entry-cohort survival curve, where
+children wait, the tests of change opened and closed since the last meeting, the open
+risks and issues, and the data quality of the latest import.
+
+``PackContent`` holds all of it, worked out once (``build.build_pack``), and the three
+files are drawn from it (``pdf``, ``pptx``, ``xlsx``), so the PDF, the slides and the
+spreadsheet always say the same thing. ``sections()`` is the one list of sections: the
+PDF gives each a second-level heading and the slides give each a slide, in this order.
+
+Nothing here identifies a child. The charts are built without any reference: a dot is a
+child, a bar is numbered by the length of the wait ("Child 1 (longest wait)"), and the
+stage table, the tests of change, the risks and the data-quality figures are counts and
+the group's own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, Final
+
+from permanence.charts import Annotation, ChartSpec
+from permanence.ingest.format import TABLE_LABELS
+from permanence.ingest.rules import all_rules
+
+#: The fortnightly meeting: "since the last meeting" means this many days before it.
+MEETING_INTERVAL_DAYS: Final = 14
+PACK_TITLE: Final = "Champions' Group report pack"
+
+
+def long_date(day: date) -> str:
+    """A date as a person writes it: "30 September 2026"."""
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def short_date(day: date) -> str:
+    """A date where room is short (slides, table cells): "30 Sep 2026"."""
+    return f"{day.day} {day:%b} {day.year}"
+
+
+def count_of(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 child", "3 children"."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+# ---------------------------------------------------------------------------------------
+# The parts
+
+
+@dataclass(frozen=True, slots=True)
+class ImprovementMarks:
+    """What an aim's run chart marks from the improvement record: when the improvement
+    work began (the baseline is before it) and each test of change."""
+
+    start: date | None = None
+    annotations: tuple[Annotation, ...] = ()
+    name: str = "the improvement work"
+
+
+@dataclass(frozen=True, slots=True)
+class AimOverview:
+    """One aim's row in the aims at a glance, with its sentences."""
+
+    id: str
+    title: str
+    statement: str
+    national: bool
+    target_text: str
+    end_words: str
+    percent_met: int | None
+    known: int
+    still_waiting: int
+    past_target: int
+    left_without_end: int
+    headline: str
+    progress: str
+
+    @property
+    def met_text(self) -> str:
+        """ "44% of 404" or "None known"."""
+        if self.percent_met is None:
+            return "None known"
+        return f"{self.percent_met}% of {self.known}"
+
+
+@dataclass(frozen=True, slots=True)
+class AimCharts:
+    """An aim's run chart with its findings in words, and the children still waiting."""
+
+    aim_id: str
+    title: str
+    statement: str
+    run_chart: ChartSpec
+    findings: tuple[str, ...]
+    still_waiting: ChartSpec
+    waiting_words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StageRow:
+    """One stage of the journey in the stage table (days are whole days)."""
+
+    label: str
+    rank: int
+    share: float
+    reached: int
+    median: float | None
+    lower_quartile: float | None
+    upper_quartile: float | None
+    p90: float | None
+    in_now: int
+
+
+@dataclass(frozen=True, slots=True)
+class CycleItem:
+    """One PDSA cycle as the pack reports it: the minimum record first."""
+
+    project: str
+    change_idea: str
+    number: int
+    started_on: date
+    closed_on: date | None
+    planned_end: date | None
+    decision: str
+    conditions: str
+    hoped_to_achieve: str
+    learned: str
+    next_steps: str
+    change_tested: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.change_idea}: cycle {self.number}"
+
+    @property
+    def dates(self) -> str:
+        if self.closed_on is not None:
+            return f"{long_date(self.started_on)} to {long_date(self.closed_on)}"
+        text = f"Began {long_date(self.started_on)}"
+        if self.planned_end is not None:
+            text += f"; planned to end {long_date(self.planned_end)}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class RiskItem:
+    """One entry of a project's risks and issues register."""
+
+    project: str
+    kind: str
+    description: str
+    owner: str
+    likelihood: int
+    impact: int
+    band: str
+    actions: str
+    status: str
+    is_open: bool
+    raised_on: date
+    reviewed_on: date | None = None
+
+    @property
+    def rating(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def rating_text(self) -> str:
+        return f"{self.rating}, {self.band} (likelihood {self.likelihood} × impact {self.impact})"
+
+    @property
+    def dates(self) -> str:
+        text = f"Raised {short_date(self.raised_on)}"
+        if self.reviewed_on is not None:
+            text += f"; reviewed {short_date(self.reviewed_on)}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class TableQuality:
+    table: str
+    read: int
+    loaded: int
+    refused: int
+    queried: int
+    repeats: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCount:
+    rule: str
+    severity: str
+    count: int
+    message: str
+
+
+#: The data-quality summary shows this many rules, the most frequent first.
+RULES_SHOWN: Final = 10
+
+
+@dataclass(frozen=True, slots=True)
+class QualitySummary:
+    """The data quality of the latest import: the figures ``ingest.quality_report.summarise``
+    kept with it (no child's reference), and where the import came from."""
+
+    source: str
+    loaded_on: date | None
+    extract_date: date | None
+    has_figures: bool
+    errors: int = 0
+    queries: int = 0
+    children_with_errors: int = 0
+    children_with_queries: int = 0
+    tables: tuple[TableQuality, ...] = ()
+    rules: tuple[RuleCount, ...] = ()
+
+    @classmethod
+    def from_summary(
+        cls,
+        figures: Mapping[str, Any] | None,
+        *,
+        source: str,
+        loaded_on: date | None,
+        extract_date: date | None = None,
+    ) -> QualitySummary:
+        """The summary from an import batch's ``summary["validation"]`` (or ``None`` when
+        the batch kept none). Each rule is named with its message from the rule registry,
+        the most frequent first."""
+        if not figures:
+            return cls(
+                source=source, loaded_on=loaded_on, extract_date=extract_date, has_figures=False
+            )
+        known = figures.get("extract_date")
+        tables = tuple(
+            TableQuality(
+                table=TABLE_LABELS.get(str(name), str(name)).capitalize(),
+                read=int(counts.get("read", 0)),
+                loaded=int(counts.get("loaded", 0)),
+                refused=int(counts.get("refused", 0)),
+                queried=int(counts.get("queried", 0)),
+                repeats=int(counts.get("duplicates", 0)),
+            )
+            for name, counts in dict(figures.get("counts", {})).items()
+        )
+        registry = all_rules()
+        rules = sorted(
+            (
+                RuleCount(
+                    rule=str(row["rule"]),
+                    severity=str(row["severity"]),
+                    count=int(row["count"]),
+                    message=registry[row["rule"]].message if row["rule"] in registry else "",
+                )
+                for row in figures.get("by_rule", [])
+            ),
+            key=lambda rule: (-rule.count, rule.rule),
+        )
+        return cls(
+            source=source,
+            loaded_on=loaded_on,
+            extract_date=date.fromisoformat(known) if isinstance(known, str) else extract_date,
+            has_figures=True,
+            errors=int(figures.get("errors", 0)),
+            queries=int(figures.get("queries", 0)),
+            children_with_errors=int(figures.get("children_with_errors", 0)),
+            children_with_queries=int(figures.get("children_with_queries", 0)),
+            tables=tables,
+            rules=tuple(rules),
+        )
+
+    @property
+    def rules_shown(self) -> tuple[RuleCount, ...]:
+        return self.rules[:RULES_SHOWN]
+
+    def sentence(self) -> str:
+        """The summary in one or two sentences."""
+        when = f" on {long_date(self.loaded_on)}" if self.loaded_on else ""
+        opening = f"The latest import ({self.source}) was loaded{when}"
+        if self.extract_date is not None:
+            opening += f" from data taken on {long_date(self.extract_date)}"
+        if not self.has_figures:
+            return opening + ". It kept no data-quality figures."
+        return (
+            f"{opening}. It found {count_of(self.errors, 'error')} (rows refused until they "
+            f"are corrected) and {count_of(self.queries, 'query', 'queries')} (rows loaded, to "
+            f"check), about {count_of(self.children_with_errors, 'child', 'children')} with "
+            f"errors and {count_of(self.children_with_queries, 'child', 'children')} with "
+            "queries."
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# The pack
+
+
+class SectionKind(StrEnum):
+    AIMS = "aims"
+    RUN_CHART = "run-chart"
+    STILL_WAITING = "still-waiting"
+    SURVIVAL = "survival"
+    STAGES = "stages"
+    CYCLES = "cycles"
+    RISKS = "risks"
+    QUALITY = "quality"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section of the pack: a second-level heading in the PDF, a slide in the deck."""
+
+    kind: SectionKind
+    heading: str
+    anchor: str
+    aim: AimCharts | None = None
+
+
+@dataclass(frozen=True)
+class PackContent:
+    """Everything one meeting's pack shows, for one authority on one day."""
+
+    authority_name: str
+    authority_code: str
+    meeting_date: date
+    since: date
+    looked_after: int
+    accommodated: int
+    waiting_for_recommendation: int
+    aims: tuple[AimOverview, ...]
+    aim_charts: tuple[AimCharts, ...]
+    survival: ChartSpec | None
+    survival_words: str
+    stage_children: int
+    stages: tuple[StageRow, ...]
+    stage_sentence: str
+    cycles_closed: tuple[CycleItem, ...]
+    cycles_opened: tuple[CycleItem, ...]
+    cycles_still_under_test: int
+    risks: tuple[RiskItem, ...]
+    projects_with_risks: int
+    quality: QualitySummary | None
+
+    @property
+    def title(self) -> str:
+        return f"{PACK_TITLE}: {self.authority_name}, {long_date(self.meeting_date)}"
+
+    @property
+    def since_text(self) -> str:
+        return f"since {long_date(self.since)}"
+
+    def charts(self) -> tuple[ChartSpec, ...]:
+        """Every chart the pack draws, in the order it draws them."""
+        charts: list[ChartSpec] = []
+        for aim in self.aim_charts:
+            charts += [aim.run_chart, aim.still_waiting]
+        if self.survival is not None:
+            charts.append(self.survival)
+        return tuple(charts)
+
+    def sections(self) -> tuple[Section, ...]:
+        """The sections in order: the PDF's second-level headings and the deck's slides."""
+        sections = [Section(SectionKind.AIMS, "The aims at a glance", "aims")]
+        for aim in self.aim_charts:
+            sections.append(
+                Section(
+                    SectionKind.RUN_CHART,
+                    f"{aim.title}: the run chart",
+                    f"{aim.aim_id}-run-chart",
+                    aim,
+                )
+            )
+            sections.append(
+                Section(
+                    SectionKind.STILL_WAITING,
+                    f"{aim.title}: children still waiting",
+                    f"{aim.aim_id}-still-waiting",
+                    aim,
+                )
+            )
+        if self.survival is not None:
+            sections.append(
+                Section(SectionKind.SURVIVAL, "Following children from the start", "survival")
+            )
+        sections += [
+            Section(SectionKind.STAGES, "Where children wait", "stages"),
+            Section(SectionKind.CYCLES, "Tests of change since the last meeting", "cycles"),
+            Section(SectionKind.RISKS, "Risks and issues", "risks"),
+            Section(SectionKind.QUALITY, "Data quality of the latest import", "quality"),
+        ]
+        return tuple(sections)
+
+    # -- sentences shared by the PDF and the slides ------------------------------------
+
+    def opening(self) -> str:
+        return (
+            f"On {long_date(self.meeting_date)}, {self.authority_name} looks after "
+            f"{count_of(self.looked_after, 'child', 'children')}: "
+            f"{self.accommodated} living away from home (accommodated), of whom "
+            f"{self.waiting_for_recommendation} are waiting for a permanence recommendation."
+        )
+
+    def cycles_sentence(self) -> str:
+        closed, opened = len(self.cycles_closed), len(self.cycles_opened)
+        if not closed and not opened:
+            text = f"No PDSA cycle was opened or closed {self.since_text}."
+        else:
+            text = (
+                f"Since {long_date(self.since)}, {count_of(closed, 'cycle')} closed and "
+                f"{count_of(opened, 'new cycle')} began."
+            )
+        others = self.cycles_still_under_test
+        if others:
+            verb = "is" if others == 1 else "are"
+            text += f" {count_of(others, 'cycle')} begun before then {verb} still under test."
+        return text
+
+    def risks_sentence(self) -> str:
+        if not self.risks:
+            return "No risk or issue is open in any improvement project's register."
+        return (
+            f"{count_of(len(self.risks), 'risk or issue', 'risks and issues')} open or being "
+            f"managed, across {count_of(self.projects_with_risks, 'project')}, the highest "
+            "rating (likelihood × impact) first."
+        )
+
+    def privacy_note(self) -> str:
+        return (
+            "This pack names no child. Each dot on a run chart is a child; each bar of a "
+            "still-waiting chart is a child numbered by the length of their wait, not named. "
+            "Small numbers are not suppressed: share the pack within the partnership, and "
+            "do not publish it."
+        )

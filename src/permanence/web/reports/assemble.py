@@ -1,0 +1,122 @@
+"""Gathering an authority's report pack from the database, in that authority's scope.
+
+Everything is read through the scoped managers, so this must run inside the authority's
+scope (a request of one of its people, or ``scoped_to`` in the command): the journeys
+frame, the aims and what their charts mark come from the dashboards' cached data
+(``dashboards.cache.authority_data``), so the pack shows what the dashboards show that
+day; the PDSA cycles, the risks and the latest import's data-quality figures come from
+the improvement record and the imports. ``permanence.reports.build`` does the rest,
+without Django.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import F
+from django.utils import timezone
+
+from permanence.reports.build import build_pack
+from permanence.reports.content import (
+    CycleItem,
+    ImprovementMarks,
+    PackContent,
+    QualitySummary,
+    RiskItem,
+)
+from permanence.web.accounts.models import LocalAuthority
+from permanence.web.dashboards.cache import authority_data
+from permanence.web.improvement.models import PdsaCycle, Risk, RiskKind, RiskStatus
+from permanence.web.records.models import ImportBatch
+
+
+def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) -> PackContent:
+    """The pack of ``authority`` for the meeting on ``as_of``, reporting the improvement
+    work since ``since`` (a fortnight before, by default)."""
+    data = authority_data(authority.pk, as_of)
+    marks = {
+        aim_id: ImprovementMarks(
+            start=improvement.start,
+            annotations=improvement.annotations,
+            name=improvement.name,
+        )
+        for aim_id, improvement in data.improvements.items()
+    }
+    return build_pack(
+        data.frame,
+        data.aims,
+        authority_name=data.name,
+        authority_code=data.code,
+        as_of=as_of,
+        since=since,
+        marks=marks,
+        cycles=cycles(as_of=as_of, since=since),
+        risks=risks(),
+        quality=latest_quality(),
+    )
+
+
+def cycles(*, as_of: date, since: date | None) -> list[CycleItem]:
+    """The PDSA cycles the pack may report: begun by the meeting and not closed before
+    the last one (``build`` sorts them into closed, begun and still under test)."""
+    found = PdsaCycle.objects.select_related("change_idea__project", "team").filter(
+        started_on__lte=as_of
+    )
+    if since is not None:
+        found = found.exclude(closed_on__lt=since)
+    return [
+        CycleItem(
+            project=cycle.change_idea.project.title,
+            change_idea=cycle.change_idea.title,
+            number=cycle.number,
+            started_on=cycle.started_on,
+            closed_on=cycle.closed_on,
+            planned_end=cycle.planned_end,
+            decision=cycle.get_decision_display() if cycle.decision else "",
+            conditions=cycle.conditions,
+            hoped_to_achieve=cycle.hoped_to_achieve,
+            learned=cycle.learned,
+            next_steps=cycle.next_steps,
+            change_tested=cycle.change_tested,
+        )
+        for cycle in found
+    ]
+
+
+def risks() -> list[RiskItem]:
+    """Every project's risks and issues that are not closed."""
+    return [
+        RiskItem(
+            project=risk.project.title,
+            kind=str(RiskKind(risk.kind).label).split(":", 1)[0],
+            description=risk.description,
+            owner=risk.owner,
+            likelihood=risk.likelihood,
+            impact=risk.impact,
+            band=risk.band,
+            actions=risk.actions,
+            status=risk.get_status_display(),
+            is_open=risk.status != RiskStatus.CLOSED,
+            raised_on=risk.raised_on,
+            reviewed_on=risk.reviewed_on,
+        )
+        for risk in Risk.objects.select_related("project").exclude(status=RiskStatus.CLOSED)
+    ]
+
+
+def latest_quality() -> QualitySummary | None:
+    """The data-quality figures kept with the latest import loaded, or None before any."""
+    batch = (
+        ImportBatch.objects.filter(status=ImportBatch.Status.LOADED)
+        .order_by(F("loaded_at").desc(nulls_last=True), "-created_at", "-pk")
+        .first()
+    )
+    if batch is None:
+        return None
+    loaded = batch.loaded_at or batch.created_at
+    return QualitySummary.from_summary(
+        batch.summary.get("validation") if isinstance(batch.summary, dict) else None,
+        source=batch.source or "an extract",
+        loaded_on=timezone.localdate(loaded) if loaded is not None else None,
+        extract_date=batch.extract_date,
+    )

@@ -1,0 +1,134 @@
+"""The report pack's pages: one button, then the three files to download.
+
+Who may: everyone whose role can see the aims and charts (``VIEW_AGGREGATES``), viewers
+included. The pack names no child (a dot is a child, a still-waiting bar a number by
+length of wait) and holds only figures, the group's own record of its improvement work
+and the data-quality counts, so it is no more than a viewer already sees on the
+dashboards and the improvement pages.
+
+Scope: the pack is made from the signed-in person's own authority (the request's scope),
+and kept in, and served from, that authority's folder only (``storage``).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from permanence.reports.build import default_since
+from permanence.reports.content import MEETING_INTERVAL_DAYS, long_date
+from permanence.reports.files import PackFormat, make_files
+from permanence.web.accounts.access import requires
+from permanence.web.accounts.models import LocalAuthority, User
+from permanence.web.accounts.roles import Capability
+from permanence.web.dashboards import cache
+from permanence.web.reports import storage
+from permanence.web.reports.assemble import pack_content
+
+EARLIEST: date = date(2000, 1, 1)
+
+
+class PackForm(forms.Form):
+    since = forms.DateField(
+        label="Report the improvement work since",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=f"The date of the last meeting; blank for {MEETING_INTERVAL_DAYS} days ago.",
+    )
+
+    def __init__(self, data: QueryDict | None = None, *, today: date) -> None:
+        super().__init__(data)
+        self.today = today
+
+    def clean_since(self) -> date | None:
+        since: date | None = self.cleaned_data.get("since")
+        if since is not None and since > self.today:
+            raise ValidationError("The last meeting cannot be after today.")
+        if since is not None and since < EARLIEST:
+            raise ValidationError(f"Give a date after {long_date(EARLIEST)}.")
+        return since
+
+
+def _authority(request: HttpRequest) -> LocalAuthority:
+    user = cast(User, request.user)
+    if user.authority is None:  # ``requires`` refuses people without one
+        raise Http404("No authority.")
+    return user.authority
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_http_methods(["GET", "POST"])
+def pack(request: HttpRequest) -> HttpResponse:
+    """The button: make the pack (POST), then go to its downloads."""
+    authority = _authority(request)
+    today = cache.today()
+    form = PackForm(request.POST if request.method == "POST" else None, today=today)
+    if request.method == "POST" and form.is_valid():
+        started = time.perf_counter()
+        content = pack_content(authority, as_of=today, since=form.cleaned_data["since"])
+        files = make_files(content)
+        user = cast(User, request.user)
+        token = storage.save(
+            authority.pk,
+            content,
+            files,
+            made_by=user.get_full_name() or user.get_username(),
+            seconds=time.perf_counter() - started,
+        )
+        return redirect("reports-pack-ready", token=token)
+    return render(
+        request,
+        "reports/pack.html",
+        {
+            "form": form,
+            "since_value": request.POST.get("since", "") if form.is_bound else "",
+            "authority_name": authority.name,
+            "today": today,
+            "default_since": default_since(today),
+            "recent": storage.recent(authority.pk),
+            "interval": MEETING_INTERVAL_DAYS,
+        },
+    )
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def ready(request: HttpRequest, token: str) -> HttpResponse:
+    """A made pack's three files."""
+    authority = _authority(request)
+    made = storage.load(authority.pk, token)
+    if made is None:
+        raise Http404("There is no pack of that name: it may be more than a week old.")
+    return render(
+        request,
+        "reports/ready.html",
+        {"pack": made, "authority_name": authority.name, "keep_days": storage.KEEP_FOR.days},
+    )
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def download(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    """One of a made pack's files."""
+    authority = _authority(request)
+    made = storage.load(authority.pk, token)
+    try:
+        chosen = PackFormat(fmt)
+    except ValueError:
+        raise Http404("The pack has a PDF, slides and a spreadsheet.") from None
+    path = storage.path_of(authority.pk, made, chosen) if made is not None else None
+    if path is None or not path.is_file():
+        raise Http404("There is no such file.")
+    # A few hundred kilobytes to a few megabytes: read whole, so the response is a plain
+    # one every client and test reads the same way.
+    response = HttpResponse(path.read_bytes(), content_type=chosen.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import polars as pl
 import pytest
+from django.db import connection
 
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, Team
@@ -171,3 +173,30 @@ def test_listeners_hear_which_care_periods_a_load_touched(
     with scoped_to(Scope.authority(authority_a.pk)):
         period = CarePeriod.objects.get()
     assert heard == [{period.pk}, set()]
+
+
+def _planner_knows_placements() -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone() is None:
+                return False
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'records_placement'")
+        else:  # PostgreSQL: a table never analysed has reltuples -1
+            cursor.execute(
+                "SELECT count(*) FROM pg_class "
+                "WHERE relname = 'records_placement' AND reltuples >= 0"
+            )
+        return bool(cursor.fetchone()[0])
+
+
+def test_a_load_refreshes_the_query_planners_statistics(
+    authority_a: LocalAuthority,
+    load: Callable[..., LoadSummary],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    # Without them SQLite reads a child's journey through the whole authority's rows.
+    assert not _planner_knows_placements()
+    with django_capture_on_commit_callbacks(execute=True):
+        load(authority_a, journey_tables("007"))
+    assert _planner_knows_placements()

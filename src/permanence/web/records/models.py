@@ -164,7 +164,12 @@ class CarePeriod(ChildRecord):
         constraints = [
             models.UniqueConstraint(fields=["child", "period_start"], name="care_period_unique")
         ]
-        indexes = [models.Index(fields=["authority", "period_start"])]
+        # Every query is scoped by authority (the tenancy manager adds it), so the
+        # indexes that find a child's periods, and a period's records, lead with it.
+        indexes = [
+            models.Index(fields=["authority", "period_start"]),
+            models.Index(fields=["authority", "child"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child} from {self.period_start:%d/%m/%Y}"
@@ -188,6 +193,7 @@ class Placement(PeriodRecord):
 
     class Meta:
         ordering = ["care_period", "start_date"]
+        indexes = [models.Index(fields=["authority", "care_period"])]
 
     def __str__(self) -> str:
         return f"{PlacementType(self.placement_type).label} from {self.start_date:%d/%m/%Y}"
@@ -203,6 +209,7 @@ class LegalStatus(PeriodRecord):
     class Meta:
         ordering = ["care_period", "start_date"]
         verbose_name_plural = "legal statuses"
+        indexes = [models.Index(fields=["authority", "care_period"])]
 
     def __str__(self) -> str:
         return f"{LegalStatusKind(self.legal_status).label} from {self.start_date:%d/%m/%Y}"
@@ -219,7 +226,10 @@ class Meeting(PeriodRecord):
 
     class Meta:
         ordering = ["care_period", "due_date", "held_date"]
-        indexes = [models.Index(fields=["authority", "due_date"])]
+        indexes = [
+            models.Index(fields=["authority", "due_date"]),
+            models.Index(fields=["authority", "care_period"]),
+        ]
 
     def __str__(self) -> str:
         label = MeetingKind(self.meeting_kind).label
@@ -240,6 +250,7 @@ class Milestone(PeriodRecord):
 
     class Meta:
         ordering = ["care_period", "date"]
+        indexes = [models.Index(fields=["authority", "care_period"])]
 
     def __str__(self) -> str:
         return f"{MilestoneKind(self.milestone).label} on {self.date:%d/%m/%Y}"

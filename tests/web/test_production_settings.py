@@ -1,0 +1,40 @@
+"""The production settings pass Django's deployment checks, and take their secrets from
+the environment, refusing to start without them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+PRODUCTION_ENVIRONMENT = {
+    "DJANGO_SETTINGS_MODULE": "permanence.web.settings.production",
+    "PERMANENCE_SECRET_KEY": "a-test-secret-key-of-fifty-characters-or-more-0123456789",
+    "PERMANENCE_PSEUDONYM_KEY": "a-test-pseudonym-key",
+    "PERMANENCE_ALLOWED_HOSTS": "permanence.example.org",
+    "PERMANENCE_DATABASE_URL": "postgres://permanence@db.example.org:5432/permanence",
+}
+
+
+def _django(*arguments: str, without: str = "") -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **PRODUCTION_ENVIRONMENT}
+    environment.pop(without, None)
+    return subprocess.run(
+        [sys.executable, "-m", "django", *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_deployment_checks_find_nothing() -> None:
+    result = _django("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_will_not_start_without_its_secret_key() -> None:
+    result = _django("check", without="PERMANENCE_SECRET_KEY")
+    assert result.returncode != 0
+    assert "PERMANENCE_SECRET_KEY" in result.stderr

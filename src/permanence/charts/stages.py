@@ -244,7 +244,7 @@ def _rows(groups: list[StageGroup], order: list[str]) -> pl.DataFrame:
             ),
             pl.when(pl.col("median").is_not_null())
             .then(
-                pl.lit("median ") + median_text + pl.lit(" days · ") + share_text + "% of waiting"
+                pl.lit("median ") + median_text + pl.lit(" · ") + share_text + "% of waiting"
             )
             .otherwise(pl.lit("none completed yet · ") + share_text + "% of waiting")
             .alias("text"),
@@ -253,7 +253,7 @@ def _rows(groups: list[StageGroup], order: list[str]) -> pl.DataFrame:
                 pl.col("stage")
                 + pl.lit(": median ")
                 + median_text
-                + pl.lit(" days, ")
+                + pl.lit(", ")
                 + share_text
                 + pl.lit("% of all waiting")
             )

@@ -163,13 +163,17 @@ def _aims(content: PackContent, section: Section, images: Mapping[str, str]) -> 
         css="aims-table",
         keep=True,
     )
+    # Each aim's words are kept together, so no page holds only the end of one; the
+    # opening sentence is on the cover, a page before.
     details = "".join(
-        f'<h3>{_e(aim.title)}</h3><p class="statement">{_e(aim.statement)}</p>'
+        f'<div class="keep"><h3>{_e(aim.title)}</h3>'
+        f'<p class="statement">{_e(aim.statement)}</p>'
         f'<p class="headline">{_e(aim.headline)}</p>'
         + (f"<p>{_e(aim.progress)}</p>" if aim.progress else "")
+        + "</div>"
         for aim in content.aims
     )
-    return f"<p>{_e(content.opening())}</p>{table}{details}"
+    return f"{table}{details}"
 
 
 def _run_chart(content: PackContent, section: Section, images: Mapping[str, str]) -> str:

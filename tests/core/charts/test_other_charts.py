@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -193,6 +195,9 @@ def test_stages_ranked_by_share_with_the_analysis_figures(synthetic):
     point = layer_with(chart, "point")
     assert point["encoding"]["y"]["sort"] == [s.label for s in ranked]
     assert f"1. {ranked[0].label}" in chart.alt_text
+    labels = json.dumps(chart.spec, ensure_ascii=False)
+    assert re.search(r"median \d+ days · ", labels)
+    assert "days days" not in labels
 
 
 def test_stages_by_period_compare_groups_by_colour_and_shape(synthetic):

@@ -51,6 +51,9 @@ def test_an_aims_page_has_its_four_charts(
         "chart-aim_2-p-chart",
     } <= set(charts)
     assert "Why these views differ" in body
+    # The aim's statement is a sentence; the day of the figures follows as its own.
+    assert "accommodated. Figures on " in body
+    assert ". on " not in body
     assert IMPROVEMENT_START.isoformat() in json.dumps(charts["chart-aim_2-run-chart"])
 
 

@@ -210,9 +210,17 @@ def _page(
 
 
 def _lead(view: Viewing, opening: str) -> str:
+    """The page's opening sentence, with the day its figures are for and the filters.
+
+    ``opening`` is a phrase ("The aims ... looked after by X") or, for an aim, its
+    statement: a whole sentence, which then gets a sentence of its own for the date."""
     described = view.filters.describe()
     day = view.data.as_of
-    text = f"{opening} on {day.day} {day:%B %Y}"
+    on_the_day = f"{day.day} {day:%B %Y}"
+    if opening.endswith("."):
+        text = f"{opening} Figures on {on_the_day}"
+    else:
+        text = f"{opening} on {on_the_day}"
     return f"{text}: {described}." if described else f"{text}."
 
 

@@ -19,7 +19,7 @@ PRODUCTION_ENVIRONMENT = {
 def _django(*arguments: str, without: str = "") -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, **PRODUCTION_ENVIRONMENT}
     environment.pop(without, None)
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-m", "django", *arguments],
         env=environment,
         capture_output=True,

@@ -2,10 +2,12 @@
 
     permanence synth --children 600 --seed 1 --out var/synthetic
     permanence synth --children 600 --seed 1 --messy --format both --out var/messy
+    permanence synth --children 600 --seed 1 --out var/synthetic --load FIF
 
-The run is two steps, kept apart so that further steps (loading into the database, say)
-can be added between or after them: ``generate_tables`` draws the authority,
-``write_tables`` writes it (messy, if asked, at write time).
+The run is up to three steps: ``generate_tables`` draws the authority, ``write_tables``
+writes it (messy, if asked, at write time), and with ``--load`` the files written go
+through the same import as a real extract (every validation rule, then one all-or-nothing
+load) into an existing authority's records.
 """
 
 from __future__ import annotations
@@ -80,6 +82,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
     )
+    parser.add_argument(
+        "--load",
+        metavar="CODE",
+        default=None,
+        help=(
+            "then import what was written into the records of the authority with this code "
+            "(validated, then loaded in one transaction, as `permanence import` does)"
+        ),
+    )
     parser.set_defaults(run=run)
 
 
@@ -97,7 +108,42 @@ def run(arguments: argparse.Namespace) -> int:
     tables = generate_tables(settings)
     written = write_tables(tables, settings, arguments.out, arguments.format, arguments.messy)
     print(summary(tables, settings, written, messy=arguments.messy))
+    if arguments.load:
+        print(load_written(written, arguments.load, settings.end))
     return 0
+
+
+def load_written(written: list[Path], authority_code: str, extract_date: date) -> str:
+    """Import the files just written into an authority's records; returns what happened.
+
+    A workbook and CSV files hold the same tables, so only one of them is read.
+    """
+    from permanence.web import setup
+
+    setup()
+
+    from permanence.web.accounts.models import LocalAuthority
+    from permanence.web.records.importing import import_extract
+    from permanence.web.tenancy.scope import Scope, scoped_to
+
+    with scoped_to(Scope.everything()):
+        authority = LocalAuthority.objects.filter(code=authority_code).first()
+    if authority is None:
+        raise UsageError(
+            f"no authority has the code {authority_code!r}: add it with `permanence authority`"
+        )
+    csv_files = [path for path in written if path.suffix == ".csv"]
+    outcome = import_extract(csv_files or written, authority=authority, extract_date=extract_date)
+    refused = outcome.validation.issues.height
+    load = outcome.load.as_dict() if outcome.load is not None else {}
+    added = sum(figures["added"] for figures in load.values())
+    changed = sum(figures["changed"] for figures in load.values())
+    batch = outcome.batch.pk if outcome.batch is not None else "-"
+    return (
+        f"Imported into {authority.name}'s records (import {batch}): "
+        f"{added:,} records added, {changed:,} changed; {refused:,} issues found "
+        "(listed on the import's page)."
+    )
 
 
 def settings_from(arguments: argparse.Namespace) -> Settings:

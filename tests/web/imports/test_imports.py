@@ -113,6 +113,22 @@ def test_refused_rows_are_reported_and_the_rest_loaded(
         assert stored.filter(severity="error").exists()
 
 
+def test_synth_can_load_what_it_writes_through_the_import(
+    authority_a: LocalAuthority, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["synth", "--children", "30", "--seed", "3", "--end", "2025-03-31"]
+    assert main([*arguments, "--out", str(tmp_path), "--load", "ALPHA"]) == 0
+    out = capsys.readouterr().out
+    assert "Imported into Alpha Council's records" in out
+    assert _count(authority_a, Child) == 30
+    with scoped_to(Scope.authority(authority_a.pk)):
+        batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.LOADED
+    assert batch.extract_date == date(2025, 3, 31)
+    assert main([*arguments, "--out", str(tmp_path / "b"), "--load", "NOPE"]) == 2
+    assert "no authority has the code 'NOPE'" in capsys.readouterr().err
+
+
 def test_an_unknown_authority_is_one_line_not_a_traceback(
     db: None, clean_extract: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -139,6 +155,11 @@ def _upload(folder: Path) -> list[SimpleUploadedFile]:
         SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")
         for path in sorted(folder.iterdir())
     ]
+
+
+def test_the_form_offers_todays_date_as_the_extract_date(data_lead: Client) -> None:
+    page = data_lead.get("/imports/new/").content.decode()
+    assert f'type="date" name="extract_date" value="{date.today().isoformat()}"' in page
 
 
 def test_a_data_lead_previews_every_issue_before_anything_loads(

@@ -64,7 +64,8 @@ class UploadForm(forms.Form):
     profile = forms.ChoiceField(label="Column profile", choices=PROFILE_CHOICES)
     extract_date = forms.DateField(
         label="Date the data was taken from the case recording system",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # An HTML date input reads and writes ISO dates, whatever the site's own format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
 

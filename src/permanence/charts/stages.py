@@ -243,9 +243,7 @@ def _rows(groups: list[StageGroup], order: list[str]) -> pl.DataFrame:
                 "text_at"
             ),
             pl.when(pl.col("median").is_not_null())
-            .then(
-                pl.lit("median ") + median_text + pl.lit(" · ") + share_text + "% of waiting"
-            )
+            .then(pl.lit("median ") + median_text + pl.lit(" · ") + share_text + "% of waiting")
             .otherwise(pl.lit("none completed yet · ") + share_text + "% of waiting")
             .alias("text"),
             pl.when(pl.col("median").is_not_null())

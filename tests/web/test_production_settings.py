@@ -19,6 +19,8 @@ PRODUCTION_ENVIRONMENT = {
 def _django(*arguments: str, without: str = "") -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, **PRODUCTION_ENVIRONMENT}
     environment.pop(without, None)
+    # The browser tests set this for their live server; production never does.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-m", "django", *arguments],
         env=environment,

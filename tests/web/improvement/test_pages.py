@@ -297,6 +297,15 @@ def test_the_idea_page_shows_the_ramp_and_the_spread(lead: Client, record_a: Rec
 # Measures
 
 
+def test_a_measures_page_says_its_kind_in_one_clean_sentence(
+    lead: Client, record_a: Record
+) -> None:
+    outcome = text(lead.get(reverse("improvement-measure", args=[record_a.outcome.pk])))
+    assert "Outcome measure: the aim. Defined against:" in outcome
+    balancing = text(lead.get(reverse("improvement-measure", args=[record_a.entered.pk])))
+    assert "are other children or services harmed? Defined against:" in balancing
+
+
 def test_cycles_and_implemented_changes_appear_on_every_measures_chart(
     lead: Client, record_a: Record
 ) -> None:

@@ -31,6 +31,14 @@ DEMO_USERS: tuple[tuple[str, Role, str, str], ...] = (
     ("datalead", Role.DATA_LEAD, "Duncan", "Data Lead"),
     ("practitioner", Role.PRACTITIONER, "Priya", "Practitioner"),
     ("viewer", Role.VIEWER, "Vhairi", "Viewer"),
+    ("national", Role.NATIONAL, "Nadia", "National Team"),
+)
+#: Two neighbouring synthetic authorities that, with the demo's own, share their figures
+#: with the national team, so the national picture has something to compare. Nobody
+#: signs in to them: their children only reach the demo as national aggregates.
+DEMO_NEIGHBOURS: tuple[tuple[str, str, int], ...] = (
+    ("STRATH", "Strathmore Council (synthetic)", 900),
+    ("KINLOCH", "Kinloch Council (synthetic)", 250),
 )
 
 
@@ -63,6 +71,7 @@ def build_demo(*, children: int, seed: int, years: float, as_of: date) -> DemoSu
         raise RuntimeError("the demo extract was not loaded")
     _prepare_review_planning(authority, as_of)
     _prepare_improvement_record(authority, as_of)
+    _prepare_national_picture(authority, seed=seed, years=years, as_of=as_of)
     return DemoSummary(
         authority=authority,
         children=tables.children.height,
@@ -76,7 +85,8 @@ def _create_users(authority: LocalAuthority) -> None:
         user, _ = User.objects.get_or_create(
             username=username,
             defaults={
-                "authority": authority,
+                # The national team belongs to no authority.
+                "authority": None if role is Role.NATIONAL else authority,
                 "role": role,
                 "first_name": first_name,
                 "last_name": last_name,
@@ -106,3 +116,37 @@ def _prepare_improvement_record(authority: LocalAuthority, as_of: date) -> None:
     prepare_demo_improvement(
         authority, as_of=as_of, improvement_start=default_improvement_start(as_of)
     )
+
+
+def _prepare_national_picture(
+    authority: LocalAuthority, *, seed: int, years: float, as_of: date
+) -> None:
+    """The demo authority and two synthetic neighbours share their figures nationally."""
+    from permanence.analysis.benchmarking import Section
+    from permanence.web.national.publication import reference_date
+    from permanence.web.national.sharing import decide
+    from permanence.web.records.loading import load_tables
+    from permanence.web.records.models import ImportBatch
+
+    sharing = [authority]
+    for offset, (code, name, children) in enumerate(DEMO_NEIGHBOURS, start=1):
+        tables = generate(children, seed + offset, end=as_of, years=years)
+        with scoped_to(Scope.everything()):
+            neighbour, _ = LocalAuthority.objects.get_or_create(code=code, defaults={"name": name})
+            batch = ImportBatch.objects.create(
+                authority=neighbour,
+                source=f"permanence synth --children {children} --seed {seed + offset}",
+                extract_date=as_of,
+            )
+        load_tables(tables, authority=neighbour, batch=batch)
+        sharing.append(neighbour)
+    with scoped_to(Scope.everything()):
+        admin = User.objects.get(username=DEMO_USERS[0][0])
+    for each in sharing:
+        decide(
+            each,
+            set(Section),
+            by=admin if each == authority else None,
+            note="The demonstration: every section shared.",
+            as_of=reference_date(as_of),
+        )

@@ -26,6 +26,7 @@ from permanence.analysis.aims_outcomes import AimResult, evaluate_aim
 from permanence.analysis.aims_text import describe_progress, whole_percent
 from permanence.analysis.periods import Granularity
 from permanence.analysis.stages import GroupBy, StageFigures, stage_table
+from permanence.analysis.stages_text import where_most_waiting_is
 from permanence.analysis.survival import follow_up, survival_by_cohort
 from permanence.charts import (
     ChartSpec,
@@ -128,7 +129,7 @@ def build_pack(
         survival_words=survival.caption if survival is not None else "",
         stage_children=stages.children,
         stages=tuple(_stage_row(stage) for stage in ranked),
-        stage_sentence=_stage_sentence(ranked),
+        stage_sentence=where_most_waiting_is(ranked),
         cycles_closed=closed,
         cycles_opened=opened,
         cycles_still_under_test=under_test,
@@ -320,21 +321,6 @@ def _stage_row(stage: StageFigures) -> StageRow:
         p90=stage.p90,
         in_now=stage.in_now,
     )
-
-
-def _stage_sentence(ranked: Sequence[StageFigures]) -> str:
-    waited = [stage for stage in ranked if stage.share > 0]
-    if not waited:
-        return "No accommodated child is counted yet, so there is no waiting to share out."
-    first = waited[0]
-    text = (
-        f"Most of the waiting is before the {first.label.lower()}: "
-        f"{round(first.share)}% of all the days children have waited"
-    )
-    if len(waited) > 1:
-        second = waited[1]
-        text += f", then the {second.label.lower()} ({round(second.share)}%)"
-    return text + "."
 
 
 # ---------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from permanence.analysis.aims_outcomes import (
 from permanence.analysis.aims_text import describe, describe_progress, whole_percent
 from permanence.analysis.periods import Granularity
 from permanence.analysis.stages import GroupBy, StageFigures, StageResult, stage_table
+from permanence.analysis.stages_text import where_most_waiting_is
 from permanence.analysis.survival import follow_up, survival_by_cohort
 from permanence.charts import (
     Annotation,
@@ -478,7 +479,7 @@ def stages_page(frame: pl.DataFrame, filters: Filters, *, as_of: date) -> Stages
             name="where-children-wait-by-team",
             title="Where children wait, by team",
         ),
-        top=_top_sentence(ranked),
+        top=where_most_waiting_is(ranked),
     )
 
 
@@ -515,21 +516,6 @@ def _median_text(stage: StageFigures) -> str:
     if stage.median is None:
         return "none yet"
     return f"{round(stage.median):,} ({stage.reached:,})"
-
-
-def _top_sentence(ranked: Sequence[StageFigures]) -> str:
-    waited = [stage for stage in ranked if stage.share > 0]
-    if not waited:
-        return "No accommodated child is counted yet, so there is no waiting to share out."
-    first = waited[0]
-    text = (
-        f"Most of the waiting is before the {first.label.lower()}: "
-        f"{round(first.share)}% of all the days children have waited"
-    )
-    if len(waited) > 1:
-        second = waited[1]
-        text += f", then the {second.label.lower()} ({round(second.share)}%)"
-    return text + "."
 
 
 # ---------------------------------------------------------------------------------------

@@ -117,6 +117,39 @@ class StageRow:
     p90: float | None
     in_now: int
 
+    def cells(self) -> tuple[str, ...]:
+        """The row as the PDF and the slides print it, under ``STAGE_HEADINGS``."""
+        middle_half = (
+            f"{_days(self.lower_quartile)} to {_days(self.upper_quartile)}"
+            if self.lower_quartile is not None and self.upper_quartile is not None
+            else ""
+        )
+        return (
+            self.label,
+            f"{round(self.share)}%",
+            f"{self.reached:,}",
+            _days(self.median),
+            middle_half,
+            _days(self.p90),
+            f"{self.in_now:,}",
+        )
+
+
+#: The stage table's column headings, for ``StageRow.cells``.
+STAGE_HEADINGS: tuple[str, ...] = (
+    "Stage (ended by)",
+    "Share of all waiting",
+    "Children who completed it",
+    "Median days",
+    "Middle half (days)",
+    "90th percentile (days)",
+    "Waiting in it now",
+)
+
+
+def _days(value: float | None) -> str:
+    return "" if value is None else f"{round(value):,}"
+
 
 @dataclass(frozen=True, slots=True)
 class CycleItem:

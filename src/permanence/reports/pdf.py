@@ -30,6 +30,7 @@ from typing import Final
 from permanence.charts import ChartSpec
 from permanence.reports.content import (
     PACK_TITLE,
+    STAGE_HEADINGS,
     AimCharts,
     CycleItem,
     PackContent,
@@ -211,33 +212,10 @@ def _survival(content: PackContent, section: Section, images: Mapping[str, str])
 
 
 def _stages(content: PackContent, section: Section, images: Mapping[str, str]) -> str:
-    rows = [
-        (
-            row.label,
-            f"{round(row.share)}%",
-            f"{row.reached:,}",
-            _days(row.median),
-            (
-                f"{_days(row.lower_quartile)} to {_days(row.upper_quartile)}"
-                if row.lower_quartile is not None and row.upper_quartile is not None
-                else ""
-            ),
-            _days(row.p90),
-            f"{row.in_now:,}",
-        )
-        for row in content.stages
-    ]
+    rows = [row.cells() for row in content.stages]
     table = _table(
         caption=f"Days in each stage of the journey, on {long_date(content.meeting_date)}",
-        headers=(
-            "Stage (ended by)",
-            "Share of all waiting",
-            "Children who completed it",
-            "Median days",
-            "Middle half (days)",
-            "90th percentile (days)",
-            "Waiting in it now",
-        ),
+        headers=STAGE_HEADINGS,
         rows=rows,
         numeric=(False, True, True, True, True, True, True),
         css="stages-table",
@@ -435,10 +413,6 @@ def _table(
         # Kept whole in a block: WeasyPrint would otherwise let the caption stay behind.
         return f'<div class="keep">{table}</div>'
     return table
-
-
-def _days(value: float | None) -> str:
-    return "" if value is None else f"{round(value):,}"
 
 
 def _css(content: PackContent) -> str:

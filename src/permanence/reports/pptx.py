@@ -38,6 +38,7 @@ from pptx.util import Emu, Inches, Pt
 from permanence.charts import ChartSpec
 from permanence.reports.content import (
     PACK_TITLE,
+    STAGE_HEADINGS,
     CycleItem,
     PackContent,
     Section,
@@ -237,33 +238,11 @@ def _stages(
     slide: Slide, content: PackContent, section: Section, pictures: Mapping[str, bytes]
 ) -> None:
     _text(slide, [content.stage_sentence], top=BODY_TOP, height=_in(0.8), size=16, bold=True)
-    rows = [
-        [
-            row.label,
-            f"{round(row.share)}%",
-            f"{row.reached:,}",
-            _days(row.median),
-            (
-                f"{_days(row.lower_quartile)} to {_days(row.upper_quartile)}"
-                if row.lower_quartile is not None and row.upper_quartile is not None
-                else ""
-            ),
-            _days(row.p90),
-            f"{row.in_now:,}",
-        ]
-        for row in content.stages
-    ]
+    rows = [list(row.cells()) for row in content.stages]
     _table(
         slide,
-        [
-            "Stage (ended by)",
-            "Share of all waiting",
-            "Completed it",
-            "Median days",
-            "Middle half (days)",
-            "90th percentile (days)",
-            "Waiting in it now",
-        ],
+        # A narrow slide column: the PDF's "Children who completed it" shortened.
+        ["Completed it" if h.startswith("Children who") else h for h in STAGE_HEADINGS],
         rows,
         top=BODY_TOP + _in(0.9),
         widths=(3.9, 1.35, 1.35, 1.25, 1.6, 1.55, 1.4),
@@ -613,7 +592,3 @@ def _fit(paragraphs: Sequence[str], largest: int, *, width: int, height: int) ->
 def _clip(text: str, limit: int = CELL_TEXT_LIMIT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _days(value: float | None) -> str:
-    return "" if value is None else f"{round(value):,}"

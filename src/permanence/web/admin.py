@@ -52,6 +52,26 @@ class AuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._allowed(request)
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        """The form, with a new row's authority set before it is validated: a model's
+        ``clean`` may check a choice against the authority (an allocation's worker, say),
+        and the field itself is not on the form."""
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        authority = getattr(request.user, "authority", None)
+
+        class FormForTheAuthority(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **form_kwargs: Any) -> None:
+                super().__init__(*args, **form_kwargs)
+                # Rows of models without an authority (the authority itself) are left be.
+                unset = getattr(self.instance, "authority_id", "no such field") is None
+                if unset and authority is not None:
+                    self.instance.authority = authority
+
+        FormForTheAuthority.__name__ = form_class.__name__
+        return FormForTheAuthority
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
             obj.authority = request.user.authority  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from permanence.analysis.schedule import (
     STATUTORY_POLICY,
@@ -24,6 +25,7 @@ from permanence.analysis.schedule import (
 )
 from permanence.web.accounts.models import LocalAuthority, Team
 from permanence.web.records.models import CarePeriod, Meeting
+from permanence.web.tenancy.history import ScopedHistoryManager
 from permanence.web.tenancy.scope import AuthorityScopedManager
 
 _POLICY_FIELDS = (
@@ -281,6 +283,9 @@ class Allocation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AuthorityScopedManager["Allocation"]()
+    # Who works with a child is child-level information: every change is kept, as for
+    # the child's records.
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["care_period", "started"]

@@ -62,6 +62,10 @@ class Axes:
         }
 
 
+#: The line height of the labels in the right margin, in pixels.
+SIDE_LABEL_LINE_HEIGHT = 16
+
+
 def side_label(
     value: float, lines: list[str], colour: str, y: dict[str, Any], *, above: bool
 ) -> dict[str, Any]:
@@ -71,6 +75,9 @@ def side_label(
     make room. ``above`` sets the label just above its line, otherwise just below, so two
     lines with close values (an aim and a median) keep their labels apart.
     """
+    # Vega sets the baseline of a label's first line only, and the other lines follow it
+    # down: a label above its line is lifted by the lines after its first.
+    lifted = -1 - SIDE_LABEL_LINE_HEIGHT * (len(lines) - 1)
     return {
         "data": {"values": [{"at": value, "lines": lines}]},
         "mark": {
@@ -78,10 +85,10 @@ def side_label(
             "align": "left",
             "baseline": "bottom" if above else "top",
             "dx": 8,
-            "dy": -1 if above else 1,
+            "dy": lifted if above else 1,
             "fontSize": ANNOTATION_SIZE,
             "fontWeight": "bold",
-            "lineHeight": 16,
+            "lineHeight": SIDE_LABEL_LINE_HEIGHT,
             "color": colour,
             "aria": False,
         },

@@ -131,3 +131,18 @@ def test_every_colour_in_every_spec_is_one_of_the_documented_palette(every_chart
     for chart in every_chart.values():
         for colour in re.findall(r"#[0-9a-fA-F]{6}", json.dumps(chart.spec)):
             assert colour.lower() in documented, f"{chart.name} uses {colour}"
+
+
+def test_a_margin_label_above_its_line_is_lifted_clear_of_it_by_its_extra_lines() -> None:
+    # Vega places a multi-line label by its first line, the rest follow it down: a
+    # two-line label "above" its line would otherwise straddle it (and cover the label
+    # of a close line below).
+    from permanence.charts.layers import SIDE_LABEL_LINE_HEIGHT, side_label
+
+    y = {"field": "at", "type": "quantitative"}
+    two_above = side_label(16.0, ["Aim:", "16 weeks"], "#000", y, above=True)["mark"]
+    one_above = side_label(16.0, ["Median 15.9"], "#000", y, above=True)["mark"]
+    two_below = side_label(15.9, ["Median", "15.9 weeks"], "#000", y, above=False)["mark"]
+    assert two_above["dy"] == -1 - SIDE_LABEL_LINE_HEIGHT
+    assert one_above["dy"] == -1
+    assert two_below["dy"] == 1 and two_below["baseline"] == "top"

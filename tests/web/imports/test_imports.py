@@ -189,6 +189,10 @@ def test_a_data_lead_previews_every_issue_before_anything_loads(
     assert _count(authority_a, Child) > 0
     page = data_lead.get(batch_url).content.decode()
     assert "What the load changed" in page
+    # Tables are named as people read them, not by their file names.
+    assert '<th scope="row">Care periods</th>' in page
+    assert '<th scope="row">Decisions and milestones</th>' in page
+    assert "<td>care_periods<" not in page and ">care_periods<" not in page
     assert not Path(batch.upload_dir or "/nonexistent").exists()
 
 

@@ -93,6 +93,14 @@ class AimDefinition:
             return _plural(months // 12, "year")
         return _plural(months, "month")
 
+    @property
+    def target_in_weeks(self) -> float:
+        """The timescale in weeks, for charts and survival curves: a target in months at
+        its average length (365.25 / 12 days), to one decimal place (6 months: 26.1)."""
+        if self.target_weeks is not None:
+            return float(self.target_weeks)
+        return round((self.target_months or 0) * 365.25 / 12 / 7, 1)
+
     def deadline(self, start: pl.Expr) -> pl.Expr:
         """The last day on which the end milestone still meets the aim (or, for a
         ``REVIEWED_AFTER`` aim, the day from which a review counts)."""

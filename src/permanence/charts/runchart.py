@@ -948,7 +948,7 @@ def aim_run_chart(
         y_title=y_title,
         x_title=x_title,
         words=words,
-        target=_target_weeks(aim),
+        target=aim.target_in_weeks,
         target_label=f"Aim: {aim.target_text}",
         improvement_start=improvement_start,
         improvement_name=improvement_name,
@@ -976,10 +976,3 @@ def _aim_words(aim: AimDefinition) -> RunChartWords:
         opening=opening,
         kind="weeks",
     )
-
-
-def _target_weeks(aim: AimDefinition) -> float:
-    """The target in weeks: a target in months drawn at its average length in weeks."""
-    if aim.target_weeks is not None:
-        return float(aim.target_weeks)
-    return round((aim.target_months or 0) * 365.25 / 12 / 7, 1)

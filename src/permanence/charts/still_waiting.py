@@ -71,7 +71,7 @@ def still_waiting_chart(
     title = f"{aim.title}: children still waiting for {end_words(aim.end_column)}"
     weeks_title = f"Weeks waited so far {since(aim.start_column)}"
     waiting = _waiting(rows, label, href)
-    target = _target_weeks(result)
+    target = result.aim.target_in_weeks
     columns = [heading(aim.start_column), weeks_title, "Where the child lives now"]
     if rows.height == 0:
         return empty_chart(name=name, title=title, columns=columns)
@@ -182,15 +182,6 @@ def _waiting(rows: pl.DataFrame, label: str | None, href: str | None) -> pl.Data
         .sort(["weeks_waited", *tie_break], descending=[True] + [False] * len(tie_break))
         .select(columns)
     )
-
-
-def _target_weeks(result: AimResult) -> float | None:
-    aim = result.aim
-    if aim.target_weeks is not None:
-        return float(aim.target_weeks)
-    if aim.target_months is not None:
-        return round(aim.target_months * 365.25 / 12 / 7, 1)
-    return None
 
 
 def _table(

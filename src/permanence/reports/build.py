@@ -291,7 +291,7 @@ def _survival(result: AimResult) -> ChartSpec | None:
         stopped="stopped_date",
         as_of=result.as_of,
     )
-    weeks = aim.target_weeks or round((aim.target_months or 0) * 365.25 / 12 / 7)
+    weeks = round(aim.target_in_weeks)
     cohort: Literal["year", "quarter"] = (
         "year" if result.granularity is Granularity.YEAR else "quarter"
     )

@@ -3,6 +3,7 @@ templates, and the refusals that keep an aim measurable."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -247,3 +248,14 @@ def test_the_deadline_counts_weeks_in_days_and_months_on_the_calendar(
     )
     got = pl.select(aim.deadline(pl.lit(start))).item()
     assert got == deadline
+
+
+def test_a_target_in_months_is_drawn_at_its_average_length_in_weeks() -> None:
+    # 6 months of 365.25 / 12 days is 182.6 days, 26.09 weeks; 24 months 104.36 weeks.
+    # Every chart, survival curve and measure draws the aim line from this one property.
+    from permanence.analysis.aims import AIM_1, AIM_2
+
+    assert AIM_2.target_in_weeks == 26.0
+    assert AIM_1.target_in_weeks == 104.4
+    six_months = replace(AIM_2, target_weeks=None, target_months=6)
+    assert six_months.target_in_weeks == 26.1

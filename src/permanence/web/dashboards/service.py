@@ -112,9 +112,7 @@ def identify(children: pl.DataFrame, identity: Identity) -> pl.DataFrame:
 
 def target_weeks(aim: AimDefinition) -> int:
     """The aim's timescale in whole weeks (a target in months at its average length)."""
-    if aim.target_weeks is not None:
-        return aim.target_weeks
-    return round((aim.target_months or 0) * 365.25 / 12 / 7)
+    return round(aim.target_in_weeks)
 
 
 # ---------------------------------------------------------------------------------------

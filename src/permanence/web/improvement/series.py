@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from permanence.analysis.aims import AimDefinition, AimKind
+from permanence.analysis.aims import AimDefinition
 from permanence.analysis.aims_outcomes import aim_children, evaluate_aim
 from permanence.analysis.control import (
     ControlChartResult,
@@ -145,9 +145,8 @@ def aim_weeks_series(frame: pl.DataFrame, aim: AimDefinition) -> MeasureSeries:
         MeasurePoint(first=day, last=day, value=float(weeks), label=long_date(day))
         for day, weeks in ordered.select("date", "value").iter_rows()
     )
-    target = float(aim.target_weeks) if aim.target_weeks is not None else None
-    if aim.target_months is not None and aim.kind is AimKind.WITHIN:
-        target = round(aim.target_months * 52 / 12, 1)
+    # Drawn where the dashboard draws it (a target in months at its average length).
+    target = aim.target_in_weeks
     waiting = children.filter(pl.col("still_waiting")).height
     return MeasureSeries(
         y_title="Weeks waited",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from permanence.cli.main import main
@@ -159,7 +161,8 @@ def _upload(folder: Path) -> list[SimpleUploadedFile]:
 
 def test_the_form_offers_todays_date_as_the_extract_date(data_lead: Client) -> None:
     page = data_lead.get("/imports/new/").content.decode()
-    assert f'type="date" name="extract_date" value="{date.today().isoformat()}"' in page
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="extract_date" value="{today}"' in page
 
 
 def test_a_data_lead_previews_every_issue_before_anything_loads(
@@ -183,6 +186,8 @@ def test_a_data_lead_previews_every_issue_before_anything_loads(
     with scoped_to(Scope.authority(authority_a.pk)):
         batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.PREVIEWED
+    kept_until_loaded = Path(batch.upload_dir)
+    assert kept_until_loaded.is_dir()
     assert data_lead.post(f"/imports/{batch.pk}/load/").status_code == 302
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.LOADED
@@ -193,7 +198,7 @@ def test_a_data_lead_previews_every_issue_before_anything_loads(
     assert '<th scope="row">Care periods</th>' in page
     assert '<th scope="row">Decisions and milestones</th>' in page
     assert "<td>care_periods<" not in page and ">care_periods<" not in page
-    assert not Path(batch.upload_dir or "/nonexistent").exists()
+    assert not kept_until_loaded.exists()  # the uploaded files go once loaded
 
 
 def test_the_data_quality_report_downloads_as_a_workbook(
@@ -228,8 +233,12 @@ def test_discarding_a_preview_loads_nothing(
         },
     )
     batch_pk = int(response["Location"].rstrip("/").split("/")[-1])
+    with scoped_to(Scope.authority(authority_a.pk)):
+        uploaded = Path(ImportBatch.objects.get().upload_dir)
+    assert uploaded.is_dir()
     assert data_lead.post(f"/imports/{batch_pk}/discard/").status_code == 302
     assert _count(authority_a, Child) == 0
+    assert not uploaded.exists()
     with scoped_to(Scope.authority(authority_a.pk)):
         assert ImportBatch.objects.get().status == ImportBatch.Status.DISCARDED
 
@@ -244,9 +253,10 @@ def test_the_list_says_whether_there_are_fewer_queries_than_last_time(
     assert "fewer" in page
 
 
-def test_an_unreadable_upload_is_a_message_on_the_form(
-    data_lead: Client, authority_a: LocalAuthority
+def test_an_unreadable_upload_is_a_message_on_the_form_and_leaves_no_file(
+    data_lead: Client, authority_a: LocalAuthority, settings: Any, tmp_path: Path
 ) -> None:
+    settings.DATA_DIR = tmp_path
     junk = SimpleUploadedFile("children.csv", b"\x00\x01\x02\xff", "text/csv")
     response = data_lead.post(
         "/imports/new/",
@@ -254,6 +264,9 @@ def test_an_unreadable_upload_is_a_message_on_the_form(
     )
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
+    # The files were saved to be read; unreadable, they are removed, not left behind.
+    assert (tmp_path / "uploads").is_dir()
+    assert [p for p in (tmp_path / "uploads").rglob("*") if p.is_file()] == []
 
 
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.VIEWER])

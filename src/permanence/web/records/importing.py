@@ -90,26 +90,32 @@ def preview_upload(
     """Validate uploaded files and keep the result as a batch waiting to be confirmed.
 
     Nothing is loaded: the batch holds the validation figures and every issue, so the data
-    lead sees exactly what loading would do before choosing to.
+    lead sees exactly what loading would do before choosing to. If the files cannot be
+    read (or anything else fails) they are removed at once: they hold children's records,
+    and with no batch to point at them nothing would ever remove them later.
     """
-    _, validation = check_extract(
-        sorted(upload_dir.iterdir()),
-        profile=profile,
-        extract_date=extract_date,
-        max_bytes=max_bytes,
-    )
-    with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
-        batch = ImportBatch.objects.create(
-            authority=authority,
-            created_by=user,
-            source=_source_names(validation),
-            profile=validation.profile,
+    try:
+        _, validation = check_extract(
+            sorted(upload_dir.iterdir()),
+            profile=profile,
             extract_date=extract_date,
-            status=ImportBatch.Status.PREVIEWED,
-            upload_dir=str(upload_dir),
-            summary={"validation": summarise(validation)},
+            max_bytes=max_bytes,
         )
-        _store_issues(batch, validation.issues)
+        with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
+            batch = ImportBatch.objects.create(
+                authority=authority,
+                created_by=user,
+                source=_source_names(validation),
+                profile=validation.profile,
+                extract_date=extract_date,
+                status=ImportBatch.Status.PREVIEWED,
+                upload_dir=str(upload_dir),
+                summary={"validation": summarise(validation)},
+            )
+            _store_issues(batch, validation.issues)
+    except BaseException:
+        shutil.rmtree(upload_dir, ignore_errors=True)
+        raise
     return batch
 
 

@@ -155,8 +155,9 @@ def load_tables(
         batch.summary = {**batch.summary, "load": summary.as_dict()}
         batch.save(update_fields=["summary"])
         touched = loader.touched_periods
-        transaction.on_commit(refresh_planner_statistics)
         transaction.on_commit(lambda: _announce(authority, batch, touched), robust=False)
+        # Only an optimisation: if it fails, the load and its announcement stand.
+        transaction.on_commit(refresh_planner_statistics, robust=True)
     return summary
 
 

@@ -69,7 +69,7 @@ def _environment() -> dict[str, str]:
     if server:
         environment["PERMANENCE_DATABASE_URL"] = _bench_database(server)
     else:
-        environment.pop("PERMANENCE_DATABASE_URL", None)
+        environment["PERMANENCE_DATABASE_URL"] = f"sqlite://{WORK_DIR / 'permanence.sqlite3'}"
     return environment
 
 

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 PRODUCTION_ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "permanence.web.settings.production",
     "PERMANENCE_SECRET_KEY": "a-test-secret-key-of-fifty-characters-or-more-0123456789",
@@ -36,7 +38,16 @@ def test_the_deployment_checks_find_nothing() -> None:
     assert "no issues" in result.stdout
 
 
-def test_production_will_not_start_without_its_secret_key() -> None:
-    result = _django("check", without="PERMANENCE_SECRET_KEY")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "PERMANENCE_SECRET_KEY",
+        "PERMANENCE_PSEUDONYM_KEY",
+        "PERMANENCE_ALLOWED_HOSTS",
+        "PERMANENCE_DATABASE_URL",
+    ],
+)
+def test_production_will_not_start_without_each_of_its_settings(name: str) -> None:
+    result = _django("check", without=name)
     assert result.returncode != 0
-    assert "PERMANENCE_SECRET_KEY" in result.stderr
+    assert f"set {name} in the environment" in result.stderr

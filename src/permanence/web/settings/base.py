@@ -16,7 +16,7 @@ def database_from_url(url: str) -> dict[str, Any]:
     """A Django DATABASES entry from ``postgres://user:password@host:port/name`` or ``sqlite:///path``."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path)}
+        return embedded_database(Path(unquote(parsed.path)))
     if parsed.scheme in {"postgres", "postgresql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",

@@ -13,6 +13,9 @@ def _required(name: str) -> str:
 
 
 DEBUG = False
+# No quiet fallback to a file on the web server: say which database, PostgreSQL in
+# production (``sqlite:///path`` is accepted, for a benchmark or a single-machine trial).
+DATABASES = {"default": database_from_url(_required("PERMANENCE_DATABASE_URL"))}  # noqa: F405
 SECRET_KEY = _required("PERMANENCE_SECRET_KEY")
 PSEUDONYM_KEY = _required("PERMANENCE_PSEUDONYM_KEY")
 ALLOWED_HOSTS = _required("PERMANENCE_ALLOWED_HOSTS").split(",")

@@ -73,6 +73,9 @@ def targets(out: Path, fmt: str | None) -> Targets:
     """Read ``--out`` and ``--format`` (see the module's description)."""
     suffix = out.suffix.lower().lstrip(".")
     is_folder = out.is_dir() or str(out).endswith(("/", "\\")) or not suffix
+    if fmt in FILE_FORMATS and not is_folder and suffix in FILE_FORMATS and suffix != fmt:
+        # A PDF named .xlsx would open as a broken spreadsheet.
+        raise UsageError(f"{out} ends in .{suffix} but --format is {fmt}: make them agree")
     chosen = fmt or (suffix if suffix in FILE_FORMATS else None)
     if chosen is None:
         if not is_folder:

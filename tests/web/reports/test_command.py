@@ -57,6 +57,9 @@ def test_the_commands_mistakes_are_said_in_one_line(
     assert "no authority has the code 'NOWHERE'" in capsys.readouterr().err
     assert main(["report", "--authority", "ALPHA", "--out", str(folder / "pack.doc")]) == 2
     assert ".pdf, .pptx or .xlsx" in capsys.readouterr().err
+    mismatched = ["--out", str(folder / "pack.xlsx"), "--format", "pdf"]
+    assert main(["report", "--authority", "ALPHA", *mismatched]) == 2
+    assert "ends in .xlsx but --format is pdf" in capsys.readouterr().err
     tomorrow = alpha.today.replace(year=alpha.today.year + 1).isoformat()
     assert main(["report", "--authority", "ALPHA", "--out", out, "--since", tomorrow]) == 2
     assert "--since cannot be after today" in capsys.readouterr().err

@@ -54,6 +54,7 @@ from permanence.charts import (
     survival_chart,
 )
 from permanence.charts.runchart import AIM_WORDS
+from permanence.ingest.quality_report import FORMULA_TRIGGERS
 from permanence.web.dashboards.filters import Filters, filter_rows, within_period
 
 PSEUDONYM: Final = "pseudonym"
@@ -637,9 +638,7 @@ def _days(count: int | None) -> str:
 # ---------------------------------------------------------------------------------------
 # Tables and downloads
 
-#: A spreadsheet runs a cell beginning with one of these as a formula.
 NUMERIC_CLASS: Final = ' class="numeric"'
-FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER: Final = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
 
@@ -651,7 +650,8 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
     a plain number ("-3.5"), which a spreadsheet reads as a number, not a formula.
     Numbers and dates are never text, so they are never touched.
     """
-    starts = "^[" + "".join("\\" + c if c in "+-" else c for c in FORMULA_STARTS) + "]"
+    # The characters the data-quality workbook escapes too (FORMULA_TRIGGERS).
+    starts = "^[" + "".join("\\" + c if c in "+-" else c for c in FORMULA_TRIGGERS) + "]"
     escaped = [
         pl.when(pl.col(name).str.contains(starts) & ~pl.col(name).str.contains(_PLAIN_NUMBER))
         .then(pl.lit("'") + pl.col(name))

@@ -286,6 +286,9 @@ def test_where_children_wait_and_the_childrens_list_are_accessible(
     page.wait_for_load_state()
     assert "age=1_4" in page.url
     expect(page.locator(".ds_leader")).to_contain_text("aged 1 to 4")
+    # The list can be shared and printed like the dashboards.
+    expect(page.get_by_role("button", name="Copy the address")).to_be_visible()
+    expect(page.get_by_role("button", name="Print this page")).to_be_visible()
     assert_accessible(page)
 
 

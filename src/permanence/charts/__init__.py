@@ -23,7 +23,7 @@ from permanence.charts.runchart import (
 from permanence.charts.spec import ChartSpec
 from permanence.charts.stages import stages_chart
 from permanence.charts.still_waiting import still_waiting_chart
-from permanence.charts.survival import survival_chart
+from permanence.charts.survival import aim_survival_chart, survival_chart
 
 __all__ = [
     "Annotation",
@@ -33,6 +33,7 @@ __all__ = [
     "aim_p_chart",
     "aim_run_chart",
     "aim_run_points",
+    "aim_survival_chart",
     "aim_trend_chart",
     "analyse_points",
     "control_chart",

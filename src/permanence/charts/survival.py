@@ -10,11 +10,14 @@ Cohorts differ by colour *and* dash pattern, so the chart never relies on colour
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import polars as pl
 
-from permanence.analysis.survival import SurvivalResult
+from permanence.analysis.aims import AimKind
+from permanence.analysis.aims_outcomes import AimResult
+from permanence.analysis.periods import Granularity
+from permanence.analysis.survival import SurvivalResult, follow_up, survival_by_cohort
 from permanence.analysis.survival_text import describe, group_name
 from permanence.charts.layers import target_layers
 from permanence.charts.spec import (
@@ -157,6 +160,35 @@ def survival_chart(
     spec["config"]["legend"]["symbolStrokeWidth"] = 3
     return ChartSpec(
         name=name, title=chart_title, spec=spec, alt_text=text, data=table, caption=WHY_TWO_VIEWS
+    )
+
+
+def aim_survival_chart(result: AimResult) -> ChartSpec | None:
+    """The entry-cohort survival curve of an aim's own children (its population, its
+    clock, a reversed decision stopping it), cut by year or by quarter as the result is;
+    None for an aim with no waiting time to follow (one counting orders that have already
+    lasted their time). The dashboards and the report pack both draw it from here."""
+    aim = result.aim
+    if aim.kind is AimKind.REVIEWED_AFTER:
+        return None
+    followed = follow_up(
+        result.children,
+        start="start_date",
+        end="end_date",
+        stopped="stopped_date",
+        as_of=result.as_of,
+    )
+    weeks = round(aim.target_in_weeks)
+    cohort: Literal["year", "quarter"] = (
+        "year" if result.granularity is Granularity.YEAR else "quarter"
+    )
+    estimates = survival_by_cohort(followed, start="start_date", cohort=cohort, target_weeks=weeks)
+    return survival_chart(
+        estimates,
+        start=aim.start_column,
+        end=aim.end_column,
+        max_weeks=max(4 * weeks, 52),
+        name=f"{aim.id}-survival",
     )
 
 

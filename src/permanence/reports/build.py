@@ -17,26 +17,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Final, Literal
+from typing import Final
 
 import polars as pl
 
-from permanence.analysis.aims import AIM_2, AimDefinition, AimKind, end_words
+from permanence.analysis.aims import AIM_2, AimDefinition, end_words
 from permanence.analysis.aims_outcomes import AimResult, evaluate_aim
 from permanence.analysis.aims_text import describe_progress, whole_percent
 from permanence.analysis.periods import Granularity
 from permanence.analysis.stages import GroupBy, StageFigures, stage_table
 from permanence.analysis.stages_text import where_most_waiting_is
-from permanence.analysis.survival import follow_up, survival_by_cohort
 from permanence.charts import (
-    ChartSpec,
     aim_run_chart,
     aim_run_points,
+    aim_survival_chart,
     analyse_points,
     findings,
     headline,
     still_waiting_chart,
-    survival_chart,
 )
 from permanence.charts.runchart import AIM_WORDS
 from permanence.charts.words import SETTING_NOT_RECORDED_PHRASE, SETTING_PHRASES, join_words
@@ -105,7 +103,7 @@ def build_pack(
         _aim_charts(result, chosen.get(result.aim.id, ImprovementMarks())) for result in results
     )
     survival = next(
-        (_survival(result) for result in results if result.aim.id == survival_aim), None
+        (aim_survival_chart(result) for result in results if result.aim.id == survival_aim), None
     )
     stages = stage_table(frame, by=GroupBy.ALL, as_of=as_of).overall
     ranked = stages.ranked()
@@ -276,33 +274,6 @@ def _waiting_words(result: AimResult) -> list[str]:
         "Bars are numbered by the length of the wait, not named: Child 1 has waited longest."
     )
     return words
-
-
-def _survival(result: AimResult) -> ChartSpec | None:
-    """The entry-cohort survival curve of the aim's children (as the aim's dashboard page
-    draws it), or None for an aim with no waiting time to follow."""
-    aim = result.aim
-    if aim.kind is AimKind.REVIEWED_AFTER:
-        return None
-    followed = follow_up(
-        result.children,
-        start="start_date",
-        end="end_date",
-        stopped="stopped_date",
-        as_of=result.as_of,
-    )
-    weeks = round(aim.target_in_weeks)
-    cohort: Literal["year", "quarter"] = (
-        "year" if result.granularity is Granularity.YEAR else "quarter"
-    )
-    estimates = survival_by_cohort(followed, start="start_date", cohort=cohort, target_weeks=weeks)
-    return survival_chart(
-        estimates,
-        start=aim.start_column,
-        end=aim.end_column,
-        max_weeks=max(4 * weeks, 52),
-        name=f"{aim.id}-survival",
-    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -94,6 +94,22 @@ def test_survival_draws_the_latest_six_cohorts_and_the_target(synthetic):
         assert "not drawn" in chart.alt_text
 
 
+def test_an_aims_survival_curve_follows_its_own_children_and_its_target(synthetic):
+    from permanence.analysis.aims import AIM_1
+    from permanence.charts import aim_survival_chart
+
+    result = evaluate_aim(synthetic, AIM_2, granularity=Granularity.YEAR)
+    chart = aim_survival_chart(result)
+    assert chart is not None and chart.name == "aim_2-survival"
+    assert layer_with(chart, "rule")["data"]["values"][0]["target"] == 26
+    # The lines are the years the aim's own children started in (the latest six).
+    years = sorted({day.year for day in result.children.get_column("start_date").to_list()})
+    drawn = sorted(chart.data.get_column("Accommodated in").unique().to_list())
+    assert [int(str(year)[:4]) for year in drawn] == years[-6:]
+    # An aim counting orders that have already lasted two years has no wait to follow.
+    assert aim_survival_chart(evaluate_aim(synthetic, AIM_1)) is None
+
+
 # ---- control charts -------------------------------------------------------------------
 
 

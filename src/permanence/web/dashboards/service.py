@@ -22,11 +22,11 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import polars as pl
 
-from permanence.analysis.aims import AimDefinition, AimKind, end_words
+from permanence.analysis.aims import AimDefinition, end_words
 from permanence.analysis.aims_outcomes import (
     AimFigures,
     AimResult,
@@ -38,20 +38,19 @@ from permanence.analysis.aims_text import describe, describe_progress, whole_per
 from permanence.analysis.periods import Granularity
 from permanence.analysis.stages import GroupBy, StageFigures, StageResult, stage_table
 from permanence.analysis.stages_text import where_most_waiting_is
-from permanence.analysis.survival import follow_up, survival_by_cohort
 from permanence.charts import (
     Annotation,
     ChartSpec,
     aim_p_chart,
     aim_run_chart,
     aim_run_points,
+    aim_survival_chart,
     aim_trend_chart,
     analyse_points,
     findings,
     headline,
     stages_chart,
     still_waiting_chart,
-    survival_chart,
 )
 from permanence.charts.runchart import AIM_WORDS
 from permanence.ingest.quality_report import FORMULA_TRIGGERS
@@ -363,35 +362,16 @@ def _run_findings(result: AimResult, improvement: Improvement) -> list[str]:
 
 
 def _survival(result: AimResult) -> tuple[ChartSpec | None, str]:
-    """The entry-cohort survival curve of the aim's own children (its population, its
-    clock, a reversed decision stopping it), or why there is none."""
+    """The entry-cohort survival curve of the aim's own children, or why there is none."""
+    chart = aim_survival_chart(result)
+    if chart is not None:
+        return chart, ""
     aim = result.aim
-    if aim.kind is AimKind.REVIEWED_AFTER:
-        return None, (
-            f"{aim.title} counts orders that have already reached {aim.target_text}, so there "
-            "is no waiting time to follow from the start: its run chart and P chart tell "
-            "the story."
-        )
-    followed = follow_up(
-        result.children,
-        start="start_date",
-        end="end_date",
-        stopped="stopped_date",
-        as_of=result.as_of,
+    return None, (
+        f"{aim.title} counts orders that have already reached {aim.target_text}, so there "
+        "is no waiting time to follow from the start: its run chart and P chart tell "
+        "the story."
     )
-    weeks = target_weeks(aim)
-    cohort: Literal["year", "quarter"] = (
-        "year" if result.granularity is Granularity.YEAR else "quarter"
-    )
-    estimates = survival_by_cohort(followed, start="start_date", cohort=cohort, target_weeks=weeks)
-    chart = survival_chart(
-        estimates,
-        start=aim.start_column,
-        end=aim.end_column,
-        max_weeks=max(4 * weeks, 52),
-        name=f"{aim.id}-survival",
-    )
-    return chart, ""
 
 
 # ---------------------------------------------------------------------------------------

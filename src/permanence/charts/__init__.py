@@ -7,7 +7,7 @@ alternative worked out from the data, and the data as a table with plain-English
 """
 
 from permanence.charts.aims import aim_trend_chart
-from permanence.charts.annotations import Annotation, AnnotationKind
+from permanence.charts.annotations import Annotation, AnnotationKind, ImprovementMarks
 from permanence.charts.control import aim_p_chart, control_chart
 from permanence.charts.process import process_measure_chart, series_run_chart
 from permanence.charts.render import render_png, render_svg, with_fixed_width
@@ -29,6 +29,7 @@ __all__ = [
     "Annotation",
     "AnnotationKind",
     "ChartSpec",
+    "ImprovementMarks",
     "RunChartWords",
     "aim_p_chart",
     "aim_run_chart",

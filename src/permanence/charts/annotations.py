@@ -45,6 +45,16 @@ class Annotation:
         object.__setattr__(self, "kind", AnnotationKind(self.kind))
 
 
+@dataclass(frozen=True, slots=True)
+class ImprovementMarks:
+    """What an aim's charts mark from the improvement record: when the improvement work
+    began (the baseline is before it), what to call it, and each test of change."""
+
+    start: date | None = None
+    annotations: tuple[Annotation, ...] = ()
+    name: str = "the improvement work"
+
+
 # How each kind of annotation looks: a PDSA cycle is a test (dashed rule, hollow marker);
 # an implemented change is part of the system (solid rule, filled marker).
 _STYLE: Final[dict[AnnotationKind, dict[str, Any]]] = {

@@ -28,6 +28,7 @@ from permanence.analysis.periods import Granularity
 from permanence.analysis.stages import GroupBy, StageFigures, stage_table
 from permanence.analysis.stages_text import where_most_waiting_is
 from permanence.charts import (
+    ImprovementMarks,
     aim_run_chart,
     aim_run_points,
     aim_survival_chart,
@@ -43,7 +44,6 @@ from permanence.reports.content import (
     AimCharts,
     AimOverview,
     CycleItem,
-    ImprovementMarks,
     PackContent,
     QualitySummary,
     RiskItem,

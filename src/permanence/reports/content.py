@@ -26,7 +26,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Final
 
-from permanence.charts import Annotation, ChartSpec
+from permanence.charts import ChartSpec
 from permanence.ingest.format import TABLE_LABELS
 from permanence.ingest.rules import all_rules
 
@@ -52,16 +52,6 @@ def count_of(count: int, singular: str, plural: str | None = None) -> str:
 
 # ---------------------------------------------------------------------------------------
 # The parts
-
-
-@dataclass(frozen=True, slots=True)
-class ImprovementMarks:
-    """What an aim's run chart marks from the improvement record: when the improvement
-    work began (the baseline is before it) and each test of change."""
-
-    start: date | None = None
-    annotations: tuple[Annotation, ...] = ()
-    name: str = "the improvement work"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 
 from permanence.analysis.aims import NATIONAL_AIMS, AimDefinition, local_aim
+from permanence.charts import ImprovementMarks
 from permanence.ingest import read_extract, validate
 from permanence.ingest.quality_report import summarise
 from permanence.journey.frame import build_journeys_frame
@@ -26,7 +27,6 @@ from permanence.journey.tables import JourneyTables
 from permanence.reports.build import build_pack
 from permanence.reports.content import (
     CycleItem,
-    ImprovementMarks,
     PackContent,
     QualitySummary,
     RiskItem,

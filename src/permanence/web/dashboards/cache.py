@@ -43,10 +43,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permanence.analysis.aims import NATIONAL_AIMS, AimDefinition
+from permanence.charts import ImprovementMarks
 from permanence.journey.pseudonym import pseudonym
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.dashboards.models import DataVersion
-from permanence.web.dashboards.service import Improvement
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import Child
 
@@ -179,7 +179,7 @@ class AuthorityData:
     hrefs: Mapping[str, str]
     teams: tuple[str, ...]
     aims: tuple[AimDefinition, ...]
-    improvements: Mapping[str, Improvement]
+    improvements: Mapping[str, ImprovementMarks]
 
     def key(self, kind: str, *parts: Hashable) -> tuple[Hashable, ...]:
         """A cache key for something worked out from this data."""

@@ -22,8 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from permanence.analysis.aims import AimDefinition
-from permanence.charts import Annotation
-from permanence.web.dashboards.service import Improvement
+from permanence.charts import Annotation, ImprovementMarks
 from permanence.web.improvement.models import ImprovementProject, LocalAim
 from permanence.web.improvement.views.measures import project_annotations
 
@@ -43,7 +42,7 @@ def clock(aim: AimDefinition) -> tuple[str, str]:
     return aim.start_column, aim.end_column
 
 
-def improvements_for(aims: Sequence[AimDefinition]) -> dict[str, Improvement]:
+def improvements_for(aims: Sequence[AimDefinition]) -> dict[str, ImprovementMarks]:
     """Each aim's improvement start and tests of change, by aim id."""
     starts: dict[tuple[str, str], list[date]] = defaultdict(list)
     marks: dict[tuple[str, str], list[Annotation]] = defaultdict(list)
@@ -59,7 +58,7 @@ def improvements_for(aims: Sequence[AimDefinition]) -> dict[str, Improvement]:
             starts[on].append(project.improvement_start)
         marks[on].extend(mark.annotation for mark in project_annotations(project))
     return {
-        aim.id: Improvement(
+        aim.id: ImprovementMarks(
             start=min(starts[clock(aim)], default=None),
             annotations=_unique(marks[clock(aim)]),
         )

@@ -2,7 +2,7 @@
 
 The views hand this module the journeys frame of the authority's records (built once and
 cached), the aims, the filters, how children are named on charts (``Identity``) and the
-improvement work to mark (``Improvement``); it hands back plain dataclasses holding the
+improvement work to mark (``ImprovementMarks``); it hands back plain dataclasses holding the
 figures, the sentences and the charts (``ChartSpec``) each page shows. Everything a chart
 says comes from ``permanence.analysis`` and ``permanence.charts``; nothing here
 recomputes what they compute.
@@ -39,8 +39,8 @@ from permanence.analysis.periods import Granularity
 from permanence.analysis.stages import GroupBy, StageFigures, StageResult, stage_table
 from permanence.analysis.stages_text import where_most_waiting_is
 from permanence.charts import (
-    Annotation,
     ChartSpec,
+    ImprovementMarks,
     aim_p_chart,
     aim_run_chart,
     aim_run_points,
@@ -63,7 +63,10 @@ CHILD_LABEL: Final = "Child (pseudonymous reference)"
 #: The still-waiting chart shows this many of the longest waits (a bar each); its text
 #: alternative says how many more are waiting.
 STILL_WAITING_SHOWN: Final = 60
-IMPROVEMENT_NAME: Final = "the improvement work"
+
+
+#: An aim with no improvement work recorded: nothing to mark on its charts.
+NO_IMPROVEMENT: Final = ImprovementMarks()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +84,6 @@ class Identity:
     @property
     def links(self) -> bool:
         return self.hrefs is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Improvement:
-    """The improvement work to mark on an aim's charts: when it began and each test of
-    change (PDSA cycles and changes implemented)."""
-
-    start: date | None = None
-    annotations: tuple[Annotation, ...] = ()
-    name: str = IMPROVEMENT_NAME
 
 
 def identify(children: pl.DataFrame, identity: Identity) -> pl.DataFrame:
@@ -178,7 +171,7 @@ def summarise_aim(
     frame: pl.DataFrame,
     aim: AimDefinition,
     filters: Filters,
-    improvement: Improvement = Improvement(),
+    improvement: ImprovementMarks = NO_IMPROVEMENT,
     *,
     as_of: date,
 ) -> AimSummary:
@@ -196,7 +189,7 @@ def summarise_aim(
     )
 
 
-def run_chart_headline(result: AimResult, improvement: Improvement) -> str:
+def run_chart_headline(result: AimResult, improvement: ImprovementMarks) -> str:
     """One plain sentence of what the run chart rules say about the aim's run chart."""
     points = aim_run_points(result.children)
     analysis = analyse_points(points, improvement_start=improvement.start)
@@ -216,7 +209,7 @@ def overview(
     frame: pl.DataFrame,
     aims: Sequence[AimDefinition],
     filters: Filters,
-    improvements: Mapping[str, Improvement],
+    improvements: Mapping[str, ImprovementMarks],
     *,
     as_of: date,
 ) -> Overview:
@@ -235,7 +228,9 @@ def overview(
         accommodated=accommodated.height,
         waiting_for_recommendation=waiting.height,
         aims=tuple(
-            summarise_aim(frame, aim, filters, improvements.get(aim.id, Improvement()), as_of=as_of)
+            summarise_aim(
+                frame, aim, filters, improvements.get(aim.id, NO_IMPROVEMENT), as_of=as_of
+            )
             for aim in aims
         ),
     )
@@ -255,7 +250,7 @@ class AimPage:
     survival_note: str
     p_chart: ChartSpec
     why_differ: str
-    improvement: Improvement
+    improvement: ImprovementMarks
     #: pseudonymous reference -> journey address, for the data tables' links (empty for
     #: roles that may not open a child).
     links: Mapping[str, str] = field(default_factory=dict)
@@ -291,7 +286,7 @@ def aim_page(
     aim: AimDefinition,
     filters: Filters,
     identity: Identity,
-    improvement: Improvement = Improvement(),
+    improvement: ImprovementMarks = NO_IMPROVEMENT,
     *,
     as_of: date,
 ) -> AimPage:
@@ -347,7 +342,7 @@ def aim_page(
     )
 
 
-def _run_findings(result: AimResult, improvement: Improvement) -> list[str]:
+def _run_findings(result: AimResult, improvement: ImprovementMarks) -> list[str]:
     points = aim_run_points(result.children)
     analysis = analyse_points(points, improvement_start=improvement.start)
     if analysis is None:

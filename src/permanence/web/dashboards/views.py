@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from permanence.analysis.aims import AimDefinition
-from permanence.charts import ChartSpec, render_png, render_svg
+from permanence.charts import ChartSpec, ImprovementMarks, render_png, render_svg
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
@@ -40,7 +40,7 @@ from permanence.web.dashboards.filters import (
     form_fields,
     parse_filters,
 )
-from permanence.web.dashboards.service import AimPage, Identity, Improvement
+from permanence.web.dashboards.service import AimPage, Identity
 
 FORMATS: Final[dict[str, str]] = {
     "png": "image/png",
@@ -295,7 +295,7 @@ def _aim_or_404(view: Viewing, aim_id: str) -> AimDefinition:
 
 def aim_page_of(view: Viewing, aim: AimDefinition) -> AimPage:
     data = view.data
-    improvement = data.improvements.get(aim.id, Improvement())
+    improvement = data.improvements.get(aim.id, ImprovementMarks())
     return cached(
         data,
         "aim-page",
@@ -355,7 +355,7 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
     )
 
 
-def _numbered(improvement: Improvement) -> list[dict[str, Any]]:
+def _numbered(improvement: ImprovementMarks) -> list[dict[str, Any]]:
     ordered = sorted(improvement.annotations, key=lambda a: (a.date, a.label))
     return [
         {"number": index, "annotation": annotation}

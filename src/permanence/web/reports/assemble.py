@@ -19,7 +19,6 @@ from django.utils import timezone
 from permanence.reports.build import build_pack
 from permanence.reports.content import (
     CycleItem,
-    ImprovementMarks,
     PackContent,
     QualitySummary,
     RiskItem,
@@ -34,14 +33,6 @@ def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) 
     """The pack of ``authority`` for the meeting on ``as_of``, reporting the improvement
     work since ``since`` (a fortnight before, by default)."""
     data = authority_data(authority.pk, as_of)
-    marks = {
-        aim_id: ImprovementMarks(
-            start=improvement.start,
-            annotations=improvement.annotations,
-            name=improvement.name,
-        )
-        for aim_id, improvement in data.improvements.items()
-    }
     return build_pack(
         data.frame,
         data.aims,
@@ -49,7 +40,7 @@ def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) 
         authority_code=data.code,
         as_of=as_of,
         since=since,
-        marks=marks,
+        marks=data.improvements,
         cycles=cycles(as_of=as_of, since=since),
         risks=risks(),
         quality=latest_quality(),

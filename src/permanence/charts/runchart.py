@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from permanence.analysis.aims import AimDefinition
+from permanence.analysis.aims import end_words as aim_end_words
 from permanence.analysis.aims_outcomes import AimResult
 from permanence.analysis.runchart import (
     PhaseBreak,
@@ -39,6 +40,7 @@ from permanence.analysis.runchart import (
 )
 from permanence.charts.annotations import (
     Annotation,
+    ImprovementMarks,
     TopBand,
     annotation_key,
     annotation_markers,
@@ -881,6 +883,28 @@ def analyse_points(
         baseline_end=baseline_end if baseline_end > 0 else None,
         phase_breaks=breaks,
     )
+
+
+def aim_run_sentences(
+    result: AimResult, marks: ImprovementMarks, *, headline_only: bool = False
+) -> list[str]:
+    """What the run chart rules say about an aim's run chart (read as ``aim_run_chart``
+    reads it), in sentences: every finding, or with ``headline_only`` the one sentence an
+    overview shows. The dashboards and the report pack both say it from here."""
+    points = aim_run_points(result.children)
+    analysis = analyse_points(points, improvement_start=marks.start)
+    if analysis is None:
+        waiting_for = aim_end_words(result.aim)
+        return [f"No child has had {waiting_for} yet, so there is no run chart to read."]
+    dates = points.get_column("date").to_list()
+    wording: dict[str, Any] = {
+        "words": AIM_WORDS,
+        "improvement_start": marks.start,
+        "improvement_name": marks.name,
+    }
+    if headline_only:
+        return [headline(analysis, dates, **wording)]
+    return findings(analysis, dates, **wording)
 
 
 def aim_run_chart(

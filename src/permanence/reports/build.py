@@ -30,14 +30,10 @@ from permanence.analysis.stages_text import where_most_waiting_is
 from permanence.charts import (
     ImprovementMarks,
     aim_run_chart,
-    aim_run_points,
+    aim_run_sentences,
     aim_survival_chart,
-    analyse_points,
-    findings,
-    headline,
     still_waiting_chart,
 )
-from permanence.charts.runchart import AIM_WORDS
 from permanence.charts.words import SETTING_NOT_RECORDED_PHRASE, SETTING_PHRASES, join_words
 from permanence.reports.content import (
     MEETING_INTERVAL_DAYS,
@@ -155,35 +151,9 @@ def _overview(result: AimResult, marks: ImprovementMarks) -> AimOverview:
         still_waiting=figures.still_waiting,
         past_target=figures.waiting_over_target,
         left_without_end=figures.left_without_end,
-        headline=_run_chart_sentences(result, marks, whole=False)[0],
+        headline=aim_run_sentences(result, marks, headline_only=True)[0],
         progress=describe_progress(aim, result.progress) if aim.target_percent else "",
     )
-
-
-def _run_chart_sentences(result: AimResult, marks: ImprovementMarks, *, whole: bool) -> list[str]:
-    """What the run chart rules say: the headline, or every finding (``whole``)."""
-    points = aim_run_points(result.children)
-    analysis = analyse_points(points, improvement_start=marks.start)
-    if analysis is None:
-        return [f"No child has had {end_words(result.aim)} yet, so there is no run chart to read."]
-    dates = points.get_column("date").to_list()
-    if whole:
-        return findings(
-            analysis,
-            dates,
-            words=AIM_WORDS,
-            improvement_start=marks.start,
-            improvement_name=marks.name,
-        )
-    return [
-        headline(
-            analysis,
-            dates,
-            words=AIM_WORDS,
-            improvement_start=marks.start,
-            improvement_name=marks.name,
-        )
-    ]
 
 
 def _aim_charts(result: AimResult, marks: ImprovementMarks) -> AimCharts:
@@ -206,7 +176,7 @@ def _aim_charts(result: AimResult, marks: ImprovementMarks) -> AimCharts:
         title=aim.title,
         statement=aim.statement,
         run_chart=run,
-        findings=tuple(_run_chart_sentences(result, marks, whole=True)),
+        findings=tuple(aim_run_sentences(result, marks)),
         still_waiting=waiting,
         waiting_words=tuple(_waiting_words(result)),
     )

@@ -245,3 +245,18 @@ def test_process_measure_is_a_run_chart_of_the_monthly_percentage(synthetic):
     assert chart.data.get_column("Counted").to_list() == measure.get_column("denominator").to_list()
     assert "Each point is one month" in chart.alt_text
     assert "The aim is 90%" in chart.alt_text
+
+
+def test_an_aims_run_chart_is_read_aloud_the_same_for_the_overview_and_the_page(synthetic):
+    from permanence.charts import ImprovementMarks, aim_run_sentences
+
+    result = evaluate_aim(synthetic, AIM_2)
+    marks = ImprovementMarks(start=date(2022, 1, 1))
+    every = aim_run_sentences(result, marks)
+    (one,) = aim_run_sentences(result, marks, headline_only=True)
+    assert len(every) >= 2 and every[0].startswith("Before the improvement work began")
+    assert one not in every[:1]  # the overview's sentence is the latest signal, not the baseline
+    nobody = evaluate_aim(synthetic.clear(), AIM_2, as_of=date(2025, 3, 31))
+    assert aim_run_sentences(nobody, marks) == [
+        "No child has had a permanence recommendation yet, so there is no run chart to read."
+    ]

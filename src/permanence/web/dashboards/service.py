@@ -43,16 +43,12 @@ from permanence.charts import (
     ImprovementMarks,
     aim_p_chart,
     aim_run_chart,
-    aim_run_points,
+    aim_run_sentences,
     aim_survival_chart,
     aim_trend_chart,
-    analyse_points,
-    findings,
-    headline,
     stages_chart,
     still_waiting_chart,
 )
-from permanence.charts.runchart import AIM_WORDS
 from permanence.ingest.quality_report import FORMULA_TRIGGERS
 from permanence.web.dashboards.filters import Filters, filter_rows, within_period
 
@@ -191,18 +187,7 @@ def summarise_aim(
 
 def run_chart_headline(result: AimResult, improvement: ImprovementMarks) -> str:
     """One plain sentence of what the run chart rules say about the aim's run chart."""
-    points = aim_run_points(result.children)
-    analysis = analyse_points(points, improvement_start=improvement.start)
-    if analysis is None:
-        return f"No child has had {end_words(result.aim)} yet, so there is no run chart to read."
-    dates = points.get_column("date").to_list()
-    return headline(
-        analysis,
-        dates,
-        words=AIM_WORDS,
-        improvement_start=improvement.start,
-        improvement_name=improvement.name,
-    )
+    return aim_run_sentences(result, improvement, headline_only=True)[0]
 
 
 def overview(
@@ -331,7 +316,7 @@ def aim_page(
     return AimPage(
         summary=summary,
         run_chart=run,
-        findings=tuple(_run_findings(result, improvement)),
+        findings=tuple(aim_run_sentences(result, improvement)),
         still_waiting=waiting,
         survival=survival,
         survival_note=survival_note,
@@ -339,20 +324,6 @@ def aim_page(
         why_differ=WHY_THE_VIEWS_DIFFER,
         improvement=improvement,
         links=links,
-    )
-
-
-def _run_findings(result: AimResult, improvement: ImprovementMarks) -> list[str]:
-    points = aim_run_points(result.children)
-    analysis = analyse_points(points, improvement_start=improvement.start)
-    if analysis is None:
-        return [run_chart_headline(result, improvement)]
-    return findings(
-        analysis,
-        points.get_column("date").to_list(),
-        words=AIM_WORDS,
-        improvement_start=improvement.start,
-        improvement_name=improvement.name,
     )
 
 

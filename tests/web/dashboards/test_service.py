@@ -83,6 +83,11 @@ def _a_spreadsheet_reads_as_a_number(text: str) -> bool:
     return True
 
 
+def test_a_heading_a_spreadsheet_would_run_is_made_inert_too() -> None:
+    frame = pl.DataFrame({"=HYPERLINK(1)": [1], "Weeks": [2]})
+    assert csv_safe(frame).columns == ["'=HYPERLINK(1)", "Weeks"]
+
+
 def test_a_csv_reads_back_as_the_table() -> None:
     frame = pl.DataFrame({"Child": ["C-AAAA-BBBB", "=HYPERLINK()"], "Weeks": [1.5, 30.25]})
     text = csv_safe(frame).write_csv()

@@ -9,6 +9,7 @@ text, which must never appear to a person of authority A (see test_tenancy.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,7 @@ import pytest
 
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Role
+from permanence.web.dashboards import cache
 from permanence.web.improvement.models import (
     Agency,
     ChampionsGroupMember,
@@ -197,3 +199,12 @@ def sign_in_as(client, users_a: dict[Role, User]):  # type: ignore[no-untyped-de
         return client
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """The pages read the journeys frame from the dashboards' cache: each test starts, and
+    leaves, with it empty, so no test sees another's frame."""
+    cache.STORE.clear()
+    yield
+    cache.STORE.clear()

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from permanence.analysis.aims import AIM_TEMPLATES, AimDefinition, local_aim
+from permanence.journey.vocabulary import MeetingKind
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.improvement.models import (
     ChangeIdea,
@@ -19,6 +20,7 @@ from permanence.web.improvement.models import (
     Decision,
     Driver,
     Feedback,
+    FeedbackPoint,
     ImprovementProject,
     LocalAim,
     PdsaCycle,
@@ -334,3 +336,18 @@ def test_scores_outside_one_to_five_are_refused_by_the_database(
 ) -> None:
     with scoped_to(Scope.everything()), pytest.raises(IntegrityError), transaction.atomic():
         Risk.objects.filter(pk=record_a.risk.pk).update(likelihood=6)
+
+
+def test_feedback_meetings_are_named_as_the_journey_names_them() -> None:
+    # The codes differ (they are stored), the words must not.
+    same_meeting = {
+        FeedbackPoint.PLANNING_72H: MeetingKind.PLANNING_72_HOUR,
+        FeedbackPoint.PLANNING_MEETING: MeetingKind.PLANNING_2_WEEK,
+        FeedbackPoint.REVIEW: MeetingKind.REVIEW,
+        FeedbackPoint.HEARING: MeetingKind.CHILDRENS_HEARING,
+        FeedbackPoint.LEGAL_ADVICE: MeetingKind.LEGAL_ADVICE,
+        FeedbackPoint.PANEL: MeetingKind.PERMANENCE_PANEL,
+    }
+    assert {point.label: kind.label for point, kind in same_meeting.items()} == {
+        kind.label: kind.label for kind in MeetingKind
+    }

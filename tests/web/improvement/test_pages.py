@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ElementTree
 from datetime import date
 from typing import Any
 
+import polars as pl
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +18,7 @@ from permanence.analysis.aims import local_aim
 from permanence.charts.driver_diagram import svg_texts
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Role
+from permanence.web.dashboards import cache
 from permanence.web.improvement.models import (
     ChangeIdea,
     Decision,
@@ -31,6 +33,8 @@ from permanence.web.improvement.models import (
     PdsaCycle,
 )
 from permanence.web.improvement.series import MeasurePoint, MeasureSeries, read_series
+from permanence.web.improvement.views import measures
+from permanence.web.records.journeys import journeys_frame
 from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import Record
@@ -441,6 +445,87 @@ def test_the_measure_csv_holds_the_charts_data(lead: Client, record_a: Record) -
     lines = text(response).strip().splitlines()
     assert len(lines) == 2  # the heading and January 2022
     assert "2022-01-01" in lines[1] and ",4.0," in lines[1] + ","
+
+
+def test_the_measure_csv_escapes_formulas_and_is_kept_by_no_cache(
+    lead: Client, record_a: Record, in_a: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What an entered measure counts is typed by a person and becomes the value's heading.
+    measure = entered_measure(record_a, [3], date(2022, 1, 1))
+    measure.unit = "=1+1"
+    measure.save()
+    url = reverse("improvement-measure-csv", args=[measure.pk])
+    response = lead.get(url)
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"] == 'attachment; filename="counted.csv"'
+    heading = text(response).splitlines()[0].split(",")
+    assert "'=1+1" in heading and "=1+1" not in heading
+    # No text a person types reaches a cell today; a cell that could run is escaped all
+    # the same (``service.to_csv``), here a point labelled like a formula.
+    formula = MeasureSeries(
+        y_title="Count",
+        unit="count",
+        points=(MeasurePoint(date(2022, 1, 1), date(2022, 1, 31), 3.0, "=SUM(A1:A9)"),),
+    )
+    monkeypatch.setattr(measures, "measure_series", lambda measure, authority_id: formula)
+    cells = text(lead.get(url)).splitlines()[1].split(",")
+    assert "'=SUM(A1:A9)" in cells and "=SUM(A1:A9)" not in cells
+
+
+def test_values_are_entered_only_for_a_measure_entered_by_hand(
+    lead: Client, record_a: Record
+) -> None:
+    values = "improvement-measure-values"
+    assert lead.get(reverse(values, args=[record_a.entered.pk])).status_code == 200
+    assert lead.get(reverse(values, args=[record_a.outcome.pk])).status_code == 404
+
+
+def test_the_journeys_frame_is_built_once_per_data_version(
+    lead: Client, record_a: Record, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[date] = []
+
+    def counted(as_of: date) -> pl.DataFrame:
+        built.append(as_of)
+        return journeys_frame(as_of)
+
+    # The dashboards' cache is the only place that should build the frame.
+    monkeypatch.setattr(cache, "journeys_frame", counted)
+    pages = [
+        reverse("improvement-measure", args=[record_a.outcome.pk]),
+        reverse("improvement-measure-csv", args=[record_a.outcome.pk]),
+        reverse("improvement-aim", args=[record_a.aim.pk]),
+    ]
+    for page in pages * 2:
+        assert lead.get(page).status_code == 200
+    assert len(built) == 1
+    # A change to the improvement record moves the data version on: built afresh once.
+    with scoped_to(Scope.authority(record_a.project.authority_id)):
+        record_a.idea.title = "alpha-renamed idea"
+        record_a.idea.save()
+    for page in pages:
+        assert lead.get(page).status_code == 200
+    assert len(built) == 2
+
+
+def test_an_aim_that_cannot_be_measured_is_explained_not_a_failure(
+    lead: Client, record_a: Record, in_a: None
+) -> None:
+    # Stored past the form's check (as an aim saved before a rule was added would be).
+    LocalAim.objects.filter(pk=record_a.aim.pk).update(by_date=date(2020, 1, 1))
+    aim = lead.get(reverse("improvement-aim", args=[record_a.aim.pk]))
+    assert aim.status_code == 200
+    assert "This aim cannot be measured" in text(aim)
+    assert "date is before the" in text(aim)
+    measure = lead.get(reverse("improvement-measure", args=[record_a.outcome.pk]))
+    assert measure.status_code == 200
+    assert "This measure cannot be drawn" in text(measure)
+    assert "date is before the" in text(measure)
+    csv = lead.get(reverse("improvement-measure-csv", args=[record_a.outcome.pk]))
+    assert csv.status_code == 404
+    project = lead.get(reverse("improvement-project", args=[record_a.project.pk]))
+    assert project.status_code == 200
+    assert record_a.aim.statement in text(project)
 
 
 # ---------------------------------------------------------------------------------------

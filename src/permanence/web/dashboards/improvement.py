@@ -23,8 +23,8 @@ from datetime import date
 
 from permanence.analysis.aims import AimDefinition
 from permanence.charts import Annotation, ImprovementMarks
+from permanence.web.improvement.annotations import project_annotations
 from permanence.web.improvement.models import ImprovementProject, LocalAim
-from permanence.web.improvement.views.measures import project_annotations
 
 
 def local_aims() -> list[AimDefinition]:

@@ -606,7 +606,10 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
         for name, dtype in frame.schema.items()
         if dtype == pl.String
     ]
-    return frame.with_columns(escaped) if escaped else frame
+    safe = frame.with_columns(escaped) if escaped else frame
+    # A heading can hold what a person typed (what an entered measure counts): the same.
+    headings = {name: f"'{name}" for name in frame.columns if name.startswith(FORMULA_TRIGGERS)}
+    return safe.rename(headings) if headings else safe
 
 
 def to_csv(chart: ChartSpec) -> str:

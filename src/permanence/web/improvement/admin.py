@@ -1,11 +1,14 @@
 """The improvement record in the administration site, for administrators to put right
 what the pages cannot (a member entered twice, a project to retire). The pages are the
-place to keep the record; the same model rules apply here (a cycle cannot be closed
-without its minimum record)."""
+place to keep the record; the same rules apply here (a cycle cannot be closed without its
+minimum record, and a cycle that adopts its change marks the change idea implemented)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from permanence.web.admin import AuthorityAdmin, admin_site
 from permanence.web.improvement.models import (
@@ -52,6 +55,12 @@ class ChangeIdeaAdmin(AuthorityAdmin):
 class PdsaCycleAdmin(AuthorityAdmin):
     list_display = ("__str__", "started_on", "closed_on", "decision")
     list_filter = ("decision",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # As on the pages: a cycle that adopts its change marks the change idea
+        # implemented from the cycle's act date (the admin's save is one transaction).
+        obj.record_adoption()
 
 
 @admin.register(Measure, site=admin_site)

@@ -37,7 +37,7 @@ from permanence.analysis.aims import (
     AimKind,
 )
 from permanence.analysis.stages import STAGES
-from permanence.journey.vocabulary import AgeBand
+from permanence.journey.vocabulary import AgeBand, MeetingKind
 from permanence.web.accounts.models import LocalAuthority, Team
 from permanence.web.tenancy.scope import AuthorityScopedManager
 
@@ -168,14 +168,16 @@ class LocalAim(models.Model):
             national=False,
         )
 
+    def problem(self, error: ValueError) -> str:
+        """Why ``to_definition`` refused the aim, as a sentence for a person."""
+        # "aim local_3: the 'by' date is before the 'from' date" -> the sentence only.
+        return str(error).removeprefix(f"aim {self.aim_id}: ").capitalize()
+
     def clean(self) -> None:
         try:
             self.to_definition()
         except ValueError as error:
-            # "aim local_3: the 'by' date is before the 'from' date" -> the sentence only.
-            text = str(error)
-            prefix = f"aim {self.aim_id}: "
-            raise ValidationError(text.removeprefix(prefix).capitalize()) from None
+            raise ValidationError(self.problem(error)) from None
 
 
 PROJECT_AIM_MESSAGE = "Link the project to one aim: a national aim or one of your local aims."
@@ -252,7 +254,11 @@ class ImprovementProject(models.Model):
     def statement(self) -> str:
         if self.aim_statement:
             return self.aim_statement
-        aim = self.aim_definition()
+        # The local aim's own text, not its definition: a stored aim that can no longer be
+        # measured must not break the project's page.
+        if self.local_aim is not None:
+            return self.local_aim.statement
+        aim = NATIONAL_AIMS_BY_ID.get(self.national_aim)
         return aim.statement if aim else ""
 
 
@@ -750,6 +756,14 @@ class Measure(models.Model):
         return NATIONAL_AIMS_BY_ID.get(self.national_aim)
 
     @property
+    def aim_title(self) -> str:
+        """The title of the aim it reads, without measuring the aim (which may fail)."""
+        if self.local_aim is not None:
+            return self.local_aim.title
+        aim = NATIONAL_AIMS_BY_ID.get(self.national_aim)
+        return aim.title if aim else ""
+
+    @property
     def is_entered(self) -> bool:
         return self.source in ENTERED_SOURCES
 
@@ -803,12 +817,16 @@ class FeedbackGiver(models.TextChoices):
 
 
 class FeedbackPoint(models.TextChoices):
-    PLANNING_72H = "planning_72h", "72-hour planning meeting"
-    PLANNING_MEETING = "planning_meeting", "2-week planning meeting"
-    REVIEW = "review", "Looked After Child review"
-    HEARING = "hearing", "Children's Hearing"
-    LEGAL_ADVICE = "legal_advice", "Legal advice meeting"
-    PANEL = "panel", "Permanence panel"
+    """Where feedback was given. The meetings take the journey vocabulary's labels, so
+    they read the same everywhere; their codes differ from ``MeetingKind``'s but are
+    stored, so they stay."""
+
+    PLANNING_72H = "planning_72h", MeetingKind.PLANNING_72_HOUR.label
+    PLANNING_MEETING = "planning_meeting", MeetingKind.PLANNING_2_WEEK.label
+    REVIEW = "review", MeetingKind.REVIEW.label
+    HEARING = "hearing", MeetingKind.CHILDRENS_HEARING.label
+    LEGAL_ADVICE = "legal_advice", MeetingKind.LEGAL_ADVICE.label
+    PANEL = "panel", MeetingKind.PERMANENCE_PANEL.label
     COURT = "court", "Court"
     OTHER = "other", "Another meeting or stage"
 

@@ -113,13 +113,6 @@ class MeasureReading:
     baseline_points: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def signal_rules_by_point(self) -> dict[int, list[str]]:
-        by_point: dict[int, list[str]] = {}
-        for signal in self.signals:
-            for point in signal.points:
-                by_point.setdefault(point, []).append(signal.rule)
-        return by_point
-
 
 # ---------------------------------------------------------------------------------------
 # Series from the data

@@ -34,6 +34,13 @@ def authority_of(request: HttpRequest) -> LocalAuthority:
     return authority
 
 
+def authority_id_of(request: HttpRequest) -> int:
+    """The signed-in person's authority's id, without fetching the authority."""
+    authority_id = person(request).authority_id
+    assert authority_id is not None  # requires() refuses people without an authority
+    return authority_id
+
+
 def can_edit(request: HttpRequest) -> bool:
     return person(request).can(Capability.EDIT_IMPROVEMENT)
 

@@ -4,6 +4,7 @@ linked to the change ideas under test when it began."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,12 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from permanence.analysis.periods import Granularity
 from permanence.charts.annotations import ordered
+from permanence.charts.spec import ChartSpec
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
-from permanence.web.improvement.chart import Annotation, AnnotationKind, measure_chart
+from permanence.web.dashboards import service
+from permanence.web.dashboards.cache import authority_data
+from permanence.web.improvement.annotations import MarkedChange, project_annotations
+from permanence.web.improvement.chart import Annotation, measure_chart
 from permanence.web.improvement.forms import MeasureForm, MeasureValueForm
 from permanence.web.improvement.models import (
-    ChangeIdea,
+    AIM_SOURCES,
     ImprovementProject,
     Measure,
     MeasureSource,
@@ -31,6 +36,7 @@ from permanence.web.improvement.models import (
 )
 from permanence.web.improvement.series import (
     EnteredValue,
+    MeasureReading,
     MeasureSeries,
     SignalFinding,
     aim_percent_series,
@@ -40,9 +46,15 @@ from permanence.web.improvement.series import (
     read_series,
     stage_series,
 )
-from permanence.web.improvement.views._common import bind, can_edit, form_page, redirect, today
+from permanence.web.improvement.views._common import (
+    authority_id_of,
+    bind,
+    can_edit,
+    form_page,
+    redirect,
+    today,
+)
 from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
-from permanence.web.records.journeys import journeys_frame
 
 
 def _measure_url(pk: int) -> str:
@@ -127,19 +139,16 @@ def measure_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # The measure's page
 
 
-def measure_series(measure: Measure) -> MeasureSeries:
+def measure_series(measure: Measure, authority_id: int) -> MeasureSeries:
     """The measure's points, from the journeys of the children in scope or the values
-    entered by hand."""
+    entered by hand. A measure reading an aim needs an aim that can be measured (see
+    ``aim_problem``)."""
     if measure.is_entered:
-        values = [
-            EnteredValue(v.month, v.numerator, v.denominator, v.count)
-            for v in MeasureValue.objects.filter(measure=measure)
-        ]
-        return entered_series(
-            values, ratio=measure.source == MeasureSource.ENTERED_RATIO, unit=measure.unit
-        )
-    frame = journeys_frame(today())
-    if measure.source in (MeasureSource.AIM_WEEKS, MeasureSource.AIM_PERCENT):
+        return _entered_series(measure)
+    # The journeys frame as the dashboards keep it, built once per data version and day
+    # rather than from the database on every request.
+    frame = authority_data(authority_id).frame
+    if measure.source in AIM_SOURCES:
         aim = measure.aim_definition()
         assert aim is not None  # the model refuses an aim measure without an aim
         if measure.source == MeasureSource.AIM_WEEKS:
@@ -150,39 +159,53 @@ def measure_series(measure: Measure) -> MeasureSeries:
     return stage_series(frame, measure.stage)
 
 
-@dataclass(frozen=True)
-class MarkedChange:
-    """An annotation on the chart with where it comes from."""
+def _entered_series(measure: Measure) -> MeasureSeries:
+    values = [
+        EnteredValue(v.month, v.numerator, v.denominator, v.count)
+        for v in MeasureValue.objects.filter(measure=measure)
+    ]
+    return entered_series(
+        values, ratio=measure.source == MeasureSource.ENTERED_RATIO, unit=measure.unit
+    )
 
-    annotation: Annotation
-    href: str
+
+def aim_problem(measure: Measure) -> str:
+    """Why the local aim the measure reads cannot be measured; empty when it can, or when
+    the measure reads no aim. A stored aim can stop being measurable (a milestone the
+    analysis no longer knows), and its pages must say so rather than fail."""
+    aim = measure.local_aim
+    if measure.source not in AIM_SOURCES or aim is None:
+        return ""
+    try:
+        aim.to_definition()
+    except ValueError as error:
+        return aim.problem(error)
+    return ""
 
 
-def project_annotations(project: ImprovementProject) -> list[MarkedChange]:
-    """Every PDSA cycle (at the date its test began) and every implemented change (from
-    its date) of the project: the charts mark them without anyone drawing them."""
-    marks: list[MarkedChange] = []
-    cycles = PdsaCycle.objects.filter(change_idea__project=project).select_related("change_idea")
-    for cycle in cycles:
-        marks.append(
-            MarkedChange(
-                Annotation(
-                    cycle.started_on,
-                    f"Cycle {cycle.number} of {cycle.change_idea.title}",
-                    AnnotationKind.PDSA,
-                ),
-                reverse("improvement-cycle", args=[cycle.pk]),
-            )
-        )
-    for idea in ChangeIdea.objects.filter(project=project, implemented_from__isnull=False):
-        assert idea.implemented_from is not None
-        marks.append(
-            MarkedChange(
-                Annotation(idea.implemented_from, idea.title, AnnotationKind.CHANGE),
-                reverse("improvement-idea", args=[idea.pk]),
-            )
-        )
-    return marks
+def _reading(measure: Measure, series: MeasureSeries) -> MeasureReading | None:
+    return read_series(
+        series,
+        chart=measure.chart,
+        rules=measure.rules,
+        improvement_start=measure.project.improvement_start,
+    )
+
+
+def _chart(
+    measure: Measure,
+    series: MeasureSeries,
+    reading: MeasureReading | None,
+    annotations: Sequence[Annotation],
+) -> ChartSpec:
+    return measure_chart(
+        name=f"measure-{measure.pk}",
+        title=measure.title,
+        series=series,
+        reading=reading,
+        annotations=annotations,
+        improvement_start=measure.project.improvement_start,
+    )
 
 
 @dataclass(frozen=True)
@@ -206,22 +229,13 @@ def ideas_under_test(
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.select_related("project", "local_aim"), pk=pk)
     project = measure.project
-    series = measure_series(measure)
-    reading = read_series(
-        series,
-        chart=measure.chart,
-        rules=measure.rules,
-        improvement_start=project.improvement_start,
-    )
+    problem = aim_problem(measure)
+    if problem:
+        return _unmeasurable_page(request, measure, problem)
+    series = measure_series(measure, authority_id_of(request))
+    reading = _reading(measure, series)
     marks = project_annotations(project)
-    chart = measure_chart(
-        name=f"measure-{measure.pk}",
-        title=measure.title,
-        series=series,
-        reading=reading,
-        annotations=[mark.annotation for mark in marks],
-        improvement_start=project.improvement_start,
-    )
+    chart = _chart(measure, series, reading, [mark.annotation for mark in marks])
     day = today()
     signals = [
         SignalLink(finding, ideas_under_test(project, finding, day))
@@ -243,6 +257,20 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "table_rows": _table_rows(chart.data.rows()),
             "marks": _numbered(marks),
             "signals": signals,
+            "can_edit": can_edit(request),
+        },
+    )
+
+
+def _unmeasurable_page(request: HttpRequest, measure: Measure, problem: str) -> HttpResponse:
+    return render(
+        request,
+        "improvement/measure_detail.html",
+        {
+            "project": measure.project,
+            "section": "measures",
+            "measure": measure,
+            "problem": problem,
             "can_edit": can_edit(request),
         },
     )
@@ -274,24 +302,16 @@ def _numbered(marks: list[MarkedChange]) -> list[tuple[int, MarkedChange]]:
 @require_GET
 def measure_csv(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.select_related("project", "local_aim"), pk=pk)
-    series = measure_series(measure)
-    reading = read_series(
-        series,
-        chart=measure.chart,
-        rules=measure.rules,
-        improvement_start=measure.project.improvement_start,
-    )
-    chart = measure_chart(
-        name=f"measure-{measure.pk}",
-        title=measure.title,
-        series=series,
-        reading=reading,
-        annotations=[],
-        improvement_start=measure.project.improvement_start,
-    )
-    response = HttpResponse(chart.to_csv(), content_type="text/csv; charset=utf-8")
+    problem = aim_problem(measure)
+    if problem:
+        raise Http404(f"This measure's aim cannot be measured: {problem}")
+    series = measure_series(measure, authority_id_of(request))
+    chart = _chart(measure, series, _reading(measure, series), [])
+    response = HttpResponse(service.to_csv(chart), content_type="text/csv; charset=utf-8")
     name = slugify(measure.title) or f"measure-{measure.pk}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    # As the dashboards' downloads: the authority's figures, for no shared cache to keep.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -322,6 +342,8 @@ def _values_page(request: HttpRequest, measure: Measure, form: MeasureValueForm)
 @require_GET
 def measure_values(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.select_related("project"), pk=pk)
+    if not measure.is_entered:
+        raise Http404("This measure is worked out from the records, not entered by hand.")
     return _values_page(request, measure, bind(MeasureValueForm, request, measure=measure))
 
 

@@ -16,6 +16,7 @@ from permanence.analysis.aims_outcomes import evaluate_aim
 from permanence.analysis.aims_text import describe
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
+from permanence.web.dashboards.cache import authority_data
 from permanence.web.improvement.forms import LocalAimForm, MemberForm, ProjectForm
 from permanence.web.improvement.models import (
     Agency,
@@ -29,13 +30,12 @@ from permanence.web.improvement.models import (
     RiskStatus,
 )
 from permanence.web.improvement.views._common import (
+    authority_id_of,
     bind,
     can_edit,
     form_page,
     redirect,
-    today,
 )
-from permanence.web.records.journeys import journeys_frame
 
 GET_OR_POST = ["GET", "POST"]
 
@@ -77,17 +77,19 @@ def project_new(request: HttpRequest) -> HttpResponse:
 
 def add_outcome_measure(project: ImprovementProject) -> Measure:
     """Every project starts with its aim's run chart as its outcome measure."""
-    aim = project.aim_definition()
-    title = f"{aim.title if aim else 'The aim'}: weeks each child waited"
-    return Measure.objects.create(
+    measure = Measure(
         authority=project.authority,
         project=project,
         kind=MeasureKind.OUTCOME,
-        title=title,
         source=MeasureSource.AIM_WEEKS,
         national_aim=project.national_aim,
         local_aim=project.local_aim,
     )
+    # Titled from the aim's title, not its definition: an aim that cannot be measured
+    # must not stop the project being made.
+    measure.title = f"{measure.aim_title or 'The aim'}: weeks each child waited"
+    measure.save()
+    return measure
 
 
 @requires(Capability.VIEW_AGGREGATES)
@@ -259,15 +261,24 @@ def aim_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def aim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     aim = get_object_or_404(LocalAim, pk=pk)
-    definition = aim.to_definition()
-    result = evaluate_aim(journeys_frame(today()), definition)
     context: dict[str, Any] = {
         "aim": aim,
-        "definition": definition,
-        "population": definition.population_text(),
-        "sentences": describe(result),
-        "progress": result.progress,
         "projects": aim.projects.all(),
         "can_edit": can_edit(request),
     }
+    try:
+        definition = aim.to_definition()
+    except ValueError as error:
+        # A stored aim can stop being measurable (a milestone the analysis no longer
+        # knows): the page says why instead of failing.
+        context["problem"] = aim.problem(error)
+        return render(request, "improvement/aim_detail.html", context)
+    # The journeys frame as the dashboards keep it, built once per data version and day.
+    result = evaluate_aim(authority_data(authority_id_of(request)).frame, definition)
+    context.update(
+        definition=definition,
+        population=definition.population_text(),
+        sentences=describe(result),
+        progress=result.progress,
+    )
     return render(request, "improvement/aim_detail.html", context)

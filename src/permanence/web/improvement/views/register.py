@@ -33,7 +33,7 @@ def feedback_by_month(project: ImprovementProject) -> list[dict[str, Any]]:
     those who answered it. The qualitative measure beside the charts."""
     ratings = {f"{name}_average": Avg(name) for name, _ in RATING_FIELDS}
     givers = {
-        f"{giver.value}_count": Count("pk", filter=_giver(giver.value)) for giver in FeedbackGiver
+        f"{giver.value}_count": Count("pk", filter=Q(giver=giver.value)) for giver in FeedbackGiver
     }
     rows = (
         Feedback.objects.filter(project=project)
@@ -46,10 +46,6 @@ def feedback_by_month(project: ImprovementProject) -> list[dict[str, Any]]:
         month["averages"] = [month[f"{name}_average"] for name, _ in RATING_FIELDS]
         month["givers"] = [month[f"{giver.value}_count"] for giver in FeedbackGiver]
     return months
-
-
-def _giver(value: str) -> Q:
-    return Q(giver=value)
 
 
 @requires(Capability.VIEW_AGGREGATES)

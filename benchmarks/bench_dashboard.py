@@ -6,7 +6,7 @@ Issue 5 asks that the dashboard pages of an authority of 5,000 children be serve
 1. builds (once, then reuses) an authority of 5,000 synthetic children in its own
    database (PostgreSQL ``permanence_bench`` on the server named by
    ``PERMANENCE_DATABASE_URL`` when that is set, otherwise an SQLite file under
-   ``var/bench/dashboard``), with its improvement record and a person of each role;
+   ``var/bench/dashboard``), with its improvement record and a data lead and a viewer;
 2. starts gunicorn (the production WSGI server) on 127.0.0.1 with the production
    settings, ``BENCH_WORKERS`` sync workers (4 by default: two per core);
 3. for each page, runs 20 simulated people (threads, each its own signed-in session, a

@@ -40,32 +40,6 @@ PG_DATABASE = "permanence_bench_import"
 WORK_DIR = BENCH_DIR / "import"
 
 
-def _messy_extract() -> Path:
-    folder = BENCH_DIR / f"synth-{CHILDREN}-{SEED}-messy"
-    if not (folder / "milestones.csv").exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "permanence",
-                "synth",
-                "--children",
-                str(CHILDREN),
-                "--seed",
-                str(SEED),
-                "--end",
-                END,
-                "--messy",
-                "--out",
-                str(folder),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return folder
-
-
 def _rows(folder: Path) -> int:
     """Data rows across the extract's CSV files (each file's header line not counted)."""
     total = 0
@@ -169,7 +143,7 @@ def _postgres_environment() -> dict[str, str]:
 
 def main() -> None:
     clean = synthetic_extract(CHILDREN, SEED)
-    messy = _messy_extract()
+    messy = synthetic_extract(CHILDREN, SEED, messy=True)
     print(
         f"import_extract (read, validate, load in one transaction): {CHILDREN:,} synthetic "
         f"children, {_rows(clean):,} rows clean, {_rows(messy):,} rows messy"

@@ -10,9 +10,10 @@ BENCH_DIR = Path(__file__).resolve().parent.parent / "var" / "bench"
 END = "2025-03-31"
 
 
-def synthetic_extract(children: int, seed: int = 1) -> Path:
-    """A folder of canonical CSV files for ``children`` synthetic children (made if missing)."""
-    folder = BENCH_DIR / f"synth-{children}-{seed}"
+def synthetic_extract(children: int, seed: int = 1, *, messy: bool = False) -> Path:
+    """A folder of canonical CSV files for ``children`` synthetic children (made if missing),
+    as a messy extract (``permanence synth --messy``) when asked."""
+    folder = BENCH_DIR / f"synth-{children}-{seed}{'-messy' if messy else ''}"
     if not (folder / "milestones.csv").exists():
         folder.mkdir(parents=True, exist_ok=True)
         subprocess.run(
@@ -27,6 +28,7 @@ def synthetic_extract(children: int, seed: int = 1) -> Path:
                 str(seed),
                 "--end",
                 END,
+                *(["--messy"] if messy else []),
                 "--out",
                 str(folder),
             ],

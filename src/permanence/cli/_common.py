@@ -1,4 +1,5 @@
-"""What the commands share: the one-line error, JSON output, date arguments."""
+"""What the commands share: the one-line error, JSON output, date arguments, finding an
+authority by its code."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import argparse
 import json
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from permanence.web.accounts.models import LocalAuthority
 
 
 class UsageError(Exception):
@@ -33,3 +37,16 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "tolist"):  # numpy scalars and arrays
         return value.tolist()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def authority_by_code(code: str) -> LocalAuthority:
+    """The authority with ``code`` (Django must be set up), or a usage error naming it."""
+    from permanence.web.accounts.models import LocalAuthority
+    from permanence.web.tenancy.scope import Scope, scoped_to
+
+    # Finding which authority to work for is the one look across authorities.
+    with scoped_to(Scope.everything()):
+        authority = LocalAuthority.objects.filter(code=code).first()
+    if authority is None:
+        raise UsageError(f"no authority has the code {code!r}: add it with `permanence authority`")
+    return authority

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from permanence.cli._common import UsageError
+from permanence.cli._common import UsageError, authority_by_code
 
 if TYPE_CHECKING:
     import polars as pl
@@ -69,13 +69,9 @@ def _frame_from_database(code: str, as_of: date) -> pl.DataFrame:
     from permanence.web import setup
 
     setup()
-    from permanence.web.accounts.models import LocalAuthority
     from permanence.web.records.journeys import journeys_frame
     from permanence.web.tenancy.scope import Scope, scoped_to
 
-    with scoped_to(Scope.everything()):
-        authority = LocalAuthority.objects.filter(code=code).first()
-    if authority is None:
-        raise UsageError(f"no authority has the code {code!r}")
+    authority = authority_by_code(code)
     with scoped_to(Scope.authority(authority.pk)):
         return journeys_frame(as_of)

@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from typing import Any
 
-from permanence.cli._common import UsageError, print_json
+from permanence.cli._common import authority_by_code, print_json
 from permanence.cli.check import (
     EXIT_CLEAN,
     EXIT_ROWS_REFUSED,
@@ -47,14 +47,9 @@ def run(arguments: argparse.Namespace) -> int:
 
     from permanence.ingest import IngestError
     from permanence.ingest.presentation import render_text
-    from permanence.web.accounts.models import LocalAuthority
     from permanence.web.records.importing import import_extract
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
-    with scoped_to(Scope.everything()):
-        authority = LocalAuthority.objects.filter(code=arguments.authority).first()
-    if authority is None:
-        raise UsageError(f"no authority has the code {arguments.authority!r}")
+    authority = authority_by_code(arguments.authority)
     try:
         outcome = import_extract(
             arguments.files,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from permanence.cli._common import UsageError
+from permanence.cli._common import UsageError, authority_by_code
 
 SHOWN_PROBLEMS = 20
 
@@ -53,7 +53,6 @@ def run(arguments: argparse.Namespace) -> int:
         validate_return,
         write_return,
     )
-    from permanence.web.accounts.models import LocalAuthority
     from permanence.web.records.journeys import journeys_frame
     from permanence.web.tenancy.scope import Scope, scoped_to
 
@@ -61,10 +60,7 @@ def run(arguments: argparse.Namespace) -> int:
     today = timezone.localdate()
     if year.first_day > today:
         raise UsageError(f"the collection year {year.label} has not begun")
-    with scoped_to(Scope.everything()):
-        authority = LocalAuthority.objects.filter(code=arguments.authority).first()
-    if authority is None:
-        raise UsageError(f"no authority has the code {arguments.authority!r}")
+    authority = authority_by_code(arguments.authority)
     key = getattr(settings, "PSEUDONYM_KEY", "")
     if not key:
         raise UsageError("set PERMANENCE_PSEUDONYM_KEY: the return's pseudonyms need a key")

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from permanence.cli._common import UsageError, iso_date
+from permanence.cli._common import UsageError, authority_by_code, iso_date
 
 FILE_FORMATS = ("pdf", "pptx", "xlsx")
 FORMAT_CHOICES = (*FILE_FORMATS, "all")
@@ -100,7 +100,6 @@ def run(arguments: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from permanence.reports.files import PackFormat, file_name, make_files, write_files
-    from permanence.web.accounts.models import LocalAuthority
     from permanence.web.reports.assemble import pack_content
     from permanence.web.tenancy.scope import Scope, scoped_to
 
@@ -108,10 +107,7 @@ def run(arguments: argparse.Namespace) -> int:
     today = timezone.localdate()
     if arguments.since is not None and arguments.since > today:
         raise UsageError("--since cannot be after today")
-    with scoped_to(Scope.everything()):
-        authority = LocalAuthority.objects.filter(code=arguments.authority).first()
-    if authority is None:
-        raise UsageError(f"no authority has the code {arguments.authority!r}")
+    authority = authority_by_code(arguments.authority)
     with scoped_to(Scope.authority(authority.pk)):
         content = pack_content(authority, as_of=today, since=arguments.since)
     formats = [PackFormat(name) for name in planned.formats]

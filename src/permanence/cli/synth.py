@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from permanence.cli._common import UsageError, iso_date
+from permanence.cli._common import UsageError, authority_by_code, iso_date
 
 if TYPE_CHECKING:
     import polars as pl
@@ -122,16 +122,9 @@ def load_written(written: list[Path], authority_code: str, extract_date: date) -
 
     setup()
 
-    from permanence.web.accounts.models import LocalAuthority
     from permanence.web.records.importing import import_extract
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
-    with scoped_to(Scope.everything()):
-        authority = LocalAuthority.objects.filter(code=authority_code).first()
-    if authority is None:
-        raise UsageError(
-            f"no authority has the code {authority_code!r}: add it with `permanence authority`"
-        )
+    authority = authority_by_code(authority_code)
     csv_files = [path for path in written if path.suffix == ".csv"]
     outcome = import_extract(csv_files or written, authority=authority, extract_date=extract_date)
     refused = outcome.validation.issues.height

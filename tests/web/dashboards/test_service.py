@@ -17,7 +17,8 @@ from permanence.analysis.aims_outcomes import Outcome
 from permanence.journey.frame import build_journeys_frame
 from permanence.web.dashboards.filters import Filters
 from permanence.web.dashboards.service import (
-    aim_clocks,
+    all_clocks,
+    clocks_of,
     csv_safe,
     overview,
     table_html,
@@ -160,8 +161,17 @@ def test_a_table_without_links_has_none() -> None:
 def test_each_aims_clock_is_what_a_person_counts_by_hand() -> None:
     # conftest.journey_tables: accommodated 10 January 2022, recommendation 1 June 2022,
     # the agency decision maker agreed the plan on 1 August 2022, nothing lodged yet.
-    frame = build_journeys_frame(journey_tables("C1"), AS_OF, authority="T")
-    clocks = {clock.aim.id: clock for clock in aim_clocks(frame, NATIONAL_AIMS)}
+    # Two children in the frame: the journey page reads one child's clocks out of every
+    # child's, worked out once.
+    tables = journey_tables("C1")
+    other = journey_tables("C2")
+    both = type(tables)(
+        **{name: pl.concat([part, getattr(other, name)]) for name, part in tables.items()}
+    )
+    frame = build_journeys_frame(both, AS_OF, authority="T")
+    every = all_clocks(frame, NATIONAL_AIMS)
+    clocks = {clock.aim.id: clock for clock in clocks_of(every, "C1")}
+    assert len(clocks_of(every, None)) == 2 * len(clocks_of(every, "C1"))
 
     aim_2 = clocks[AIM_2.id]
     accommodated, recommended = date(2022, 1, 10), date(2022, 6, 1)
@@ -185,7 +195,7 @@ def test_each_aims_clock_is_what_a_person_counts_by_hand() -> None:
 def test_a_clock_inside_its_target_counts_the_days_left() -> None:
     as_of = date(2022, 3, 1)  # 50 days after accommodation, before the recommendation
     frame = build_journeys_frame(journey_tables("C1"), as_of, authority="T")
-    aim_2 = next(clock for clock in aim_clocks(frame, [AIM_2]))
+    aim_2 = next(clock for clock in clocks_of(all_clocks(frame, [AIM_2]), "C1"))
     assert aim_2.days == 50
     assert aim_2.days_left == 182 - 50
     assert aim_2.status == "Running"

@@ -66,21 +66,17 @@ class LruCache:
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
-        self.hits = 0
-        self.misses = 0
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
-                self.hits += 1
                 return self._values[key]  # type: ignore[no-any-return]
             key_lock = self._computing.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:  # another thread may have finished it while this one waited
                 if key in self._values:
                     self._values.move_to_end(key)
-                    self.hits += 1
                     return self._values[key]  # type: ignore[no-any-return]
             try:
                 value = compute()
@@ -89,7 +85,6 @@ class LruCache:
                     self._computing.pop(key, None)
                 raise
             with self._lock:
-                self.misses += 1
                 self._values[key] = value
                 self._values.move_to_end(key)
                 while len(self._values) > self.entries:
@@ -108,7 +103,6 @@ class LruCache:
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
-            self.hits = self.misses = 0
 
     def __len__(self) -> int:
         return len(self._values)

@@ -533,13 +533,6 @@ class AimClock:
         return f"{_days(self.days)} so far; {_days(left)} left until {_day(self.deadline)}."
 
 
-def aim_clocks(frame: pl.DataFrame, aims: Sequence[AimDefinition]) -> list[AimClock]:
-    """Every aim's clock for the care periods in ``frame`` (one child's), per period."""
-    if frame.height == 0:
-        return []
-    return clocks_of(all_clocks(frame, aims), None)
-
-
 def all_clocks(
     frame: pl.DataFrame, aims: Sequence[AimDefinition]
 ) -> list[tuple[AimDefinition, pl.DataFrame]]:

@@ -295,12 +295,21 @@ def test_the_sections_run_from_the_aims_to_the_data_quality(content: PackContent
 def test_still_waiting_charts_show_at_most_the_longest_waits(content: PackContent) -> None:
     for aim in content.aim_charts:
         assert aim.still_waiting.data.height <= STILL_WAITING_SHOWN
-    aim_2 = next(aim for aim in content.aim_charts if aim.aim_id == "aim_2")
-    waiting = next(a for a in content.aims if a.id == "aim_2").still_waiting
-    if waiting > STILL_WAITING_SHOWN:
-        assert f"The chart shows the {STILL_WAITING_SHOWN} longest waits of the {waiting}." in (
-            aim_2.waiting_words
-        )
+
+
+def test_more_children_waiting_than_bars_keeps_the_longest_and_says_so() -> None:
+    # 30 children still waiting, child k accommodated k weeks before the meeting.
+    kids = [Kid(f"WAITING-{k}", HAND_AS_OF - timedelta(weeks=k)) for k in range(1, 31)]
+    frame = build_journeys_frame(hand_tables(kids), HAND_AS_OF, authority="T")
+    pack = build_pack(
+        frame, [AIM_2], authority_name="Hand Council", authority_code="T", as_of=HAND_AS_OF
+    )
+    (aim_2,) = pack.aim_charts
+    assert aim_2.still_waiting.data.height == STILL_WAITING_SHOWN == 25
+    # The longest waits are kept: 30 weeks down to 6; the five shortest are left off.
+    weeks = aim_2.still_waiting.data.get_column(aim_2.still_waiting.data.columns[2]).to_list()
+    assert max(weeks) == 30 and min(weeks) == 6
+    assert "The chart shows the 25 longest waits of the 30." in aim_2.waiting_words
 
 
 def test_no_chart_carries_a_childs_reference_or_initials(content: PackContent) -> None:

@@ -8,9 +8,18 @@ The dashboards and the report pack both say it, so it is said here once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from permanence.analysis.stages import StageFigures
+
+
+def share_text(share: float) -> str:
+    """A stage's share of all the waiting as printed: "21%", or "<1%" for a share that
+    is not nothing but rounds to it; halves round up, as the stage chart labels them."""
+    if 0 < share < 0.5:
+        return "<1%"
+    return f"{math.floor(share + 0.5)}%"
 
 
 def where_most_waiting_is(ranked: Sequence[StageFigures]) -> str:
@@ -25,9 +34,9 @@ def where_most_waiting_is(ranked: Sequence[StageFigures]) -> str:
     first = waited[0]
     text = (
         f"Most of the waiting is before the {first.label.lower()}: "
-        f"{round(first.share)}% of all the days children have waited"
+        f"{share_text(first.share)} of all the days children have waited"
     )
     if len(waited) > 1:
         second = waited[1]
-        text += f", then the {second.label.lower()} ({round(second.share)}%)"
+        text += f", then the {second.label.lower()} ({share_text(second.share)})"
     return text + "."

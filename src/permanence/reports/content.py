@@ -26,6 +26,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Final
 
+from permanence.analysis.stages_text import share_text
 from permanence.charts import ChartSpec
 from permanence.ingest.format import TABLE_LABELS
 from permanence.ingest.rules import all_rules
@@ -116,7 +117,7 @@ class StageRow:
         )
         return (
             self.label,
-            f"{round(self.share)}%",
+            share_text(self.share),
             f"{self.reached:,}",
             _days(self.median),
             middle_half,

@@ -46,3 +46,10 @@ def test_no_waiting_at_all_is_said_plainly() -> None:
     assert where_most_waiting_is([stage("Order granted", 0.0, 1)]).startswith(
         "No accommodated child is counted yet"
     )
+
+
+def test_a_share_that_rounds_to_nothing_but_is_not_nothing_reads_as_under_one_percent() -> None:
+    from permanence.analysis.stages_text import share_text
+
+    shares = (0.0, 0.2, 0.5, 2.5, 21.4)
+    assert [share_text(x) for x in shares] == ["0%", "<1%", "1%", "3%", "21%"]

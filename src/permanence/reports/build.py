@@ -144,8 +144,6 @@ def _overview(result: AimResult, marks: ImprovementMarks) -> AimOverview:
         title=aim.title,
         statement=aim.statement,
         national=aim.national,
-        target_text=aim.target_text,
-        end_words=end_words(aim),
         percent_met=whole_percent(figures.met, figures.known) if figures.known else None,
         known=figures.known,
         still_waiting=figures.still_waiting,

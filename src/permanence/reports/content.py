@@ -63,8 +63,6 @@ class AimOverview:
     title: str
     statement: str
     national: bool
-    target_text: str
-    end_words: str
     percent_met: int | None
     known: int
     still_waiting: int

@@ -65,15 +65,7 @@ def import_extract(
     if dry_run:
         return ImportOutcome(validation, None, None)
     with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
-        batch = ImportBatch.objects.create(
-            authority=authority,
-            created_by=user,
-            source=_source_names(validation),
-            profile=validation.profile,
-            extract_date=extract_date,
-            status=ImportBatch.Status.PREVIEWED,
-            summary={"validation": summarise(validation)},
-        )
+        batch = _new_batch(authority, user, validation, extract_date)
         load = _load(batch, extract, validation, user)
     return ImportOutcome(validation, batch, load)
 
@@ -102,16 +94,7 @@ def preview_upload(
             max_bytes=max_bytes,
         )
         with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
-            batch = ImportBatch.objects.create(
-                authority=authority,
-                created_by=user,
-                source=_source_names(validation),
-                profile=validation.profile,
-                extract_date=extract_date,
-                status=ImportBatch.Status.PREVIEWED,
-                upload_dir=str(upload_dir),
-                summary={"validation": summarise(validation)},
-            )
+            batch = _new_batch(authority, user, validation, extract_date, upload_dir)
             _store_issues(batch, validation.issues)
     except BaseException:
         shutil.rmtree(upload_dir, ignore_errors=True)
@@ -145,6 +128,26 @@ def discard_upload(batch: ImportBatch) -> None:
     batch.status = ImportBatch.Status.DISCARDED
     batch.upload_dir = ""
     batch.save(update_fields=["status", "upload_dir"])
+
+
+def _new_batch(
+    authority: LocalAuthority,
+    user: User | None,
+    validation: Validation,
+    extract_date: date,
+    upload_dir: Path | None = None,
+) -> ImportBatch:
+    """The record of one extract checked, waiting to be loaded (or loaded at once)."""
+    return ImportBatch.objects.create(
+        authority=authority,
+        created_by=user,
+        source=_source_names(validation),
+        profile=validation.profile,
+        extract_date=extract_date,
+        status=ImportBatch.Status.PREVIEWED,
+        upload_dir=str(upload_dir) if upload_dir is not None else "",
+        summary={"validation": summarise(validation)},
+    )
 
 
 def _load(

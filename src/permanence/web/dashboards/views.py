@@ -40,7 +40,7 @@ from permanence.web.dashboards.filters import (
     form_fields,
     parse_filters,
 )
-from permanence.web.dashboards.service import AimPage, Identity
+from permanence.web.dashboards.service import NO_IMPROVEMENT, AimPage, Identity
 
 FORMATS: Final[dict[str, str]] = {
     "png": "image/png",
@@ -295,7 +295,7 @@ def _aim_or_404(view: Viewing, aim_id: str) -> AimDefinition:
 
 def aim_page_of(view: Viewing, aim: AimDefinition) -> AimPage:
     data = view.data
-    improvement = data.improvements.get(aim.id, ImprovementMarks())
+    improvement = data.improvements.get(aim.id, NO_IMPROVEMENT)
     return cached(
         data,
         "aim-page",
@@ -363,6 +363,17 @@ def _numbered(improvement: ImprovementMarks) -> list[dict[str, Any]]:
     ]
 
 
+def stages_page_of(view: Viewing) -> service.StagesPage:
+    """Where children wait for this view's filters, worked out once per data version."""
+    data = view.data
+    return cached(
+        data,
+        "stages-page",
+        view.key(),
+        lambda: service.stages_page(data.frame, view.filters, as_of=data.as_of),
+    )
+
+
 @requires(Capability.VIEW_AGGREGATES)
 @require_GET
 def stages(request: HttpRequest) -> HttpResponse:
@@ -371,12 +382,8 @@ def stages(request: HttpRequest) -> HttpResponse:
     if tidied := tidy_address(request, view):
         return tidied
 
-    def page() -> service.StagesPage:
-        data = view.data
-        return service.stages_page(data.frame, view.filters, as_of=data.as_of)
-
     def body() -> str:
-        figures = cached(view.data, "stages-page", view.key(), page)
+        figures = stages_page_of(view)
 
         def block(name: str, chart: ChartSpec) -> ChartBlock:
             return chart_block(chart, _addresses("dashboard-stages-chart", [name], view.query))
@@ -437,13 +444,7 @@ def aim_chart(request: HttpRequest, aim_id: str, chart: str, fmt: str) -> HttpRe
 @require_GET
 def stages_chart(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
     view = viewing(request)
-    figures = cached(
-        view.data,
-        "stages-page",
-        view.key(),
-        lambda: service.stages_page(view.data.frame, view.filters, as_of=view.data.as_of),
-    )
-    spec = figures.charts.get(chart)
+    spec = stages_page_of(view).charts.get(chart)
     if spec is None:
         raise Http404("There is no chart of that name.")
     if fmt == TABLE_PAGE:

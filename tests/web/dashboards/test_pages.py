@@ -64,3 +64,25 @@ def test_where_children_wait(
     assert "Every stage, ranked by its share of the waiting" in body
     assert "By team" in body
     assert {"chart-where-children-wait", "chart-where-children-wait-by-team"} <= set(specs(body))
+
+
+@pytest.mark.parametrize(
+    ("asked", "shortest"),
+    [
+        ("/?period=all&team=&age=&placement=&route=&per=year", "/"),
+        ("/where-children-wait/?team=&age=1_4", "/where-children-wait/?age=1_4"),
+        # The children's list keeps its page, which is not a filter.
+        ("/children/?team=&age=&page=2", "/children/?page=2"),
+        ("/children/?age=1_4&team=&page=2", "/children/?age=1_4&page=2"),
+    ],
+)
+def test_an_address_with_defaults_and_blanks_goes_to_its_shortest_form(
+    synthetic: tuple[LocalAuthority, LocalAuthority],
+    as_role: Callable[[Role], Client],
+    asked: str,
+    shortest: str,
+) -> None:
+    client = as_role(Role.DATA_LEAD)
+    response = client.get(asked)
+    assert (response.status_code, response["Location"]) == (302, shortest)
+    assert client.get(shortest).status_code == 200

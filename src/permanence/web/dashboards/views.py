@@ -13,10 +13,11 @@ the authority's records change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Final, cast
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -88,13 +89,22 @@ def viewing(request: HttpRequest) -> Viewing:
     )
 
 
-def tidy_address(request: HttpRequest, view: Viewing) -> HttpResponseRedirect | None:
-    """A redirect to the shortest address of the same view, when the form sent defaults
-    and blanks ("?period=all&team=&age=..."), so the address people share is the clear
-    one. Never when part of the address could not be used: the page says what."""
-    if view.problems or not request.GET:
+def tidy_address(
+    request: HttpRequest,
+    query: str,
+    *,
+    problems: Sequence[str] = (),
+    keep: Sequence[str] = (),
+) -> HttpResponseRedirect | None:
+    """A redirect to the shortest address of the same view (``query``, the filters written
+    back, then the ``keep`` parameters that are not filters, such as a list's page), when
+    the form sent defaults and blanks ("?period=all&team=&age=..."), so the address people
+    share is the clear one. Never when part of the address could not be used
+    (``problems``): the page says what."""
+    if problems or not request.GET:
         return None
-    wanted = view.query
+    kept = urlencode([(name, request.GET[name]) for name in keep if request.GET.get(name)])
+    wanted = "&".join(part for part in (query, kept) if part)
     if request.GET.urlencode() == wanted:
         return None
     return HttpResponseRedirect(f"{request.path}?{wanted}" if wanted else request.path)
@@ -250,7 +260,7 @@ def _national_team_start_at_the_national_picture(
 def home(request: HttpRequest) -> HttpResponse:
     """The aims overview: every national and local aim at a glance."""
     view = viewing(request)
-    if tidied := tidy_address(request, view):
+    if tidied := tidy_address(request, view.query, problems=view.problems):
         return tidied
 
     def body() -> str:
@@ -313,7 +323,7 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
     P chart."""
     view = viewing(request)
     aim = _aim_or_404(view, aim_id)
-    if tidied := tidy_address(request, view):
+    if tidied := tidy_address(request, view.query, problems=view.problems):
         return tidied
 
     def body() -> str:
@@ -379,7 +389,7 @@ def stages_page_of(view: Viewing) -> service.StagesPage:
 def stages(request: HttpRequest) -> HttpResponse:
     """Where children wait: the stage table and chart, by period and by team."""
     view = viewing(request)
-    if tidied := tidy_address(request, view):
+    if tidied := tidy_address(request, view.query, problems=view.problems):
         return tidied
 
     def body() -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
@@ -45,6 +45,7 @@ from permanence.web.dashboards.filters import (
     within_period,
 )
 from permanence.web.dashboards.service import AimClock, all_clocks, clocks_of
+from permanence.web.dashboards.views import tidy_address
 from permanence.web.records.models import (
     CarePeriod,
     Child,
@@ -83,13 +84,8 @@ def child_list(request: HttpRequest) -> HttpResponse:
     parsed = parse_filters(dict(request.GET.lists()), teams=data.teams, as_of=as_of)
     filters = parsed.filters
     query = filters.query()
-    given = request.GET.copy()
-    given.pop("page", None)
-    if not parsed.problems and given and given.urlencode() != query:
-        page_number = request.GET.get("page")
-        tidy = f"{query}&page={page_number}" if page_number and query else query
-        tidy = tidy or (f"page={page_number}" if page_number else "")
-        return HttpResponseRedirect(f"{request.path}?{tidy}" if tidy else request.path)
+    if tidied := tidy_address(request, query, problems=parsed.problems, keep=("page",)):
+        return tidied
 
     def children() -> list[ChildRow]:
         rows = within_period(filter_rows(data.frame, filters), "period_start", filters, as_of)

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 
 from permanence.analysis.aims import NATIONAL_AIMS
+from permanence.analysis.aims_outcomes import Outcome
 from permanence.analysis.benchmarking import Section
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability, Role
@@ -244,3 +245,21 @@ def test_administrators_manage_sharing_but_do_not_see_the_national_figures(
     admin = nation.admins["NORTH"]
     assert admin.can(Capability.MANAGE_SHARING)
     assert not admin.can(Capability.VIEW_NATIONAL)
+
+
+def test_the_national_pages_and_downloads_answer_only_get(
+    nation: Nation, national_client: Client
+) -> None:
+    for address in [*NATIONAL_PAGES, *DOWNLOADS]:
+        assert national_client.post(address).status_code == 405, address
+        assert national_client.get(address).status_code == 200, address
+    header = national_client.get(DOWNLOADS[0]).content.decode().splitlines()[0]
+    assert header.startswith("# permanence national figures: Each aim's counts and figures")
+
+
+def test_the_aim_pages_name_outcomes_as_the_authoritys_own_pages_do(
+    nation: Nation, national_client: Client
+) -> None:
+    body = national_client.get("/national/aims/aim_2/").content.decode()
+    for outcome in Outcome:
+        assert f'<th scope="col" class="numeric">{outcome.label}</th>' in body, outcome

@@ -196,6 +196,8 @@ def test_the_summary_counts_by_team(
         in page
     )
     assert "72-hour planning meetings held within 72 hours of accommodation" in page
+    # The authority has no local planning meeting, so no measure of one.
+    assert "week planning meetings" not in page
 
 
 def test_people_who_are_not_signed_in_are_sent_to_sign_in(client: Client, db: None) -> None:

@@ -51,12 +51,12 @@ def reference_date(today: date) -> date:
 
 
 def window_start(reference: date) -> date:
-    """The first day of the window: children whose clock started from here are counted."""
-    try:
-        back = reference.replace(year=reference.year - WINDOW_YEARS)
-    except ValueError:  # 29 February
-        back = reference.replace(year=reference.year - WINDOW_YEARS, day=28)
-    return back + timedelta(days=1)
+    """The first day of the window: children whose clock started from here are counted.
+
+    ``reference`` is a quarter's last day (``reference_date``): 31 March, 30 June,
+    30 September or 31 December, each of which every year has.
+    """
+    return reference.replace(year=reference.year - WINDOW_YEARS) + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,12 @@ def _publish(
         return NationalPublication.objects.get(key=key)
 
 
+# The columns of ``ProtectedTable.raw_frame``, given rather than guessed: most cells are
+# not hidden, so guessing from the first rows can take the reason for a null column and
+# then fail on the first hidden cell of a table of more than about 20 authorities.
+_RAW_SCHEMA = {"row": pl.String, "column": pl.String, "value": pl.Int64, "suppression": pl.String}
+
+
 def earlier_tables(reference: date) -> dict[str, list[ProtectedTable]]:
     """Every protected table published before for ``reference``, by aim."""
     earlier: dict[str, list[ProtectedTable]] = {}
@@ -153,7 +159,7 @@ def earlier_tables(reference: date) -> dict[str, list[ProtectedTable]]:
             if not rows:
                 continue
             table = ProtectedTable.from_raw_frame(
-                pl.DataFrame(rows), row="authority", column="outcome"
+                pl.DataFrame(rows, schema=_RAW_SCHEMA), row="authority", column="outcome"
             )
             earlier.setdefault(aim, []).append(table)
     return earlier

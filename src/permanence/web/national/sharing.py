@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.db import transaction
+
 from permanence.analysis.benchmarking import Section
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.national.models import NationalSnapshot, SharingDecision
@@ -47,20 +49,28 @@ def decide(
 
     Sharing nothing deletes the authority's snapshot at once. Starting to share builds
     the snapshot (as of ``as_of``, the national reference date) if there is none current.
+    The decision and the snapshot are one transaction: if the snapshot cannot be built,
+    no decision is recorded, so the history never shows a choice that was not acted on.
     """
     chosen = frozenset(Section(s) for s in sections)
-    decision = SharingDecision.everywhere.create(
-        authority=authority,
-        aims=Section.AIMS in chosen,
-        survival=Section.SURVIVAL in chosen,
-        stages=Section.STAGES in chosen,
-        decided_by=by,
-        note=note[:300],
-    )
-    if not chosen:
-        delete_snapshot(authority)
-    elif as_of is not None:
-        existing = NationalSnapshot.everywhere.filter(authority=authority).first()
-        if existing is None or not is_current(existing, as_of):
-            build_snapshot(authority, as_of)
+    with transaction.atomic():
+        decision = SharingDecision.everywhere.create(
+            authority=authority,
+            aims=Section.AIMS in chosen,
+            survival=Section.SURVIVAL in chosen,
+            stages=Section.STAGES in chosen,
+            decided_by=by,
+            note=note[:300],
+        )
+        if not chosen:
+            delete_snapshot(authority)
+        elif as_of is not None:
+            _ensure_snapshot(authority, as_of)
     return decision
+
+
+def _ensure_snapshot(authority: LocalAuthority, as_of: date) -> None:
+    """Build the authority's snapshot as of ``as_of`` unless a current one exists."""
+    existing = NationalSnapshot.everywhere.filter(authority=authority).first()
+    if existing is None or not is_current(existing, as_of):
+        build_snapshot(authority, as_of)

@@ -12,7 +12,6 @@ only ever shows the administrator's own authority (there is no address for anoth
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -20,12 +19,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from permanence.analysis.aims import NATIONAL_AIMS, AimDefinition, AimKind
+from permanence.analysis.aims_outcomes import Outcome
 from permanence.analysis.benchmarking import (
     AGE_BANDS,
-    COUNT_COLUMNS,
     FUNNEL_POSITION_LABELS,
     NOT_RECORDED_BAND,
     OUTCOMES,
@@ -47,12 +46,8 @@ from permanence.web.national.publication import Workspace, reference_date, works
 from permanence.web.national.sharing import decide
 
 AIMS_BY_ID: dict[str, AimDefinition] = {aim.id: aim for aim in NATIONAL_AIMS}
-OUTCOME_LABELS = {
-    "met": "Met the aim",
-    "not_met": "Did not meet it",
-    "pending": "Still waiting, within the timescale",
-    "stopped": "Left care within the timescale, without the milestone",
-}
+# The authority's own pages name outcomes by ``Outcome``; the national pages say the same.
+OUTCOME_LABELS = {outcome.value: outcome.label for outcome in Outcome}
 BAND_LABELS = {band.value: band.label for band in AgeBand} | {
     NOT_RECORDED_BAND: "Not accommodated, or age not recorded"
 }
@@ -83,6 +78,7 @@ def _today_workspace() -> Workspace:
 
 
 @requires(Capability.VIEW_NATIONAL)
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Who shares what, and each aim's percentage met per authority, side by side."""
     space = _today_workspace()
@@ -118,6 +114,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_NATIONAL)
+@require_GET
 def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
     """One aim: the counts table, the funnel plot, intervals and the age-adjusted figures."""
     aim = AIMS_BY_ID.get(aim_id)
@@ -191,6 +188,7 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
 
 
 @requires(Capability.VIEW_NATIONAL)
+@require_GET
 def survival(request: HttpRequest) -> HttpResponse:
     """Kaplan-Meier median weeks to each aim's milestone, per authority."""
     space = _today_workspace()
@@ -241,6 +239,7 @@ def survival(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_NATIONAL)
+@require_GET
 def stages(request: HttpRequest) -> HttpResponse:
     """Median days in each stage of the journey, per authority."""
     space = _today_workspace()
@@ -271,15 +270,17 @@ def stages(request: HttpRequest) -> HttpResponse:
     )
 
 
-DOWNLOADS: dict[str, tuple[str, Sequence[str]]] = {
-    "aims": ("Each aim's counts and figures per authority", (*COUNT_COLUMNS, "percent")),
-    "bands": ("Each aim's national percentage met by age band", ("met", "not_met", "known")),
-    "survival": ("Kaplan-Meier median weeks per authority", ()),
-    "stages": ("Median days in each stage per authority", ()),
+# Each published table that may be downloaded, with what its file's first line says.
+DOWNLOADS: dict[str, str] = {
+    "aims": "Each aim's counts and figures per authority",
+    "bands": "Each aim's national percentage met by age band",
+    "survival": "Kaplan-Meier median weeks per authority",
+    "stages": "Median days in each stage per authority",
 }
 
 
 @requires(Capability.VIEW_NATIONAL)
+@require_GET
 def download(request: HttpRequest, name: str) -> HttpResponse:
     """A published table as CSV: hidden and withheld figures as "c", as on the pages."""
     if name not in DOWNLOADS:
@@ -307,7 +308,7 @@ def download(request: HttpRequest, name: str) -> HttpResponse:
     )
     body = text_rows.write_csv() if text_rows.width else ""
     header = (
-        f"# permanence national figures: {DOWNLOADS[name][0]}, as of "
+        f"# permanence national figures: {DOWNLOADS[name]}, as of "
         f"{space.reference_date.isoformat()}, children whose clock started from "
         f"{space.since.isoformat()}.\n# {SUPPRESSION_NOTE}\n"
     )

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from permanence.analysis.schedule import ClockState, PlanStatus, aim_deadlines
 from permanence.journey.pseudonym import pseudonym
 from permanence.web.accounts.models import Team, User
+from permanence.web.dashboards import cache
 from permanence.web.planning.models import Allocation, PlannedMeeting, PlanningSettings
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import CarePeriod, Child
@@ -102,10 +103,6 @@ class DueLists:
     aims_past: list[AimRow] = field(default_factory=list)
     aims_approaching: list[AimRow] = field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.overdue or self.due_soon or self.aims_past or self.aims_approaching)
-
 
 def due_lists(periods: QuerySet[CarePeriod], today: date, planning: PlanningSettings) -> DueLists:
     """What is overdue or due within ``planning.due_soon_days`` for these periods, and the
@@ -169,8 +166,7 @@ def aim_rows(
     }
     if not keys:
         return []
-    children = Child.objects.filter(pk__in=open_periods.values("child_id"))
-    frame = journeys_frame(today, children=children)
+    frame = _frame_of(open_periods, {ref for ref, _ in keys}, today, planning.authority_id)
     hits = aim_deadlines(frame, warning_weeks=planning.warning_weeks)
     found: list[_AimHit] = []
     for row in hits.iter_rows(named=True):
@@ -188,6 +184,26 @@ def aim_rows(
                 )
             )
     return found
+
+
+def _frame_of(
+    periods: QuerySet[CarePeriod], refs: set[str], today: date, authority_id: int
+) -> pl.DataFrame:
+    """The journeys frame of the children of ``periods`` as of ``today``.
+
+    For today, the authority's frame the dashboards keep (built once per data version and
+    day, and shared by every list and every alert recipient) cut down to these children:
+    each row depends on its own child's records only, so the cut is the frame of those
+    children. For another day (the alerts run for a given date) the cache holds nothing
+    to share, so the children's frame is built as of that day.
+    """
+    if today == cache.today():
+        data = cache.authority_data(authority_id, as_of=today)
+        return data.frame.filter(
+            (pl.col("authority") == data.code) & pl.col("child_ref").is_in(sorted(refs))
+        )
+    children = Child.objects.filter(pk__in=periods.values("child_id"))
+    return journeys_frame(today, children=children)
 
 
 def children_of(period_ids: Iterable[int], today: date) -> dict[int, ChildOfPeriod]:

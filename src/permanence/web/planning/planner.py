@@ -58,15 +58,9 @@ _UPDATABLE = (
 @dataclass
 class PlanSummary:
     periods: int = 0
-    added: int = 0
-    changed: int = 0
-    closed: int = 0
 
     def __iadd__(self, other: PlanSummary) -> PlanSummary:
         self.periods += other.periods
-        self.added += other.added
-        self.changed += other.changed
-        self.closed += other.closed
         return self
 
 
@@ -137,11 +131,8 @@ def _replan_batch(ids: list[int], today: date, histories: dict[int, PolicyHistor
                 leftover.closed_date = closed_on
                 leftover.updated_at = now
                 changed_rows.append(leftover)
-                summary.closed += 1
     PlannedMeeting.objects.bulk_create(new_rows, batch_size=BATCH)
     _update_rows(changed_rows)
-    summary.added = len(new_rows)
-    summary.changed = len(changed_rows)
     return summary
 
 

@@ -18,16 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from permanence.analysis.process_measures import (
-    planning_72h_in_time,
-    planning_meeting_in_time,
-    reviews_in_time,
-)
 from permanence.analysis.schedule import STATUTORY_POLICY, STATUTORY_SOURCE, add_months
 from permanence.web.accounts.access import public, requires
 from permanence.web.accounts.models import Team, User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_record_view
+from permanence.web.dashboards.cache import authority_data
 from permanence.web.planning import feeds
 from permanence.web.planning.lists import (
     DueLists,
@@ -37,14 +33,15 @@ from permanence.web.planning.lists import (
     team_periods,
     worker_periods,
 )
+from permanence.web.planning.measures import summary_measures
 from permanence.web.planning.models import (
     CalendarFeed,
     Notification,
     PlannedMeeting,
     PlanningSettings,
     ReviewPolicyVersion,
+    policy_history,
 )
-from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import CarePeriod, Child
 
 MEASURE_MONTHS = 24
@@ -132,20 +129,11 @@ def summary(request: HttpRequest) -> HttpResponse:
     """Figures only: what is overdue and due soon per team, and the process measures."""
     today = _today()
     planning = _settings(request)
-    frame = journeys_frame(today)
+    # The dashboards' cached frame: built once per data version and day, not per view.
+    frame = authority_data(planning.authority_id, as_of=today).frame
+    measures = summary_measures(frame, policy_history(planning.authority_id), today)
     first_month = add_months(today.replace(day=1), 1 - MEASURE_MONTHS)
     team_ids = dict(Team.objects.values_list("name", "pk"))
-    measures = [
-        (
-            "72-hour planning meetings held within 72 hours of accommodation",
-            planning_72h_in_time(frame),
-        ),
-        (
-            "2-week planning meetings held within 14 days of accommodation",
-            planning_meeting_in_time(frame),
-        ),
-        ("Looked After Child reviews held by their due date", reviews_in_time(frame)),
-    ]
     return render(
         request,
         "planning/summary.html",
@@ -157,8 +145,14 @@ def summary(request: HttpRequest) -> HttpResponse:
                 for row in counts_by_team(today, planning).iter_rows(named=True)
             ],
             "measures": [
-                (title, table.filter(pl.col("month") >= first_month).iter_rows(named=True))
-                for title, table in measures
+                {
+                    "title": measure.title,
+                    "note": measure.note,
+                    "rows": measure.table.filter(pl.col("month") >= first_month).iter_rows(
+                        named=True
+                    ),
+                }
+                for measure in measures
             ],
             "can_see_children": _user(request).can(Capability.VIEW_CHILD_RECORDS),
         },

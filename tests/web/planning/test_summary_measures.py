@@ -1,0 +1,170 @@
+"""The summary page's process measures follow the authority's review policy, and the page
+reads the journeys frame the dashboards keep rather than building its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import polars as pl
+import pytest
+from django.test import Client
+
+from permanence.analysis.schedule import PolicyHistory, ReviewPolicy
+from permanence.journey.frame import build_journeys_frame
+from permanence.web.accounts.models import LocalAuthority, User
+from permanence.web.accounts.roles import Role
+from permanence.web.dashboards import cache
+from permanence.web.planning import views
+from permanence.web.planning.measures import Measure, summary_measures
+from permanence.web.planning.models import ReviewPolicyVersion
+from permanence.web.tenancy.scope import Scope, scoped_to
+
+from ..conftest import PASSWORD
+from .conftest import Meeting, child_tables, combine
+
+TODAY = date(2025, 8, 1)
+THREE_WEEKS_FROM = date(2025, 3, 1)
+
+
+def planning_meeting(accommodated: date, days_later: int) -> list[Meeting]:
+    return [("planning_2wk", None, date.fromordinal(accommodated.toordinal() + days_later), None)]
+
+
+def three_week_children() -> Any:
+    return combine(
+        # Held 18 days after: late for 2 weeks, in time for 3.
+        child_tables("P-0001", date(2025, 5, 5), meetings=planning_meeting(date(2025, 5, 5), 18)),
+        # Held 25 days after: late for 3 weeks.
+        child_tables("P-0002", date(2025, 5, 12), meetings=planning_meeting(date(2025, 5, 12), 25)),
+        # Accommodated before the local meeting began: nobody asked for one, not counted.
+        child_tables("P-0003", date(2025, 2, 10), meetings=planning_meeting(date(2025, 2, 10), 10)),
+    )
+
+
+def rows(measure: Measure) -> list[tuple[date, int, int]]:
+    return list(measure.table.select("month", "numerator", "denominator").iter_rows())
+
+
+def titled(measures: list[Measure], words: str) -> Measure:
+    return next(measure for measure in measures if words in measure.title)
+
+
+def frame_of(tables: Any) -> pl.DataFrame:
+    return build_journeys_frame(tables.with_authority("ALPHA"), TODAY)
+
+
+def test_a_three_week_meeting_is_judged_at_21_days_from_when_it_began() -> None:
+    history = PolicyHistory(
+        (ReviewPolicy(effective_from=THREE_WEEKS_FROM, name="3 weeks", planning_meeting_weeks=3),)
+    )
+    measures = summary_measures(frame_of(three_week_children()), history, TODAY)
+    planning = titled(measures, "planning meetings held within 21 days")
+    assert planning.title == "3-week planning meetings held within 21 days of accommodation"
+    assert rows(planning) == [(date(2025, 5, 1), 1, 2)]
+    assert planning.note == "Counted from 1 March 2025, when the local planning meeting began."
+
+
+def test_without_a_local_planning_meeting_the_measure_is_left_out() -> None:
+    measures = summary_measures(frame_of(three_week_children()), PolicyHistory(), TODAY)
+    assert [measure.title for measure in measures] == [
+        "72-hour planning meetings held within 72 hours of accommodation",
+        "Looked After Child reviews held by their due date",
+    ]
+    # A version not yet in force has asked nothing of anybody.
+    later = PolicyHistory(
+        (ReviewPolicy(effective_from=date(2025, 9, 1), planning_meeting_weeks=2),)
+    )
+    assert len(summary_measures(frame_of(three_week_children()), later, TODAY)) == 2
+
+
+def test_each_child_is_held_to_the_policy_in_force_when_accommodated() -> None:
+    history = PolicyHistory(
+        (
+            ReviewPolicy(effective_from=date(2025, 1, 1), name="2", planning_meeting_weeks=2),
+            ReviewPolicy(effective_from=date(2025, 5, 10), name="3", planning_meeting_weeks=3),
+        )
+    )
+    measures = summary_measures(frame_of(three_week_children()), history, TODAY)
+    planning = titled(measures, "week planning meetings")
+    assert planning.title == (
+        "2-week or 3-week planning meetings held within 14 or 21 days of accommodation"
+    )
+    # February: P-0003 in time for 2 weeks. May: P-0001 (2 weeks) late at 18 days,
+    # P-0002 (3 weeks) late at 25 days; the month adds both policies' children.
+    assert rows(planning) == [(date(2025, 2, 1), 1, 1), (date(2025, 5, 1), 0, 2)]
+    assert "policy in force on the day they were accommodated" in planning.note
+
+
+def test_the_72_hour_limit_is_the_policys() -> None:
+    tables = combine(
+        child_tables(
+            "H-0001", date(2025, 5, 5), meetings=[("planning_72h", None, date(2025, 5, 8), None)]
+        ),
+        child_tables(
+            "H-0002", date(2025, 3, 5), meetings=[("planning_72h", None, date(2025, 3, 8), None)]
+        ),
+    )
+    history = PolicyHistory(
+        (ReviewPolicy(effective_from=date(2025, 4, 1), name="2 days", planning_72h_days=2),)
+    )
+    measure = summary_measures(frame_of(tables), history, TODAY)[0]
+    assert measure.title == "72-hour planning meetings held within 2 or 3 days of accommodation"
+    # March, under the statute's 3 days: in time. May, under 2 days: late.
+    assert rows(measure) == [(date(2025, 3, 1), 1, 1), (date(2025, 5, 1), 0, 1)]
+
+
+@pytest.fixture
+def three_weeks_in_force(
+    authority_a: LocalAuthority, plan_import: Callable[..., object], committing: Callable[[], Any]
+) -> None:
+    plan_import(authority_a, three_week_children())
+    with scoped_to(Scope.authority(authority_a.pk)), committing():
+        ReviewPolicyVersion.objects.create(
+            authority=authority_a,
+            effective_from=THREE_WEEKS_FROM,
+            name="3-week planning meeting",
+            planning_meeting_weeks=3,
+        )
+
+
+def test_the_summary_page_uses_the_authoritys_policy(
+    three_weeks_in_force: None,
+    users_a: dict[Role, User],
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(views, "_today", lambda: TODAY)
+    client.login(username=users_a[Role.VIEWER].username, password=PASSWORD)
+    page = client.get("/planning/summary/").content.decode()
+    assert "held within 14 days" not in page
+    title = "3-week planning meetings held within 21 days of accommodation"
+    section = page.split(f">{title}</h3>")[1].split("<h3")[0]
+    assert "Counted from 1 March 2025, when the local planning meeting began." in section
+    assert (
+        '<th scope="row">May 2025</th><td class="numeric">1</td><td class="numeric">2</td>'
+        in section
+    )
+    assert "February 2025" not in section
+
+
+def test_the_summary_page_reads_the_dashboards_cached_frame(
+    three_weeks_in_force: None,
+    users_a: dict[Role, User],
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: list[date] = []
+    build = cache.journeys_frame
+
+    def counted(as_of: date, *args: Any, **kwargs: Any) -> pl.DataFrame:
+        built.append(as_of)
+        return build(as_of, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "journeys_frame", counted)
+    monkeypatch.setattr(views, "_today", lambda: TODAY)
+    client.login(username=users_a[Role.VIEWER].username, password=PASSWORD)
+    for _ in range(3):
+        assert client.get("/planning/summary/").status_code == 200
+    assert built == [TODAY]

@@ -240,10 +240,17 @@ def pseudonyms(authority_code: str, references: Mapping[str, int]) -> dict[str, 
     A keyed hash cannot be vectorised, so this is one short loop over the authority's
     children, done once per data version and kept (about 2 ms per 1,000 children).
     """
-    key = getattr(settings, "PSEUDONYM_KEY", "")
+    key = pseudonym_key()
+    return {reference: pseudonym(key, authority_code, reference) for reference in references}
+
+
+def pseudonym_key() -> str:
+    """The ``PSEUDONYM_KEY`` setting, which every pseudonymous reference shown needs (the
+    dashboards', the calendars' and the alerts' alike), or a clear error without it."""
+    key: str = getattr(settings, "PSEUDONYM_KEY", "")
     if not key:
         raise ImproperlyConfigured("set PERMANENCE_PSEUDONYM_KEY: pseudonyms need a key")
-    return {reference: pseudonym(key, authority_code, reference) for reference in references}
+    return key
 
 
 _SLOT: Final = 987654321

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
 from permanence.analysis.schedule import ClockState, PlanStatus, aim_deadlines
@@ -32,10 +30,7 @@ from permanence.web.records.models import CarePeriod, Child
 
 def pseudonym_of(authority_code: str, child_ref: str) -> str:
     """The child's pseudonymous reference under the ``PSEUDONYM_KEY`` setting."""
-    key = getattr(settings, "PSEUDONYM_KEY", "")
-    if not key:
-        raise ImproperlyConfigured("set PERMANENCE_PSEUDONYM_KEY: pseudonyms need a key")
-    return pseudonym(key, authority_code, child_ref)
+    return pseudonym(cache.pseudonym_key(), authority_code, child_ref)
 
 
 def allocations_in_force(today: date) -> QuerySet[Allocation]:

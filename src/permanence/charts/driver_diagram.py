@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Final
 
+from permanence.charts.spec import FONT, SG_BLUE, SG_DARK_BLUE, TEXT
+
 FONT_SIZE: Final = 16
 LINE_HEIGHT: Final = 21
 # Average glyph width of a sans-serif face at 16 px is a little over half the size; 0.56
@@ -38,7 +40,7 @@ BLOCK_GAP: Final = 26
 HEADING_HEIGHT: Final = 40
 MARGIN: Final = 12
 
-TEXT_COLOUR: Final = "#1b1b1b"  # 17:1 on white
+TEXT_COLOUR: Final = TEXT  # 17:1 on white
 LINE_COLOUR: Final = "#4b4b4b"  # 8.6:1 on white; lines are non-text content (3:1 needed)
 FILLS: Final = {
     "aim": "#e8f1f9",
@@ -47,9 +49,9 @@ FILLS: Final = {
     "idea": "#ffffff",
 }
 STROKES: Final = {
-    "aim": "#002d54",
-    "primary": "#0065bd",
-    "secondary": "#0065bd",
+    "aim": SG_DARK_BLUE,
+    "primary": SG_BLUE,
+    "secondary": SG_BLUE,
     "idea": "#4b4b4b",
 }
 COLUMN_HEADINGS: Final = ("Aim", "Primary drivers", "Secondary drivers", "Change ideas")
@@ -387,7 +389,7 @@ def driver_diagram_svg(diagram: DriverDiagram, *, id_prefix: str = "driver-diagr
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{title_id}" aria-describedby="{desc_id}" '
-        f'font-family="Roboto, Helvetica Neue, Arial, sans-serif" font-size="{FONT_SIZE}">',
+        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
         f'<title id="{title_id}">{escape(diagram.title)}</title>',
         f'<desc id="{desc_id}">{escape(diagram.summary())}</desc>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',

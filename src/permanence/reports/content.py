@@ -26,8 +26,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Final
 
+from permanence.analysis import periods
 from permanence.analysis.stages_text import share_text
-from permanence.charts import ChartSpec
+from permanence.charts import ChartSpec, words
 from permanence.ingest.format import TABLE_LABELS
 from permanence.ingest.rules import all_rules
 
@@ -36,19 +37,11 @@ MEETING_INTERVAL_DAYS: Final = 14
 PACK_TITLE: Final = "Champions' Group report pack"
 
 
-def long_date(day: date) -> str:
-    """A date as a person writes it: "30 September 2026"."""
-    return f"{day.day} {day:%B} {day.year}"
-
-
-def short_date(day: date) -> str:
-    """A date where room is short (slides, table cells): "30 Sep 2026"."""
-    return f"{day.day} {day:%b} {day.year}"
-
-
-def count_of(count: int, singular: str, plural: str | None = None) -> str:
-    """ "1 child", "3 children"."""
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+# Dates and counts are written as everywhere else: ``long_date`` "30 September 2026",
+# ``short_date`` "30 Sep 2026" where room is short, ``count_of`` "3 children".
+long_date = periods.long_date
+short_date = words.day_text
+count_of = words.plural
 
 
 # ---------------------------------------------------------------------------------------

@@ -148,3 +148,20 @@ def test_another_authoritys_people_cannot_reach_the_pack(
     assert token not in bravo.get(PACK).content.decode()
     # A token that is not a token finds nothing either.
     assert bravo.get("/reports/packs/..%2F..%2F/pdf").status_code == 404
+
+
+def test_a_pack_is_kept_a_week_and_then_is_gone(
+    client: Client, alpha: Alpha, users_a: dict[Role, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from permanence.web.reports import storage
+
+    lead = signed_in(client, users_a[Role.DATA_LEAD])
+    token = make_pack(lead)
+    assert lead.get(f"/reports/packs/{token}/").status_code == 200
+    # As if the week had passed (no new pack has been made to clear it away):
+    monkeypatch.setattr(storage, "KEEP_FOR", timedelta(days=-1))
+    page = lead.get(f"/reports/packs/{token}/")
+    assert page.status_code == 404
+    assert token not in lead.get(PACK).content.decode()

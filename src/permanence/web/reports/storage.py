@@ -103,7 +103,7 @@ def save(
 
 def load(authority_id: int, token: str) -> StoredPack | None:
     """The authority's pack with this token, or None (a token of another authority's
-    pack is simply not found here)."""
+    pack is simply not found here, nor is a pack older than ``KEEP_FOR``)."""
     if not TOKEN.fullmatch(token):
         return None
     folder = root(authority_id) / token
@@ -111,6 +111,9 @@ def load(authority_id: int, token: str) -> StoredPack | None:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    made_at = datetime.fromisoformat(manifest["made_at"])
+    if datetime.now().astimezone() - made_at > KEEP_FOR:
+        return None  # kept no longer than a week, whether or not a new pack has pruned it
     files = []
     for value, name in dict(manifest.get("files", {})).items():
         path = folder / Path(str(name)).name
@@ -121,7 +124,7 @@ def load(authority_id: int, token: str) -> StoredPack | None:
         title=str(manifest.get("title", "")),
         meeting_date=date.fromisoformat(manifest["meeting_date"]),
         since=date.fromisoformat(manifest["since"]),
-        made_at=datetime.fromisoformat(manifest["made_at"]),
+        made_at=made_at,
         made_by=str(manifest.get("made_by", "")),
         seconds=float(manifest.get("seconds", 0.0)),
         files=tuple(sorted(files, key=lambda item: list(PackFormat).index(item.fmt))),

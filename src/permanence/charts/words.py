@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+# What a child waits for ("a permanence recommendation"): the aims' own words.
+from permanence.analysis.aims import END_WORDS
 from permanence.journey.vocabulary import CareSetting
 
 AXIS_DATE_FORMAT: Final = "%b %Y"  # d3-time-format: "Mar 2023"
@@ -54,22 +56,6 @@ COHORT_TITLES: Final[dict[str, str]] = {
     "decision_away_date": "Decision away from home in",
     "agency_decision_date": "Agency decision in",
     "recommendation_date": "Recommendation in",
-}
-
-# "Each dot is a child who had a permanence recommendation ..."
-END_WORDS: Final[dict[str, str]] = {
-    "recommendation_date": "a permanence recommendation",
-    "decision_away_date": "a decision for permanence away from home",
-    "agency_decision_date": "the agency decision maker's decision",
-    "lodged_date": "an application lodged in court",
-    "order_date": "an order granted",
-    "permanence_panel_date": "a permanence panel",
-    "legal_advice_date": "a legal advice meeting",
-    "planning_72h_date": "a 72-hour planning meeting",
-    "planning_2wk_date": "a 2-week planning meeting",
-    "first_review_date": "a first Looked After Child review",
-    "assessment_completed_date": "a completed parenting capacity assessment",
-    "reviews": "a Looked After Child review",
 }
 
 # Short names for bar labels, where the full CareSetting label is too long.

@@ -194,11 +194,14 @@ def _counts(ws: Workspace, table: str, issues: pl.DataFrame, repeats: pl.Series)
         .join(loaded, on=ID, how="semi")
         .join(located_queries, on=[SOURCE, ROW], how="semi")
     )
-    blocked = int(raw[BLOCKED].sum())
+    # A row of a file that cannot be loaded at all (a required column missing) may also
+    # be refused by a row rule: it is one refused row, counted once.
+    blocked = raw.filter(pl.col(BLOCKED)).select(ID)
+    refused = pl.concat([ws.refusals[table].select(ID), blocked]).unique().height
     return TableCounts(
         read=raw.height,
         loaded=loaded.height,
-        refused=ws.refusals[table].height + blocked,
+        refused=refused,
         queried=queried.height,
         duplicates=repeats.len(),
     )

@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 import pytest
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from permanence.ingest import ExtractError, read_extract, validate
@@ -186,6 +186,9 @@ def _assert_accounted_for(validation, *, every_issue_as_json: bool = True) -> No
 
 @settings(FUZZ, max_examples=100)
 @given(data=st.binary(max_size=2048), name=st.sampled_from(["children.csv", "extract.xlsx", "x"]))
+# Found by this test in CI: a row with a value past the header, in a file without the
+# required columns, was counted refused twice (once for each reason).
+@example(data=b"\x01\n,\x01", name="children.csv")
 def test_random_bytes_never_end_in_a_traceback(tmp_path_factory, data, name):
     path = tmp_path_factory.mktemp("bytes") / name
     path.write_bytes(data)

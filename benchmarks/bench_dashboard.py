@@ -65,8 +65,10 @@ def _environment() -> dict[str, str]:
             "PERMANENCE_DATA_DIR": str(WORK_DIR),
         }
     )
-    server = os.environ.get("PERMANENCE_DATABASE_URL")
-    if server:
+    server = os.environ.get("PERMANENCE_DATABASE_URL", "")
+    # Only a PostgreSQL server gets a database of the benchmark's own; an sqlite:// address
+    # (this function's own choice, once the environment has been set from it) is kept.
+    if server.startswith(("postgres://", "postgresql://")):
         environment["PERMANENCE_DATABASE_URL"] = _bench_database(server)
     else:
         environment["PERMANENCE_DATABASE_URL"] = f"sqlite://{WORK_DIR / 'permanence.sqlite3'}"

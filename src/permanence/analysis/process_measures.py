@@ -18,7 +18,9 @@ Who is counted, and in which month:
   no meeting, is not counted: the meeting was no longer needed.
 - **Reviews** count each review in the month it was due, once due by ``as_of``, and count
   it as in time when held on or before its due date. A review with no due date recorded
-  cannot be judged and is not counted.
+  cannot be judged and is not counted. ``reviews_in_time`` reads the due dates the
+  records give; ``review_items_in_time`` reads a table of reviews, such as the ones the
+  web app's planner set from the authority's review policy.
 
 Months in which nobody was counted are left out, so a chart joins the months it has
 (a P chart cannot use a month with no children). All polars expressions, no loop over
@@ -68,17 +70,30 @@ def planning_meeting_in_time(
 def reviews_in_time(
     frame: pl.DataFrame, *, since: date | None = None, by: Sequence[str] = ()
 ) -> pl.DataFrame:
-    """Per month of due date: Looked After Child reviews held by their due date."""
-    reviews = (
-        frame.select(*by, "as_of", "reviews")
-        .explode("reviews")
-        .unnest("reviews")
-        .filter(pl.col("due_date").is_not_null() & (pl.col("due_date") <= pl.col("as_of")))
-    )
+    """Per month of due date: Looked After Child reviews held by the due dates the
+    records give."""
+    reviews = frame.select(*by, "as_of", "reviews").explode("reviews").unnest("reviews")
+    return _reviews_per_month(reviews, since, by)
+
+
+def review_items_in_time(
+    reviews: pl.DataFrame, as_of: date, *, since: date | None = None, by: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Per month of due date: reviews held by their due date, from a table of reviews
+    (``due_date``, ``held_date`` and the ``by`` columns) rather than the frame; the web
+    app passes the reviews its planner set from the authority's policy."""
+    return _reviews_per_month(reviews.with_columns(as_of=pl.lit(as_of)), since, by)
+
+
+def _reviews_per_month(
+    reviews: pl.DataFrame, since: date | None, by: Sequence[str]
+) -> pl.DataFrame:
+    due = pl.col("due_date")
+    counted = due.is_not_null() & (due <= pl.col("as_of"))
     if since is not None:
-        reviews = reviews.filter(pl.col("due_date") >= since)
-    in_time = pl.col("held_date").is_not_null() & (pl.col("held_date") <= pl.col("due_date"))
-    return _per_month(reviews, pl.col("due_date"), in_time, by)
+        counted = counted & (due >= since)
+    in_time = pl.col("held_date").is_not_null() & (pl.col("held_date") <= due)
+    return _per_month(reviews.filter(counted), due, in_time, by)
 
 
 def process_measures(

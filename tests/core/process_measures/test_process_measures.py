@@ -14,6 +14,7 @@ from permanence.analysis.process_measures import (
     planning_72h_in_time,
     planning_meeting_in_time,
     process_measures,
+    review_items_in_time,
     reviews_in_time,
 )
 
@@ -116,6 +117,40 @@ def test_reviews_by_hand() -> None:
         (date(2025, 6, 1), 1, 2, 50.0),  # M1 on time, M2 late
         (date(2025, 7, 1), 1, 2, 50.0),  # J1 on time, M3 not held; L1 had no due date
     ]
+
+
+def test_reviews_from_a_table_of_reviews_by_hand() -> None:
+    reviews = pl.DataFrame(
+        {
+            "due_date": [date(2025, 6, 12), date(2025, 6, 21), date(2025, 7, 31), None],
+            "held_date": [date(2025, 6, 12), date(2025, 6, 25), None, date(2025, 7, 1)],
+            "team": ["North", "South", "South", "North"],
+        }
+    )
+    assert as_rows(review_items_in_time(reviews, AS_OF)) == [
+        (date(2025, 6, 1), 1, 2, 50.0),  # held on the day due; held four days late
+        (date(2025, 7, 1), 0, 1, 0.0),  # due the day before as_of, not held; no due date
+    ]
+    # Not yet due on 30 July; only the months from ``since``; by team.
+    assert as_rows(review_items_in_time(reviews, date(2025, 7, 30))) == [
+        (date(2025, 6, 1), 1, 2, 50.0)
+    ]
+    assert as_rows(review_items_in_time(reviews, AS_OF, since=date(2025, 6, 15))) == [
+        (date(2025, 6, 1), 0, 1, 0.0),
+        (date(2025, 7, 1), 0, 1, 0.0),
+    ]
+    by_team = review_items_in_time(reviews, AS_OF, by=["team"])
+    assert by_team.select("team", "month", "denominator").rows() == [
+        ("North", date(2025, 6, 1), 1),
+        ("South", date(2025, 6, 1), 1),
+        ("South", date(2025, 7, 1), 1),
+    ]
+
+
+def test_the_frames_reviews_and_the_same_reviews_as_a_table_agree() -> None:
+    frame = frame_of(journeys(), AS_OF)
+    table = frame.select("reviews").explode("reviews").unnest("reviews")
+    assert review_items_in_time(table, AS_OF).equals(reviews_in_time(frame))
 
 
 def test_measures_by_team_and_all_three_together() -> None:

@@ -1,5 +1,6 @@
-"""The summary page's process measures follow the authority's review policy, and the page
-reads the journeys frame the dashboards keep rather than building its own."""
+"""The summary page's process measures follow the authority's review policy (reviews are
+judged against the planner's due dates, as the due lists are), and the page reads the
+journeys frame the dashboards keep rather than building its own."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.dashboards import cache
 from permanence.web.planning import views
-from permanence.web.planning.measures import Measure, summary_measures
+from permanence.web.planning.measures import Measure, planned_reviews, process_measures
 from permanence.web.planning.models import ReviewPolicyVersion
 from permanence.web.tenancy.scope import Scope, scoped_to
 
@@ -53,6 +54,13 @@ def titled(measures: list[Measure], words: str) -> Measure:
 
 def frame_of(tables: Any) -> pl.DataFrame:
     return build_journeys_frame(tables.with_authority("ALPHA"), TODAY)
+
+
+NO_REVIEWS = pl.DataFrame(schema={"due_date": pl.Date, "held_date": pl.Date})
+
+
+def summary_measures(frame: pl.DataFrame, history: PolicyHistory, today: date) -> list[Measure]:
+    return list(process_measures(frame, history, today, planned_reviews=NO_REVIEWS).values())
 
 
 def test_a_three_week_meeting_is_judged_at_21_days_from_when_it_began() -> None:
@@ -168,3 +176,117 @@ def test_the_summary_page_reads_the_dashboards_cached_frame(
     for _ in range(3):
         assert client.get("/planning/summary/").status_code == 200
     assert built == [TODAY]
+
+
+# ---- reviews are judged against the planner's due dates ---------------------------------
+
+REVIEWS_TITLE = "Looked After Child reviews held by their due date"
+
+
+def reviews_by_policy_and_by_record() -> Any:
+    return combine(
+        # Placed 14 March 2025: by the policy the first review is due 25 April (6 weeks);
+        # the case recording system said 2 May. Held 30 April: late by the policy, in
+        # time by the record. The second is due 3 months after it (30 July) and is not
+        # held by 1 August: overdue on the lists, and without a recorded due date the
+        # records alone could not count it.
+        child_tables(
+            "R-0001",
+            date(2025, 3, 14),
+            meetings=[("review", date(2025, 5, 2), date(2025, 4, 30), 1)],
+        ),
+        # Held in time (22 April); home on 1 June, before the second review fell due:
+        # that one was never missed and is not counted.
+        child_tables(
+            "R-0002",
+            date(2025, 3, 14),
+            meetings=[("review", None, date(2025, 4, 22), 1)],
+            period_end=date(2025, 6, 1),
+        ),
+        # Placed 6 January; the first review, due 17 February, was never held, and the
+        # period ended on 1 March: missed before it closed, so counted as late.
+        child_tables("R-0003", date(2025, 1, 6), period_end=date(2025, 3, 1)),
+    )
+
+
+@pytest.fixture
+def reviewed_children(authority_a: LocalAuthority, plan_import: Callable[..., object]) -> None:
+    plan_import(authority_a, reviews_by_policy_and_by_record())
+
+
+def test_reviews_are_judged_against_the_due_dates_the_planner_set(
+    authority_a: LocalAuthority, reviewed_children: None
+) -> None:
+    with scoped_to(Scope.authority(authority_a.pk)):
+        reviews = planned_reviews(TODAY)
+    assert sorted(reviews.iter_rows()) == [
+        (date(2025, 2, 17), None),
+        (date(2025, 4, 25), date(2025, 4, 22)),
+        (date(2025, 4, 25), date(2025, 4, 30)),
+        (date(2025, 7, 30), None),
+    ]
+    frame = frame_of(reviews_by_policy_and_by_record())
+    measure = process_measures(frame, PolicyHistory(), TODAY, planned_reviews=reviews)["reviews"]
+    assert rows(measure) == [
+        (date(2025, 2, 1), 0, 1),
+        (date(2025, 4, 1), 1, 2),
+        (date(2025, 7, 1), 0, 1),
+    ]
+    assert "judged against the due date the review policy sets" in measure.note
+
+
+def test_the_summary_page_judges_reviews_by_the_planners_due_dates(
+    reviewed_children: None,
+    users_a: dict[Role, User],
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(views, "_today", lambda: TODAY)
+    client.login(username=users_a[Role.VIEWER].username, password=PASSWORD)
+    page = client.get("/planning/summary/").content.decode()
+    section = page.split(f">{REVIEWS_TITLE}</h3>")[1].split("<h3")[0]
+    # April: R-0001 held late by the policy (in time by the record), R-0002 in time.
+    # July: R-0001's second review, overdue on the due lists, is late here too.
+    assert (
+        '<th scope="row">April 2025</th><td class="numeric">1</td><td class="numeric">2</td>'
+        in section
+    )
+    assert (
+        '<th scope="row">July 2025</th><td class="numeric">0</td><td class="numeric">1</td>'
+        in section
+    )
+
+
+def test_an_improvement_measure_of_reviews_has_the_summarys_figures(
+    authority_a: LocalAuthority, reviewed_children: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from permanence.web.improvement.models import (
+        ImprovementProject,
+        MeasureKind,
+        MeasureSource,
+    )
+    from permanence.web.improvement.models import (
+        Measure as ImprovementMeasure,
+    )
+    from permanence.web.improvement.views.measures import measure_series
+
+    monkeypatch.setattr(cache, "today", lambda: TODAY)
+    with scoped_to(Scope.authority(authority_a.pk)):
+        project = ImprovementProject.objects.create(
+            authority=authority_a, title="Reviews on time", national_aim="aim_2"
+        )
+        measure = ImprovementMeasure.objects.create(
+            authority=authority_a,
+            project=project,
+            kind=MeasureKind.PROCESS,
+            title="Reviews held by their due date",
+            source=MeasureSource.PROCESS,
+            process_measure="reviews",
+        )
+        series = measure_series(measure, authority_a.pk)
+    assert [(p.first, p.numerator, p.denominator) for p in series.points] == [
+        (date(2025, 2, 1), 0, 1),
+        (date(2025, 4, 1), 1, 2),
+        (date(2025, 7, 1), 0, 1),
+    ]
+    assert "judged against the due date the review policy sets" in series.note

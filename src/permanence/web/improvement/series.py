@@ -4,8 +4,9 @@ and read with the run chart or control chart rules.
 No Django here: the views hand in the frame (``records.journeys.journeys_frame``), the
 aim definition and the entered values, and get back a ``MeasureSeries`` and a
 ``MeasureReading``. The analyses are the core's: ``aims_outcomes`` for the aims,
-``process_measures`` for the process measures, ``stages`` for where children wait,
-``runchart`` and ``control`` for the rules.
+``process_measures`` for the process measures (their monthly tables handed in by the
+views, judged by the authority's review policy as the planning summary judges them),
+``stages`` for where children wait, ``runchart`` and ``control`` for the rules.
 
 Every point covers a span of days (``first`` to ``last``): one day for a child's point on
 a weeks-waited chart, a month or a quarter for a percentage. A signal "begins" in the span
@@ -35,11 +36,6 @@ from permanence.analysis.control import (
     describe_control_chart,
 )
 from permanence.analysis.periods import Granularity, long_date
-from permanence.analysis.process_measures import (
-    planning_72h_in_time,
-    planning_meeting_in_time,
-    reviews_in_time,
-)
 from permanence.analysis.runchart import (
     RunChartResult,
     Signal,
@@ -193,15 +189,27 @@ def aim_percent_series(
     )
 
 
-def process_series(frame: pl.DataFrame, key: str) -> MeasureSeries:
-    """A process measure per month (``analysis.process_measures``)."""
-    builders = {
-        "planning_72h": (planning_72h_in_time, "Month accommodated"),
-        "planning_meeting": (planning_meeting_in_time, "Month accommodated"),
-        "reviews": (reviews_in_time, "Month the review was due"),
-    }
-    build, x_title = builders[key]
-    rows = build(frame)
+_PROCESS_X_TITLES = {
+    "planning_72h": "Month accommodated",
+    "planning_meeting": "Month accommodated",
+    "reviews": "Month the review was due",
+}
+
+
+def process_series(key: str, rows: pl.DataFrame | None, note: str = "") -> MeasureSeries:
+    """A process measure per month from its table (``month``, ``numerator``,
+    ``denominator``, ``percentage``, as ``analysis.process_measures`` gives it); ``None``
+    when the authority's policy asks for no such meeting."""
+    if rows is None:
+        rows = pl.DataFrame(
+            schema={
+                "month": pl.Date,
+                "numerator": pl.Int64,
+                "denominator": pl.Int64,
+                "percentage": pl.Float64,
+            }
+        )
+        note = "The review policy has never asked for this meeting, so nobody is counted."
     points = tuple(
         MeasurePoint(
             first=month,
@@ -216,7 +224,11 @@ def process_series(frame: pl.DataFrame, key: str) -> MeasureSeries:
         ).iter_rows()
     )
     return MeasureSeries(
-        y_title="Percentage in time", unit="percent", points=points, x_title=x_title
+        y_title="Percentage in time",
+        unit="percent",
+        points=points,
+        x_title=_PROCESS_X_TITLES[key],
+        note=note,
     )
 
 

@@ -8,6 +8,11 @@ local planning meeting was in force are not counted for it (no meeting was asked
 them), and where no version in force has ever had one, the measure is left out.
 
 Versions that have not yet taken effect are not read: nobody has been held to them.
+
+Reviews are judged against the due dates the planner set from the policy, the dates the
+due and overdue lists show, so the page's figures and its lists never disagree about
+whether a review was late. The summary page and the improvement record's process
+measures both take their figures from ``process_measures``.
 """
 
 from __future__ import annotations
@@ -18,15 +23,23 @@ from datetime import date
 from typing import Protocol
 
 import polars as pl
+from django.db.models import F, Q
 
 from permanence.analysis.periods import long_date
 from permanence.analysis.process_measures import (
     MEASURE_COLUMNS,
     planning_72h_in_time,
     planning_meeting_in_time,
-    reviews_in_time,
+    review_items_in_time,
 )
-from permanence.analysis.schedule import STATUTORY_POLICY, PolicyHistory, ReviewPolicy
+from permanence.analysis.schedule import (
+    STATUTORY_POLICY,
+    PlannedKind,
+    PlanStatus,
+    PolicyHistory,
+    ReviewPolicy,
+)
+from permanence.web.planning.models import PlannedMeeting, policy_history
 
 # The columns the meeting measures read: the frame is narrowed to them before it is cut
 # by policy, so each cut copies five columns, not the whole frame.
@@ -90,16 +103,57 @@ def stretches(history: PolicyHistory, today: date) -> list[Stretch]:
     ]
 
 
-def summary_measures(frame: pl.DataFrame, history: PolicyHistory, today: date) -> list[Measure]:
+REVIEWS_TITLE = "Looked After Child reviews held by their due date"
+REVIEWS_NOTE = (
+    "Each review is judged against the due date the review policy sets, as on the due "
+    "lists. A review no longer needed (the child went home) counts only if it was already "
+    "overdue."
+)
+_REVIEW_SCHEMA = {"due_date": pl.Date, "held_date": pl.Date}
+
+
+def authority_process_measures(
+    authority_id: int, frame: pl.DataFrame, today: date
+) -> dict[str, Measure]:
+    """``process_measures`` for one authority, its policy and its planned reviews read from
+    the database (in the current scope)."""
+    return process_measures(
+        frame, policy_history(authority_id), today, planned_reviews=planned_reviews(today)
+    )
+
+
+def process_measures(
+    frame: pl.DataFrame, history: PolicyHistory, today: date, *, planned_reviews: pl.DataFrame
+) -> dict[str, Measure]:
     """The 72-hour meeting, the local planning meeting (when the policy has one) and the
-    reviews, each per month."""
+    reviews, each per month, keyed as ``analysis.process_measures`` keys them.
+
+    ``planned_reviews`` holds the reviews' ``due_date`` and ``held_date`` as the planner
+    set them (``planned_reviews``)."""
     spans = stretches(history, today)
     planning = _planning_meeting(frame, spans)
-    return [
-        _planning_72h(frame, spans),
-        *([planning] if planning is not None else []),
-        Measure("Looked After Child reviews held by their due date", reviews_in_time(frame)),
-    ]
+    reviews = Measure(REVIEWS_TITLE, review_items_in_time(planned_reviews, today), REVIEWS_NOTE)
+    return {
+        "planning_72h": _planning_72h(frame, spans),
+        **({"planning_meeting": planning} if planning is not None else {}),
+        "reviews": reviews,
+    }
+
+
+def planned_reviews(today: date) -> pl.DataFrame:
+    """The Looked After Child reviews the planner set, due by ``today``, as a table.
+
+    A review closed before it fell due (the child went home first) was never missed and
+    is left out; one closed after its due date, never held, was missed and counts."""
+    closed_in_time = Q(status=PlanStatus.CLOSED.value) & (
+        Q(closed_date__isnull=True) | Q(closed_date__lte=F("due_date"))
+    )
+    rows = (
+        PlannedMeeting.objects.filter(kind=PlannedKind.REVIEW.value, due_date__lte=today)
+        .exclude(closed_in_time)
+        .values_list("due_date", "held_date")
+    )
+    return pl.DataFrame(list(rows), schema=_REVIEW_SCHEMA, orient="row")
 
 
 def _planning_72h(frame: pl.DataFrame, spans: Sequence[Stretch]) -> Measure:

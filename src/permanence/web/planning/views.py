@@ -33,14 +33,13 @@ from permanence.web.planning.lists import (
     team_periods,
     worker_periods,
 )
-from permanence.web.planning.measures import summary_measures
+from permanence.web.planning.measures import authority_process_measures
 from permanence.web.planning.models import (
     CalendarFeed,
     Notification,
     PlannedMeeting,
     PlanningSettings,
     ReviewPolicyVersion,
-    policy_history,
 )
 from permanence.web.records.models import CarePeriod, Child
 
@@ -131,7 +130,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     planning = _settings(request)
     # The dashboards' cached frame: built once per data version and day, not per view.
     frame = authority_data(planning.authority_id, as_of=today).frame
-    measures = summary_measures(frame, policy_history(planning.authority_id), today)
+    measures = authority_process_measures(planning.authority_id, frame, today).values()
     first_month = add_months(today.replace(day=1), 1 - MEASURE_MONTHS)
     team_ids = dict(Team.objects.values_list("name", "pk"))
     return render(

@@ -55,6 +55,7 @@ from permanence.web.improvement.views._common import (
     today,
 )
 from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
+from permanence.web.planning.measures import authority_process_measures
 
 
 def _measure_url(pk: int) -> str:
@@ -147,7 +148,8 @@ def measure_series(measure: Measure, authority_id: int) -> MeasureSeries:
         return _entered_series(measure)
     # The journeys frame as the dashboards keep it, built once per data version and day
     # rather than from the database on every request.
-    frame = authority_data(authority_id).frame
+    data = authority_data(authority_id)
+    frame = data.frame
     if measure.source in AIM_SOURCES:
         aim = measure.aim_definition()
         assert aim is not None  # the model refuses an aim measure without an aim
@@ -155,7 +157,10 @@ def measure_series(measure: Measure, authority_id: int) -> MeasureSeries:
             return aim_weeks_series(frame, aim)
         return aim_percent_series(frame, aim, Granularity(measure.period))
     if measure.source == MeasureSource.PROCESS:
-        return process_series(frame, measure.process_measure)
+        key = measure.process_measure
+        # The planning summary's figures: judged by the authority's review policy.
+        found = authority_process_measures(authority_id, frame, data.as_of).get(key)
+        return process_series(key, found.table if found else None, found.note if found else "")
     return stage_series(frame, measure.stage)
 
 

@@ -70,6 +70,10 @@ _DECISION_STARTS = frozenset(
 # (measured: 2 ms against 28 ms for the stage figures of 5,000 care periods).
 ENGINE: Final = "in-memory"
 
+# Children with the same value (the same decision date, the same weeks waited) are put in
+# this order, so a chart and the pack numbering its bars never depend on a sort's whim.
+CHILD_TIE_BREAK: Final = ("start_date", "authority", "child_ref", "period_number")
+
 CHILD_COLUMNS: tuple[str, ...] = (
     "authority",
     "child_ref",

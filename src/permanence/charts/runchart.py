@@ -28,7 +28,7 @@ import polars as pl
 
 from permanence.analysis.aims import AimDefinition
 from permanence.analysis.aims import end_words as aim_end_words
-from permanence.analysis.aims_outcomes import AimResult
+from permanence.analysis.aims_outcomes import CHILD_TIE_BREAK, AimResult
 from permanence.analysis.runchart import (
     PhaseBreak,
     RuleSet,
@@ -810,8 +810,6 @@ def _rules_sentence(result: RunChartResult) -> str:
 # An aim's run chart: one dot per child
 # --------------------------------------------------------------------------------------
 
-_TIE_BREAK: Final = ("start_date", "authority", "child_ref", "period_number")
-
 
 def aim_run_points(
     children: pl.DataFrame, *, label: str | None = None, href: str | None = None
@@ -828,7 +826,7 @@ def aim_run_points(
     reached = children.filter(
         pl.col("end_date").is_not_null() & ~pl.col("end_before_start").fill_null(value=False)
     )
-    tie_break = [column for column in _TIE_BREAK if column in reached.columns]
+    tie_break = [column for column in CHILD_TIE_BREAK if column in reached.columns]
     ordered = order_frame(reached, "end_date", tie_break)
     columns: list[pl.Expr] = [
         pl.col("end_date").alias("date"),

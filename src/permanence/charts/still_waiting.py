@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from permanence.analysis.aims_outcomes import AimResult
+from permanence.analysis.aims_outcomes import CHILD_TIE_BREAK, AimResult
 from permanence.charts.layers import target_layers
 from permanence.charts.spec import (
     ANNOTATION_SIZE,
@@ -45,7 +45,6 @@ from permanence.charts.words import (
 from permanence.journey.vocabulary import CareSetting
 
 BAR_STEP: Final = 26  # pixels per bar: room for 14 px labels with a gap between bars
-_TIE_BREAK: Final = ("start_date", "authority", "child_ref", "period_number")
 
 
 def still_waiting_chart(
@@ -56,6 +55,7 @@ def still_waiting_chart(
     label_title: str = "Child",
     href: str | None = None,
     longest: int | None = None,
+    numbered: bool = False,
 ) -> ChartSpec:
     """A bar per child still waiting for the aim's end milestone (in care, clock running).
 
@@ -64,13 +64,19 @@ def still_waiting_chart(
     table) and ``href`` (the child's journey; null where the viewer may not open it).
     Without ``label`` the bars carry no reference at all. ``longest`` keeps only that many
     of the longest waits (the text alternative says how many are left out).
+
+    ``numbered`` labels each bar by its place instead, longest wait first ("Child 1
+    (longest wait)", "Child 2", ...): for a report that leaves the room, where no
+    reference may go but people still need to say which bar they mean.
     """
+    if numbered and label is not None:
+        raise ValueError("a still-waiting chart is labelled by reference or numbered, not both")
     aim = result.aim
     rows = result.children if children_table is None else children_table
     name = f"{aim.id}-still-waiting"
     title = f"{aim.title}: children still waiting for {end_words(aim.end_column)}"
     weeks_title = f"Weeks waited so far {since(aim.start_column)}"
-    waiting = _waiting(rows, label, href)
+    waiting = _waiting(rows, label, href, numbered=numbered)
     target = result.aim.target_in_weeks
     columns = [heading(aim.start_column), weeks_title, "Where the child lives now"]
     if rows.height == 0:
@@ -84,7 +90,7 @@ def still_waiting_chart(
             alt_text=f"{title}: no child is still waiting on {day_text(result.as_of)}.",
         )
     shown = waiting.head(longest) if longest is not None else waiting
-    has_label = label is not None
+    has_label = label is not None or numbered
     table = _table(shown, aim.start_column, weeks_title, label_title if has_label else None)
     values = _values(shown, target)
     text = _alt_text(result, waiting, shown, target, weeks_title)
@@ -153,9 +159,11 @@ def still_waiting_chart(
     return ChartSpec(name=name, title=title, spec=spec, alt_text=text, data=table)
 
 
-def _waiting(rows: pl.DataFrame, label: str | None, href: str | None) -> pl.DataFrame:
-    """Children still waiting, longest first (ties by start date, then the frame's key)."""
-    tie_break = [column for column in _TIE_BREAK if column in rows.columns]
+def _waiting(
+    rows: pl.DataFrame, label: str | None, href: str | None, *, numbered: bool
+) -> pl.DataFrame:
+    """Children still waiting, longest first (ties by ``CHILD_TIE_BREAK``)."""
+    tie_break = [column for column in CHILD_TIE_BREAK if column in rows.columns]
     setting_labels = {member.value: member.label for member in CareSetting}
     columns: list[pl.Expr] = [
         pl.col("start_date").alias("start"),
@@ -177,10 +185,19 @@ def _waiting(rows: pl.DataFrame, label: str | None, href: str | None) -> pl.Data
         columns.append(pl.col(label).cast(pl.String).alias("label"))
     if href is not None:
         columns.append(pl.col(href).cast(pl.String).alias("href"))
-    return (
+    waiting = (
         rows.filter(pl.col("still_waiting").fill_null(value=False))
         .sort(["weeks_waited", *tie_break], descending=[True] + [False] * len(tie_break))
         .select(columns)
+    )
+    if not numbered:
+        return waiting
+    place = pl.int_range(1, pl.len() + 1)
+    return waiting.with_columns(
+        pl.when(place == 1)
+        .then(pl.lit("Child 1 (longest wait)"))
+        .otherwise(pl.lit("Child ") + place.cast(pl.String))
+        .alias("label")
     )
 
 

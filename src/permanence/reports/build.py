@@ -53,11 +53,7 @@ STILL_WAITING_SHOWN: Final = 25
 #: The entry-cohort survival curve follows this aim's children (the clock PACE watched).
 SURVIVAL_AIM: Final = AIM_2.id
 #: The still-waiting bars' label: a rank by length of wait, never a reference.
-RANK_LABEL: Final = "_rank_label"
 RANK_TITLE: Final = "Child, longest wait first"
-_CARE_PERIOD_KEY: Final = ("authority", "child_ref", "period_number")
-# The order the still-waiting chart draws its bars in (``charts.still_waiting``).
-_TIE_BREAK: Final = ("start_date", "authority", "child_ref", "period_number")
 
 
 def default_since(meeting_date: date) -> date:
@@ -163,11 +159,7 @@ def _aim_charts(result: AimResult, marks: ImprovementMarks) -> AimCharts:
         annotations=marks.annotations,
     )
     waiting = still_waiting_chart(
-        result,
-        children_table=with_rank_labels(result.children),
-        label=RANK_LABEL,
-        label_title=RANK_TITLE,
-        longest=STILL_WAITING_SHOWN,
+        result, numbered=True, label_title=RANK_TITLE, longest=STILL_WAITING_SHOWN
     )
     return AimCharts(
         aim_id=aim.id,
@@ -178,31 +170,6 @@ def _aim_charts(result: AimResult, marks: ImprovementMarks) -> AimCharts:
         still_waiting=waiting,
         waiting_words=tuple(_waiting_words(result)),
     )
-
-
-def with_rank_labels(children: pl.DataFrame) -> pl.DataFrame:
-    """``children`` (an aim's per-child table) with ``RANK_LABEL``: each child still waiting
-    numbered by the length of the wait, longest first ("Child 1 (longest wait)", "Child 2",
-    ...), in exactly the order the still-waiting chart draws its bars; null for the rest.
-    """
-    key = [column for column in _CARE_PERIOD_KEY if column in children.columns]
-    tie_break = [column for column in _TIE_BREAK if column in children.columns]
-    waiting = children.filter(pl.col("still_waiting").fill_null(value=False)).sort(
-        ["weeks_waited", *tie_break], descending=[True] + [False] * len(tie_break)
-    )
-    rank = pl.col("_rank")
-    labels = (
-        waiting.select(key)
-        .with_row_index("_rank", offset=1)
-        .with_columns(
-            pl.when(rank == 1)
-            .then(pl.lit("Child 1 (longest wait)"))
-            .otherwise(pl.lit("Child ") + rank.cast(pl.String))
-            .alias(RANK_LABEL)
-        )
-        .drop("_rank")
-    )
-    return children.join(labels, on=key, how="left", maintain_order="left")
 
 
 def _waiting_words(result: AimResult) -> list[str]:

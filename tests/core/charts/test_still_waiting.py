@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+from datetime import date, timedelta
 
 import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from permanence.analysis.aims import AIM_2
 from permanence.analysis.aims_outcomes import evaluate_aim
@@ -111,3 +115,70 @@ def test_nobody_waiting_and_nobody_at_all(build):
     empty = build.frame_of([])
     chart = still_waiting_chart(evaluate_aim(empty, AIM_2, as_of=build.AS_OF))
     assert "No children yet" in chart.to_json()
+
+
+waiting_rows = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=300),  # weeks waited, in tenths
+        st.one_of(st.none(), st.booleans()),  # still waiting
+        st.integers(min_value=0, max_value=5),  # start date, in days after a fixed day
+        st.sampled_from(["A", "B"]),  # authority
+    ),
+    max_size=40,
+)
+
+
+@given(rows=waiting_rows)
+def test_numbered_bars_run_longest_wait_first_with_ties_in_a_fixed_order(
+    build, rows: list[tuple[int, bool | None, int, str]]
+) -> None:
+    start = date(2024, 1, 1)
+    children = pl.DataFrame(
+        {
+            "authority": [row[3] for row in rows],
+            "child_ref": [f"C{index:03d}" for index in range(len(rows))],
+            "period_number": [1] * len(rows),
+            "start_date": [start + timedelta(days=row[2]) for row in rows],
+            "weeks_waited": [row[0] / 10 for row in rows],
+            "still_waiting": [row[1] for row in rows],
+            "over_target": [False] * len(rows),
+            "current_care_setting": ["foster"] * len(rows),
+        },
+        schema={
+            "authority": pl.String,
+            "child_ref": pl.String,
+            "period_number": pl.Int64,
+            "start_date": pl.Date,
+            "weeks_waited": pl.Float64,
+            "still_waiting": pl.Boolean,
+            "over_target": pl.Boolean,
+            "current_care_setting": pl.String,
+        },
+    )
+    nobody = evaluate_aim(build.frame_of([]), AIM_2, as_of=build.AS_OF)
+    result = dataclasses.replace(nobody, children=children)
+    # ``href`` carries each child's reference through, so the test can tell who is where.
+    chart = still_waiting_chart(result, numbered=True, href="child_ref")
+    # The order worked out independently: longest wait, then earliest start, authority, ref.
+    waiting = sorted(
+        (-row[0], row[2], row[3], f"C{index:03d}")
+        for index, row in enumerate(rows)
+        if row[1] is True
+    )
+    expected = [
+        ("Child 1 (longest wait)" if place == 1 else f"Child {place}", ref)
+        for place, (_, _, _, ref) in enumerate(waiting, start=1)
+    ]
+    values = bars(chart)["data"]["values"] if expected else []
+    assert [(value["label"], value["href"]) for value in values] == expected
+
+
+def test_a_chart_is_numbered_or_labelled_by_reference_not_both(build, with_pseudonyms):
+    result = evaluate_aim(build.frame_of([build.Kid("SECRET-001", date(2024, 1, 5))]), AIM_2)
+    joined = result.children.join(with_pseudonyms, on="child_ref")
+    with pytest.raises(ValueError, match="numbered, not both"):
+        still_waiting_chart(result, children_table=joined, label="pseudonym", numbered=True)
+    numbered = still_waiting_chart(result, numbered=True, label_title="Child, longest first")
+    assert "SECRET" not in numbered.to_json() + numbered.to_csv() + numbered.alt_text
+    assert numbered.data.get_column("Child, longest first").to_list() == ["Child 1 (longest wait)"]
+    assert bars(numbered)["encoding"]["y"]["axis"]["labels"] is True

@@ -140,6 +140,19 @@ def test_a_feed_stops_when_its_owner_can_no_longer_see_children(
     assert client.get(f"/calendar/{token}.ics").status_code == 404
 
 
+def test_a_feed_stops_when_its_owner_moves_authority(
+    practitioner: User, authority_b: LocalAuthority, client: Client
+) -> None:
+    client.login(username=practitioner.username, password=PASSWORD)
+    _, token = make_feed(client)
+    client.logout()
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    practitioner.authority = authority_b
+    practitioner.save()
+    # Neither the old authority's meetings nor the new one's: the address is dead.
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
 def test_nobody_can_revoke_someone_elses_feed(
     practitioner: User, users_a: dict[Role, User], client: Client
 ) -> None:

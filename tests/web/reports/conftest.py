@@ -59,6 +59,9 @@ class Alpha:
     errors: int
     queries: int
     references: tuple[str, ...]
+    # A's children's dates of birth that are no other date in A's records, so finding one
+    # in a pack can only mean a date of birth went into it.
+    births: tuple[date, ...]
 
 
 def distinctive(tables: JourneyTables) -> JourneyTables:
@@ -171,7 +174,19 @@ def alpha(
     improvement_record(authority_b, "bravo-")
     with scoped_to(Scope.authority(authority_a.pk)):
         references = tuple(Child.objects.values_list("child_ref", flat=True))
-    return Alpha(authority_a, authority_b, today, errors, queries, references)
+    return Alpha(
+        authority_a, authority_b, today, errors, queries, references, _births_only(tables, today)
+    )
+
+
+def _births_only(tables: JourneyTables, today: date) -> tuple[date, ...]:
+    other_dates = {today}
+    for name, table in tables.items():
+        for column, dtype in table.schema.items():
+            if dtype == pl.Date and (name, column) != ("children", "date_of_birth"):
+                other_dates |= set(table.get_column(column).drop_nulls().to_list())
+    births = set(tables.children.get_column("date_of_birth").drop_nulls().to_list())
+    return tuple(sorted(births - other_dates))
 
 
 def signed_in(client: Client, user: User) -> Client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from typing import Any
 
 import pypdf
@@ -23,6 +24,24 @@ from .conftest import INITIALS, MARKS, REF_PREFIX, Alpha, signed_in
 PACK = "/reports/"
 READY = re.compile(r"^/reports/packs/([A-Za-z0-9_-]+)/$")
 MAGIC = {PackFormat.PDF: b"%PDF-", PackFormat.PPTX: b"PK", PackFormat.XLSX: b"PK"}
+
+
+def written(day: date) -> tuple[str, ...]:
+    """The ways a pack could write a date."""
+    return (
+        day.isoformat(),
+        day.strftime("%d/%m/%Y"),
+        f"{day.day} {day:%B %Y}",
+        f"{day.day} {day:%b %Y}",
+    )
+
+
+def words(text: str) -> set[str]:
+    """Every date-like run of a text: ISO, day/month/year, and "5 March 2024" or "5 Mar
+    2024" (three words), so a date is found only whole, never inside a longer number."""
+    found = set(re.findall(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}", text))
+    found |= {" ".join(match) for match in re.findall(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b", text)}
+    return found
 
 
 def text_of(fmt: PackFormat, data: bytes) -> str:
@@ -100,6 +119,10 @@ def test_a_viewer_makes_the_pack_with_one_button_and_downloads_each_file(
         assert not re.search(rf"\b{INITIALS}\b", text), fmt
         assert not any(reference in text for reference in alpha.references), fmt
         assert not [marker for marker in B_MARKERS if marker in text], fmt
+        assert not [born for born in alpha.births if set(written(born)) & words(text)], fmt
+    assert len(alpha.births) > 30, "too few dates of birth to check for the test to mean much"
+    # The search finds the dates the files do hold (milestones, the meeting's date).
+    assert all(words(text) for text in texts.values())
     # The page lists the pack made, for the next person to download.
     assert f"/reports/packs/{token}/" in viewer.get(PACK).content.decode()
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from permanence.web.accounts.roles import Capability
 
@@ -76,6 +77,11 @@ class AuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if not change:
             obj.authority = request.user.authority  # type: ignore[union-attr]
         super().save_model(request, obj, form, change)
+
+
+class HistoryAdmin(AuthorityAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+    """For models whose every change is kept (``HistoricalRecords``): each row's
+    "History" page lists its versions, who made each change and when."""
 
 
 class ReadOnlyAdmin(AuthorityAdmin):

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from permanence.web.admin import AuthorityAdmin, admin_site
+from permanence.web.admin import HistoryAdmin, admin_site
 from permanence.web.improvement.models import (
     ChampionsGroupMember,
     ChangeIdea,
@@ -26,33 +26,33 @@ from permanence.web.improvement.models import (
 
 
 @admin.register(LocalAim, site=admin_site)
-class LocalAimAdmin(AuthorityAdmin):
+class LocalAimAdmin(HistoryAdmin):
     list_display = ("title", "target_percent", "start_on_or_after", "by_date")
 
 
 @admin.register(ImprovementProject, site=admin_site)
-class ImprovementProjectAdmin(AuthorityAdmin):
+class ImprovementProjectAdmin(HistoryAdmin):
     list_display = ("title", "national_aim", "local_aim", "improvement_start")
 
 
 @admin.register(ChampionsGroupMember, site=admin_site)
-class ChampionsGroupMemberAdmin(AuthorityAdmin):
+class ChampionsGroupMemberAdmin(HistoryAdmin):
     list_display = ("name", "agency", "role_in_group", "project")
     list_filter = ("agency",)
 
 
 @admin.register(Driver, site=admin_site)
-class DriverAdmin(AuthorityAdmin):
+class DriverAdmin(HistoryAdmin):
     list_display = ("text", "parent", "project", "position")
 
 
 @admin.register(ChangeIdea, site=admin_site)
-class ChangeIdeaAdmin(AuthorityAdmin):
+class ChangeIdeaAdmin(HistoryAdmin):
     list_display = ("title", "project", "implemented_from")
 
 
 @admin.register(PdsaCycle, site=admin_site)
-class PdsaCycleAdmin(AuthorityAdmin):
+class PdsaCycleAdmin(HistoryAdmin):
     list_display = ("__str__", "started_on", "closed_on", "decision")
     list_filter = ("decision",)
 
@@ -64,21 +64,21 @@ class PdsaCycleAdmin(AuthorityAdmin):
 
 
 @admin.register(Measure, site=admin_site)
-class MeasureAdmin(AuthorityAdmin):
+class MeasureAdmin(HistoryAdmin):
     list_display = ("title", "kind", "source", "project")
 
 
 @admin.register(MeasureValue, site=admin_site)
-class MeasureValueAdmin(AuthorityAdmin):
+class MeasureValueAdmin(HistoryAdmin):
     list_display = ("measure", "month", "numerator", "denominator", "count")
 
 
 @admin.register(Feedback, site=admin_site)
-class FeedbackAdmin(AuthorityAdmin):
+class FeedbackAdmin(HistoryAdmin):
     list_display = ("month", "giver", "point", "project")
 
 
 @admin.register(Risk, site=admin_site)
-class RiskAdmin(AuthorityAdmin):
+class RiskAdmin(HistoryAdmin):
     list_display = ("description", "owner", "likelihood", "impact", "status", "project")
     list_filter = ("status",)

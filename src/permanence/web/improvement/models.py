@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from permanence.analysis.aims import (
     AIM_TEMPLATES,
@@ -39,6 +40,7 @@ from permanence.analysis.aims import (
 from permanence.analysis.stages import STAGES
 from permanence.journey.vocabulary import AgeBand, MeetingKind
 from permanence.web.accounts.models import LocalAuthority, Team
+from permanence.web.tenancy.history import ScopedHistoryManager
 from permanence.web.tenancy.scope import AuthorityScopedManager
 
 NATIONAL_AIM_CHOICES = [(aim.id, f"{aim.title}: {aim.statement}") for aim in NATIONAL_AIMS]
@@ -130,6 +132,7 @@ class LocalAim(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["LocalAim"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -230,6 +233,7 @@ class ImprovementProject(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["ImprovementProject"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -294,6 +298,7 @@ class ChampionsGroupMember(models.Model):
     )
 
     objects = AuthorityScopedManager["ChampionsGroupMember"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["agency", "name", "pk"]
@@ -336,6 +341,7 @@ class Driver(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     objects = AuthorityScopedManager["Driver"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -394,6 +400,7 @@ class ChangeIdea(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["ChangeIdea"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -507,6 +514,7 @@ class PdsaCycle(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["PdsaCycle"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["change_idea", "number", "pk"]
@@ -734,6 +742,7 @@ class Measure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AuthorityScopedManager["Measure"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["kind", "position", "pk"]
@@ -780,6 +789,7 @@ class MeasureValue(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     objects = AuthorityScopedManager["MeasureValue"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["measure", "month"]
@@ -890,6 +900,7 @@ class Feedback(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["Feedback"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["-month", "-pk"]
@@ -959,6 +970,7 @@ class Risk(models.Model):
     reviewed_on = models.DateField("last reviewed on", null=True, blank=True)
 
     objects = AuthorityScopedManager["Risk"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["-raised_on", "-pk"]

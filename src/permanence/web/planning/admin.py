@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from permanence.web.accounts.models import User
-from permanence.web.admin import AuthorityAdmin, ReadOnlyAdmin, admin_site
+from permanence.web.admin import HistoryAdmin, ReadOnlyAdmin, admin_site
 from permanence.web.planning.models import (
     AlertDigest,
     Allocation,
@@ -43,7 +43,7 @@ class _ScopedUsers:
 
 
 @admin.register(ReviewPolicyVersion, site=admin_site)
-class ReviewPolicyVersionAdmin(AuthorityAdmin):
+class ReviewPolicyVersionAdmin(HistoryAdmin):
     list_display = (
         "name",
         "effective_from",
@@ -62,7 +62,7 @@ class ReviewPolicyVersionAdmin(AuthorityAdmin):
 
 
 @admin.register(PlanningSettings, site=admin_site)
-class PlanningSettingsAdmin(AuthorityAdmin):
+class PlanningSettingsAdmin(HistoryAdmin):
     list_display = (
         "__str__",
         "due_soon_days",
@@ -78,7 +78,7 @@ class PlanningSettingsAdmin(AuthorityAdmin):
 
 
 @admin.register(Allocation, site=admin_site)
-class AllocationAdmin(_ScopedUsers, AuthorityAdmin):
+class AllocationAdmin(_ScopedUsers, HistoryAdmin):
     list_display = ("care_period", "worker", "started", "ended")
     list_select_related = ("care_period__child", "worker")
     raw_id_fields = ("care_period",)

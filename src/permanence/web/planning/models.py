@@ -110,6 +110,7 @@ class ReviewPolicyVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AuthorityScopedManager["ReviewPolicyVersion"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         ordering = ["effective_from"]
@@ -183,6 +184,7 @@ class PlanningSettings(models.Model):
     )
 
     objects = AuthorityScopedManager["PlanningSettings"]()
+    history = HistoricalRecords(history_manager=ScopedHistoryManager)
 
     class Meta:
         verbose_name = "planning settings"

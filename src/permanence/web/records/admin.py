@@ -4,9 +4,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from simple_history.admin import SimpleHistoryAdmin
 
-from permanence.web.admin import AuthorityAdmin, ReadOnlyAdmin, admin_site
+from permanence.web.admin import HistoryAdmin, ReadOnlyAdmin, admin_site
 from permanence.web.audit.log import log_record_view
 from permanence.web.records.models import (
     CarePeriod,
@@ -19,7 +18,7 @@ from permanence.web.records.models import (
 )
 
 
-class RecordAdmin(AuthorityAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class RecordAdmin(HistoryAdmin):
     exclude = ("authority", "source_batch", "entered_by")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

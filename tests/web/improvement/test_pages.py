@@ -301,6 +301,15 @@ def test_the_idea_page_shows_the_ramp_and_the_spread(lead: Client, record_a: Rec
 # Measures
 
 
+def test_a_measures_note_is_said_once_with_the_chart(lead: Client, record_a: Record) -> None:
+    body = text(lead.get(reverse("improvement-measure", args=[record_a.outcome.pk])))
+    caption = body.split("<figcaption")[1].split("</figcaption>")[0]
+    assert "That is honest." in caption
+    # Once in words on the page (the chart's spec carries it too, for the drawn chart).
+    words = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+    assert words.count("That is honest.") == 1
+
+
 def test_a_measures_page_says_its_kind_in_one_clean_sentence(
     lead: Client, record_a: Record
 ) -> None:

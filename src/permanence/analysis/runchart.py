@@ -43,6 +43,11 @@ from permanence.analysis.runs_table import crossings_min, longest_run_max, runs_
 
 RuleSet = Literal["ihi", "anhoej"]
 RULE_SETS: tuple[str, ...] = get_args(RuleSet)
+# Each rule set's name wherever a person reads it: results, charts, forms, the CLI.
+RULE_SET_NAMES: dict[str, str] = {
+    "ihi": "the IHI rules of Perla, Provost and Murray (shift, trend, number of runs)",
+    "anhoej": "the Anhøj rules (longest run, crossings of the median)",
+}
 
 #: ihi: this many consecutive useful points on one side of the median make a shift.
 SHIFT_POINTS = 6
@@ -637,14 +642,10 @@ def describe_run_chart(result: RunChartResult, labels: Sequence[str] | None = No
 
 
 def _describe_headline(result: RunChartResult) -> str:
-    rule_names = {
-        "ihi": "the IHI rules (shift, trend, number of runs)",
-        "anhoej": "the Anhøj rules (longest run, crossings)",
-    }
     total = int(result.values.size)
     return (
         f"Run chart of {plural(total, 'point')} in time order, numbered from 1, read with "
-        f"{rule_names[result.rules]}."
+        f"{RULE_SET_NAMES[result.rules]}."
     )
 
 

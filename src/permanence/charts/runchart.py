@@ -30,6 +30,7 @@ from permanence.analysis.aims import AimDefinition
 from permanence.analysis.aims import end_words as aim_end_words
 from permanence.analysis.aims_outcomes import CHILD_TIE_BREAK, AimResult
 from permanence.analysis.runchart import (
+    RULE_SET_NAMES,
     PhaseBreak,
     RuleSet,
     RunChartResult,
@@ -801,9 +802,7 @@ def _alt_text(
 
 
 def _rules_sentence(result: RunChartResult) -> str:
-    if result.rules == "anhoej":
-        return "Read with the Anhøj rules (longest run and crossings of the median)."
-    return "Read with the run chart rules of Perla, Provost and Murray (shift, trend, runs)."
+    return f"Read with {RULE_SET_NAMES[result.rules]}."
 
 
 # --------------------------------------------------------------------------------------

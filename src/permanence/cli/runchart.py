@@ -34,9 +34,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "runchart",
         help="read a run chart from a CSV file: median, runs, shifts, trends",
         description=(
-            "Read a run chart from a CSV file under the IHI rules (shift, trend, number of "
-            "runs) or the Anhøj rules (longest run, crossings), and say which points form "
-            "each signal."
+            "Read a run chart from a CSV file under the IHI rules of Perla, Provost and "
+            "Murray (shift, trend, number of runs) or the Anhøj rules (longest run, "
+            "crossings of the median), and say which points form each signal."
         ),
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="a CSV file with a header line")

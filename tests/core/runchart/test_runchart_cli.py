@@ -149,3 +149,15 @@ def test_identifiers_keep_their_leading_zeros(
         "--json",
     )  # fmt: skip
     assert payload["lines"] == [2, 4, 3]  # the tie on day 2 broken by ref: 002 before 010
+
+
+def test_the_help_names_the_rule_sets_as_every_result_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from permanence.analysis.runchart import RULE_SET_NAMES
+
+    with pytest.raises(SystemExit):
+        main(["runchart", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    for name in RULE_SET_NAMES.values():
+        assert name in said

@@ -37,6 +37,7 @@ from permanence.analysis.aims import (
     AimDefinition,
     AimKind,
 )
+from permanence.analysis.runchart import RULE_SET_NAMES
 from permanence.analysis.stages import STAGES
 from permanence.journey.vocabulary import AgeBand, MeetingKind
 from permanence.web.accounts.models import LocalAuthority, Team
@@ -686,8 +687,8 @@ class ChartKind(models.TextChoices):
 
 
 class RuleSet(models.TextChoices):
-    IHI = "ihi", "IHI rules (shift, trend, number of runs)"
-    ANHOEJ = "anhoej", "Anhøj rules (longest run, crossings)"
+    IHI = "ihi", RULE_SET_NAMES["ihi"].removeprefix("the ")
+    ANHOEJ = "anhoej", RULE_SET_NAMES["anhoej"].removeprefix("the ")
 
 
 class PeriodChoice(models.TextChoices):

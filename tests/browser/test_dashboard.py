@@ -249,6 +249,21 @@ def test_printing_hides_the_navigation_and_prints_each_chart_as_its_image(
     navigation = page.get_by_role("navigation", name="Main")
     expect(navigation).to_be_visible()
 
+    # How many chart images the page is fetching at once, at most.
+    in_flight: list[int] = [0, 0]  # now, most
+
+    def started(request: Any) -> None:
+        if ".png" in request.url:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
+
+    def ended(request: Any) -> None:
+        if ".png" in request.url:
+            in_flight[0] -= 1
+
+    page.on("request", started)
+    page.on("requestfinished", ended)
+    page.on("requestfailed", ended)
     page.emulate_media(media="print")
     figure = page.locator("#chart-aim_2-run-chart-figure")
     # Printing asks the server for every chart's PNG at once; on a busy two-core machine
@@ -259,6 +274,14 @@ def test_printing_hides_the_navigation_and_prints_each_chart_as_its_image(
     assert image.evaluate("img => img.naturalWidth") > 0
     assert (image.get_attribute("src") or "").startswith("/aims/aim_2/charts/run-chart.png")
     expect(figure.locator(".chart-live")).to_be_hidden()
+    # Every chart on the page prints, each image fetched after the one before.
+    printed = page.evaluate(
+        """() => window.permanencePrintImages().then(() =>
+            Array.from(document.querySelectorAll("img[data-print-src]"))
+                .map(image => image.naturalWidth > 0))"""
+    )
+    assert len(printed) >= 3 and all(printed), printed
+    assert in_flight[1] == 1, "the chart images should be fetched one at a time"
     expect(navigation).to_be_hidden()
     expect(page.locator("form.filters")).to_be_hidden()
     expect(page.locator(".chart-actions").first).to_be_hidden()

@@ -40,22 +40,35 @@
   }
 
   // Printing: each chart prints as the PNG the server renders from the same spec. The
-  // images are fetched only when someone prints, never on an ordinary visit.
-  function loadPrintImages() {
-    var loading = [];
-    document.querySelectorAll("img[data-print-src]").forEach(function (image) {
-      var figure = image.closest(".chart-figure");
-      if (image.getAttribute("src")) { return; }
-      loading.push(new Promise(function (resolve) {
-        image.addEventListener("load", function () {
-          if (figure) { figure.classList.add("print-ready"); }
-          resolve();
-        }, { once: true });
-        image.addEventListener("error", function () { resolve(); }, { once: true });
-        image.setAttribute("src", image.getAttribute("data-print-src"));
-      }));
+  // images are fetched only when someone prints, never on an ordinary visit, and one at a
+  // time: each is drawn on the server, and a page asking for all of them at once would
+  // take every worker a small server has (and, on the embedded database, share its one
+  // connection between them). Asked twice (the print event and the print media change
+  // both fire), the same loading is returned.
+  var printImagesLoading = null;
+
+  function loadPrintImage(image) {
+    var figure = image.closest(".chart-figure");
+    return new Promise(function (resolve) {
+      image.addEventListener("load", function () {
+        if (figure) { figure.classList.add("print-ready"); }
+        resolve();
+      }, { once: true });
+      image.addEventListener("error", function () { resolve(); }, { once: true });
+      image.setAttribute("src", image.getAttribute("data-print-src"));
     });
-    return Promise.all(loading);
+  }
+
+  function loadPrintImages() {
+    if (printImagesLoading) { return printImagesLoading; }
+    var images = Array.prototype.filter.call(
+      document.querySelectorAll("img[data-print-src]"),
+      function (image) { return !image.getAttribute("src"); }
+    );
+    printImagesLoading = images.reduce(function (loaded, image) {
+      return loaded.then(function () { return loadPrintImage(image); });
+    }, Promise.resolve());
+    return printImagesLoading;
   }
   window.permanencePrintImages = loadPrintImages;
 

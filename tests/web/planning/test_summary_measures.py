@@ -123,6 +123,13 @@ def test_the_72_hour_limit_is_the_policys() -> None:
     assert rows(measure) == [(date(2025, 3, 1), 1, 1), (date(2025, 5, 1), 0, 1)]
 
 
+def summary_page(client: Client, users_a: dict[Role, User], monkeypatch: pytest.MonkeyPatch) -> str:
+    """The summary page on ``TODAY``, as a viewer sees it."""
+    monkeypatch.setattr(views, "_today", lambda: TODAY)
+    client.login(username=users_a[Role.VIEWER].username, password=PASSWORD)
+    return client.get("/planning/summary/").content.decode()
+
+
 @pytest.fixture
 def three_weeks_in_force(
     authority_a: LocalAuthority, plan_import: Callable[..., object], committing: Callable[[], Any]
@@ -143,9 +150,7 @@ def test_the_summary_page_uses_the_authoritys_policy(
     client: Client,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(views, "_today", lambda: TODAY)
-    client.login(username=users_a[Role.VIEWER].username, password=PASSWORD)
-    page = client.get("/planning/summary/").content.decode()
+    page = summary_page(client, users_a, monkeypatch)
     assert "held within 14 days" not in page
     title = "3-week planning meetings held within 21 days of accommodation"
     section = page.split(f">{title}</h3>")[1].split("<h3")[0]
@@ -241,9 +246,7 @@ def test_the_summary_page_judges_reviews_by_the_planners_due_dates(
     client: Client,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(views, "_today", lambda: TODAY)
-    client.login(username=users_a[Role.VIEWER].username, password=PASSWORD)
-    page = client.get("/planning/summary/").content.decode()
+    page = summary_page(client, users_a, monkeypatch)
     section = page.split(f">{REVIEWS_TITLE}</h3>")[1].split("<h3")[0]
     # April: R-0001 held late by the policy (in time by the record), R-0002 in time.
     # July: R-0001's second review, overdue on the due lists, is late here too.
@@ -257,9 +260,8 @@ def test_the_summary_page_judges_reviews_by_the_planners_due_dates(
     )
 
 
-def test_an_improvement_measure_of_reviews_has_the_summarys_figures(
-    authority_a: LocalAuthority, reviewed_children: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def improvement_series(authority: LocalAuthority, process_measure: str) -> Any:
+    """The points of an improvement measure defined against ``process_measure``."""
     from permanence.web.improvement.models import (
         ImprovementProject,
         MeasureKind,
@@ -270,23 +272,42 @@ def test_an_improvement_measure_of_reviews_has_the_summarys_figures(
     )
     from permanence.web.improvement.views.measures import measure_series
 
-    monkeypatch.setattr(cache, "today", lambda: TODAY)
-    with scoped_to(Scope.authority(authority_a.pk)):
+    with scoped_to(Scope.authority(authority.pk)):
         project = ImprovementProject.objects.create(
-            authority=authority_a, title="Reviews on time", national_aim="aim_2"
+            authority=authority, title="Meetings on time", national_aim="aim_2"
         )
         measure = ImprovementMeasure.objects.create(
-            authority=authority_a,
+            authority=authority,
             project=project,
             kind=MeasureKind.PROCESS,
-            title="Reviews held by their due date",
+            title=process_measure,
             source=MeasureSource.PROCESS,
-            process_measure="reviews",
+            process_measure=process_measure,
         )
-        series = measure_series(measure, authority_a.pk)
+        return measure_series(measure, authority.pk)
+
+
+def test_an_improvement_measure_of_reviews_has_the_summarys_figures(
+    authority_a: LocalAuthority, reviewed_children: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "today", lambda: TODAY)
+    series = improvement_series(authority_a, "reviews")
     assert [(p.first, p.numerator, p.denominator) for p in series.points] == [
         (date(2025, 2, 1), 0, 1),
         (date(2025, 4, 1), 1, 2),
         (date(2025, 7, 1), 0, 1),
     ]
     assert "judged against the due date the review policy sets" in series.note
+
+
+def test_an_improvement_measure_of_a_meeting_the_policy_never_asked_for_counts_nobody(
+    authority_a: LocalAuthority, plan_import: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Held within 14 days, but no policy version has ever asked for a planning meeting.
+    plan_import(authority_a, three_week_children())
+    monkeypatch.setattr(cache, "today", lambda: TODAY)
+    series = improvement_series(authority_a, "planning_meeting")
+    assert series.points == ()
+    assert series.note == (
+        "The review policy has never asked for this meeting, so nobody is counted."
+    )

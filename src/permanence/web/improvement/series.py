@@ -201,14 +201,6 @@ def process_series(key: str, rows: pl.DataFrame | None, note: str = "") -> Measu
     ``denominator``, ``percentage``, as ``analysis.process_measures`` gives it); ``None``
     when the authority's policy asks for no such meeting."""
     if rows is None:
-        rows = pl.DataFrame(
-            schema={
-                "month": pl.Date,
-                "numerator": pl.Int64,
-                "denominator": pl.Int64,
-                "percentage": pl.Float64,
-            }
-        )
         note = "The review policy has never asked for this meeting, so nobody is counted."
     points = tuple(
         MeasurePoint(
@@ -219,9 +211,11 @@ def process_series(key: str, rows: pl.DataFrame | None, note: str = "") -> Measu
             numerator=int(numerator),
             denominator=int(denominator),
         )
-        for month, numerator, denominator, percentage in rows.select(
-            "month", "numerator", "denominator", "percentage"
-        ).iter_rows()
+        for month, numerator, denominator, percentage in (
+            rows.select("month", "numerator", "denominator", "percentage").iter_rows()
+            if rows is not None
+            else ()
+        )
     )
     return MeasureSeries(
         y_title="Percentage in time",

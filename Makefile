@@ -44,11 +44,11 @@ lint: install
 
 test: lint
 	scripts/ensure-chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 test-postgres: install
 	@test -n "$$PERMANENCE_DATABASE_URL" || (echo "set PERMANENCE_DATABASE_URL to a PostgreSQL server" && exit 1)
-	$(BIN)/pytest tests/web
+	$(BIN)/pytest -n auto tests/web
 
 benchmark: install
 	$(BIN)/python -m benchmarks

@@ -21,6 +21,13 @@ PSEUDONYM_KEY = _required("PERMANENCE_PSEUDONYM_KEY")
 ALLOWED_HOSTS = _required("PERMANENCE_ALLOWED_HOSTS").split(",")
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 
+# Static files are collected once per release (``permanence manage collectstatic``) into
+# STATIC_ROOT and served, compressed, by WhiteNoise in the app itself.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365

@@ -3,6 +3,9 @@
 from permanence.web.settings.base import *  # noqa: F403
 
 DEBUG = False
+# Static files from the source folders, as in the demo.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

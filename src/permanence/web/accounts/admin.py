@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.utils import reset as reset_sign_in_failures
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest
@@ -65,6 +67,15 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     exclude = None
     history_list_display = ["role", "team", "is_active"]
 
+    actions = ["let_sign_in_again"]
+
+    @admin.action(description="Let the selected people sign in again (clear their failures)")
+    def let_sign_in_again(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        cleared = [person.username for person in queryset]
+        for username in cleared:
+            reset_sign_in_failures(username=username)
+        messages.success(request, f"{len(cleared)} may sign in again: " + ", ".join(cleared))
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Users are not reached through the default manager (signing in needs it unscoped),
         # so the admin asks the scoped one.
@@ -77,3 +88,36 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
             # The form refuses any other value, whatever is posted.
             kwargs["choices"] = AUTHORITY_ROLES
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class SignInLogAdmin(ReadOnlyAdmin):
+    """Sign-in attempts (django-axes' logs) of the authority's own people, read-only.
+
+    The logs are kept by username, not by authority, so each list is narrowed to the
+    usernames of the administrator's people; attempts on names nobody has, and the
+    lock of an address, are for the system administrator (``permanence manage
+    axes_list_attempts``, ``axes_reset_ip``: docs/security.md).
+    """
+
+    list_filter = ()
+    search_fields = ("username", "ip_address")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        own_people = User.in_scope.values("username")
+        return super().get_queryset(request).filter(username__in=own_people)
+
+
+@admin.register(AccessAttempt, site=admin_site)
+class SignInFailuresNowAdmin(SignInLogAdmin):
+    list_display = ("username", "ip_address", "failures_since_start", "attempt_time")
+    fields = list_display
+
+
+@admin.register(AccessFailureLog, site=admin_site)
+class FailedSignInAdmin(SignInLogAdmin):
+    list_display = ("attempt_time", "username", "ip_address", "locked_out", "user_agent")
+
+
+@admin.register(AccessLog, site=admin_site)
+class SignInAdmin(SignInLogAdmin):
+    list_display = ("attempt_time", "logout_time", "username", "ip_address", "user_agent")

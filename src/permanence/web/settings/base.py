@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "permanence.web.tenancy",
     "permanence.web.accounts",
     "permanence.web.records",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked sign-in into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "permanence.web.urls"
@@ -112,6 +116,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "permanence.web.accounts.passwords.VarietyValidator"},
 ]
+# Sign-in throttling (web/accounts/throttling.py): django-axes checks the lockout before
+# Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PERMANENCE_SIGN_IN_ACCOUNT_LIMIT = 5
+PERMANENCE_SIGN_IN_ADDRESS_LIMIT = 50
+AXES_HANDLER = "permanence.web.accounts.throttling.AccountOrAddressHandler"
+AXES_FAILURE_LIMIT = PERMANENCE_SIGN_IN_ACCOUNT_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Failures while locked neither count nor extend the lock: the message's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "permanence.web.accounts.throttling.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The logs name who tried and from where (never the password, which axes always masks).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# The attempts are shown, scoped to the authority's own people, by our admin site.
+AXES_ENABLE_ADMIN = False
+# Behind the production proxy the address is the one it forwards (see production.py).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -144,7 +171,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT: Path | None = DATA_DIR / "static"
 # Front-end packages are installed from the npm registry at set-up (``npm ci``), never
 # copied into the repository; their built files are served as static files from here.
 NODE_MODULES = Path(

@@ -30,6 +30,10 @@ STORAGES = {
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sign-in throttling counts the address the proxy in front says the request came from:
+# the right-most ``PERMANENCE_PROXY_COUNT`` addresses of X-Forwarded-For are our proxies.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PERMANENCE_PROXY_COUNT", "1"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

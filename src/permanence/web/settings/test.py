@@ -12,3 +12,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PSEUDONYM_KEY = "test-pseudonym-key"
 # Fast hashing keeps tests quick; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client's ``login`` shortcut gives the throttle no request to count; the
+# throttling tests switch it on (tests/web/test_sign_in_throttling.py).
+AXES_ENABLED = False

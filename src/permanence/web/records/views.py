@@ -351,6 +351,7 @@ def placement_strip(
     end = period.period_end or as_of
     total = max((end - period.period_start).days, 1)
     strip = []
+    offset = 0.0
     for placement in placements:
         finish = min(placement.end_date or end, end)
         days = max((finish - placement.start_date).days, 0)
@@ -360,14 +361,17 @@ def placement_strip(
             else None
         )
         setting = kind.setting if kind is not None else None
+        percent = round(100 * days / total, 2)
         strip.append(
             {
-                "percent": round(100 * days / total, 2),
+                "offset": offset,
+                "percent": percent,
                 "setting": setting.value if setting is not None else "other",
                 "label": _label(PlacementType, placement.placement_type),
                 "days": days,
             }
         )
+        offset += percent
     return strip
 
 

@@ -2,6 +2,7 @@
 
 import os
 
+from permanence.journey.pseudonym import key_weaknesses
 from permanence.web.settings.base import *  # noqa: F403
 
 
@@ -18,6 +19,13 @@ DEBUG = False
 DATABASES = {"default": database_from_url(_required("PERMANENCE_DATABASE_URL"))}  # noqa: F405
 SECRET_KEY = _required("PERMANENCE_SECRET_KEY")
 PSEUDONYM_KEY = _required("PERMANENCE_PSEUDONYM_KEY")
+if _weaknesses := key_weaknesses(PSEUDONYM_KEY):
+    # References are short digit strings: with a weak key, pseudonyms can be worked back.
+    raise RuntimeError(
+        "PERMANENCE_PSEUDONYM_KEY is weak: "
+        + "; ".join(_weaknesses)
+        + '; make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+    )
 ALLOWED_HOSTS = _required("PERMANENCE_ALLOWED_HOSTS").split(",")
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 

@@ -194,6 +194,7 @@ def test_static_files_may_be_kept(db: None, client: Client) -> None:
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
 _EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 _STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.I)
+_STYLE_ELEMENT = re.compile(r"<style[\s>]", re.I)
 
 
 def test_no_template_of_ours_holds_inline_script_handlers_or_styles() -> None:
@@ -205,6 +206,7 @@ def test_no_template_of_ours_holds_inline_script_handlers_or_styles() -> None:
                 ("inline script", _INLINE_SCRIPT),
                 ("event handler", _EVENT_HANDLER),
                 ("style attribute", _STYLE_ATTRIBUTE),
+                ("style element", _STYLE_ELEMENT),
             ):
                 if pattern.search(text):
                     found.append(f"{template.name}: {name}")

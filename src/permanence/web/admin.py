@@ -24,8 +24,10 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import router
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -137,7 +139,15 @@ class AuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self, request: HttpRequest, object_id: str, extra_context: Any = None
     ) -> HttpResponse:
         response = super().delete_view(request, object_id, extra_context)
-        self._log_object(request, response, "administration: deleting a row")
+        context = getattr(response, "context_data", None) or {}
+        shown = context.get("object")
+        if response.status_code == 200 and isinstance(shown, Model):
+            # The page lists everything the deletion would take with it (a person's
+            # allocations to children, say): each child among them was shown.
+            collector = NestedObjects(using=router.db_for_write(type(shown)))
+            collector.collect([shown])
+            rows = [row for rows in collector.data.values() for row in rows]
+            log_children_shown(request, [shown, *rows], "administration: deleting a row")
         return response
 
     def history_view(

@@ -77,6 +77,7 @@ def child_refs_of(item: Any) -> list[str]:
     if isinstance(getattr(item, "child_ref", None), str):
         return [item.child_ref]
     for relation in ("child", "care_period"):
-        if hasattr(item, f"{relation}_id"):
-            return child_refs_of(getattr(item, relation, None))
+        related = getattr(item, relation, None)
+        if related is not None:
+            return child_refs_of(related)
     return []

@@ -9,6 +9,7 @@ whether there are fewer queries than last time.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -132,12 +133,17 @@ def _save_upload(files: list[Any], authority_code: str) -> Path:
     root = Path(settings.DATA_DIR) / "uploads" / authority_code
     root.mkdir(parents=True, exist_ok=True)
     upload_dir = Path(tempfile.mkdtemp(prefix=f"{uuid.uuid4().hex[:8]}-", dir=root))
-    for upload in files:
-        # Only the base name: an uploaded name never chooses where the file goes.
-        name = Path(upload.name).name or "extract"
-        with (upload_dir / name).open("wb") as destination:
-            for chunk in upload.chunks():
-                destination.write(chunk)
+    try:
+        for upload in files:
+            # Only the base name: an uploaded name never chooses where the file goes.
+            name = Path(upload.name).name or "extract"
+            with (upload_dir / name).open("wb") as destination:
+                for chunk in upload.chunks():
+                    destination.write(chunk)
+    except BaseException:
+        # Half an extract is still children's records, and nothing would point at it.
+        shutil.rmtree(upload_dir, ignore_errors=True)
+        raise
     return upload_dir
 
 

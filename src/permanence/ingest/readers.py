@@ -437,17 +437,10 @@ def _formula_cells(path: Path, data: bytes) -> dict[str, list[str]]:
     """For each worksheet, the references of cells that hold a formula.
 
     Formulas are never run; this only lets the import say which values came from one.
-    Also refuses a zip archive that would unpack to more than ``MAX_UNCOMPRESSED_BYTES``.
+    The workbook has already been held to its limits (``check_workbook_limits``).
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise ExtractError(
-                    [
-                        f"{path.name}: the workbook would unpack to more than "
-                        f"{_megabytes(MAX_UNCOMPRESSED_BYTES)}; it is refused as unsafe"
-                    ]
-                )
             cells: dict[str, list[str]] = {}
             for sheet_name, member in _worksheet_members(archive):
                 xml = archive.read(member)

@@ -164,6 +164,40 @@ def _post_all(
         client.force_login(user)  # in case a post signed the person out
 
 
+# -- for the apps' own walks (planning, improvement, national), which build on this one --
+
+
+def _routes(patterns: list[Any]) -> list[walk.Route]:
+    return list(walk._routes(patterns))
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    route = walk.Route(template, None)
+    return route.fill([values[name] for name in route.names]).lstrip("/")
+
+
+def _b_identifiers(authority: LocalAuthority) -> dict[Any, list[int]]:
+    return walk.identifiers_of(authority).pks
+
+
+def _urls(route: walk.Route, owned: dict[Any, list[int]]) -> list[str]:
+    return list(walk.urls(route, walk.Identifiers(owned, {})))
+
+
+def walk_for_leaks(client: Client, authority_b: LocalAuthority) -> list[str]:
+    """Every address whose response, to ``client``, shows something of authority B's."""
+    owned = walk.identifiers_of(authority_b)
+    leaks = []
+    for route in walk.routes():
+        for url in walk.urls(route, owned):
+            response = client.get(url)
+            if response.status_code == 200 or response.status_code >= 500:
+                body = walk.body_text(response)
+                if found := [marker for marker in B_MARKERS if marker in body]:
+                    leaks.append(f"{url} ({response.status_code}) shows {', '.join(found)}")
+    return leaks
+
+
 def test_nobody_of_authority_a_sees_or_changes_anything_of_authority_bs(
     two_authorities: tuple[LocalAuthority, LocalAuthority], users_a: dict[Role, User]
 ) -> None:

@@ -49,5 +49,6 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        patch_cache_control(response, no_store=True, private=True)
+        if "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, no_store=True, private=True)
         return response

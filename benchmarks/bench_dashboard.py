@@ -27,6 +27,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -50,6 +51,8 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 WARM_UP_SECONDS = 3.0
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 BENCH_DATABASE = "permanence_bench"
+# Production refuses a weak pseudonym key; the benchmark makes a throwaway strong one.
+BENCH_PSEUDONYM_KEY = secrets.token_urlsafe(48)
 
 
 def _environment() -> dict[str, str]:
@@ -60,7 +63,7 @@ def _environment() -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "permanence.web.settings.production",
             "PERMANENCE_SECRET_KEY": "bench-only-not-secret",
-            "PERMANENCE_PSEUDONYM_KEY": "bench-only-pseudonym-key",
+            "PERMANENCE_PSEUDONYM_KEY": BENCH_PSEUDONYM_KEY,
             "PERMANENCE_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PERMANENCE_DATA_DIR": str(WORK_DIR),
         }

@@ -73,9 +73,21 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(accept_downloads=True, locale="en-GB")
+    # axe-core is loaded into every page by the browser itself (an init script is not
+    # subject to the page's Content-Security-Policy, which forbids inline script).
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
+    # Anything the Content-Security-Policy blocks is a page that breaks in production.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
 
 
 @pytest.fixture
@@ -115,7 +127,6 @@ def sign_in(page: Page, live_server: Any) -> Callable[[Role], Page]:
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core on the page as it stands, against WCAG 2.2 A and AA."""
-    page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}

@@ -1,5 +1,6 @@
-"""The production settings pass Django's deployment checks, and take their secrets from
-the environment, refusing to start without them."""
+"""The production settings pass Django's deployment checks and the product's own, take
+their secrets from the environment, and refuse to start without them or with a weak
+pseudonym key."""
 
 from __future__ import annotations
 
@@ -12,19 +13,21 @@ import pytest
 PRODUCTION_ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "permanence.web.settings.production",
     "PERMANENCE_SECRET_KEY": "a-test-secret-key-of-fifty-characters-or-more-0123456789",
-    "PERMANENCE_PSEUDONYM_KEY": "a-test-pseudonym-key",
+    # Made for these tests with secrets.token_urlsafe(48); never used anywhere else.
+    "PERMANENCE_PSEUDONYM_KEY": "q3Zt0R8vJx2mLkP5wYb7NcH1sGd9FeA4uVi6ToXyKrQz8MjW0nBl3CsE5hUpDa7g",
+    "PERMANENCE_FROM_EMAIL": "permanence@council.example.org",
     "PERMANENCE_ALLOWED_HOSTS": "permanence.example.org",
     "PERMANENCE_DATABASE_URL": "postgres://permanence@db.example.org:5432/permanence",
 }
 
 
-def _django(*arguments: str, without: str = "") -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, **PRODUCTION_ENVIRONMENT}
+def _django(*arguments: str, without: str = "", **changes: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **PRODUCTION_ENVIRONMENT, **changes}
     environment.pop(without, None)
     # The browser tests set this for their live server; production never does.
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-m", "django", *arguments],
+        [sys.executable, "-m", "permanence", "manage", *arguments],
         env=environment,
         capture_output=True,
         text=True,
@@ -36,6 +39,40 @@ def test_the_deployment_checks_find_nothing() -> None:
     result = _django("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checks_include_the_products_own() -> None:
+    from django.core.checks import registry
+
+    deploy_checks = {check.__name__ for check in registry.registry.get_checks(True)}
+    assert {
+        "pseudonym_key_is_strong",
+        "sign_in_is_throttled",
+        "email_is_sent_from_a_real_address",
+        "hosts_are_named",
+    } <= deploy_checks
+    result = _django(
+        "check", "--deploy", "--fail-level", "WARNING", PERMANENCE_FROM_EMAIL="a@localhost"
+    )
+    assert result.returncode != 0
+    assert "permanence.W104" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "dummy",
+        "development-pseudonym-key",
+        "short-but-random-Xk29fQ",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "correct horse battery staple and then some more words here",
+    ],
+)
+def test_production_will_not_start_with_a_weak_pseudonym_key(weak: str) -> None:
+    result = _django("check", PERMANENCE_PSEUDONYM_KEY=weak)
+    assert result.returncode != 0
+    assert "PERMANENCE_PSEUDONYM_KEY is weak" in result.stderr
+    assert "secrets.token_urlsafe(48)" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -1,181 +1,269 @@
-"""No person of authority A can reach any record of authority B, by any address.
+"""No person of authority A can see or change anything of authority B's, by any address.
 
-The walk visits every URL pattern of the app and of the admin, filling each parameter
-with the identifiers of authority B's rows (and the other values a pattern can take),
-signed in as A's administrator, who holds every capability. Nothing B owns may show.
+The walk visits every address of the app and the administration site (taken from the
+URL resolver: history and version pages, downloads and actions included), filling each
+identifier with authority B's (every row B owns, and every version of it), signed in as
+each role of authority A in turn. For each address it
 
-The second test removes the scoping mechanism and checks the walk then finds B's
-records, so the first test cannot pass for a reason other than the mechanism working.
+- GETs it: nothing B owns may show;
+- POSTs it, with the values a real form of A's would send (gathered from every page A
+  can reach, so a "Revert" or a change form is posted as an attacker would post it, with
+  B's identifier in the address) and with B's rows selected for every admin action: no
+  row of B's, and no version in B's change history, may change.
+
+The negative controls remove the scoping mechanism and check that the walk then finds
+B's records shown and B's rows changed, so the walk cannot pass for any reason but the
+mechanism working.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import reverse
 
-from permanence.web.accounts.models import LocalAuthority
+from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.admin import admin_site
 from permanence.web.tenancy import scope as scope_module
 from permanence.web.tenancy.scope import Scope, scoped_to
 
-from .conftest import B_MARKERS, PASSWORD
+from . import walk
+from .conftest import B_MARKERS
 
-_PARAMETER = re.compile(
-    r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>[^)]*\)"
-)
+_ACTION = re.compile(r'<option value="(\w+)">')
 
 
 @dataclass(frozen=True)
-class Route:
-    template: str  # e.g. "admin/records/child/<path:object_id>/change/"
-    model: type[Model] | None  # the admin model the route belongs to, if any
+class Findings:
+    shown: list[str]
+    changed: list[str]
 
 
-def _routes(
-    patterns: list[URLPattern | URLResolver], prefix: str = "", model: type[Model] | None = None
-) -> Iterator[Route]:
-    for pattern in patterns:
-        text = str(pattern.pattern).lstrip("^").rstrip("$").replace("\\/", "/")
-        if isinstance(pattern, URLResolver):
-            owner = model
-            admin_model = re.fullmatch(r"(\w+)/(\w+)/", text)
-            if admin_model and prefix.startswith("admin/"):
-                try:
-                    owner = apps.get_model(admin_model[1], admin_model[2])
-                except LookupError:
-                    owner = model
-            yield from _routes(pattern.url_patterns, prefix + text, owner)
-        else:
-            yield Route(prefix + text, model)
-
-
-def _authority_models() -> list[type[Model]]:
-    """Every model of ours that belongs to an authority (or is one)."""
-    owned = []
-    for model in apps.get_models():
-        if not model.__module__.startswith("permanence.web"):
-            continue
-        if model.__name__.startswith("Historical"):
-            continue
-        field_names = {field.name for field in model._meta.get_fields()}
-        if "authority" in field_names or model.__name__ == "LocalAuthority":
-            owned.append(model)
-    return owned
-
-
-def _b_identifiers(authority_b: LocalAuthority) -> dict[type[Model], list[int]]:
-    """The primary key of every row authority B owns, by model."""
-    owned: dict[type[Model], list[int]] = {}
-    with scoped_to(Scope.authority(authority_b.pk)):
-        for model in _authority_models():
+def snapshot(authority: LocalAuthority) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row authority B owns, change history included, as plain values."""
+    rows = {}
+    with scoped_to(Scope.authority(authority.pk)):
+        for model in walk.authority_models():
             manager = getattr(model, "in_scope", model._default_manager)
-            owned[model] = list(manager.values_list("pk", flat=True))
-    return owned
+            rows[model.__name__] = sorted(
+                tuple(str(value) for value in row) for row in manager.values_list()
+            )
+    return rows
 
 
-def _urls(route: Route, owned: dict[type[Model], list[int]]) -> Iterator[str]:
-    names = [m["name"] or m["group"] for m in _PARAMETER.finditer(route.template)]
-    if not names:
-        yield "/" + route.template
-        return
-    candidates: dict[str, list[str]] = {}
-    all_pks = sorted({pk for pks in owned.values() for pk in pks})
-    for name in names:
-        if name in {"object_id", "pk", "id"}:
-            pks = owned.get(route.model, all_pks) if route.model else all_pks
-            candidates[name] = [str(pk) for pk in pks] or ["1"]
-        elif name == "content_type_id":
-            candidates[name] = [str(ContentType.objects.get_for_model(m).pk) for m in owned]
-        elif name == "app_label":
-            candidates[name] = sorted({m._meta.app_label for m in _authority_models()})
-        else:
-            candidates[name] = ["x"]
-    if "object_id" in names and "content_type_id" in names:
-        for model, pks in owned.items():
-            content_type = ContentType.objects.get_for_model(model).pk
-            for pk in pks:
-                yield "/" + _fill(
-                    route.template, {"content_type_id": str(content_type), "object_id": str(pk)}
+def _changed(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+def form_values_of_a(
+    admin: Client, authority_a: LocalAuthority
+) -> tuple[dict[str, list[str]], set[str]]:
+    """Every field any form on A's own pages posts, and every admin action offered."""
+    values: dict[str, list[str]] = {}
+    actions: set[str] = set()
+    owned = walk.identifiers_of(authority_a)
+    for route in walk.routes():
+        # Every address of a route has the same form: one of A's is enough.
+        for url in list(walk.urls(route, owned))[:1]:
+            response = admin.get(url)
+            if response.status_code != 200 or response.streaming:
+                continue
+            page = response.content.decode("utf-8", errors="replace")
+            for name, given in walk.form_fields(page).items():
+                values.setdefault(name, given)
+            if 'name="action"' in page:
+                actions.update(_ACTION.findall(page))
+    for control in ("csrfmiddlewaretoken", "action", "_selected_action", "next"):
+        values.pop(control, None)
+    return values, actions
+
+
+def walk_authority_b(
+    users: dict[Role, User],
+    authority_a: LocalAuthority,
+    authority_b: LocalAuthority,
+    *,
+    post: bool = True,
+    only: tuple[str, ...] = ("/",),
+) -> Findings:
+    owned_by_b = walk.identifiers_of(authority_b)
+    admin = Client()
+    admin.force_login(users[Role.ADMINISTRATOR])
+    values, actions = form_values_of_a(admin, authority_a) if post else ({}, set())
+    shown: list[str] = []
+    changed: list[str] = []
+    visited = 0
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        addresses = []
+        for route in walk.routes():
+            for url in walk.urls(route, owned_by_b):
+                if not url.startswith(only):
+                    continue
+                response = client.get(url)
+                visited += 1
+                # Refused for the role (sent to sign in, or forbidden) whatever the method:
+                # the role's permission is checked before the method, so no need to post.
+                refused = response.status_code == 403 or (
+                    response.status_code == 302 and "/login/" in response["Location"]
                 )
-        return
-    first = names[0]
-    for value in candidates[first]:
-        rest = {name: candidates[name][0] for name in names[1:]}
-        yield "/" + _fill(route.template, {first: value, **rest})
+                if not refused:
+                    addresses.append((route, url))
+                if response.status_code == 200 or response.status_code >= 500:
+                    body = walk.body_text(response)
+                    found = [marker for marker in B_MARKERS if marker in body]
+                    if found:
+                        shown.append(f"{role.value} GET {url} shows {', '.join(found)}")
+        if not post:
+            continue
+        # B's rows are compared once per role; only when something changed is each
+        # address posted again on its own, to name the one that did it.
+        before = snapshot(authority_b)
+        _post_all(client, user, addresses, values, actions, owned_by_b)
+        if difference := _changed(before, snapshot(authority_b)):
+            changed.append(f"{role.value} changed {', '.join(difference)}")
+            for route, url in addresses:
+                before = snapshot(authority_b)
+                _post_all(client, user, [(route, url)], values, actions, owned_by_b)
+                if difference := _changed(before, snapshot(authority_b)):
+                    changed.append(f"{role.value} POST {url} changed {', '.join(difference)}")
+    if only == ("/",):
+        assert visited > 300, "the walk visited too few addresses to mean anything"
+    return Findings(shown, changed)
+
+
+def _post_all(
+    client: Client,
+    user: User,
+    addresses: list[tuple[walk.Route, str]],
+    values: dict[str, list[str]],
+    actions: set[str],
+    owned_by_b: walk.Identifiers,
+) -> None:
+    for route, url in addresses:
+        if url.startswith("/accounts/"):
+            continue  # signing in and out, and password resets: no authority's rows
+        payloads: list[dict[str, Any]] = []
+        if route.names:
+            # An address that names one of B's rows: post its form with B's id in it.
+            payloads.append({**values, "post": "yes"})
+        if route.model is not None and url.endswith(f"/{route.model._meta.model_name}/"):
+            chosen = [str(pk) for pk in owned_by_b.pks.get(route.model, [])]
+            payloads += [
+                {"action": action, "_selected_action": chosen, "post": "yes"}
+                for action in sorted(actions)
+            ]
+        for payload in payloads:
+            client.post(url, payload)
+        client.force_login(user)  # in case a post signed the person out
+
+
+# -- for the apps' own walks (planning, improvement, national), which build on this one --
+
+
+def _routes(patterns: list[Any]) -> list[walk.Route]:
+    return list(walk._routes(patterns))
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
-    def replace(match: re.Match[str]) -> str:
-        return values[match["name"] or match["group"]]
+    route = walk.Route(template, None)
+    return route.fill([values[name] for name in route.names]).lstrip("/")
 
-    return _PARAMETER.sub(replace, template)
+
+def _b_identifiers(authority: LocalAuthority) -> dict[Any, list[int]]:
+    return walk.identifiers_of(authority).pks
+
+
+def _urls(route: walk.Route, owned: dict[Any, list[int]]) -> list[str]:
+    return list(walk.urls(route, walk.Identifiers(owned, {})))
 
 
 def walk_for_leaks(client: Client, authority_b: LocalAuthority) -> list[str]:
-    """Every address whose response shows something of authority B's."""
-    owned = _b_identifiers(authority_b)
-    leaks: list[str] = []
-    visited = 0
-    for route in _routes(get_resolver().url_patterns):
-        for url in _urls(route, owned):
+    """Every address whose response, to ``client``, shows something of authority B's."""
+    owned = walk.identifiers_of(authority_b)
+    leaks = []
+    for route in walk.routes():
+        for url in walk.urls(route, owned):
             response = client.get(url)
-            visited += 1
-            if response.status_code in {301, 302, 400, 403, 404, 405}:
-                continue
-            content = (
-                b"".join(response.streaming_content)  # type: ignore[attr-defined]
-                if response.streaming
-                else response.content
-            )
-            body = content.decode("utf-8", errors="replace")
-            found = [marker for marker in B_MARKERS if marker in body]
-            if found:
-                leaks.append(f"{url} ({response.status_code}) shows {', '.join(found)}")
-    assert visited > 40, "the walk visited too few addresses to mean anything"
+            if response.status_code == 200 or response.status_code >= 500:
+                body = walk.body_text(response)
+                if found := [marker for marker in B_MARKERS if marker in body]:
+                    leaks.append(f"{url} ({response.status_code}) shows {', '.join(found)}")
     return leaks
 
 
-@pytest.fixture
-def signed_in_admin_of_a(
-    client: Client, two_authorities: tuple[LocalAuthority, LocalAuthority]
-) -> Client:
-    assert client.login(username=f"alpha-{Role.ADMINISTRATOR.value}", password=PASSWORD)
-    return client
-
-
-def test_no_address_shows_another_authoritys_records(
-    signed_in_admin_of_a: Client, two_authorities: tuple[LocalAuthority, LocalAuthority]
+def test_nobody_of_authority_a_sees_or_changes_anything_of_authority_bs(
+    two_authorities: tuple[LocalAuthority, LocalAuthority], users_a: dict[Role, User]
 ) -> None:
-    _, authority_b = two_authorities
-    assert walk_for_leaks(signed_in_admin_of_a, authority_b) == []
+    authority_a, authority_b = two_authorities
+    before = snapshot(authority_b)
+    findings = walk_authority_b(users_a, authority_a, authority_b)
+    assert findings.shown == []
+    assert findings.changed == []
+    assert snapshot(authority_b) == before
+
+
+def test_the_walk_reaches_every_kind_of_admin_page() -> None:
+    # History and version pages, which once crossed authorities, are walked with ids.
+    templates = {route.template for route in walk.routes()}
+    assert "admin/records/child/([^/]+)/history/([^/]+)/" in templates
+    for model in admin_site._registry:
+        opts = model._meta
+        assert reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
 
 def test_the_walk_finds_leaks_when_the_scoping_mechanism_is_removed(
-    signed_in_admin_of_a: Client,
     two_authorities: tuple[LocalAuthority, LocalAuthority],
+    users_a: dict[Role, User],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _, authority_b = two_authorities
+    authority_a, authority_b = two_authorities
     monkeypatch.setattr(
         scope_module, "scope_queryset", lambda queryset, lookup="authority": queryset
     )
-    leaks = walk_for_leaks(signed_in_admin_of_a, authority_b)
-    assert any("/children/" in leak for leak in leaks)
-    assert any("/admin/records/child/" in leak for leak in leaks)
+    findings = walk_authority_b(
+        {Role.ADMINISTRATOR: users_a[Role.ADMINISTRATOR]},
+        authority_a,
+        authority_b,
+        post=False,
+        only=("/children/", "/admin/records/child/"),
+    )
+    assert any("/children/" in leak for leak in findings.shown)
+    assert any("/admin/records/child/" in leak for leak in findings.shown)
+    assert any("/history/" in leak for leak in findings.shown)
+
+
+def test_the_walk_finds_changes_when_the_scoping_mechanism_is_removed(
+    two_authorities: tuple[LocalAuthority, LocalAuthority],
+    users_a: dict[Role, User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    authority_a, authority_b = two_authorities
+    monkeypatch.setattr(
+        scope_module, "scope_queryset", lambda queryset, lookup="authority": queryset
+    )
+    findings = walk_authority_b(
+        {Role.ADMINISTRATOR: users_a[Role.ADMINISTRATOR]},
+        authority_a,
+        authority_b,
+        only=("/admin/accounts/team/",),
+    )
+    assert any("POST /admin/accounts/team/" in change for change in findings.changed)
 
 
 def test_the_walk_reaches_authority_as_own_records(
-    signed_in_admin_of_a: Client, two_authorities: tuple[LocalAuthority, LocalAuthority]
+    client: Client,
+    two_authorities: tuple[LocalAuthority, LocalAuthority],
+    users_a: dict[Role, User],
 ) -> None:
     # The same pages do show A's own child, so an empty walk is not an empty site.
-    response = signed_in_admin_of_a.get("/children/")
+    client.force_login(users_a[Role.ADMINISTRATOR])
+    response = client.get("/children/")
     assert response.status_code == 200
     assert "A-0001" in response.content.decode()

@@ -32,6 +32,7 @@ def run(arguments: argparse.Namespace) -> int:
     from django.db import transaction
 
     from permanence.web.accounts.models import LocalAuthority, User
+    from permanence.web.accounts.passwords import password_problems
     from permanence.web.accounts.roles import Role
     from permanence.web.tenancy.scope import Scope, scoped_to
 
@@ -41,8 +42,9 @@ def run(arguments: argparse.Namespace) -> int:
         if User.objects.filter(username=arguments.admin).exists():
             raise UsageError(f"the username {arguments.admin!r} is taken")
         password = getpass.getpass(f"Password for {arguments.admin}: ")
-        if len(password) < 12:
-            raise UsageError("the password must be at least 12 characters")
+        person = User(username=arguments.admin, email=arguments.email)
+        if problems := password_problems(password, person):
+            raise UsageError("the password was refused: " + " ".join(problems))
         with transaction.atomic():
             authority = LocalAuthority.objects.create(code=arguments.code, name=arguments.name)
             User.objects.create_user(

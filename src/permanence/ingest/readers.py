@@ -10,10 +10,13 @@ for the rules to report on its row. A file that cannot be read at all raises
   Windows-1252 (tried when the bytes are not UTF-8); comma, semicolon or tab separated
   (sniffed from the header line). Read by polars; when polars cannot parse the file
   (a stray quotation mark), Python's more forgiving csv module tries before giving up.
-- Workbooks (XLSX; also XLS, XLSB and ODS, which the same reader opens): read by
-  python-calamine, which reads the values a spreadsheet program last calculated and never
-  runs a formula. Numbers that are whole become whole-number text (an identifier 7.0 is
-  "7"), date cells become ISO dates, text cells stay exactly as written.
+- Workbooks (XLSX, XLSM): read by python-calamine, which reads the values a spreadsheet
+  program last calculated and never runs a formula. Numbers that are whole become
+  whole-number text (an identifier 7.0 is "7"), date cells become ISO dates, text cells
+  stay exactly as written. Before anything is unpacked, the workbook is held to limits
+  (``workbook_limits.py``): a small file can unpack to gigabytes. XLS, XLSB and ODS
+  files cannot be checked that way, so they are refused with a request to save the
+  workbook as XLSX or CSV.
 
 Row numbers are the ones a person sees: in a workbook the sheet's own row numbers, in a
 CSV file the record's position when the file is opened in a spreadsheet (the header is
@@ -37,14 +40,19 @@ from typing import Any
 import polars as pl
 
 from permanence.ingest.errors import ExtractError
+from permanence.ingest.workbook_limits import (  # noqa: F401 - the limits, for callers
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_WORKBOOK_CELLS,
+    MAX_WORKBOOK_COLUMNS,
+    MAX_WORKBOOK_MEMORY,
+    MAX_WORKBOOK_ROWS,
+    check_workbook_limits,
+)
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 """The largest file accepted, 100 MB: several times a large authority's full history
 (a 100,000-row extract is about 6 MB of CSV). Callers may pass another limit."""
 
-MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
-"""A workbook is a zip archive; one that would unpack to more than 2 GB is refused
-before it is opened, so a small hostile file cannot exhaust the machine's memory."""
 
 ROW = "_row"
 SURPLUS = "_surplus"
@@ -91,6 +99,7 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[RawShee
     """Every table-shaped part of the file at ``path``; raises ``ExtractError``."""
     data = _read_bytes(path, max_bytes)
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+        check_workbook_limits(path, data)
         return read_workbook(path, data)
     if path.suffix.lower() in _WORKBOOK_SUFFIXES:
         raise ExtractError(
@@ -428,17 +437,10 @@ def _formula_cells(path: Path, data: bytes) -> dict[str, list[str]]:
     """For each worksheet, the references of cells that hold a formula.
 
     Formulas are never run; this only lets the import say which values came from one.
-    Also refuses a zip archive that would unpack to more than ``MAX_UNCOMPRESSED_BYTES``.
+    The workbook has already been held to its limits (``check_workbook_limits``).
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise ExtractError(
-                    [
-                        f"{path.name}: the workbook would unpack to more than "
-                        f"{_megabytes(MAX_UNCOMPRESSED_BYTES)}; it is refused as unsafe"
-                    ]
-                )
             cells: dict[str, list[str]] = {}
             for sheet_name, member in _worksheet_members(archive):
                 xml = archive.read(member)

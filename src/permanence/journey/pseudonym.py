@@ -9,6 +9,11 @@ changes every pseudonym.
 
 Used wherever a child is named to someone who need not know who the child is: calendar
 feeds and alert emails (review planning), and the dashboards' charts and tables.
+
+The key must be strong: references are short digit strings, so with a weak key anyone
+holding a pseudonym can try every reference until one matches. ``key_weaknesses`` says
+what is wrong with one; production refuses to start with a weak key (docs/security.md
+says how to make one).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
+from collections import Counter
 
 # Base 32 without the letters and digits people confuse when reading aloud or copying.
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -31,3 +38,55 @@ def pseudonym(key: str, authority: str, child_ref: str) -> str:
     digest = hmac.new(key.encode(), message, hashlib.sha256).digest()
     letters = base64.b32encode(digest).decode("ascii").translate(_READABLE)
     return f"C-{letters[:4]}-{letters[4:8]}"
+
+
+MIN_KEY_CHARACTERS = 43
+"""32 random bytes written as text by ``secrets.token_urlsafe(32)``: the shortest key."""
+
+MIN_KEY_BITS = 180.0
+"""The least spread of characters a key must show (its length times the Shannon entropy
+of its characters). 32 random bytes, as ``token_urlsafe(32)`` or ``token_hex(32)``
+writes them, show 187 or more; words and patterns of the same length show less."""
+
+KNOWN_EXAMPLE_KEYS = frozenset(
+    {
+        "development-pseudonym-key",
+        "test-pseudonym-key",
+        "pseudonym-key",
+        "dummy",
+        "changeme",
+        "change-me",
+        "secret",
+    }
+)
+"""Keys that are written down somewhere (the demo's, the tests', the usual placeholders)."""
+
+
+def key_weaknesses(key: str) -> list[str]:
+    """What makes ``key`` unfit to make pseudonyms with (empty when it is fit).
+
+    This catches the usual mistakes (a placeholder, a short key, a word or a pattern);
+    it cannot tell a phrase that merely looks random from random bytes, so the key is
+    to be made by a program: ``python -c "import secrets; print(secrets.token_urlsafe(48))"``.
+    """
+    if not key:
+        return ["it is empty"]
+    if key.strip().lower() in KNOWN_EXAMPLE_KEYS:
+        return ["it is a well-known example, not a secret"]
+    problems = []
+    if len(key) < MIN_KEY_CHARACTERS:
+        problems.append(
+            f"it is {len(key)} characters long; it must be at least {MIN_KEY_CHARACTERS} "
+            "(32 random bytes)"
+        )
+    if _spread_bits(key) < MIN_KEY_BITS:
+        problems.append("it does not look random (too few different characters, or a pattern)")
+    if any(character.isspace() for character in key):
+        problems.append("it holds spaces, so it is words rather than random bytes")
+    return problems
+
+
+def _spread_bits(key: str) -> float:
+    counts = Counter(key)
+    length = len(key)
+    return -length * sum(n / length * math.log2(n / length) for n in counts.values())

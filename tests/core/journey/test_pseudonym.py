@@ -41,3 +41,34 @@ def test_no_two_children_of_a_large_authority_share_a_pseudonym() -> None:
 def test_a_pseudonym_needs_a_key() -> None:
     with pytest.raises(ValueError, match="PSEUDONYM_KEY"):
         pseudonym("", "ALPHA", "007")
+
+
+# -- the key's strength ------------------------------------------------------------------
+
+
+def test_keys_made_as_the_docs_say_are_strong() -> None:
+    import secrets
+
+    from permanence.journey.pseudonym import key_weaknesses
+
+    for _ in range(2000):
+        assert key_weaknesses(secrets.token_urlsafe(48)) == []
+        assert key_weaknesses(secrets.token_urlsafe(32)) == []
+        assert key_weaknesses(secrets.token_hex(32)) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("", "empty"),
+        ("dummy", "well-known example"),
+        ("development-pseudonym-key", "well-known example"),
+        ("Xk29fQ-short", "at least 43"),
+        ("ab" * 30, "does not look random"),
+        ("correct horse battery staple and then some more words here", "spaces"),
+    ],
+)
+def test_weak_keys_are_named_as_weak(key: str, why: str) -> None:
+    from permanence.journey.pseudonym import key_weaknesses
+
+    assert any(why in problem for problem in key_weaknesses(key))

@@ -140,7 +140,10 @@ def test_the_pages_show_the_lists(
     plan = client.get(f"/planning/children/{child.pk}/").content.decode()
     assert "within 3 months of the first review, held on 22 April 2025" in plan
     with scoped_to(Scope.authority(authority_a.pk)):
-        assert RecordView.objects.filter(child=child).count() == 1
+        # The plan is a view of the child's record; the lists that named the child are
+        # logged as what they are.
+        assert RecordView.objects.filter(child=child, what="a child's record").count() == 1
+        assert RecordView.objects.filter(child=child, what="what's due").exists()
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from permanence.web.accounts.roles import CAPABILITIES, NATIONAL_CAPABILITIES, Capability, Role
+from permanence.web.tenancy.history import ScopedHistoricalRecords
 from permanence.web.tenancy.scope import AuthorityScopedManager
 
 
@@ -60,6 +61,9 @@ class User(AbstractUser):
     # Django's own; lists of users in the app go through ``in_scope``.
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
     in_scope = AuthorityScopedManager["User"]()
+    # Who gave whom which role, and when: every change to a person is kept (never their
+    # password hash or when they last signed in).
+    history = ScopedHistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

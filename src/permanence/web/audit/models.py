@@ -1,8 +1,10 @@
-"""Who looked at which child's record, and when.
+"""Who was shown which child, where and when.
 
 Changes are kept by django-simple-history on each record; this log holds the views,
-which no history library records. It is append-only: nothing in the app changes or
-deletes a row, and the admin shows it read-only to administrators.
+which no history library records: a child's record opened, and every list, page
+and download that showed who a child is (``what`` says which). It is append-only:
+nothing in the app changes or deletes a row, and the admin shows it read-only to
+administrators.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ class RecordView(models.Model):
     child = models.ForeignKey(Child, on_delete=models.SET_NULL, null=True, related_name="+")
     child_ref = models.CharField(max_length=64)
     path = models.CharField(max_length=500)
+    what = models.CharField(
+        max_length=100, default="a child's record", help_text="What showed the child."
+    )
 
     objects = AuthorityScopedManager["RecordView"]()
 

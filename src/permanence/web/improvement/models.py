@@ -27,7 +27,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from permanence.analysis.aims import (
     AIM_TEMPLATES,
@@ -41,7 +40,7 @@ from permanence.analysis.runchart import RULE_SET_NAMES
 from permanence.analysis.stages import STAGES
 from permanence.journey.vocabulary import AgeBand, MeetingKind
 from permanence.web.accounts.models import LocalAuthority, Team
-from permanence.web.tenancy.history import ScopedHistoryManager
+from permanence.web.tenancy.history import ScopedHistoricalRecords
 from permanence.web.tenancy.scope import AuthorityScopedManager
 
 NATIONAL_AIM_CHOICES = [(aim.id, f"{aim.title}: {aim.statement}") for aim in NATIONAL_AIMS]
@@ -133,7 +132,7 @@ class LocalAim(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["LocalAim"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["title", "pk"]
@@ -234,7 +233,7 @@ class ImprovementProject(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["ImprovementProject"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["title", "pk"]
@@ -299,7 +298,7 @@ class ChampionsGroupMember(models.Model):
     )
 
     objects = AuthorityScopedManager["ChampionsGroupMember"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["agency", "name", "pk"]
@@ -342,7 +341,7 @@ class Driver(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     objects = AuthorityScopedManager["Driver"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -401,7 +400,7 @@ class ChangeIdea(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["ChangeIdea"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -515,7 +514,7 @@ class PdsaCycle(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["PdsaCycle"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["change_idea", "number", "pk"]
@@ -743,7 +742,7 @@ class Measure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AuthorityScopedManager["Measure"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["kind", "position", "pk"]
@@ -790,7 +789,7 @@ class MeasureValue(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     objects = AuthorityScopedManager["MeasureValue"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["measure", "month"]
@@ -901,7 +900,7 @@ class Feedback(models.Model):
     created_by = _created_by()
 
     objects = AuthorityScopedManager["Feedback"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["-month", "-pk"]
@@ -971,7 +970,7 @@ class Risk(models.Model):
     reviewed_on = models.DateField("last reviewed on", null=True, blank=True)
 
     objects = AuthorityScopedManager["Risk"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["-raised_on", "-pk"]

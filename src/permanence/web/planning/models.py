@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from permanence.analysis.schedule import (
     STATUTORY_POLICY,
@@ -25,7 +24,7 @@ from permanence.analysis.schedule import (
 )
 from permanence.web.accounts.models import LocalAuthority, Team
 from permanence.web.records.models import CarePeriod, Meeting
-from permanence.web.tenancy.history import ScopedHistoryManager
+from permanence.web.tenancy.history import ScopedHistoricalRecords
 from permanence.web.tenancy.scope import AuthorityScopedManager
 
 _POLICY_FIELDS = (
@@ -110,7 +109,7 @@ class ReviewPolicyVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AuthorityScopedManager["ReviewPolicyVersion"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["effective_from"]
@@ -184,7 +183,7 @@ class PlanningSettings(models.Model):
     )
 
     objects = AuthorityScopedManager["PlanningSettings"]()
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         verbose_name = "planning settings"
@@ -287,7 +286,7 @@ class Allocation(models.Model):
     objects = AuthorityScopedManager["Allocation"]()
     # Who works with a child is child-level information: every change is kept, as for
     # the child's records.
-    history = HistoricalRecords(history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords()
 
     class Meta:
         ordering = ["care_period", "started"]

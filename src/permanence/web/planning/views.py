@@ -22,7 +22,7 @@ from permanence.analysis.schedule import STATUTORY_POLICY, STATUTORY_SOURCE, add
 from permanence.web.accounts.access import public, requires
 from permanence.web.accounts.models import Team, User
 from permanence.web.accounts.roles import Capability
-from permanence.web.audit.log import log_record_view
+from permanence.web.audit.log import log_children_shown, log_record_view
 from permanence.web.dashboards.cache import authority_data
 from permanence.web.planning import feeds
 from permanence.web.planning.lists import (
@@ -59,6 +59,8 @@ def _settings(request: HttpRequest) -> PlanningSettings:
 
 
 def _render_lists(request: HttpRequest, title: str, lists: DueLists, **extra: Any) -> HttpResponse:
+    shown = [*lists.overdue, *lists.due_soon, *lists.aims_past, *lists.aims_approaching]
+    log_children_shown(request, shown, "what's due")
     return render(
         request,
         "planning/due.html",
@@ -187,6 +189,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         .select_related("care_period__child", "care_period__team")
         .order_by("read_at", "-created_on", "due_date")[:500]
     )
+    log_children_shown(request, notices, "notifications")
     return render(request, "planning/notifications.html", {"notices": notices})
 
 

@@ -1,12 +1,16 @@
+"""Children's records in the administration site: read-only, with their history.
+
+Records change through an import (which names its batch in every change) so that the
+case recording system stays the one source of truth, and every correction is made
+there and comes in with the next extract. Here an administrator can look a record up
+and see who changed what, and when; every page that shows a child is audited.
+"""
+
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 
-from permanence.web.admin import HistoryAdmin, ReadOnlyAdmin, admin_site
-from permanence.web.audit.log import log_record_view
+from permanence.web.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, admin_site
 from permanence.web.records.models import (
     CarePeriod,
     Child,
@@ -18,39 +22,19 @@ from permanence.web.records.models import (
 )
 
 
-class RecordAdmin(HistoryAdmin):
-    exclude = ("authority", "source_batch", "entered_by")
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        obj.entered_by = request.user
-        obj.source_batch = None
-        super().save_model(request, obj, form, change)
-
-
 @admin.register(Child, site=admin_site)
-class ChildAdmin(RecordAdmin):
+class ChildAdmin(ReadOnlyHistoryAdmin):
     list_display = ("child_ref", "initials", "date_of_birth", "sex")
     search_fields = ("child_ref",)
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        child = self.get_object(request, object_id)
-        if child is not None and response.status_code == 200:
-            log_record_view(request, child)
-        return response
-
 
 @admin.register(CarePeriod, site=admin_site)
-class CarePeriodAdmin(RecordAdmin):
+class CarePeriodAdmin(ReadOnlyHistoryAdmin):
     list_display = ("child", "period_start", "period_end", "destination", "team")
     list_select_related = ("child", "team")
-    raw_id_fields = ("child",)
 
 
-class PeriodRecordAdmin(RecordAdmin):
-    raw_id_fields = ("care_period",)
+class PeriodRecordAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("care_period__child",)
 
 

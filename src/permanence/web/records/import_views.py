@@ -9,6 +9,7 @@ whether there are fewer queries than last time.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -28,6 +29,7 @@ from permanence.ingest.quality_report import write_quality_report
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
+from permanence.web.audit.log import log_children_shown
 from permanence.web.records.importing import (
     confirm_upload,
     discard_upload,
@@ -131,12 +133,17 @@ def _save_upload(files: list[Any], authority_code: str) -> Path:
     root = Path(settings.DATA_DIR) / "uploads" / authority_code
     root.mkdir(parents=True, exist_ok=True)
     upload_dir = Path(tempfile.mkdtemp(prefix=f"{uuid.uuid4().hex[:8]}-", dir=root))
-    for upload in files:
-        # Only the base name: an uploaded name never chooses where the file goes.
-        name = Path(upload.name).name or "extract"
-        with (upload_dir / name).open("wb") as destination:
-            for chunk in upload.chunks():
-                destination.write(chunk)
+    try:
+        for upload in files:
+            # Only the base name: an uploaded name never chooses where the file goes.
+            name = Path(upload.name).name or "extract"
+            with (upload_dir / name).open("wb") as destination:
+                for chunk in upload.chunks():
+                    destination.write(chunk)
+    except BaseException:
+        # Half an extract is still children's records, and nothing would point at it.
+        shutil.rmtree(upload_dir, ignore_errors=True)
+        raise
     return upload_dir
 
 
@@ -145,6 +152,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     validation = stored_validation(batch)
     issues = Paginator(batch.issues.all(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    by_child = validation.issues_by_child().head(200).to_dicts()
+    log_children_shown(
+        request,
+        [*issues.object_list, *(row.get("child_ref") for row in by_child)],
+        "an import's issues",
+    )
     return render(
         request,
         "records/imports/detail.html",
@@ -153,7 +166,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": batch.summary.get("validation", {}),
             "load": batch.summary.get("load"),
             "by_rule": validation.issues_by_rule().to_dicts(),
-            "by_child": validation.issues_by_child().head(200).to_dicts(),
+            "by_child": by_child,
             "issues": issues,
         },
     )
@@ -185,7 +198,11 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def import_quality_report(request: HttpRequest, pk: int) -> FileResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    write_quality_report(stored_validation(batch), handle.name)
+    validation = stored_validation(batch)
+    write_quality_report(validation, handle.name)
+    log_children_shown(
+        request, validation.issues.get_column("child_ref").drop_nulls(), "a data-quality workbook"
+    )
     handle.seek(0)
     return FileResponse(
         handle,

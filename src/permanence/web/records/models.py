@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from permanence.journey.vocabulary import (
     Destination,
@@ -21,7 +20,7 @@ from permanence.journey.vocabulary import (
     Sex,
 )
 from permanence.web.accounts.models import LocalAuthority, Team
-from permanence.web.tenancy.history import ScopedHistoryManager
+from permanence.web.tenancy.history import ScopedHistoricalRecords
 from permanence.web.tenancy.scope import AuthorityScopedManager
 
 
@@ -115,7 +114,7 @@ class ChildRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(inherit=True, history_manager=ScopedHistoryManager)
+    history = ScopedHistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

@@ -34,7 +34,7 @@ from permanence.journey.vocabulary import (
 )
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
-from permanence.web.audit.log import log_record_view
+from permanence.web.audit.log import log_children_shown, log_record_view
 from permanence.web.dashboards.cache import authority_data, cached
 from permanence.web.dashboards.filters import (
     FORM_INTRO,
@@ -99,6 +99,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     # Worked out once per data version and filter set; only for roles that see children.
     listed = cached(data, "children-list", filters.key(), children)
     page = Paginator(listed, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    log_children_shown(request, page.object_list, "the list of children")
     return render(
         request,
         "records/child_list.html",
@@ -351,6 +352,7 @@ def placement_strip(
     end = period.period_end or as_of
     total = max((end - period.period_start).days, 1)
     strip = []
+    offset = 0.0
     for placement in placements:
         finish = min(placement.end_date or end, end)
         days = max((finish - placement.start_date).days, 0)
@@ -360,14 +362,17 @@ def placement_strip(
             else None
         )
         setting = kind.setting if kind is not None else None
+        percent = round(100 * days / total, 2)
         strip.append(
             {
-                "percent": round(100 * days / total, 2),
+                "offset": offset,
+                "percent": percent,
                 "setting": setting.value if setting is not None else "other",
                 "label": _label(PlacementType, placement.placement_type),
                 "days": days,
             }
         )
+        offset += percent
     return strip
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
+
+from csp.constants import NONE, SELF
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Where the embedded database, uploads and the demo live: ./var unless told otherwise.
@@ -58,6 +61,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
+    "csp",
+    "permanence.web.security",
     "permanence.web.tenancy",
     "permanence.web.accounts",
     "permanence.web.records",
@@ -71,6 +77,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before sessions or sign-in: they hold no data.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "permanence.web.security.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked sign-in into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "permanence.web.urls"
@@ -108,7 +120,31 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "permanence.web.accounts.passwords.VarietyValidator"},
 ]
+# Sign-in throttling (web/accounts/throttling.py): django-axes checks the lockout before
+# Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PERMANENCE_SIGN_IN_ACCOUNT_LIMIT = 5
+PERMANENCE_SIGN_IN_ADDRESS_LIMIT = 50
+AXES_HANDLER = "permanence.web.accounts.throttling.AccountOrAddressHandler"
+AXES_FAILURE_LIMIT = PERMANENCE_SIGN_IN_ACCOUNT_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Failures while locked neither count nor extend the lock: the message's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "permanence.web.accounts.throttling.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The logs name who tried and from where (never the password, which axes always masks).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# The attempts are shown, scoped to the authority's own people, by our admin site.
+AXES_ENABLE_ADMIN = False
+# Behind the production proxy the address is the one it forwards (see production.py).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -124,13 +160,42 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Warnings and errors (a server error's traceback, a refused sign-in, a lockout) go to
+# the standard error stream, which the service manager keeps; nothing is mailed.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"axes": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
+
+# Content-Security-Policy (django-csp 4): scripts, styles, images and connections from
+# the app itself only; no inline script, no eval (the charts' Vega interprets its
+# expressions), no plugins, no framing, forms posted only back to the app.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT: Path | None = DATA_DIR / "static"
 # Front-end packages are installed from the npm registry at set-up (``npm ci``), never
 # copied into the repository; their built files are served as static files from here.
 NODE_MODULES = Path(

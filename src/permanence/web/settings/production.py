@@ -2,6 +2,7 @@
 
 import os
 
+from permanence.journey.pseudonym import key_weaknesses
 from permanence.web.settings.base import *  # noqa: F403
 
 
@@ -18,11 +19,29 @@ DEBUG = False
 DATABASES = {"default": database_from_url(_required("PERMANENCE_DATABASE_URL"))}  # noqa: F405
 SECRET_KEY = _required("PERMANENCE_SECRET_KEY")
 PSEUDONYM_KEY = _required("PERMANENCE_PSEUDONYM_KEY")
+if _weaknesses := key_weaknesses(PSEUDONYM_KEY):
+    # References are short digit strings: with a weak key, pseudonyms can be worked back.
+    raise RuntimeError(
+        "PERMANENCE_PSEUDONYM_KEY is weak: "
+        + "; ".join(_weaknesses)
+        + '; make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+    )
 ALLOWED_HOSTS = _required("PERMANENCE_ALLOWED_HOSTS").split(",")
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 
+# Static files are collected once per release (``permanence manage collectstatic``) into
+# STATIC_ROOT and served, compressed, by WhiteNoise in the app itself.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sign-in throttling counts the address the proxy in front says the request came from:
+# the right-most ``PERMANENCE_PROXY_COUNT`` addresses of X-Forwarded-For are our proxies.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PERMANENCE_PROXY_COUNT", "1"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -3,9 +3,15 @@
 from permanence.web.settings.base import *  # noqa: F403
 
 DEBUG = False
+# Static files from the source folders, as in the demo.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PSEUDONYM_KEY = "test-pseudonym-key"
 # Fast hashing keeps tests quick; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client's ``login`` shortcut gives the throttle no request to count; the
+# throttling tests switch it on (tests/web/test_sign_in_throttling.py).
+AXES_ENABLED = False

@@ -4,6 +4,17 @@
 (function () {
   "use strict";
 
+  // Drawn within the Content-Security-Policy: Vega interprets its expressions rather
+  // than compiling them with Function() (ast: true), and neither vega-embed nor its
+  // tooltip injects a <style> element (their styles are in site.css).
+  var CHART_OPTIONS = {
+    actions: false,
+    renderer: "svg",
+    ast: true,
+    defaultStyle: false,
+    tooltip: { disableDefaultStyle: true }
+  };
+
   var views = {};
   window.permanenceCharts = views;
 
@@ -24,7 +35,7 @@
       var source = document.getElementById(element.getAttribute("data-chart-spec"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
-      window.vegaEmbed(element, spec, { actions: false, renderer: "svg" })
+      window.vegaEmbed(element, spec, CHART_OPTIONS)
         .then(function (result) {
           views[element.id] = result.view;
           markLinks(result.view);

@@ -1,0 +1,140 @@
+"""The administration site stays inside the authority's boundary, history pages included.
+
+Found by an attacker's walk: the change-history pages looked a version up through the
+historical model's own manager, so A's administrator could read any of B's versions
+(and post the page's form to "revert" B's record). These tests hold every history page
+of every model with a history to the boundary, for reading and for writing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.db.models import Model
+from django.test import Client
+from django.urls import reverse
+
+from permanence.web.accounts.models import LocalAuthority, User
+from permanence.web.accounts.roles import Role
+from permanence.web.admin import admin_site
+from permanence.web.audit.models import RecordView
+from permanence.web.records.models import Child
+from permanence.web.tenancy.scope import Scope, scoped_to
+
+from .conftest import B_MARKERS, PASSWORD
+
+
+def _history_admins() -> list[type[Model]]:
+    return [
+        model
+        for model, model_admin in admin_site._registry.items()
+        if getattr(model._meta, "simple_history_manager_attribute", None)
+        and isinstance(model_admin, admin.ModelAdmin)
+    ]
+
+
+def _latest_version(model: type[Model], authority: LocalAuthority) -> Any:
+    with scoped_to(Scope.authority(authority.pk)):
+        return getattr(model, model._meta.simple_history_manager_attribute).first()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def admin_of_a(client: Client, two_authorities: tuple[LocalAuthority, LocalAuthority]) -> Client:
+    assert client.login(username=f"alpha-{Role.ADMINISTRATOR.value}", password=PASSWORD)
+    return client
+
+
+def test_every_childs_record_has_its_history_in_the_admin() -> None:
+    names = {model.__name__ for model in _history_admins()}
+    assert {"Child", "CarePeriod", "Placement", "Meeting", "Allocation"} <= names
+
+
+def test_a_version_of_another_authoritys_child_is_not_shown(
+    admin_of_a: Client, two_authorities: tuple[LocalAuthority, LocalAuthority]
+) -> None:
+    _, authority_b = two_authorities
+    version = _latest_version(Child, authority_b)
+    url = reverse("admin:records_child_simple_history", args=[version.id, version.history_id])
+    response = admin_of_a.get(url)
+    assert response.status_code == 404
+    assert not any(marker in response.content.decode() for marker in B_MARKERS)
+
+
+def test_no_version_of_anything_of_another_authority_is_shown(
+    admin_of_a: Client, two_authorities: tuple[LocalAuthority, LocalAuthority]
+) -> None:
+    _, authority_b = two_authorities
+    shown = []
+    for model in _history_admins():
+        version = _latest_version(model, authority_b)
+        if version is None:
+            continue
+        opts = model._meta
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_simple_history",
+            args=[getattr(version, opts.pk.attname), version.history_id],
+        )
+        if admin_of_a.get(url).status_code != 404:
+            shown.append(url)
+    assert shown == []
+
+
+def test_reverting_another_authoritys_child_changes_nothing(
+    admin_of_a: Client, two_authorities: tuple[LocalAuthority, LocalAuthority]
+) -> None:
+    _, authority_b = two_authorities
+    version = _latest_version(Child, authority_b)
+    url = reverse("admin:records_child_simple_history", args=[version.id, version.history_id])
+    response = admin_of_a.post(
+        url,
+        {
+            "child_ref": "B-SECRET-REF",
+            "initials": "XX",
+            "date_of_birth": "2001-01-01",
+            "sex": "male",
+            "ethnicity": "",
+            "disability": "",
+        },
+    )
+    assert response.status_code in {403, 404}
+    with scoped_to(Scope.authority(authority_b.pk)):
+        child = Child.objects.get()
+        assert (child.initials, child.date_of_birth.isoformat()) == ("ZQ", "2019-05-17")
+        assert child.history.count() == 1
+
+
+def test_childrens_records_are_read_only_in_the_admin_even_through_their_history(
+    admin_of_a: Client, two_authorities: tuple[LocalAuthority, LocalAuthority]
+) -> None:
+    authority_a, _ = two_authorities
+    version = _latest_version(Child, authority_a)
+    url = reverse("admin:records_child_simple_history", args=[version.id, version.history_id])
+    assert admin_of_a.get(url).status_code == 200
+    response = admin_of_a.post(url, {"child_ref": "A-0001", "initials": "XX"})
+    assert response.status_code == 403
+    change = admin_of_a.post(
+        reverse("admin:records_child_change", args=[version.id]), {"initials": "XX"}
+    )
+    assert change.status_code == 403
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert Child.objects.get().initials == "AA"
+
+
+def test_opening_a_childs_history_is_audited(
+    admin_of_a: Client,
+    two_authorities: tuple[LocalAuthority, LocalAuthority],
+    users_a: dict[Role, User],
+) -> None:
+    authority_a, _ = two_authorities
+    version = _latest_version(Child, authority_a)
+    for url in (
+        reverse("admin:records_child_history", args=[version.id]),
+        reverse("admin:records_child_simple_history", args=[version.id, version.history_id]),
+    ):
+        assert admin_of_a.get(url).status_code == 200
+        with scoped_to(Scope.authority(authority_a.pk)):
+            assert RecordView.objects.filter(
+                viewer=users_a[Role.ADMINISTRATOR], child_ref="A-0001", path=url
+            ).exists(), url

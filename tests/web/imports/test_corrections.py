@@ -13,108 +13,21 @@ on 5 January 2024, recommended on 20 September 2024 (corrected from 20 January):
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pytest
 
 from permanence.analysis.aims import AIM_2
 from permanence.analysis.aims_outcomes import Outcome, aim_children
-from permanence.cli.main import main
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import CarePeriod, LegalStatus, Meeting, Milestone, Placement
 from permanence.web.tenancy.scope import Scope, scoped_to
 
-Loader = Callable[..., dict[str, Any]]
-
-FIRST_EXTRACT = date(2024, 3, 31)
-SECOND_EXTRACT = date(2024, 10, 31)
-
-CHILDREN = "child_ref,initials,date_of_birth,sex\n0311,KM,2021-06-02,female\n"
-CARE_PERIODS = "child_ref,period_start,period_end,destination,team\n0311,{start},,,East\n"
-PLACEMENTS = (
-    "child_ref,period_start,placement_type,start_date,end_date\n"
-    "0311,{start},home,{start},{moved_end}\n"
-    "0311,{start},foster_la,{moved},\n"
-)
-LEGAL_STATUSES = (
-    "child_ref,period_start,legal_status,start_date,end_date\n0311,{start},s25,{moved},\n"
-)
-MEETINGS = (
-    "child_ref,period_start,meeting_kind,review_number,due_date,held_date,outcome\n"
-    "0311,{start},planning_72h,,,{planning},Care plan agreed\n"
-    "0311,{start},legal_advice,,,{legal_advice},\n"
-)
-MILESTONES = "child_ref,period_start,milestone,date,detail,reason\n{milestones}"
-
-
-def write_extract(
-    folder: Path,
-    *,
-    start: str = "2024-01-05",
-    moved: str = "2024-01-05",
-    planning: str = "2024-01-08",
-    legal_advice: str = "2024-01-15",
-    milestones: tuple[tuple[str, str, str], ...] = (
-        ("permanence_recommendation", "2024-01-20", "poa"),
-    ),
-) -> Path:
-    """One child's extract in the canonical CSV format. The child is looked after from
-    ``start``, at home until ``moved`` (the date accommodated) and in foster care since."""
-    folder.mkdir(parents=True, exist_ok=True)
-    values = {
-        "start": start,
-        "moved": moved,
-        "moved_end": moved,
-        "planning": planning,
-        "legal_advice": legal_advice,
-        "milestones": "".join(
-            f"0311,{start},{kind},{day},{detail},\n" for kind, day, detail in milestones
-        ),
-    }
-    files = {
-        "children": CHILDREN,
-        "care_periods": CARE_PERIODS,
-        "placements": PLACEMENTS,
-        "legal_statuses": LEGAL_STATUSES,
-        "meetings": MEETINGS,
-        "milestones": MILESTONES,
-    }
-    for name, template in files.items():
-        text = template.format(**values)
-        if name == "placements" and start == moved:
-            # Accommodated on the day looked after: no time at home first.
-            text = "\n".join(line for line in text.splitlines() if ",home," not in line) + "\n"
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture
-def load_extract(capsys: pytest.CaptureFixture[str]) -> Loader:
-    """Import an extract with ``permanence import`` and return what it printed (JSON)."""
-
-    def _load(folder: Path, extract_date: date, *extra: str) -> dict[str, Any]:
-        arguments = [
-            "import",
-            str(folder),
-            "--authority",
-            "ALPHA",
-            "--extract-date",
-            extract_date.isoformat(),
-            "--json",
-            *extra,
-        ]
-        code = main(arguments)
-        out = capsys.readouterr().out
-        assert code == 0, out
-        return dict(json.loads(out))
-
-    return _load
+from .conftest import Loader
+from .one_child import FIRST_EXTRACT, SECOND_EXTRACT, write_extract
 
 
 def aim_2_row(authority: LocalAuthority, as_of: date) -> dict[str, Any]:

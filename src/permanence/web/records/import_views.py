@@ -28,6 +28,7 @@ from permanence.ingest.quality_report import write_quality_report
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
+from permanence.web.records.data_queries import answer_queries, answers_table
 from permanence.web.records.importing import (
     confirm_upload,
     discard_upload,
@@ -67,6 +68,13 @@ class UploadForm(forms.Form):
         # An HTML date input reads and writes ISO dates, whatever the site's own format.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
+    )
+    replaces_children = forms.BooleanField(
+        label="This extract is the whole truth for the children it holds",
+        required=False,
+        help_text="Their records it no longer holds are removed (each kept in its history) "
+        "instead of being listed for you to keep or remove. Children it does not hold are "
+        "left as they are.",
     )
 
 
@@ -118,6 +126,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 profile=form.cleaned_data["profile"],
                 extract_date=form.cleaned_data["extract_date"],
                 user=user,
+                replaces_children=form.cleaned_data["replaces_children"],
             )
         except IngestError as error:
             for problem in getattr(error, "problems", [str(error)]):
@@ -145,6 +154,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     validation = stored_validation(batch)
     issues = Paginator(batch.issues.all(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    answer_queries(issues)
     return render(
         request,
         "records/imports/detail.html",
@@ -185,7 +195,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def import_quality_report(request: HttpRequest, pk: int) -> FileResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    write_quality_report(stored_validation(batch), handle.name)
+    write_quality_report(stored_validation(batch), handle.name, answers=answers_table())
     handle.seek(0)
     return FileResponse(
         handle,

@@ -33,7 +33,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from permanence.ingest.describe import describe_record
 from permanence.ingest.rules import all_rules
 from permanence.ingest.rules.load import RECORD_GONE
-from permanence.journey.identity import Candidate, MatchedBy, candidate, match_records
+from permanence.journey.identity import Candidate, candidate, match_records
 from permanence.journey.tables import IDENTITIES, JourneyTables
 from permanence.journey.vocabulary import Sex
 from permanence.web.accounts.models import LocalAuthority, Team, User
@@ -289,20 +289,21 @@ class _Loader:
         spec = _SPECS[name]
         held = _held_records(spec)
         rows = _unique_rows(name, table, parent)
-        matching = match_records(
-            [_candidate(name, record.values, record.child_ref, record.parent) for record in held],
-            [_candidate(name, row, row["child_ref"], row["_parent"]) for row in rows],
-        )
+        held_as = [_candidate(name, r.values, r.child_ref, r.parent) for r in held]
+        rows_as = [_candidate(name, row, row["child_ref"], row["_parent"]) for row in rows]
+        matching = match_records(held_as, rows_as)
         report = TableLoad()
         changes: dict[int, dict[str, Any]] = {}
-        for row_index, held_index, how in matching.pairs:
+        for row_index, held_index, _ in matching.pairs:
             record, row = held[held_index], rows[row_index]
             different = _differences(spec, record, row)
             if not different:
                 report.unchanged += 1
                 continue
             changes[record.pk] = different
-            report.corrected += how is MatchedBy.CORRECTION
+            # A correction: what identified the record (a date, a kind, its period) changed.
+            was, now = held_as[held_index], rows_as[row_index]
+            report.corrected += (was.exact, was.parent) != (now.exact, now.parent)
             self._note_changes(report, name, row, record, different)
         new_rows = [rows[index] for index in matching.new_rows]
         created = self._create(spec, [self._new_record(spec, row) for row in new_rows])

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from permanence.web.admin import HistoryAdmin, ReadOnlyAdmin, admin_site
 from permanence.web.audit.log import log_record_view
 from permanence.web.records.models import (
+    AbsentRecord,
     CarePeriod,
     Child,
     ImportBatch,
@@ -15,6 +16,7 @@ from permanence.web.records.models import (
     Meeting,
     Milestone,
     Placement,
+    QueryAnswer,
 )
 
 
@@ -77,3 +79,30 @@ class MilestoneAdmin(PeriodRecordAdmin):
 @admin.register(ImportBatch, site=admin_site)
 class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "source", "created_by", "extract_date")
+
+
+class DecisionAdmin(HistoryAdmin):
+    """Answers to data queries and decisions on records no longer in the extract: made on
+    their own pages (a child's journey, the list of records no longer in the extract), and
+    here only to be seen with their history."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(QueryAnswer, site=admin_site)
+class QueryAnswerAdmin(DecisionAdmin):
+    list_display = ("child", "rule", "kind", "reason", "answered_by", "answered_at")
+    list_select_related = ("child", "answered_by")
+
+
+@admin.register(AbsentRecord, site=admin_site)
+class AbsentRecordAdmin(DecisionAdmin):
+    list_display = ("child_ref", "description", "missing_from", "status", "decided_by")
+    list_filter = ("status",)

@@ -13,11 +13,12 @@ It is pure (no database, no polars), so the loader and the tests use the same ru
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from permanence.journey.tables import IDENTITIES, RecordIdentity, occasion_of
 
@@ -33,9 +34,9 @@ class MatchedBy(StrEnum):
     """The record's dates (or, for a placement or legal status, its kind) were corrected."""
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A record held, or a row of the extract, as the matching sees it."""
+class Candidate(NamedTuple):
+    """A record held, or a row of the extract, as the matching sees it (a named tuple:
+    a load makes one for every record and every row)."""
 
     child: Hashable
     """The child: record ids are unique among one child's records of a table."""
@@ -61,37 +62,64 @@ class Matching:
 def candidate(
     table: str, values: Mapping[str, Any], *, child: Hashable, parent: Hashable
 ) -> Candidate:
-    """The candidate of a record or row of ``table`` from its canonical column values.
+    """The candidate of a record or row of ``table`` from its canonical column values
+    (a column ``values`` lacks counts as blank).
 
     ``parent`` is whatever names the record it belongs to on both sides (the loader uses
     the database's key of the care period, so a period whose start was corrected keeps
     its records).
     """
-    identity = IDENTITIES[table]
-    row = dict(values)
+    read = _READERS[table]
+    exact = read.exact(values)
     if table == "meetings":
-        row["occasion"] = occasion_of(
-            row["meeting_kind"], row.get("review_number"), row.get("due_date"), row.get("held_date")
-        )
-    record_id = row.get("record_id") or None
+        kind, number, due, held = exact
+        exact = (kind, number, occasion_of(kind, number, due, held))
+    span = (values.get(read.span[0]), values.get(read.span[1])) if read.span else None
     return Candidate(
-        child=child,
-        parent=parent,
-        record_id=record_id,
-        exact=tuple(row.get(column) for column in identity.exact),
-        stable=tuple(row.get(column) for column in identity.stable),
-        order=tuple(row.get(column) for column in identity.order),
-        span=_span(identity, row),
+        child,
+        parent,
+        values.get("record_id") or None,
+        exact,
+        read.stable(values),
+        read.order(values),
+        span,
     )
 
 
-def _span(
-    identity: RecordIdentity, row: Mapping[str, Any]
-) -> tuple[date | None, date | None] | None:
-    if identity.span is None:
-        return None
-    start, end = identity.span
-    return (row.get(start), row.get(end))
+class _Reader:
+    """Reads one table's identity columns from a record's values, quickly: a load reads
+    every record and every row of the extract."""
+
+    def __init__(self, identity: RecordIdentity, exact: tuple[str, ...]) -> None:
+        self.exact = _columns(exact)
+        self.stable = _columns(identity.stable)
+        self.order = _columns(identity.order)
+        self.span = identity.span
+
+
+def _columns(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function giving ``names``' values as a tuple; blank where a column is missing."""
+    if not names:
+        return lambda values: ()
+    getter = itemgetter(*names)
+    single = len(names) == 1
+
+    def read(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        try:
+            found = getter(values)
+        except KeyError:
+            return tuple(values.get(name) for name in names)
+        return (found,) if single else found
+
+    return read
+
+
+# A meeting's exact key holds its occasion, worked out from these four.
+_MEETING_EXACT = ("meeting_kind", "review_number", "due_date", "held_date")
+_READERS = {
+    table: _Reader(identity, _MEETING_EXACT if table == "meetings" else identity.exact)
+    for table, identity in IDENTITIES.items()
+}
 
 
 def match_records(records: Sequence[Candidate], rows: Sequence[Candidate]) -> Matching:
@@ -144,17 +172,14 @@ class _Matcher:
         for index in sorted(self.free_records):
             by_key[(self.records[index].parent, self.records[index].exact)].append(index)
         left = []
+        free = self.free_records
         for row in rows:
             offered = self.rows[row]
-            same = by_key.get((offered.parent, offered.exact), [])
-            found = next(
-                (
-                    index
-                    for index in same
-                    if index in self.free_records and _ids_agree(self.records[index], offered)
-                ),
-                None,
-            )
+            found = None
+            for index in by_key.get((offered.parent, offered.exact), ()):
+                if index in free and _ids_agree(self.records[index], offered):
+                    found = index
+                    break
             if found is not None:
                 self.claim(row, found, MatchedBy.KEY)
             else:
@@ -164,12 +189,13 @@ class _Matcher:
     def as_corrections(self, rows: list[int]) -> list[int]:
         """Step 3: what the extract no longer holds, paired with what it newly holds, by
         parent and stable key, each side in the order of its dates."""
+        if not self.free_records or not rows:
+            return rows  # the usual load: nothing left on one side to pair
         held = _grouped(self.records, self.free_records)
-        offered = _grouped(self.rows, rows)
+        offered = _grouped(self.rows, (row for row in rows if _group(self.rows[row]) in held))
         paired: set[int] = set()
-        for group, group_records in held.items():
-            group_rows = offered.get(group, [])
-            for index in group_records:
+        for group, group_rows in offered.items():
+            for index in held[group]:
                 found = next(
                     (
                         row
@@ -185,13 +211,17 @@ class _Matcher:
         return [row for row in rows if row not in paired]
 
 
+def _group(candidate: Candidate) -> tuple[Hashable, tuple[Any, ...]]:
+    return (candidate.parent, candidate.stable)
+
+
 def _grouped(
     candidates: Sequence[Candidate], indexes: Iterable[int]
 ) -> dict[tuple[Hashable, tuple[Any, ...]], list[int]]:
     """``indexes`` by parent and stable key, each group in the order of its dates."""
     groups: dict[tuple[Hashable, tuple[Any, ...]], list[int]] = defaultdict(list)
     for index in sorted(indexes, key=lambda i: (_order_key(candidates[i].order), i)):
-        groups[(candidates[index].parent, candidates[index].stable)].append(index)
+        groups[_group(candidates[index])].append(index)
     return groups
 
 

@@ -306,9 +306,12 @@ def meeting_occasion() -> pl.Expr:
     )
 
 
+_REVIEW = MeetingKind.REVIEW.value  # read once: a load asks for every meeting
+
+
 def occasion_of(kind: str, number: int | None, due: date | None, held: date | None) -> date | None:
     """``meeting_occasion`` for one meeting's values (the loader's and the matcher's)."""
-    if kind == MeetingKind.REVIEW.value and number is not None:
+    if kind == _REVIEW and number is not None:
         return None
     return due if due is not None else held
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 from django.db import connection, transaction
@@ -163,8 +163,7 @@ _SPECS: dict[str, _TableSpec] = {
 }
 
 
-@dataclass(frozen=True)
-class _Held:
+class _Held(NamedTuple):
     """A record already held, as the matching and the report need it."""
 
     pk: int
@@ -288,9 +287,8 @@ class _Loader:
         key being how the extract names the record to the tables below it."""
         spec = _SPECS[name]
         held = _held_records(spec)
-        rows = _unique_rows(name, table, parent)
         held_as = [_candidate(name, r.values, r.child_ref, r.parent) for r in held]
-        rows_as = [_candidate(name, row, row["child_ref"], row["_parent"]) for row in rows]
+        rows, rows_as = _unique_rows(name, table, parent)
         matching = match_records(held_as, rows_as)
         report = TableLoad()
         changes: dict[int, dict[str, Any]] = {}
@@ -320,10 +318,11 @@ class _Loader:
                 for index in matching.gone_records
                 if held[index].from_extract
             ]
+        if name not in ("children", "care_periods"):
+            return {}  # nothing below them names these records
         ids = {_row_key(name, rows[row]): held[record].pk for row, record, _ in matching.pairs}
-        ids.update(
-            {_row_key(name, row): record.pk for row, record in zip(new_rows, created, strict=True)}
-        )
+        for row, new in zip(new_rows, created, strict=True):
+            ids[_row_key(name, row)] = new.pk
         return ids
 
     def _new_record(self, spec: _TableSpec, row: dict[str, Any]) -> ChildRecord:
@@ -416,6 +415,15 @@ class _Absences:
         self.batch = loader.batch
         self.held_children = held_children
         self.now = timezone.now()
+        periods = {
+            item.record.parent
+            for item in loader.gone
+            if item.table not in ("children", "care_periods") and item.record.parent is not None
+        }
+        # Each care period's child, for the records of those periods (one query).
+        self.period_children: dict[int | None, int] = dict(
+            CarePeriod.objects.filter(pk__in=periods).values_list("pk", "child_id")
+        )
 
     def settle(self) -> None:
         open_absences = {
@@ -510,6 +518,15 @@ class _Absences:
         self._create(new)
         return awaiting
 
+    def _child_of(self, item: _Gone) -> int | None:
+        """The child (key) a record no longer in the extract belongs to."""
+        record = item.record
+        if item.table == "children":
+            return record.pk
+        if item.table == "care_periods" or record.parent is None:
+            return record.parent
+        return self.period_children.get(record.parent)
+
     def _absence(self, item: _Gone, status: str) -> AbsentRecord:
         record = item.record
         decided = status != AbsentRecord.Status.AWAITING
@@ -517,7 +534,7 @@ class _Absences:
             authority=self.loader.authority,
             table=item.table,
             record_pk=record.pk,
-            child_id=_child_pk(item),
+            child_id=self._child_of(item),
             child_ref=record.child_ref,
             period_start=record.period_start,
             description=item_text(item),
@@ -614,18 +631,6 @@ def _count_queries(batch: ImportBatch, rule: str, count: int) -> None:
     )
 
 
-def _child_pk(item: _Gone) -> int | None:
-    record = item.record
-    if item.table == "children":
-        return record.pk
-    if item.table == "care_periods" or record.parent is None:
-        return record.parent
-    found: int | None = (
-        CarePeriod.objects.filter(pk=record.parent).values_list("child_id", flat=True).first()
-    )
-    return found
-
-
 def _held_records(spec: _TableSpec) -> list[_Held]:
     """Every record of the scoped authority, with what matching and reporting need."""
     lookups = [spec.child_lookup, spec.period_lookup or "pk", spec.parent_field or "pk"]
@@ -651,22 +656,25 @@ def _held_records(spec: _TableSpec) -> list[_Held]:
 
 def _unique_rows(
     name: str, table: pl.DataFrame, parent: Callable[[dict[str, Any]], int | None]
-) -> list[dict[str, Any]]:
-    """The table's rows with their parent's primary key; a row repeating the identity of
-    an earlier one is left out (validation refuses such rows; the first would win)."""
+) -> tuple[list[dict[str, Any]], list[Candidate]]:
+    """The table's rows with their parent's primary key, and each row's candidate; a row
+    repeating the identity of an earlier one is left out (validation refuses such rows;
+    the first would win)."""
     rows: list[dict[str, Any]] = []
+    candidates: list[Candidate] = []
     seen: set[Hashable] = set()
     for row in table.iter_rows(named=True):
         row["_parent"] = parent(row)
-        if row.get("record_id"):
-            mark: Hashable = ("id", row["child_ref"], row["record_id"])
+        found = _candidate(name, row, row["child_ref"], row["_parent"])
+        if found.record_id is not None:
+            mark: Hashable = ("id", found.child, found.record_id)
         else:
-            exact = _candidate(name, row, row["child_ref"], row["_parent"]).exact
-            mark = ("key", row["_parent"], exact)
+            mark = ("key", found.parent, found.exact)
         if mark not in seen:
             seen.add(mark)
             rows.append(row)
-    return rows
+            candidates.append(found)
+    return rows, candidates
 
 
 def _candidate(name: str, values: dict[str, Any], child: str, parent: int | None) -> Candidate:

@@ -9,10 +9,12 @@ with who, when and why.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from permanence.web.accounts.models import LocalAuthority, User
@@ -22,6 +24,7 @@ from permanence.web.records.models import (
     AbsentRecord,
     CarePeriod,
     Child,
+    ImportBatch,
     ImportIssue,
     Milestone,
 )
@@ -176,6 +179,50 @@ def test_removing_a_care_period_removes_what_belongs_to_it(
     with scope(authority_a):
         assert list(Child.objects.values_list("child_ref", flat=True)) == ["0999"]
         assert Child.history.filter(history_type="-", child_ref="0311").exists()
+
+
+def test_keeping_a_child_keeps_everything_that_belongs_to_it(
+    authority_a: LocalAuthority, tmp_path: Path, load_extract: Loader, data_lead: Client
+) -> None:
+    load_extract(write_extract(tmp_path / "1"), FIRST_EXTRACT)
+    load_extract(other_child(tmp_path / "2"), SECOND_EXTRACT)
+    with scope(authority_a):
+        child = AbsentRecord.objects.get(table="children")
+    data_lead.post(f"/data-quality/not-in-extract/{child.pk}/keep/", {"note": "Adopted; archived"})
+    with scope(authority_a):
+        statuses = Counter(AbsentRecord.objects.values_list("status", flat=True))
+        assert Milestone.objects.filter(care_period__child__child_ref="0311").count() == 1
+    assert statuses == Counter({"kept": 7})
+
+
+def test_a_data_lead_can_say_the_extract_replaces_its_childrens_records_on_the_web(
+    authority_a: LocalAuthority, tmp_path: Path, load_extract: Loader, data_lead: Client
+) -> None:
+    load_extract(write_extract(tmp_path / "1", milestones=WITH_DECISION), FIRST_EXTRACT)
+    folder = write_extract(tmp_path / "2", milestones=WITHOUT_DECISION)
+    files = [
+        SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")
+        for path in sorted(folder.iterdir())
+    ]
+    response = data_lead.post(
+        "/imports/new/",
+        {
+            "extract_files": files,
+            "profile": "canonical",
+            "extract_date": SECOND_EXTRACT.isoformat(),
+            "replaces_children": "on",
+        },
+    )
+    assert response.status_code == 302
+    page = data_lead.get(response["Location"]).content.decode()
+    assert "replaces the records of the children it holds" in page
+    with scope(authority_a):
+        batch = ImportBatch.objects.get(status="previewed")
+    assert batch.replaces_children
+    data_lead.post(f"/imports/{batch.pk}/load/")
+    with scope(authority_a):
+        assert AbsentRecord.objects.get().status == AbsentRecord.Status.REPLACED
+    assert agency_decision_dates(authority_a, SECOND_EXTRACT) == [None]
 
 
 def test_an_extract_that_replaces_its_childrens_records_removes_what_it_no_longer_holds(

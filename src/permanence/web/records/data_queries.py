@@ -260,9 +260,32 @@ def purposeful_delays() -> pl.DataFrame:
 # Records no longer in the extract
 
 
-def keep_absent(absence: AbsentRecord, user: User, note: str) -> None:
-    """The extract missed the record: keep it, counted, and stop querying it."""
-    _decide(absence, AbsentRecord.Status.KEPT, user, note)
+def keep_absent(absence: AbsentRecord, user: User, note: str) -> int:
+    """The extract missed the record: keep it, counted, and stop querying it. Keeping a
+    care period or a child keeps what belongs to it that is waiting too; returns how many
+    records were kept."""
+    with transaction.atomic():
+        _decide(absence, AbsentRecord.Status.KEPT, user, note)
+        belonging = _waiting_below(absence)
+        for other in belonging:
+            _decide(other, AbsentRecord.Status.KEPT, user, "Kept with the record it belongs to.")
+    return 1 + len(belonging)
+
+
+def _waiting_below(absence: AbsentRecord) -> list[AbsentRecord]:
+    """The records waiting for a decision that belong to a care period or a child."""
+    waiting = AbsentRecord.objects.filter(status=AbsentRecord.Status.AWAITING).exclude(
+        pk=absence.pk
+    )
+    if absence.table == "children":
+        return list(waiting.filter(child_ref=absence.child_ref))
+    if absence.table == "care_periods":
+        return list(
+            waiting.filter(child_ref=absence.child_ref, period_start=absence.period_start).exclude(
+                table__in=("children", "care_periods")
+            )
+        )
+    return []
 
 
 def remove_absent(absence: AbsentRecord, user: User, note: str) -> int:

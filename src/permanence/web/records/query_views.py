@@ -76,11 +76,12 @@ def absent_keep(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        keep_absent(absence, cast(User, request.user), note)
+        kept = keep_absent(absence, cast(User, request.user), note)
     except AnswerError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Kept: {absence.description}. It is no longer queried.")
+        what = "" if kept == 1 else f" (with {kept - 1} records that belong to it)"
+        messages.success(request, f"Kept: {absence.description}{what}. It is no longer queried.")
     return _back(request, reverse("absent-records"))
 
 

@@ -95,7 +95,11 @@ class ImportIssue(models.Model):
 
     class Meta:
         ordering = ["batch", "severity", "rule", "table", "row"]
-        indexes = [models.Index(fields=["batch", "rule"])]
+        # By rule for the import's page; by child for the child's journey (its queries).
+        indexes = [
+            models.Index(fields=["batch", "rule"]),
+            models.Index(fields=["batch", "child_ref"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule} {self.table} row {self.row}"

@@ -11,12 +11,13 @@ from datetime import date
 
 import polars as pl
 import pytest
+from django.utils import timezone
 
 from permanence.journey.tables import SCHEMAS, JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.records.loading import load_tables
-from permanence.web.records.models import ImportBatch
+from permanence.web.records.models import Child, ImportBatch, QueryAnswer
 from permanence.web.tenancy.scope import Scope, scoped_to
 
 PASSWORD = "a-long-test-password"
@@ -161,9 +162,20 @@ def two_authorities(
     load: Callable[..., object],
 ) -> tuple[LocalAuthority, LocalAuthority]:
     load(authority_a, journey_tables("A-0001"), "alpha.csv")
-    load(
-        authority_b,
-        journey_tables("B-SECRET-REF", team="Bravo Locality Team", initials="ZQ"),
-        "bravo-extract.csv",
-    )
+    bravo = journey_tables("B-SECRET-REF", team="Bravo Locality Team", initials="ZQ")
+    load(authority_b, bravo, "bravo-extract.csv")
+    # A later extract without B's agency decision: a record waiting for B's data lead.
+    fewer = JourneyTables(**{**dict(bravo.items()), "milestones": bravo.milestones.head(1)})
+    load(authority_b, fewer, "bravo-extract-2.csv")
+    with scoped_to(Scope.authority(authority_b.pk)):
+        child = Child.objects.get()
+        QueryAnswer.objects.create(
+            authority=authority_b,
+            child=child,
+            rule="OVERDUE001",
+            kind=QueryAnswer.Kind.PURPOSEFUL_DELAY,
+            reason="bravo-only reason",
+            answered_by=users_b[Role.DATA_LEAD],
+            answered_at=timezone.now(),
+        )
     return authority_a, authority_b

@@ -16,6 +16,7 @@ from permanence.web.accounts.models import LocalAuthority, Team
 from permanence.web.records import loading
 from permanence.web.records.loading import LoadSummary
 from permanence.web.records.models import (
+    AbsentRecord,
     CarePeriod,
     Child,
     ImportBatch,
@@ -120,10 +121,16 @@ def test_records_missing_from_a_later_extract_are_reported_not_deleted(
     summary = load(authority_a, fewer)
     assert summary.tables["milestones"].missing_count == 1
     assert summary.tables["milestones"].missing == [
-        ["007", "2022-01-10", "adm_decision", "2022-08-01"]
+        "Child 007: Agency decision maker decision on 01/08/2022 (Plan agreed), "
+        "care period from 10/01/2022"
     ]
     with scoped_to(Scope.authority(authority_a.pk)):
+        # Still counted, and listed for a data lead to keep or remove.
         assert Milestone.objects.count() == 2
+        absent = AbsentRecord.objects.get()
+        assert absent.status == AbsentRecord.Status.AWAITING
+        assert absent.table == "milestones" and absent.child_ref == "007"
+        assert absent.description.startswith("Child 007: Agency decision maker decision")
 
 
 def test_a_load_that_fails_half_way_leaves_the_database_as_it_was(

@@ -70,6 +70,9 @@ from permanence.charts.spec import (
     empty_chart,
     records,
 )
+from permanence.charts.spec import (
+    TEXT as RING_COLOUR,
+)
 from permanence.charts.words import (
     DAY_FORMAT,
     capitalise,
@@ -84,6 +87,10 @@ from permanence.charts.words import (
 )
 
 ValueKind = Literal["weeks", "percent", "number"]
+#: The column and heading of a child's recorded decision on an aim's run chart.
+DECISION: Final = "decision"
+DECISION_TITLE: Final = "Recorded decision"
+RING_KEY: Final = "A ringed dot is a purposeful delay: a decision recorded in the child's interest."
 #: At most this many signals are described one by one in the text alternative.
 SIGNALS_DESCRIBED: Final = 5
 
@@ -152,6 +159,8 @@ def run_chart(
     y_domain: tuple[float, float] | None = None,
     note: str = "",
     date_format: str = DAY_FORMAT,
+    ringed: str | None = None,
+    ring_key: str = "",
 ) -> ChartSpec:
     """A run chart of ``points`` as ``result`` (the analysis of the same points) reads it.
 
@@ -162,7 +171,9 @@ def run_chart(
     named in ``tooltip`` as (column, heading) pairs. ``connect`` joins the points with a
     line (a monthly series), as a dot-per-child chart does not. ``note`` is a sentence
     added to the end of the text alternative. ``date_format`` shows each point's date
-    in the tooltip (a day by default; "%B %Y" for a monthly series).
+    in the tooltip (a day by default; "%B %Y" for a monthly series). ``ringed`` names a
+    column of ``points``: each point where it is not blank is drawn with a ring around it,
+    and ``ring_key`` is the line under the title that says what a ring means.
     """
     _check_points(points, result)
     if points.height == 0:
@@ -200,6 +211,7 @@ def run_chart(
         connect=connect,
         label_title=label_title,
         tooltip=tooltip,
+        ringed=ringed,
     )
     finding_lines = findings(
         result,
@@ -218,7 +230,10 @@ def run_chart(
     text = _alt_text(points, result, words, target, finding_lines, annotations)
     if note:
         text = f"{text} {note}"
-    spec = base_spec(title=title, description=text, subtitle=annotation_key(annotations))
+    key = annotation_key(annotations)
+    if ringed is not None and ring_key and points.get_column(ringed).is_not_null().any():
+        key = [*key, ring_key]
+    spec = base_spec(title=title, description=text, subtitle=key)
     spec["layer"] = layers
     return ChartSpec(name=name, title=title, spec=spec, alt_text=text, data=table, caption=top)
 
@@ -240,9 +255,10 @@ def _layers(
     connect: bool,
     label_title: str,
     tooltip: Sequence[tuple[str, str]],
+    ringed: str | None = None,
 ) -> list[Any]:
-    """The layers, bottom to top: rules, median and aim, the points, then the words and
-    markers, which must never be hidden under a point."""
+    """The layers, bottom to top: rules, median and aim, the points (and their rings),
+    then the words and markers, which must never be hidden under a point."""
     x = axes.x()
     dates = points.get_column("date").to_list()
     improvement = improvement_text(improvement_name)
@@ -262,6 +278,8 @@ def _layers(
             values, points, marked, result, axes, axes.x_title, axes.y_title, label_title, tooltip
         )
     )
+    if ringed is not None:
+        layers += _ring_layer(values, points, ringed, tooltip, axes)
     layers += improvement_label(improvement_start, improvement, x, band)
     layers += annotation_markers(annotations, x, band)
     return layers
@@ -419,6 +437,40 @@ def _points_layer(
         "mark": mark,
         "encoding": encoding,
     }
+
+
+def _ring_layer(
+    values: list[dict[str, Any]],
+    points: pl.DataFrame,
+    ringed: str,
+    tooltip: Sequence[tuple[str, str]],
+    axes: Axes,
+) -> list[dict[str, Any]]:
+    """A ring around each point with a ``ringed`` value (a recorded decision, say), drawn
+    under the words and markers but over the points, so the point's own shape and colour
+    (its signal) still show inside it. Its words are in the tooltip and the data table."""
+    if ringed not in points.columns or not points.get_column(ringed).is_not_null().any():
+        return []
+    field = next(
+        (f"extra_{index}" for index, (column, _) in enumerate(tooltip) if column == ringed), None
+    )
+    if field is None:
+        raise ValueError(f"the ringed column {ringed!r} must also be in the tooltip")
+    return [
+        {
+            "data": {"values": values},
+            "transform": [{"filter": f"isValid(datum.{field}) && datum.{field} !== ''"}],
+            "mark": {
+                "type": "point",
+                "filled": False,
+                "shape": "circle",
+                "size": 420,
+                "strokeWidth": 2.5,
+                "color": RING_COLOUR,
+            },
+            "encoding": {"x": axes.x(), "y": axes.y("value")},
+        }
+    ]
 
 
 def _connecting_line(values: list[dict[str, Any]], axes: Axes) -> dict[str, Any]:
@@ -811,7 +863,11 @@ def _rules_sentence(result: RunChartResult) -> str:
 
 
 def aim_run_points(
-    children: pl.DataFrame, *, label: str | None = None, href: str | None = None
+    children: pl.DataFrame,
+    *,
+    label: str | None = None,
+    href: str | None = None,
+    decision: str | None = None,
 ) -> pl.DataFrame:
     """The points of an aim's run chart, in time order: every child whose clock stopped.
 
@@ -836,6 +892,8 @@ def aim_run_points(
         columns.append(pl.col(label).cast(pl.String).alias("label"))
     if href is not None:
         columns.append(pl.col(href).cast(pl.String).alias("href"))
+    if decision is not None:
+        columns.append(pl.col(decision).cast(pl.String).alias(DECISION))
     return ordered.select(columns)
 
 
@@ -911,6 +969,7 @@ def aim_run_chart(
     label: str | None = None,
     label_title: str = "Child",
     href: str | None = None,
+    decision: str | None = None,
     improvement_start: date | None = None,
     improvement_name: str = "the improvement work",
     annotations: Sequence[Annotation] = (),
@@ -923,12 +982,15 @@ def aim_run_chart(
     ``children`` defaults to ``result.children``; pass it with extra columns joined on to
     name ``label`` (a pseudonymous reference, for the tooltip and the table) and ``href``
     (the address of the child's journey, or null where the viewer may not open it).
-    Without ``label`` no point carries any reference at all. The analysis follows
-    ``analyse_points``.
+    Without ``label`` no point carries any reference at all. ``decision`` names a column
+    holding, for a child whose wait was a recorded decision (a purposeful delay in the
+    child's interest), its words: that child's point is ringed, and the words are in its
+    tooltip and the data table. The analysis follows ``analyse_points``: a purposeful
+    delay is still a wait, and is read like every other.
     """
     aim = result.aim
     rows = result.children if children is None else children
-    points = aim_run_points(rows, label=label, href=href)
+    points = aim_run_points(rows, label=label, href=href, decision=decision)
     name = f"{aim.id}-run-chart"
     title = f"{aim.title}: weeks waited for {the(end_words(aim.end_column))}"
     x_title = f"Date of {the(end_words(aim.end_column))}"
@@ -961,6 +1023,10 @@ def aim_run_chart(
             f"because {end_words(aim.end_column)} is dated before the clock started: the "
             "records need checking."
         )
+    tooltip = [("start", heading(aim.start_column))]
+    if decision is not None:
+        tooltip.append((DECISION, DECISION_TITLE))
+        note = " ".join(part for part in (_decisions_sentence(points), note) if part)
     return run_chart(
         points,
         analysis,
@@ -975,8 +1041,22 @@ def aim_run_chart(
         improvement_name=improvement_name,
         annotations=annotations,
         label_title=label_title,
-        tooltip=[("start", heading(aim.start_column))],
+        tooltip=tooltip,
         note=note,
+        ringed=DECISION if decision is not None else None,
+        ring_key=RING_KEY,
+    )
+
+
+def _decisions_sentence(points: pl.DataFrame) -> str:
+    """How many of the children on the chart waited by a recorded decision."""
+    count = points.get_column(DECISION).is_not_null().sum() if DECISION in points.columns else 0
+    if not count:
+        return ""
+    who = "1 child's wait was" if count == 1 else f"{count} children's waits were"
+    return (
+        f"{who} a recorded decision (a purposeful delay in the child's interest), ringed on "
+        "the chart; the data table gives each reason. They count like every other child."
     )
 
 

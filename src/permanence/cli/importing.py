@@ -22,16 +22,26 @@ def register(commands: Any) -> None:
         description=(
             "Read and validate an extract exactly as `permanence check` does, then load every "
             "row that was not refused into the authority's records in one transaction: it "
-            "applies fully or not at all. Records are matched by natural keys, so loading the "
-            "same extract twice changes nothing; records the extract no longer holds are "
-            "listed, never deleted. Exit status: 0 loaded with no row refused, 1 loaded but "
-            "some rows were refused, 2 the input could not be read (nothing loaded)."
+            "applies fully or not at all. Each row is matched to the record it was before: by "
+            "the system's record id where the extract gives one, else by its natural key, "
+            "else as a correction of a record the extract no longer holds, so loading the "
+            "same extract twice changes nothing and a corrected date replaces the old one. "
+            "Records the extract no longer holds stay counted and are listed for a data lead "
+            "to keep or remove (--replace-children removes them instead). Exit status: 0 "
+            "loaded with no row refused, 1 loaded but some rows were refused, 2 the input "
+            "could not be read (nothing loaded)."
         ),
     )
     add_extract_arguments(parser)
     parser.add_argument("--authority", required=True, metavar="CODE", help="the authority's code")
     parser.add_argument(
         "--dry-run", action="store_true", help="validate and report, but load nothing"
+    )
+    parser.add_argument(
+        "--replace-children",
+        action="store_true",
+        help="the extract is the whole truth for the children it holds: remove their records "
+        "it no longer holds (kept in the records' history) instead of listing them",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument(
@@ -57,6 +67,7 @@ def run(arguments: argparse.Namespace) -> int:
             profile=arguments.profile,
             extract_date=arguments.extract_date or date.today(),
             dry_run=arguments.dry_run,
+            replaces_children=arguments.replace_children,
             max_bytes=int(arguments.max_mb * 1024 * 1024),
         )
     except IngestError as error:
@@ -87,9 +98,13 @@ def _load_words(authority: str, load: dict[str, Any] | None, dry_run: bool) -> s
     lines = [f"Loaded into {authority}'s records in one transaction:"]
     for table, figures in load.items():
         name = table.replace("_", " ")
-        lines.append(
-            f"  {name}: {figures['added']} added, {figures['changed']} changed, "
-            f"{figures['unchanged']} unchanged, {figures['no_longer_in_extract']} no longer "
-            "in the extract (kept, not deleted)"
+        line = (
+            f"  {name}: {figures['added']} added, {figures['changed']} changed "
+            f"({figures['corrected']} of them corrections), {figures['unchanged']} unchanged, "
+            f"{figures['no_longer_in_extract']} no longer in the extract (still counted, "
+            "listed for a data lead to keep or remove)"
         )
+        if figures["removed"]:
+            line += f", {figures['removed']} removed (the extract replaces its children's records)"
+        lines.append(line)
     return "\n".join(lines)

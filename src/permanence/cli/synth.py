@@ -83,6 +83,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
     )
     parser.add_argument(
+        "--earlier-extract",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=(
+            "also write, as CSV in DIR, an earlier extract of the same authority as its system "
+            "held it before the data were cleaned: dates entered wrongly, which --out corrects, "
+            "and records entered in error, which --out no longer holds (import DIR first)"
+        ),
+    )
+    parser.add_argument(
         "--load",
         metavar="CODE",
         default=None,
@@ -106,11 +117,33 @@ class Settings:
 def run(arguments: argparse.Namespace) -> int:
     settings = settings_from(arguments)
     tables = generate_tables(settings)
+    if arguments.earlier_extract is not None and arguments.messy:
+        raise UsageError("--earlier-extract is written clean: leave out --messy")
     written = write_tables(tables, settings, arguments.out, arguments.format, arguments.messy)
     print(summary(tables, settings, written, messy=arguments.messy))
+    earlier: list[Path] = []
+    if arguments.earlier_extract is not None:
+        earlier, words = write_earlier(tables, settings, arguments.earlier_extract)
+        print(words)
     if arguments.load:
+        if earlier:
+            print(load_written(earlier, arguments.load, settings.end))
         print(load_written(written, arguments.load, settings.end))
     return 0
+
+
+def write_earlier(tables: JourneyTables, settings: Settings, out: Path) -> tuple[list[Path], str]:
+    """Write the earlier extract (``synth.corrections``) as CSV; returns it and a sentence."""
+    from permanence.synth.corrections import earlier_extract
+    from permanence.synth.writers import write_csv
+
+    earlier = earlier_extract(tables, settings.seed, extract_date=settings.end)
+    written = write_csv(earlier.tables, out)
+    return written, (
+        f"Wrote an earlier extract of the same authority to {out}: {earlier.corrected.height:,} "
+        f"dates and kinds the extract above corrects, {earlier.entered_in_error.height:,} "
+        "records entered in error that it no longer holds. Import it first."
+    )
 
 
 def load_written(written: list[Path], authority_code: str, extract_date: date) -> str:

@@ -23,13 +23,14 @@ from permanence.ingest.format import (
     COLUMN_NOTES,
     DETAIL_VOCABULARIES,
     EXTRA_DATE_OF_BIRTH,
+    IDENTITIES,
     NATURAL_KEYS,
     TABLES,
     columns,
     required_columns,
 )
 from permanence.ingest.rules import all_rules
-from permanence.journey.tables import SCHEMAS
+from permanence.journey.tables import RECORD_ID, SCHEMAS
 from permanence.journey.vocabulary import (
     Coded,
     Destination,
@@ -85,9 +86,27 @@ def columns_table(table: str) -> str:
             name = vocabulary.__name__
             note = note.replace(f"{name} code", f"[{name}](#{name.lower()}) code")
         lines.append(f"| `{column}` | {_type_name(table, column)} | {required} | {note} |")
-    key = ", ".join(f"`{column}`" for column in NATURAL_KEYS[table])
-    lines += ["", f"Natural key: {key}."]
+    lines += ["", identity_sentence(table)]
     return "\n".join(lines)
+
+
+def _names(columns: Sequence[str]) -> str:
+    return ", ".join(f"`{column}`" for column in columns)
+
+
+def identity_sentence(table: str) -> str:
+    """How a row of ``table`` is recognised in a later extract (see "Record identity")."""
+    identity = IDENTITIES[table]
+    natural = f"Natural key: {_names(NATURAL_KEYS[table])}."
+    if table == "children":
+        return natural
+    stable = _names([*identity.parent, *identity.stable])
+    overlap = " whose dates overlap" if identity.span is not None else ""
+    return (
+        f"{natural} Matched by `{RECORD_ID}` within the child where given; otherwise by the "
+        f"natural key; otherwise a record the extract no longer holds is corrected by a new "
+        f"row with the same {stable}{overlap}."
+    )
 
 
 def code_lists() -> str:

@@ -22,11 +22,11 @@ import polars as pl
 
 from permanence.ingest.errors import ExtractError
 from permanence.ingest.format import (
-    EXTRA_DATE_OF_BIRTH,
     TABLES,
     code_aliases,
     coded_columns,
     columns,
+    quiet_when_missing,
     required_columns,
 )
 from permanence.ingest.profile import Profile, TableProfile, load_profile, normalise_name
@@ -316,7 +316,7 @@ def _sheet_notices(
             notices.append(
                 Notice("COLUMN001", table, sheet.source, f"no column {source!r}", (column,))
             )
-        elif column != EXTRA_DATE_OF_BIRTH or column in table_profile.column_map:
+        elif not quiet_when_missing(table, column) or column in table_profile.column_map:
             notices.append(
                 Notice("COLUMN002", table, sheet.source, f"no column {source!r}", (column,))
             )

@@ -14,9 +14,13 @@ from collections.abc import Mapping
 import polars as pl
 
 from permanence.journey.tables import (
+    IDENTITIES as IDENTITIES,
+)
+from permanence.journey.tables import (
     NATURAL_KEYS as NATURAL_KEYS,
 )
 from permanence.journey.tables import (
+    RECORD_ID,
     REQUIRED_COLUMNS,
     SCHEMAS,
 )
@@ -150,7 +154,23 @@ def required_columns(table: str) -> frozenset[str]:
     return REQUIRED_COLUMNS[table]
 
 
+def quiet_when_missing(table: str, column: str) -> bool:
+    """Optional columns whose absence is no query unless a profile names them: the
+    repeated date of birth, and the system's record id (many extracts have none, and the
+    import then matches records without it)."""
+    return column == RECORD_ID or (table in CHILD_LEVEL_TABLES and column == EXTRA_DATE_OF_BIRTH)
+
+
 # The natural keys live with the canonical tables, so imports and loads agree on them.
+
+
+def _record_id_note(what: str) -> str:
+    return (
+        f"Optional: the case recording system's own identifier of this {what}, where the "
+        "extract gives one. A later extract is matched to the record by it, so a correction "
+        "of any of its dates or codes updates the same record (see Record identity)."
+    )
+
 
 COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
     "children": {
@@ -170,6 +190,7 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "destination": "Where the child went when the period ended: a Destination code. "
         "Blank while the period is open.",
         "team": "The team responsible for the child in this period.",
+        RECORD_ID: _record_id_note("care period (its episode id)"),
     },
     "placements": {
         "child_ref": "The child.",
@@ -177,6 +198,7 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "placement_type": "Where the child lives: a PlacementType code.",
         "start_date": "The first day of the placement.",
         "end_date": "The last day of the placement; blank while it lasts.",
+        RECORD_ID: _record_id_note("placement"),
     },
     "legal_statuses": {
         "child_ref": "The child.",
@@ -184,6 +206,7 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "legal_status": "The legal basis or order: a LegalStatusKind code.",
         "start_date": "The date it began (the order was made).",
         "end_date": "The date it ended; blank while it lasts.",
+        RECORD_ID: _record_id_note("legal status"),
     },
     "meetings": {
         "child_ref": "The child.",
@@ -194,6 +217,7 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "due_date": "The date the meeting was due (planned). May be in the future.",
         "held_date": "The date the meeting was held; blank if it has not been held.",
         "outcome": "What the meeting decided, as free text.",
+        RECORD_ID: _record_id_note("meeting"),
     },
     "milestones": {
         "child_ref": "The child.",
@@ -204,5 +228,6 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "maker decision the AgencyDecisionOutcome code; for an application lodged or an "
         "order granted the OrderType code. Blank for other milestones.",
         "reason": "For a decision reversed: why it was reversed (free text).",
+        RECORD_ID: _record_id_note("decision or milestone (its event id)"),
     },
 }

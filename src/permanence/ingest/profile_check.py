@@ -21,11 +21,10 @@ import polars as pl
 from permanence.ingest.dates import parse_date
 from permanence.ingest.extract import ESSENTIAL_TABLES, Extract, SheetMapping
 from permanence.ingest.format import (
-    CHILD_LEVEL_TABLES,
-    EXTRA_DATE_OF_BIRTH,
     TABLES,
     coded_columns,
     date_columns,
+    quiet_when_missing,
     required_columns,
 )
 from permanence.ingest.rules.fields import KEY_CODED_COLUMNS
@@ -232,7 +231,7 @@ def _render_table(check: TableCheck) -> list[str]:
 
 
 def _is_extra(table: str, column: str) -> bool:
-    return table in CHILD_LEVEL_TABLES and column == EXTRA_DATE_OF_BIRTH
+    return quiet_when_missing(table, column)
 
 
 def _pairs(columns: dict[str, str]) -> str:

@@ -2,7 +2,9 @@
 
 ``write_quality_report`` writes a workbook with four sheets: a summary, the issues by
 rule (how many, what it means, how to fix it), the issues by child, and every issue. The
-data lead takes it to the people who correct the case recording system.
+data lead takes it to the people who correct the case recording system. Given the answers
+a data lead has recorded in the app (``answers``: a purposeful delay, a record checked),
+each query shows its answer, and the summary and the children's sheet count them.
 ``summarise`` gives the figures without any child's reference, for the web page and for
 trends over successive imports.
 
@@ -41,7 +43,12 @@ ISSUE_COLUMNS = (
     ("value", "What was found", 48),
     ("message", "What it means", 60),
     ("fix", "How to fix it", 60),
+    ("answer", "Answer recorded", 48),
 )
+
+ANSWER_KEY = ("child_ref", "period_start", "rule")
+"""How an answer finds its query: the child, the care period (blank for a query about no
+period) and the rule."""
 
 
 def looks_like_formula(text: str) -> bool:
@@ -49,8 +56,29 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS)
 
 
-def write_quality_report(validation: Validation, path: Path | str) -> Path:
-    """Write the report to ``path`` (an .xlsx file) and return the path."""
+def with_answers(issues: pl.DataFrame, answers: pl.DataFrame | None) -> pl.DataFrame:
+    """``issues`` with an ``answer`` column: the answer recorded for each query, if any.
+
+    ``answers`` has ``child_ref``, ``period_start``, ``rule`` and ``answer`` (the words);
+    an error is never answered (it is corrected in the system and extracted again).
+    """
+    if answers is None or answers.is_empty():
+        return issues.with_columns(pl.lit(None, dtype=pl.String).alias("answer"))
+    unique = answers.select(*ANSWER_KEY, "answer").unique(subset=list(ANSWER_KEY), keep="last")
+    joined = issues.join(
+        unique, on=list(ANSWER_KEY), how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined.with_columns(
+        pl.when(pl.col("severity") == "query").then(pl.col("answer")).alias("answer")
+    )
+
+
+def write_quality_report(
+    validation: Validation, path: Path | str, *, answers: pl.DataFrame | None = None
+) -> Path:
+    """Write the report to ``path`` (an .xlsx file) and return the path.
+
+    ``answers``: the answers recorded in the app (see ``with_answers``)."""
     import xlsxwriter
 
     target = Path(path)
@@ -64,11 +92,12 @@ def write_quality_report(validation: Validation, path: Path | str) -> Path:
         },
     )
     writer = _Writer(workbook)
-    shown = min(validation.issues.height, EXCEL_MAX_ROWS - 1)
-    writer.summary(validation, shown)
+    issues = with_answers(validation.issues, answers)
+    shown = min(issues.height, EXCEL_MAX_ROWS - 1)
+    writer.summary(validation, shown, answered=int(issues["answer"].is_not_null().sum()))
     writer.by_rule(validation)
-    writer.by_child(validation)
-    writer.issues(validation.issues.head(shown))
+    writer.by_child(issues)
+    writer.issues(issues.head(shown))
     workbook.close()
     return target
 
@@ -104,7 +133,7 @@ class _Writer:
             sheet.set_column(index, index, width)
             sheet.write_string(row, index, heading, self.header)
 
-    def summary(self, validation: Validation, shown: int) -> None:
+    def summary(self, validation: Validation, shown: int, *, answered: int) -> None:
         sheet = self.workbook.add_worksheet("Summary")
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, 5, 12)
@@ -115,6 +144,7 @@ class _Writer:
             ("Files", ", ".join(Path(name).name for name in validation.files)),
             ("Errors (rows refused)", validation.error_count),
             ("Queries (rows loaded, to check)", validation.query_count),
+            ("Queries answered in the app", answered),
         ]
         row = 2
         for label, value in facts:
@@ -141,6 +171,8 @@ class _Writer:
             "An error means the row was refused: it is not loaded until it is corrected.",
             "A query means the row was loaded and should be checked.",
             "A repeat is a row that exactly repeats another; the record is loaded once.",
+            "An answer (a purposeful delay, a record checked, a correction on its way) is "
+            "kept with who gave it and when; it never changes a figure.",
         ]
         if shown < validation.issues.height:
             notes.append(
@@ -165,16 +197,17 @@ class _Writer:
         self.rows(sheet, validation.issues_by_rule(), columns)
         sheet.freeze_panes(1, 0)
 
-    def by_child(self, validation: Validation) -> None:
+    def by_child(self, issues: pl.DataFrame) -> None:
         sheet = self.workbook.add_worksheet("By child")
         columns = [
             ("child_ref", "Child", 16),
             ("errors", "Errors", 8),
             ("queries", "Queries", 8),
+            ("answered", "Answered", 9),
             ("rules", "Rules", 60),
         ]
         self.headings(sheet, 0, columns)
-        self.rows(sheet, validation.issues_by_child().head(EXCEL_MAX_ROWS - 1), columns)
+        self.rows(sheet, issues_by_child(issues).head(EXCEL_MAX_ROWS - 1), columns)
         sheet.freeze_panes(1, 0)
 
     def issues(self, issues: pl.DataFrame) -> None:
@@ -188,7 +221,7 @@ class _Writer:
         self, sheet: Any, frame: pl.DataFrame, columns: Sequence[tuple[str, str, int]]
     ) -> None:
         names = [name for name, _, _ in columns]
-        wrapped = {"message", "fix", "value"}
+        wrapped = {"message", "fix", "value", "answer"}
         for row_index, values in enumerate(frame.select(names).iter_rows(), start=1):
             for column_index, (name, value) in enumerate(zip(names, values, strict=True)):
                 if isinstance(value, int) and not isinstance(value, bool):
@@ -200,6 +233,21 @@ class _Writer:
                     self.text(sheet, row_index, column_index, labels)
                 else:
                     self.text(sheet, row_index, column_index, value, wrap=name in wrapped)
+
+
+def issues_by_child(issues: pl.DataFrame) -> pl.DataFrame:
+    """``Validation.issues_by_child`` with how many of each child's queries are answered."""
+    return (
+        issues.filter(pl.col("child_ref").is_not_null())
+        .group_by("child_ref")
+        .agg(
+            (pl.col("severity") == "error").sum().alias("errors"),
+            (pl.col("severity") == "query").sum().alias("queries"),
+            pl.col("answer").is_not_null().sum().alias("answered"),
+            pl.col("rule").unique().sort().alias("rules"),
+        )
+        .sort(["errors", "queries", "child_ref"], descending=[True, True, False])
+    )
 
 
 def summarise(validation: Validation) -> dict[str, Any]:

@@ -29,8 +29,8 @@ def validate(extract: Extract) -> Validation:
     found: dict[str, list[pl.DataFrame]] = {table: [] for table in TABLES}
     dropped: dict[str, pl.Series] = {table: pl.Series(ID, [], dtype=pl.UInt32) for table in TABLES}
     for phase in PHASES:
-        if phase == "file":
-            continue
+        if phase in ("file", "load"):
+            continue  # found while reading, or by the load against the records held
         order = [TABLES] if phase != "reference" else [(table,) for table in TABLES]
         for tables in order:
             phase_hits = _run_phase(ws, rules, phase, tables)
@@ -125,9 +125,11 @@ def _row_issues(
     ws: Workspace, table: str, parts: list[pl.DataFrame], rule_text: pl.DataFrame
 ) -> pl.DataFrame:
     table_hits = pl.concat(parts) if parts else _no_hits()
-    located = table_hits.join(
-        ws.raw[table].select(ID, SOURCE, ROW, "child_ref"), on=ID, how="left"
-    ).join(rule_text, on="rule", how="left")
+    located = (
+        table_hits.join(ws.raw[table].select(ID, SOURCE, ROW, "child_ref"), on=ID, how="left")
+        .join(_periods_of(ws, table), on=ID, how="left")
+        .join(rule_text, on="rule", how="left")
+    )
     return located.select(
         "rule",
         "severity",
@@ -135,11 +137,20 @@ def _row_issues(
         pl.col(ROW).alias("row"),
         pl.col(SOURCE).alias("source"),
         "child_ref",
+        "period_start",
         "fields",
         "message",
         "fix",
         "value",
     ).cast(ISSUE_SCHEMA)  # type: ignore[arg-type]
+
+
+def _periods_of(ws: Workspace, table: str) -> pl.DataFrame:
+    """``_id`` and the care period (its start, as read) of each row of ``table``."""
+    typed = ws.typed[table]
+    if "period_start" not in typed.columns:
+        return pl.DataFrame(schema={ID: pl.UInt32, "period_start": pl.Date})
+    return typed.select(ID, "period_start")
 
 
 def _notice_issues(notices: tuple[Notice, ...], rule_text: pl.DataFrame) -> pl.DataFrame:
@@ -150,6 +161,7 @@ def _notice_issues(notices: tuple[Notice, ...], rule_text: pl.DataFrame) -> pl.D
             "row": [notice.row for notice in notices],
             "source": [notice.source for notice in notices],
             "child_ref": [None for _ in notices],
+            "period_start": [None for _ in notices],
             "fields": [list(notice.fields) for notice in notices],
             "value": [notice.value for notice in notices],
         },
@@ -159,6 +171,7 @@ def _notice_issues(notices: tuple[Notice, ...], rule_text: pl.DataFrame) -> pl.D
             "row": pl.Int64,
             "source": pl.String,
             "child_ref": pl.String,
+            "period_start": pl.Date,
             "fields": pl.List(pl.String),
             "value": pl.String,
         },

@@ -18,13 +18,17 @@ ISSUE_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "source": pl.String(),
     "child_ref": pl.String(),
+    "period_start": pl.Date(),
     "fields": pl.List(pl.String()),
     "message": pl.String(),
     "fix": pl.String(),
     "value": pl.String(),
 }
 """One row per issue. ``row`` is the spreadsheet row in ``source`` (file, and sheet for a
-workbook); both are blank for an issue about a whole table, file or column."""
+workbook); both are blank for an issue about a whole table, file or column.
+``period_start`` names the care period of a row that belongs to one (blank where the
+row's date looked after could not be read): with ``child_ref`` and ``rule`` it is how a
+data lead's answer to a query is found again in later imports."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,5 +117,7 @@ class Validation:
             "by_rule": self.issues_by_rule().to_dicts(),
         }
         if include_issues:
-            payload["issues"] = self.issues.to_dicts()
+            payload["issues"] = self.issues.with_columns(
+                pl.col("period_start").dt.strftime("%Y-%m-%d")
+            ).to_dicts()
         return payload

@@ -5,14 +5,16 @@ the journeys frame is built from them and from nothing else. ``docs/data-format.
 describes each column for the people who prepare extracts.
 
 Every child-level table names its care period by the child's reference and the date the
-period began (``period_start``, the date looked after): the natural key a case recording
-system can always give, unlike its internal identifiers.
+period began (``period_start``, the date looked after): what a case recording system can
+always give. Each table after children may also carry the system's own identifier of the
+row (``record_id``); ``IDENTITIES`` says how a row is recognised in a later extract.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -20,6 +22,10 @@ import polars as pl
 from permanence.journey.vocabulary import MeetingKind
 
 TableSchema = Mapping[str, type[pl.DataType] | pl.DataType]
+
+RECORD_ID = "record_id"
+"""The case recording system's own identifier of a row (an episode, placement or event
+id), where the extract gives one: the surest way to know a record again."""
 
 CHILDREN: TableSchema = {
     "child_ref": pl.String,
@@ -36,6 +42,7 @@ CARE_PERIODS: TableSchema = {
     "period_end": pl.Date,
     "destination": pl.String,
     "team": pl.String,
+    RECORD_ID: pl.String,
 }
 
 PLACEMENTS: TableSchema = {
@@ -44,6 +51,7 @@ PLACEMENTS: TableSchema = {
     "placement_type": pl.String,
     "start_date": pl.Date,
     "end_date": pl.Date,
+    RECORD_ID: pl.String,
 }
 
 LEGAL_STATUSES: TableSchema = {
@@ -52,6 +60,7 @@ LEGAL_STATUSES: TableSchema = {
     "legal_status": pl.String,
     "start_date": pl.Date,
     "end_date": pl.Date,
+    RECORD_ID: pl.String,
 }
 
 MEETINGS: TableSchema = {
@@ -62,6 +71,7 @@ MEETINGS: TableSchema = {
     "due_date": pl.Date,
     "held_date": pl.Date,
     "outcome": pl.String,
+    RECORD_ID: pl.String,
 }
 
 MILESTONES: TableSchema = {
@@ -71,6 +81,7 @@ MILESTONES: TableSchema = {
     "date": pl.Date,
     "detail": pl.String,
     "reason": pl.String,
+    RECORD_ID: pl.String,
 }
 
 SCHEMAS: dict[str, TableSchema] = {
@@ -184,24 +195,102 @@ def write_canonical_csv(tables: JourneyTables, directory: Path) -> list[Path]:
     return written
 
 
-NATURAL_KEYS: dict[str, tuple[str, ...]] = {
-    "children": ("child_ref",),
-    "care_periods": ("child_ref", "period_start"),
-    "placements": ("child_ref", "period_start", "start_date", "placement_type"),
-    "legal_statuses": ("child_ref", "period_start", "legal_status", "start_date"),
-    "meetings": ("child_ref", "period_start", "meeting_kind", "review_number", "occasion"),
-    "milestones": ("child_ref", "period_start", "milestone", "date"),
-}
-"""How a row is recognised across successive extracts: two rows with the same key are the
-same record, so a later extract updates a record instead of adding a second one.
+@dataclass(frozen=True, slots=True)
+class RecordIdentity:
+    """How a row of one table is recognised in a later extract, as a record already held.
 
-A meeting has no identity in a case recording system that survives an export, so its key
-is built from what does: a Looked After Child review is known by its number (its due date
-may be moved and it is still the same review); any other meeting, or a review without a
-number, is known by its kind and its ``occasion``: the due date where one is given, else
-the date held. Filling in the date a planned meeting was held therefore updates the same
-meeting.
+    A row is matched, in this order (``journey.identity.match_records``):
+
+    1. by ``record_id`` within the child, where both the row and the record carry one;
+    2. by its natural key: ``parent`` and ``exact`` (every identifying column, dates
+       included), which finds every record the system has not changed;
+    3. as a correction: a record the extract no longer holds and a row that matched
+       nothing, with the same ``parent`` and ``stable`` columns (none of them a date a
+       system corrects), are the same record with its dates corrected. Several such
+       records and rows are paired in the order of their ``order`` dates; where a table
+       has a ``span`` (a start and an end), only records whose spans overlap are paired.
+
+    So a corrected date replaces the old one, while events that genuinely repeat (a
+    second review, a plan not agreed and then agreed) are still held in the extract and
+    match themselves in step 2. ``docs/data-format.md`` ("Record identity") explains the
+    rule to the people who prepare extracts, with a worked example.
+    """
+
+    parent: tuple[str, ...]
+    """The columns naming the record this one belongs to: the child, or the care period."""
+    exact: tuple[str, ...]
+    """With ``parent``: the natural key, the record as long as nothing in it is corrected."""
+    stable: tuple[str, ...]
+    """With ``parent``: what a correction never changes (no dates)."""
+    order: tuple[str, ...]
+    """The dates (and numbers) that order leftover records and rows for pairing."""
+    span: tuple[str, str] | None = None
+    """A start and an end column: pair only records whose spans overlap."""
+
+    @property
+    def natural_key(self) -> tuple[str, ...]:
+        return (*self.parent, *self.exact)
+
+
+_CHILD = ("child_ref",)
+_PERIOD = ("child_ref", "period_start")
+
+IDENTITIES: dict[str, RecordIdentity] = {
+    "children": RecordIdentity(parent=(), exact=_CHILD, stable=_CHILD, order=()),
+    "care_periods": RecordIdentity(
+        parent=_CHILD,
+        exact=("period_start",),
+        stable=(),
+        order=("period_start",),
+        span=("period_start", "period_end"),
+    ),
+    "placements": RecordIdentity(
+        parent=_PERIOD,
+        exact=("start_date", "placement_type"),
+        stable=(),
+        order=("start_date",),
+        span=("start_date", "end_date"),
+    ),
+    "legal_statuses": RecordIdentity(
+        parent=_PERIOD,
+        exact=("legal_status", "start_date"),
+        stable=(),
+        order=("start_date",),
+        span=("start_date", "end_date"),
+    ),
+    "meetings": RecordIdentity(
+        parent=_PERIOD,
+        exact=("meeting_kind", "review_number", "occasion"),
+        stable=("meeting_kind",),
+        order=("review_number", "due_date", "held_date"),
+    ),
+    "milestones": RecordIdentity(
+        parent=_PERIOD,
+        exact=("milestone", "date"),
+        stable=("milestone",),
+        order=("date",),
+    ),
+}
+"""Each table's record identity (see ``RecordIdentity``).
+
+The children table is its own: a child is known by ``child_ref``, the system's reference,
+and a different reference is a different child. A placement or a legal status may be
+corrected in its kind as well as its dates (a foster placement recorded as kinship care),
+so its stable key is the care period alone; a meeting or a milestone keeps its kind (a
+recommendation corrected is still a recommendation).
+
+A meeting's natural key is built from what survives an export: a Looked After Child
+review is known by its number (its due date may be moved and it is still the same
+review); any other meeting, or a review without a number, by its kind and its
+``occasion``: the due date where one is given, else the date held. Filling in the date a
+planned meeting was held therefore updates the same meeting.
 """
+
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    table: identity.natural_key for table, identity in IDENTITIES.items()
+}
+"""Each table's natural key: two rows of one extract with the same key (and no record ids
+to tell them apart) are two versions of one record."""
 
 
 def meeting_occasion() -> pl.Expr:
@@ -215,6 +304,16 @@ def meeting_occasion() -> pl.Expr:
         .otherwise(pl.coalesce("due_date", "held_date"))
         .alias("occasion")
     )
+
+
+_REVIEW = MeetingKind.REVIEW.value  # read once: a load asks for every meeting
+
+
+def occasion_of(kind: str, number: int | None, due: date | None, held: date | None) -> date | None:
+    """``meeting_occasion`` for one meeting's values (the loader's and the matcher's)."""
+    if kind == _REVIEW and number is not None:
+        return None
+    return due if due is not None else held
 
 
 def with_natural_key(table: str, frame: pl.DataFrame) -> pl.DataFrame:

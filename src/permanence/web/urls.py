@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("permanence.web.planning.urls")),
     path("improvement/", include("permanence.web.improvement.urls")),
     path("imports/", include("permanence.web.records.import_urls")),
+    path("data-quality/", include("permanence.web.records.query_urls")),
     path("national/", include("permanence.web.national.urls")),
     path("reports/", include("permanence.web.reports.urls")),
     path("admin/", admin_site.urls),

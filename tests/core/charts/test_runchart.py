@@ -216,6 +216,67 @@ def test_a_null_link_leaves_a_dot_unclickable(build, with_pseudonyms):
     assert {v["href"] for v in point_values(chart.spec)} == {None}
 
 
+# ---- recorded decisions ----------------------------------------------------------------
+
+
+def ring_layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        layer
+        for layer in spec["layer"]
+        if layer.get("mark", {}).get("type") == "point" and layer["mark"].get("filled") is False
+    ]
+
+
+def test_a_purposeful_delay_rings_its_childs_dot_and_is_read_like_any_other(build):
+    kids = [
+        build.Kid("SECRET-A", date(2024, 1, 1), date(2024, 7, 1)),
+        build.Kid("SECRET-B", date(2023, 6, 1), date(2024, 5, 1)),  # 48 weeks
+        build.Kid("SECRET-C", date(2024, 2, 1), date(2024, 3, 14)),
+    ]
+    result = evaluate_aim(build.frame_of(kids), AIM_2)
+    delays = {"SECRET-B": "Purposeful delay: sibling assessment"}
+    children = result.children.with_columns(
+        pl.col("child_ref").replace_strict(delays, default=None).alias("why")
+    )
+    plain = aim_run_chart(result)
+    marked = aim_run_chart(result, children=children, decision="why")
+
+    # The same points, the same reading: a delay is a wait like any other.
+    assert point_values(marked.spec) == [
+        {**value, "extra_1": None} | ({"extra_1": delays["SECRET-B"]} if i == 1 else {})
+        for i, value in enumerate(point_values(plain.spec))
+    ]
+    assert marked.caption == plain.caption
+    # Ringed, in the key, the tooltip, the data table and the text alternative.
+    (ring,) = ring_layers(marked.spec)
+    assert ring["data"]["values"] == point_values(marked.spec)
+    assert "extra_1" in ring["transform"][0]["filter"]
+    assert ring_layers(plain.spec) == []
+    assert any(
+        "ringed dot is a purposeful delay" in line for line in marked.spec["title"]["subtitle"]
+    )
+    assert "subtitle" not in plain.spec["title"]
+    tips = [tip["title"] for tip in points_layer(marked.spec)["encoding"]["tooltip"]]
+    assert "Recorded decision" in tips
+    assert marked.data.get_column("Recorded decision").to_list() == [
+        None,
+        "Purposeful delay: sibling assessment",
+        None,
+    ]
+    assert "1 child's wait was a recorded decision" in marked.alt_text
+    assert "recorded decision" not in plain.alt_text
+    assert "SECRET-B" not in marked.to_json() + marked.alt_text + marked.to_csv()
+
+
+def test_no_purposeful_delay_among_the_children_draws_no_ring(build):
+    kids = [build.Kid("SECRET-A", date(2024, 1, 1), date(2024, 7, 1))]
+    result = evaluate_aim(build.frame_of(kids), AIM_2)
+    children = result.children.with_columns(pl.lit(None, dtype=pl.String).alias("why"))
+    chart = aim_run_chart(result, children=children, decision="why")
+    assert ring_layers(chart.spec) == []
+    assert "recorded decision" not in chart.alt_text
+
+
 # ---- empty ------------------------------------------------------------------------------
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from datetime import date
 
+import polars as pl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -42,6 +44,29 @@ def test_the_report_has_its_four_sheets(hostile, tmp_path):
     )
     children = [row[0] for row in read["By child"][1:]]
     assert "=1+1" in children and "A1" in children
+
+
+def test_answers_recorded_in_the_app_show_beside_their_queries(hostile, tmp_path):
+    """MILE004 (a reversal with no reason) is a query on A1's care period; the error on
+    the same child is never answered."""
+    answers = pl.DataFrame(
+        {
+            "child_ref": ["A1", "A1"],
+            "period_start": [date(2022, 1, 10), date(2030, 1, 1)],
+            "rule": ["MILE004", "MILE004"],
+            "answer": ["Checked, right: reason on file (Jo Brown, 3 March 2025)", "elsewhere"],
+        }
+    )
+    path = write_quality_report(hostile, tmp_path / "report.xlsx", answers=answers)
+    read = sheets(path)
+    heading = read["Issues"][0]
+    answer_at, rule_at = heading.index("Answer recorded"), heading.index("Rule")
+    answered = {(row[rule_at], row[answer_at]) for row in read["Issues"][1:] if row[answer_at]}
+    assert answered == {("MILE004", "Checked, right: reason on file (Jo Brown, 3 March 2025)")}
+    by_child = {row[0]: row for row in read["By child"][1:]}
+    assert read["By child"][0][3] == "Answered" and by_child["A1"][3] == 1
+    summary = {row[0]: row[1] for row in read["Summary"] if row and row[0]}
+    assert summary["Queries answered in the app"] == 1
 
 
 def test_formula_text_is_written_as_text_never_as_a_formula(hostile, tmp_path):

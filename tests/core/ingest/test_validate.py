@@ -59,6 +59,7 @@ def test_issues_have_the_documented_columns(check, extracts):
         "row": 3,
         "source": "placements.csv",
         "child_ref": "A1",
+        "period_start": date(2022, 1, 10),
         "fields": ["placement_type"],
         "message": all_rules()["CODE001"].message,
         "fix": all_rules()["CODE001"].fix,

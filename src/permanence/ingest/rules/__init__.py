@@ -20,6 +20,8 @@ left in play (``Workspace.active``):
 5. ``reference``: rows whose child or care period is missing or was refused, table by
    table so a refusal cascades from a child to its periods to their records.
 6. ``overdue``: queries about the loaded journeys as they stand at the extract date.
+7. ``load``: queries the load raises against the records already held (a record the
+   extract no longer holds); registered here for the docs, raised by the web loader.
 
 ``docs/validation-rules.md`` is generated from this registry (``python -m
 permanence.ingest.docs``), and a test keeps the two the same.
@@ -37,8 +39,16 @@ import polars as pl
 from permanence.ingest.workspace import ID, Workspace
 
 Severity = Literal["error", "query"]
-Phase = Literal["file", "field", "duplicate", "record", "reference", "overdue"]
-PHASES: tuple[Phase, ...] = ("file", "field", "duplicate", "record", "reference", "overdue")
+Phase = Literal["file", "field", "duplicate", "record", "reference", "overdue", "load"]
+PHASES: tuple[Phase, ...] = (
+    "file",
+    "field",
+    "duplicate",
+    "record",
+    "reference",
+    "overdue",
+    "load",
+)
 
 Check = Callable[[Workspace, str], pl.DataFrame]
 
@@ -105,6 +115,19 @@ def file_rule(
     _add(Rule(code, severity, "file", tuple(tables), tuple(fields), message, fix))
 
 
+def load_rule(
+    code: str,
+    severity: Severity,
+    *,
+    tables: Sequence[str],
+    fields: Sequence[str],
+    message: str,
+    fix: str,
+) -> None:
+    """Register a rule whose findings the load makes, against the records already held."""
+    _add(Rule(code, severity, "load", tuple(tables), tuple(fields), message, fix))
+
+
 def _add(new: Rule) -> None:
     if new.code in RULES:
         raise ValueError(f"rule {new.code} is registered twice")
@@ -120,6 +143,7 @@ RULE_MODULES = (
     "milestones",
     "references",
     "overdue",
+    "load",
 )
 """The modules that register rules, in the order their rules are listed and run."""
 

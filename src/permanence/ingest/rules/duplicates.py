@@ -13,8 +13,9 @@ import polars as pl
 from permanence.ingest.extract import SOURCE
 from permanence.ingest.format import EXTRA_DATE_OF_BIRTH, NATURAL_KEYS, TABLES, with_natural_key
 from permanence.ingest.readers import ROW
-from permanence.ingest.rules import hits, rule, sentence
+from permanence.ingest.rules import combine, hits, rule, sentence
 from permanence.ingest.workspace import ID, Workspace
+from permanence.journey.tables import RECORD_ID
 
 
 def _value_columns(frame: pl.DataFrame, table: str) -> list[str]:
@@ -69,15 +70,29 @@ def _repeats(ws: Workspace, table: str) -> pl.DataFrame:
     phase="duplicate",
     tables=TABLES,
     fields=(),
-    message="Two or more rows describe the same record (the same child, care period, kind and "
-    "date) but disagree in other values, so none of them is loaded.",
+    message="Two or more rows describe the same record (the same record id, or without record "
+    "ids the same child, care period, kind and date) but disagree in other values, so none of "
+    "them is loaded.",
     fix="Find the rows listed in the case recording system, keep the right one and correct or "
     "remove the other.",
 )
 def conflicting_versions(ws: Workspace, table: str) -> pl.DataFrame:
+    """Rows with one identity and different values: by record id where a row has one (two
+    rows with different ids are two records, whatever their dates), else by natural key."""
     active = ws.active[table].join(_repeats(ws, table).select(ID), on=ID, how="anti")
+    if RECORD_ID not in active.columns:
+        return _conflicts(ws, table, active, list(NATURAL_KEYS[table]))
+    given = pl.col(RECORD_ID).is_not_null()
+    return combine(
+        [
+            _conflicts(ws, table, active.filter(given), ["child_ref", RECORD_ID]),
+            _conflicts(ws, table, active.filter(~given), list(NATURAL_KEYS[table])),
+        ]
+    )
+
+
+def _conflicts(ws: Workspace, table: str, active: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     keyed = with_natural_key(table, active)
-    key = list(NATURAL_KEYS[table])
     others = [column for column in _value_columns(active, table) if column not in key]
     shared = keyed.filter(pl.struct(key).is_duplicated())
     located = shared.join(ws.locations(table), on=ID, how="left")
@@ -99,8 +114,9 @@ def conflicting_versions(ws: Workspace, table: str) -> pl.DataFrame:
         .list.drop_nulls()
         .list.join(", ")
     )
+    named = [*key[:-1], "due_date", "held_date"] if key[-1] == "occasion" else key
     return hits(
         conflicts,
-        fields=key if table != "meetings" else [*key[:-1], "due_date", "held_date"],
+        fields=named,
         value=sentence("rows {} differ in {}", pl.col("rows"), differing),
     )

@@ -47,6 +47,7 @@ from permanence.charts import ImprovementMarks
 from permanence.journey.pseudonym import pseudonym
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.dashboards.models import DataVersion
+from permanence.web.records.data_queries import purposeful_delays
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import Child
 
@@ -174,6 +175,9 @@ class AuthorityData:
     teams: tuple[str, ...]
     aims: tuple[AimDefinition, ...]
     improvements: Mapping[str, ImprovementMarks]
+    #: Purposeful delays recorded on children: ``child_ref``, ``period_number``, the
+    #: ``clock`` (an aim's start column) and the ``reason`` (records.data_queries).
+    decisions: pl.DataFrame | None = None
 
     def key(self, kind: str, *parts: Hashable) -> tuple[Hashable, ...]:
         """A cache key for something worked out from this data."""
@@ -230,7 +234,15 @@ def _build(authority: LocalAuthority, version: str, as_of: date) -> AuthorityDat
         teams=tuple(sorted(frame.get_column("team").drop_nulls().unique().to_list())),
         aims=aims,
         improvements=improvements_for(aims),
+        decisions=recorded_decisions(frame),
     )
+
+
+def recorded_decisions(frame: pl.DataFrame) -> pl.DataFrame:
+    """The purposeful delays recorded in scope, each with its care period's number in the
+    frame (how the aims name a care period)."""
+    periods = frame.select("child_ref", "period_start", "period_number")
+    return purposeful_delays().join(periods, on=["child_ref", "period_start"], how="inner")
 
 
 def pseudonyms(authority_code: str, references: Mapping[str, int]) -> dict[str, str]:

@@ -9,6 +9,7 @@ records or improvement record moves its data version on (see ``cache.py``).
   ``records_loaded`` once it has committed; the version moves on then.
 - The improvement record (local aims, projects, PDSA cycles, change ideas): the aims
   and the marks on the charts come from it.
+- An answer to a data query: a purposeful delay is ringed on the aim's run chart.
 
 Code that changes records with ``QuerySet.update`` or other bulk operations must send
 ``records_loaded`` (as the loader does) or call ``cache.bump`` itself.
@@ -54,6 +55,7 @@ def watched_models() -> list[type[Model]]:
         Meeting,
         Milestone,
         Placement,
+        QueryAnswer,
     )
 
     return [
@@ -63,6 +65,7 @@ def watched_models() -> list[type[Model]]:
         LegalStatus,
         Meeting,
         Milestone,
+        QueryAnswer,
         Team,
         LocalAim,
         ImprovementProject,

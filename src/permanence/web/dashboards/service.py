@@ -274,12 +274,18 @@ def aim_page(
     improvement: ImprovementMarks = NO_IMPROVEMENT,
     *,
     as_of: date,
+    decisions: pl.DataFrame | None = None,
 ) -> AimPage:
     """Everything on an aim's page: the PACE run chart with the children still waiting
-    beneath it, the entry-cohort survival curve and the P chart beside it."""
+    beneath it, the entry-cohort survival curve and the P chart beside it.
+
+    ``decisions``: the purposeful delays recorded on children (``child_ref``,
+    ``period_number``, ``clock``, ``reason``); those about this aim's clock are ringed on
+    the run chart."""
     summary = summarise_aim(frame, aim, filters, improvement, as_of=as_of)
     result = summary.result
     children = identify(result.children, identity)
+    children, decision = with_decisions(children, decisions, aim, identity)
     href = JOURNEY if identity.links else None
     run = aim_run_chart(
         result,
@@ -287,6 +293,7 @@ def aim_page(
         label=PSEUDONYM,
         label_title=CHILD_LABEL,
         href=href,
+        decision=decision,
         improvement_start=improvement.start,
         improvement_name=improvement.name,
         annotations=improvement.annotations,
@@ -325,6 +332,32 @@ def aim_page(
         improvement=improvement,
         links=links,
     )
+
+
+DECISION: Final = "recorded_decision"
+
+
+def with_decisions(
+    children: pl.DataFrame, decisions: pl.DataFrame | None, aim: AimDefinition, identity: Identity
+) -> tuple[pl.DataFrame, str | None]:
+    """``children`` with the words of each purposeful delay recorded on this aim's clock,
+    and the column's name (None when there are none). The reason a data lead wrote is
+    shown only to people who may open the child's record; everyone else reads that a
+    decision was recorded."""
+    if decisions is None or decisions.is_empty():
+        return children, None
+    mine = decisions.filter(pl.col("clock") == aim.start_column)
+    if mine.is_empty():
+        return children, None
+    words = (
+        pl.lit("Purposeful delay: ") + pl.col("reason")
+        if identity.links
+        else pl.lit("Purposeful delay (a recorded decision)")
+    )
+    keyed = mine.select("child_ref", "period_number", words.alias(DECISION)).unique(
+        subset=["child_ref", "period_number"], keep="last"
+    )
+    return children.join(keyed, on=["child_ref", "period_number"], how="left"), DECISION
 
 
 def _survival(result: AimResult) -> tuple[ChartSpec | None, str]:

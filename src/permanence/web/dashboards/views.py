@@ -311,7 +311,13 @@ def aim_page_of(view: Viewing, aim: AimDefinition) -> AimPage:
         "aim-page",
         view.key(aim.id),
         lambda: service.aim_page(
-            data.frame, aim, view.filters, view.identity, improvement, as_of=data.as_of
+            data.frame,
+            aim,
+            view.filters,
+            view.identity,
+            improvement,
+            as_of=data.as_of,
+            decisions=data.decisions,
         ),
     )
 

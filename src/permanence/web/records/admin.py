@@ -12,6 +12,7 @@ from django.contrib import admin
 
 from permanence.web.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, admin_site
 from permanence.web.records.models import (
+    AbsentRecord,
     CarePeriod,
     Child,
     ImportBatch,
@@ -19,6 +20,7 @@ from permanence.web.records.models import (
     Meeting,
     Milestone,
     Placement,
+    QueryAnswer,
 )
 
 
@@ -61,3 +63,21 @@ class MilestoneAdmin(PeriodRecordAdmin):
 @admin.register(ImportBatch, site=admin_site)
 class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "source", "created_by", "extract_date")
+
+
+class DecisionAdmin(ReadOnlyHistoryAdmin):
+    """Answers to data queries and decisions on records no longer in the extract: made on
+    their own pages (a child's journey, the list of records no longer in the extract), and
+    here only to be seen with their history."""
+
+
+@admin.register(QueryAnswer, site=admin_site)
+class QueryAnswerAdmin(DecisionAdmin):
+    list_display = ("child", "rule", "kind", "reason", "answered_by", "answered_at")
+    list_select_related = ("child", "answered_by")
+
+
+@admin.register(AbsentRecord, site=admin_site)
+class AbsentRecordAdmin(DecisionAdmin):
+    list_display = ("child_ref", "description", "missing_from", "status", "decided_by")
+    list_filter = ("status",)

@@ -30,6 +30,7 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown
+from permanence.web.records.data_queries import answer_queries, answers_table
 from permanence.web.records.importing import (
     confirm_upload,
     discard_upload,
@@ -69,6 +70,13 @@ class UploadForm(forms.Form):
         # An HTML date input reads and writes ISO dates, whatever the site's own format.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
+    )
+    replaces_children = forms.BooleanField(
+        label="This extract is the whole truth for the children it holds",
+        required=False,
+        help_text="Their records it no longer holds are removed (each kept in its history) "
+        "instead of being listed for you to keep or remove. Children it does not hold are "
+        "left as they are.",
     )
 
 
@@ -120,6 +128,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 profile=form.cleaned_data["profile"],
                 extract_date=form.cleaned_data["extract_date"],
                 user=user,
+                replaces_children=form.cleaned_data["replaces_children"],
             )
         except IngestError as error:
             for problem in getattr(error, "problems", [str(error)]):
@@ -158,6 +167,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         [*issues.object_list, *(row.get("child_ref") for row in by_child)],
         "an import's issues",
     )
+    answer_queries(issues)
     return render(
         request,
         "records/imports/detail.html",
@@ -199,7 +209,7 @@ def import_quality_report(request: HttpRequest, pk: int) -> FileResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     validation = stored_validation(batch)
-    write_quality_report(validation, handle.name)
+    write_quality_report(validation, handle.name, answers=answers_table())
     log_children_shown(
         request, validation.issues.get_column("child_ref").drop_nulls(), "a data-quality workbook"
     )

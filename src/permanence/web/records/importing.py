@@ -56,16 +56,22 @@ def import_extract(
     extract_date: date,
     user: User | None = None,
     dry_run: bool = False,
+    replaces_children: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ImportOutcome:
-    """Validate an extract and, unless ``dry_run``, load its clean rows for ``authority``."""
+    """Validate an extract and, unless ``dry_run``, load its clean rows for ``authority``.
+
+    ``replaces_children``: the extract is the whole truth for the children it holds (see
+    ``ImportBatch.replaces_children``)."""
     extract, validation = check_extract(
         paths, profile=profile, extract_date=extract_date, max_bytes=max_bytes
     )
     if dry_run:
         return ImportOutcome(validation, None, None)
     with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
-        batch = _new_batch(authority, user, validation, extract_date)
+        batch = _new_batch(
+            authority, user, validation, extract_date, replaces_children=replaces_children
+        )
         load = _load(batch, extract, validation, user)
     return ImportOutcome(validation, batch, load)
 
@@ -77,6 +83,7 @@ def preview_upload(
     profile: str | None,
     extract_date: date,
     user: User,
+    replaces_children: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ImportBatch:
     """Validate uploaded files and keep the result as a batch waiting to be confirmed.
@@ -94,7 +101,14 @@ def preview_upload(
             max_bytes=max_bytes,
         )
         with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
-            batch = _new_batch(authority, user, validation, extract_date, upload_dir)
+            batch = _new_batch(
+                authority,
+                user,
+                validation,
+                extract_date,
+                upload_dir,
+                replaces_children=replaces_children,
+            )
             _store_issues(batch, validation.issues)
     except BaseException:
         shutil.rmtree(upload_dir, ignore_errors=True)
@@ -136,6 +150,8 @@ def _new_batch(
     validation: Validation,
     extract_date: date,
     upload_dir: Path | None = None,
+    *,
+    replaces_children: bool = False,
 ) -> ImportBatch:
     """The record of one extract checked, waiting to be loaded (or loaded at once)."""
     return ImportBatch.objects.create(
@@ -146,6 +162,7 @@ def _new_batch(
         extract_date=extract_date,
         status=ImportBatch.Status.PREVIEWED,
         upload_dir=str(upload_dir) if upload_dir is not None else "",
+        replaces_children=replaces_children,
         summary={"validation": summarise(validation)},
     )
 
@@ -181,6 +198,7 @@ def _store_issues(batch: ImportBatch, issues: pl.DataFrame) -> None:
                 row=issue["row"],
                 source=(issue["source"] or "")[:300],
                 child_ref=issue["child_ref"] or "",
+                period_start=issue["period_start"],
                 fields=", ".join(issue["fields"] or [])[:200],
                 message=issue["message"],
                 fix=issue["fix"] or "",
@@ -211,6 +229,7 @@ def stored_validation(batch: ImportBatch) -> Validation:
             "row",
             "source",
             "child_ref",
+            "period_start",
             "fields",
             "message",
             "fix",

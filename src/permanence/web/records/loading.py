@@ -1,34 +1,49 @@
-"""Loading canonical tables into the records: one transaction, matched by natural keys.
+"""Loading canonical tables into the records: one transaction, matched by record identity.
 
-A load applies fully or not at all. Each row of the extract is matched to a record by
-its natural key (``NATURAL_KEYS`` in ``permanence.journey.tables``): a new key adds a
-record, a known key with different values updates it field by field, and a known key
-with the same values writes nothing, so loading the same extract twice changes nothing.
-A record the extract no longer holds is listed in the summary and left alone: nothing
-is deleted silently. Every record written keeps the batch that wrote it, and every
-write is kept in the records' history with the batch named as the reason.
+A load applies fully or not at all. Each row of the extract is matched to a record
+already held (``journey.identity.match_records``): by the system's own record id where the
+extract gives one, else by its natural key, else as a correction of a record the extract
+no longer holds (the same child, care period and kind, its dates corrected). A matched
+row with different values updates its record field by field; one with the same values
+writes nothing, so loading the same extract twice changes nothing; a row that matches
+nothing adds a record.
+
+A record loaded from an earlier extract that this one no longer holds is never dropped
+silently and never kept silently: it stays in the figures, is listed for a data lead to
+keep or remove (``AbsentRecord``) and queried on this import (RECORD001). An extract
+that replaces the records of the children it holds (``ImportBatch.replaces_children``)
+removes such records of its children instead, each noted as replaced. Records typed in
+by hand are never taken for missing. Every record written keeps the batch that wrote it,
+and every write and removal is kept in the records' history with the batch named as the
+reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from permanence.journey.tables import NATURAL_KEYS, JourneyTables, with_natural_key
-from permanence.journey.vocabulary import MeetingKind, Sex
+from permanence.ingest.describe import describe_record
+from permanence.ingest.rules import all_rules
+from permanence.ingest.rules.load import RECORD_GONE
+from permanence.journey.identity import Candidate, candidate, match_records
+from permanence.journey.tables import IDENTITIES, JourneyTables
+from permanence.journey.vocabulary import Sex
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.records.models import (
+    AbsentRecord,
     CarePeriod,
     Child,
     ChildRecord,
     ImportBatch,
+    ImportIssue,
     LegalStatus,
     Meeting,
     Milestone,
@@ -44,25 +59,43 @@ BATCH_SIZE = 2000
 DETAIL_LIMIT = 500
 # Text columns the models store as "" when blank (Django's convention for CharField).
 _BLANKABLE_TEXT = frozenset(
-    {"initials", "ethnicity", "disability", "destination", "outcome", "detail", "reason"}
+    {
+        "initials",
+        "ethnicity",
+        "disability",
+        "destination",
+        "outcome",
+        "detail",
+        "reason",
+        "record_id",
+    }
 )
 
 
 @dataclass
 class TableLoad:
+    """What one table's load did. ``changed`` counts every record updated; ``corrected``
+    those of them found as corrections (their identifying dates or kind changed)."""
+
     added: int = 0
     changed: int = 0
+    corrected: int = 0
     unchanged: int = 0
     missing_count: int = 0
+    removed: int = 0
+    left_alone: int = 0
     field_changes: list[dict[str, Any]] = field(default_factory=list)
-    missing: list[list[Any]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "added": self.added,
             "changed": self.changed,
+            "corrected": self.corrected,
             "unchanged": self.unchanged,
             "no_longer_in_extract": self.missing_count,
+            "removed": self.removed,
+            "children_not_in_extract": self.left_alone,
             "field_changes": self.field_changes,
             "missing": self.missing,
         }
@@ -74,7 +107,7 @@ class LoadSummary:
 
     @property
     def wrote_anything(self) -> bool:
-        return any(table.added or table.changed for table in self.tables.values())
+        return any(table.added or table.changed or table.removed for table in self.tables.values())
 
     def as_dict(self) -> dict[str, Any]:
         return {name: table.as_dict() for name, table in self.tables.items()}
@@ -85,55 +118,68 @@ class _TableSpec:
     """How one canonical table maps onto one model."""
 
     model: type[ChildRecord]
-    # Natural-key columns the model stores in its own fields (the rest it reaches by link).
-    own_key_fields: tuple[str, ...]
-    # Other columns the model stores; a difference in any of them is an update.
-    value_fields: tuple[str, ...]
-    # ``values_list`` lookups giving an existing record's natural key, in NATURAL_KEYS order.
-    key_lookups: tuple[str, ...]
+    # The canonical columns the model stores in its own fields (``team`` as ``team_id``);
+    # a difference in any of them is an update.
+    fields: tuple[str, ...]
+    # The model's link to the record it belongs to (None for a child).
+    parent_field: str | None
+    # The lookup of the child's reference from the model.
+    child_lookup: str
+    # The lookup of the care period's start, for the records of a care period.
+    period_lookup: str | None
 
 
-_PERIOD = ("care_period__child__child_ref", "care_period__period_start")
+_IN_PERIOD = ("care_period_id", "care_period__child__child_ref", "care_period__period_start")
 
 _SPECS: dict[str, _TableSpec] = {
     "children": _TableSpec(
         Child,
-        ("child_ref",),
-        ("initials", "date_of_birth", "sex", "ethnicity", "disability"),
-        ("child_ref",),
+        ("child_ref", "initials", "date_of_birth", "sex", "ethnicity", "disability"),
+        None,
+        "child_ref",
+        None,
     ),
     "care_periods": _TableSpec(
         CarePeriod,
-        ("period_start",),
-        ("period_end", "destination", "team_id"),
-        ("child__child_ref", "period_start"),
+        ("period_start", "period_end", "destination", "team_id", "record_id"),
+        "child_id",
+        "child__child_ref",
+        "period_start",
     ),
     "placements": _TableSpec(
-        Placement,
-        ("placement_type", "start_date"),
-        ("end_date",),
-        (*_PERIOD, "start_date", "placement_type"),
+        Placement, ("placement_type", "start_date", "end_date", "record_id"), *_IN_PERIOD
     ),
     "legal_statuses": _TableSpec(
-        LegalStatus,
-        ("legal_status", "start_date"),
-        ("end_date",),
-        (*_PERIOD, "legal_status", "start_date"),
+        LegalStatus, ("legal_status", "start_date", "end_date", "record_id"), *_IN_PERIOD
     ),
     "meetings": _TableSpec(
         Meeting,
-        ("meeting_kind", "review_number"),
-        ("due_date", "held_date", "outcome"),
-        # The last two fold into the meeting's occasion (see journey.tables.NATURAL_KEYS).
-        (*_PERIOD, "meeting_kind", "review_number", "due_date", "held_date"),
+        ("meeting_kind", "review_number", "due_date", "held_date", "outcome", "record_id"),
+        *_IN_PERIOD,
     ),
     "milestones": _TableSpec(
-        Milestone,
-        ("milestone", "date"),
-        ("detail", "reason"),
-        (*_PERIOD, "milestone", "date"),
+        Milestone, ("milestone", "date", "detail", "reason", "record_id"), *_IN_PERIOD
     ),
 }
+
+
+class _Held(NamedTuple):
+    """A record already held, as the matching and the report need it."""
+
+    pk: int
+    child_ref: str
+    period_start: date | None
+    parent: int | None
+    from_extract: bool
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Gone:
+    """A record held, loaded from an extract, that this extract no longer holds."""
+
+    table: str
+    record: _Held
 
 
 def load_tables(
@@ -202,24 +248,26 @@ class _Loader:
         self.summary = LoadSummary()
         # Care periods this load added or changed, or whose records it added or changed.
         self.touched_periods: set[int] = set()
+        self.gone: list[_Gone] = []
+        self.matched: dict[str, set[int]] = {}
 
     def load(self, tables: JourneyTables) -> LoadSummary:
         team_ids = self._ensure_teams(tables.care_periods)
-        child_ids = self._sync("children", tables.children, lambda row: {})
+        child_ids = self._sync("children", tables.children, lambda row: None)
         periods = tables.care_periods.with_columns(
             pl.col("team")
             .replace_strict(team_ids, default=None, return_dtype=pl.Int64)
             .alias("team_id")
         )
-        period_ids = self._sync(
-            "care_periods", periods, lambda row: {"child_id": child_ids[(row["child_ref"],)]}
-        )
+        period_ids = self._sync("care_periods", periods, lambda row: child_ids[(row["child_ref"],)])
 
-        def period_of(row: dict[str, Any]) -> dict[str, Any]:
-            return {"care_period_id": period_ids[(row["child_ref"], row["period_start"])]}
+        def period_of(row: dict[str, Any]) -> int:
+            return period_ids[(row["child_ref"], row["period_start"])]
 
         for name in ("placements", "legal_statuses", "meetings", "milestones"):
             self._sync(name, getattr(tables, name), period_of)
+        held = frozenset(tables.children.get_column("child_ref").to_list())
+        _Absences(self, held).settle()
         return self.summary
 
     def _ensure_teams(self, care_periods: pl.DataFrame) -> dict[str, int]:
@@ -233,73 +281,83 @@ class _Loader:
         self,
         name: str,
         table: pl.DataFrame,
-        parent: Callable[[dict[str, Any]], dict[str, Any]],
+        parent: Callable[[dict[str, Any]], int | None],
     ) -> dict[Key, int]:
-        """Add and update one table's records; returns natural key -> primary key."""
+        """Add and update one table's records; returns each row's key -> primary key, the
+        key being how the extract names the record to the tables below it."""
         spec = _SPECS[name]
-        key_columns = NATURAL_KEYS[name]
-        existing = _existing_records(name, spec)
+        held = _held_records(spec)
+        held_as = [_candidate(name, r.values, r.child_ref, r.parent) for r in held]
+        rows, rows_as = _unique_rows(name, table, parent)
+        matching = match_records(held_as, rows_as)
         report = TableLoad()
-        new_records: list[ChildRecord] = []
-        new_keys: list[Key] = []
         changes: dict[int, dict[str, Any]] = {}
-        seen: set[Key] = set()
-
-        for row in with_natural_key(name, table).iter_rows(named=True):
-            key = tuple(row[column] for column in key_columns)
-            if key in seen:
-                continue  # validation reports repeated keys; the first row wins
-            seen.add(key)
-            values = {column: _model_value(column, row) for column in spec.value_fields}
-            if key not in existing:
-                own = {column: _model_value(column, row) for column in spec.own_key_fields}
-                new_records.append(
-                    spec.model(
-                        authority=self.authority,
-                        source_batch=self.batch,
-                        **own,
-                        **values,
-                        **parent(row),
-                    )
-                )
-                new_keys.append(key)
-                continue
-            pk, stored = existing[key]
-            different = {column: v for column, v in values.items() if stored[column] != v}
+        for row_index, held_index, _ in matching.pairs:
+            record, row = held[held_index], rows[row_index]
+            different = _differences(spec, record, row)
             if not different:
                 report.unchanged += 1
                 continue
-            changes[pk] = different
-            for column, new_value in different.items():
-                if len(report.field_changes) < DETAIL_LIMIT:
-                    report.field_changes.append(
-                        {
-                            "key": _jsonable(key),
-                            "field": column.removesuffix("_id"),
-                            "old": _jsonable_value(stored[column]),
-                            "new": _jsonable_value(new_value),
-                        }
-                    )
-
-        ids = {key: pk for key, (pk, _) in existing.items()}
-        created = self._create(spec, new_records)
-        for key, record in zip(new_keys, created, strict=True):
-            ids[key] = record.pk
+            changes[record.pk] = different
+            # A correction: what identified the record (a date, a kind, its period) changed.
+            was, now = held_as[held_index], rows_as[row_index]
+            report.corrected += (was.exact, was.parent) != (now.exact, now.parent)
+            self._note_changes(report, name, row, record, different)
+        new_rows = [rows[index] for index in matching.new_rows]
+        created = self._create(spec, [self._new_record(spec, row) for row in new_rows])
         updated = self._update(spec, changes)
         self._note_touched_periods([*created, *updated])
-
-        held_in_extract = self.present is None or name in self.present
-        missing = (
-            sorted((key for key in existing if key not in seen), key=_sort_key)
-            if held_in_extract
-            else []
-        )
-        report.added = len(new_records)
+        report.added = len(created)
         report.changed = len(changes)
-        report.missing_count = len(missing)
-        report.missing = [_jsonable(key) for key in missing[:DETAIL_LIMIT]]
         self.summary.tables[name] = report
+
+        self.matched[name] = {held[index].pk for _, index, _ in matching.pairs}
+        if self.present is None or name in self.present:
+            self.gone += [
+                _Gone(name, held[index])
+                for index in matching.gone_records
+                if held[index].from_extract
+            ]
+        if name not in ("children", "care_periods"):
+            return {}  # nothing below them names these records
+        ids = {_row_key(name, rows[row]): held[record].pk for row, record, _ in matching.pairs}
+        for row, new in zip(new_rows, created, strict=True):
+            ids[_row_key(name, row)] = new.pk
         return ids
+
+    def _new_record(self, spec: _TableSpec, row: dict[str, Any]) -> ChildRecord:
+        own = {column: _model_value(column, row) for column in spec.fields}
+        if spec.parent_field is not None:
+            own[spec.parent_field] = row["_parent"]
+        return spec.model(authority=self.authority, source_batch=self.batch, **own)
+
+    def _note_changes(
+        self,
+        report: TableLoad,
+        name: str,
+        row: dict[str, Any],
+        record: _Held,
+        different: dict[str, Any],
+    ) -> None:
+        for column, new_value in different.items():
+            if len(report.field_changes) >= DETAIL_LIMIT:
+                return
+            old_value = (
+                record.values.get(column) if column != "care_period_id" else record.period_start
+            )
+            if column == "care_period_id":
+                new_value = row["period_start"]
+            report.field_changes.append(
+                {
+                    "key": _jsonable(_row_key(name, row)),
+                    "record": describe_record(
+                        name, {**record.values, "child_ref": record.child_ref}
+                    ),
+                    "field": column.removesuffix("_id") if column != "record_id" else column,
+                    "old": _jsonable_value(old_value),
+                    "new": _jsonable_value(new_value),
+                }
+            )
 
     def _create(self, spec: _TableSpec, records: list[ChildRecord]) -> list[ChildRecord]:
         if not records:
@@ -326,16 +384,21 @@ class _Loader:
         # History copies whole records, so update complete instances, not bare rows.
         records = spec.model._default_manager.in_bulk(list(changes))
         now = timezone.now()
+        changed_fields: set[str] = set()
         for pk, different in changes.items():
             record = records[pk]
+            if spec.parent_field is not None and spec.parent_field in different:
+                # A record moved to another care period: the old one is touched too.
+                self.touched_periods.add(getattr(record, spec.parent_field))
             for column, value in different.items():
                 setattr(record, column, value)
+                changed_fields.add(column)
             record.source_batch = self.batch
             record.updated_at = now
         bulk_update_with_history(
             list(records.values()),
             spec.model,
-            fields=[*spec.value_fields, "source_batch", "updated_at"],
+            fields=[*sorted(changed_fields), "source_batch", "updated_at"],
             batch_size=BATCH_SIZE,
             default_user=self.user,
             default_change_reason=self.reason,
@@ -343,29 +406,302 @@ class _Loader:
         return list(records.values())
 
 
-def _existing_records(name: str, spec: _TableSpec) -> dict[Key, tuple[int, dict[str, Any]]]:
-    """Every record of the scoped authority: natural key -> (pk, stored values)."""
-    rows = spec.model._default_manager.values_list("pk", *spec.key_lookups, *spec.value_fields)
-    width = len(spec.key_lookups)
-    existing: dict[Key, tuple[int, dict[str, Any]]] = {}
-    for pk, *rest in rows.iterator(chunk_size=BATCH_SIZE):
-        key = tuple(rest[:width])
-        if name == "meetings":
-            key = _meeting_key(key)
-        existing[key] = (pk, dict(zip(spec.value_fields, rest[width:], strict=True)))
-    return existing
+class _Absences:
+    """What becomes of the records this extract no longer holds (see the module docstring),
+    and of those that come back."""
+
+    def __init__(self, loader: _Loader, held_children: frozenset[str]) -> None:
+        self.loader = loader
+        self.batch = loader.batch
+        self.held_children = held_children
+        self.now = timezone.now()
+        periods = {
+            item.record.parent
+            for item in loader.gone
+            if item.table not in ("children", "care_periods") and item.record.parent is not None
+        }
+        # Each care period's child, for the records of those periods (one query).
+        self.period_children: dict[int | None, int] = dict(
+            CarePeriod.objects.filter(pk__in=periods).values_list("pk", "child_id")
+        )
+
+    def settle(self) -> None:
+        open_absences = {
+            (absence.table, absence.record_pk): absence
+            for absence in AbsentRecord.objects.filter(status__in=AbsentRecord.OPEN)
+        }
+        self._returned(open_absences)
+        replaced = [gone for gone in self.loader.gone if self._replaced(gone)]
+        remaining = [gone for gone in self.loader.gone if not self._replaced(gone)]
+        if self.batch.replaces_children:
+            self._count_left_alone(remaining)
+            remaining = []
+        self._remove_replaced(replaced, open_absences)
+        awaiting = self._listed(remaining, open_absences)
+        self._query(awaiting)
+
+    def _replaced(self, gone: _Gone) -> bool:
+        return self.batch.replaces_children and gone.record.child_ref in self.held_children
+
+    def _returned(self, open_absences: dict[tuple[str, int], AbsentRecord]) -> None:
+        back = [
+            absence
+            for (table, pk), absence in open_absences.items()
+            if pk in self.loader.matched.get(table, set())
+        ]
+        for absence in back:
+            absence.status = AbsentRecord.Status.RETURNED
+            absence.decided_in = self.batch
+            absence.decided_at = self.now
+        self._save(back, ["status", "decided_in", "decided_at"])
+
+    def _count_left_alone(self, gone: list[_Gone]) -> None:
+        for item in gone:
+            self.loader.summary.tables[item.table].left_alone += 1
+
+    def _remove_replaced(
+        self, replaced: list[_Gone], open_absences: dict[tuple[str, int], AbsentRecord]
+    ) -> None:
+        """Remove the held children's records the extract no longer holds, the records of
+        a care period before the period, each with the batch named in its history."""
+        notes: list[AbsentRecord] = []
+        for table in reversed(list(_SPECS)):
+            gone = [item for item in replaced if item.table == table]
+            if not gone:
+                continue
+            spec = _SPECS[table]
+            for record in spec.model._default_manager.filter(pk__in=[g.record.pk for g in gone]):
+                remove_with_history(
+                    record,
+                    self.loader.user,
+                    f"{self.loader.reason}: not in the extract, which replaces the child's records",
+                )
+            for item in gone:
+                absence = open_absences.get((table, item.record.pk))
+                if absence is not None:
+                    absence.status = AbsentRecord.Status.REPLACED
+                    absence.decided_in = self.batch
+                    absence.decided_at = self.now
+                    absence.decided_by = self.loader.user
+                    notes.append(absence)
+                else:
+                    notes.append(self._absence(item, AbsentRecord.Status.REPLACED))
+            report = self.loader.summary.tables[table]
+            report.removed += len(gone)
+            room = max(DETAIL_LIMIT - len(report.missing), 0)
+            report.missing += [item_text(item) for item in gone[:room]]
+            if table not in ("children", "care_periods"):
+                self.loader.touched_periods.update(
+                    item.record.parent for item in gone if item.record.parent is not None
+                )
+        self._save([n for n in notes if n.pk], ["status", "decided_in", "decided_at", "decided_by"])
+        self._create([n for n in notes if not n.pk])
+
+    def _listed(
+        self, remaining: list[_Gone], open_absences: dict[tuple[str, int], AbsentRecord]
+    ) -> list[AbsentRecord]:
+        """Note each record no longer held (once: an earlier note stands), and return those
+        still waiting for a decision."""
+        new: list[AbsentRecord] = []
+        awaiting: list[AbsentRecord] = []
+        for item in remaining:
+            report = self.loader.summary.tables[item.table]
+            report.missing_count += 1
+            if len(report.missing) < DETAIL_LIMIT:
+                report.missing.append(item_text(item))
+            absence = open_absences.get((item.table, item.record.pk))
+            if absence is None:
+                absence = self._absence(item, AbsentRecord.Status.AWAITING)
+                new.append(absence)
+            if absence.status == AbsentRecord.Status.AWAITING:
+                awaiting.append(absence)
+        self._create(new)
+        return awaiting
+
+    def _child_of(self, item: _Gone) -> int | None:
+        """The child (key) a record no longer in the extract belongs to."""
+        record = item.record
+        if item.table == "children":
+            return record.pk
+        if item.table == "care_periods" or record.parent is None:
+            return record.parent
+        return self.period_children.get(record.parent)
+
+    def _absence(self, item: _Gone, status: str) -> AbsentRecord:
+        record = item.record
+        decided = status != AbsentRecord.Status.AWAITING
+        return AbsentRecord(
+            authority=self.loader.authority,
+            table=item.table,
+            record_pk=record.pk,
+            child_id=self._child_of(item),
+            child_ref=record.child_ref,
+            period_start=record.period_start,
+            description=item_text(item),
+            missing_from=self.batch,
+            status=status,
+            decided_by=self.loader.user if decided else None,
+            decided_at=self.now if decided else None,
+            decided_in=self.batch if decided else None,
+        )
+
+    def _query(self, awaiting: list[AbsentRecord]) -> None:
+        """Raise RECORD001 on this import for every record still waiting for a decision."""
+        if not awaiting:
+            return
+        rule = all_rules()[RECORD_GONE]
+        ImportIssue.objects.bulk_create(
+            (
+                ImportIssue(
+                    authority=self.loader.authority,
+                    batch=self.batch,
+                    rule=rule.code,
+                    severity=rule.severity,
+                    table=absence.table,
+                    child_ref=absence.child_ref,
+                    period_start=absence.period_start,
+                    message=rule.message,
+                    fix=rule.fix,
+                    value=_missing_since(absence, self.batch),
+                )
+                for absence in awaiting
+            ),
+            batch_size=BATCH_SIZE,
+        )
+        _count_queries(self.batch, RECORD_GONE, len(awaiting))
+
+    def _save(self, absences: list[AbsentRecord], fields: list[str]) -> None:
+        if absences:
+            bulk_update_with_history(
+                absences,
+                AbsentRecord,
+                fields=fields,
+                batch_size=BATCH_SIZE,
+                default_user=self.loader.user,
+                default_change_reason=self.loader.reason,
+            )
+
+    def _create(self, absences: list[AbsentRecord]) -> None:
+        if absences:
+            bulk_create_with_history(
+                absences,
+                AbsentRecord,
+                batch_size=BATCH_SIZE,
+                default_user=self.loader.user,
+                default_change_reason=self.loader.reason,
+            )
 
 
-def _meeting_key(stored: Key) -> Key:
-    """A stored meeting's natural key: (child, period, kind, number, due, held) -> occasion.
+def remove_with_history(record: Any, user: User | None, reason: str) -> None:
+    """Delete ``record``, its history naming who removed it and why."""
+    record._change_reason = reason
+    if user is not None:
+        record._history_user = user
+    record.delete()
 
-    The same rule as ``journey.tables.meeting_occasion``: a numbered review is known by its
-    number alone; any other meeting by its due date, or the date held when it has none.
-    """
-    child_ref, period_start, kind, number, due, held = stored
-    numbered_review = kind == MeetingKind.REVIEW.value and number is not None
-    occasion = None if numbered_review else (due if due is not None else held)
-    return (child_ref, period_start, kind, number, occasion)
+
+def item_text(item: _Gone) -> str:
+    record = item.record
+    values = {**record.values, "child_ref": record.child_ref}
+    text = describe_record(item.table, values)
+    if item.table not in ("children", "care_periods") and record.period_start is not None:
+        text += f", care period from {record.period_start:%d/%m/%Y}"
+    return f"Child {record.child_ref}: {text}" if item.table != "children" else text
+
+
+def _missing_since(absence: AbsentRecord, batch: ImportBatch) -> str:
+    if absence.missing_from_id == batch.pk:
+        return absence.description
+    first = absence.missing_from
+    return f"{absence.description}; not in any extract since import {first.pk}"
+
+
+def _count_queries(batch: ImportBatch, rule: str, count: int) -> None:
+    """Add the load's queries to the batch's figures, so its page and trend count them."""
+    figures = batch.summary.setdefault("validation", {})
+    figures["queries"] = figures.get("queries", 0) + count
+    by_rule = [entry for entry in figures.get("by_rule", []) if entry.get("rule") != rule]
+    figures["by_rule"] = [*by_rule, {"rule": rule, "severity": "query", "count": count}]
+    figures["children_with_queries"] = (
+        ImportIssue.objects.filter(batch=batch, severity="query")
+        .exclude(child_ref="")
+        .values("child_ref")
+        .distinct()
+        .count()
+    )
+
+
+def _held_records(spec: _TableSpec) -> list[_Held]:
+    """Every record of the scoped authority, with what matching and reporting need."""
+    lookups = [spec.child_lookup, spec.period_lookup or "pk", spec.parent_field or "pk"]
+    rows = spec.model._default_manager.values_list(
+        "pk", *lookups, "source_batch_id", *spec.fields
+    ).order_by("pk")
+    held = []
+    for pk, child_ref, period_start, parent, source_batch, *values in rows.iterator(
+        chunk_size=BATCH_SIZE
+    ):
+        held.append(
+            _Held(
+                pk=pk,
+                child_ref=child_ref,
+                period_start=period_start if spec.period_lookup else None,
+                parent=parent if spec.parent_field else None,
+                from_extract=source_batch is not None,
+                values=dict(zip(spec.fields, values, strict=True)),
+            )
+        )
+    return held
+
+
+def _unique_rows(
+    name: str, table: pl.DataFrame, parent: Callable[[dict[str, Any]], int | None]
+) -> tuple[list[dict[str, Any]], list[Candidate]]:
+    """The table's rows with their parent's primary key, and each row's candidate; a row
+    repeating the identity of an earlier one is left out (validation refuses such rows;
+    the first would win)."""
+    rows: list[dict[str, Any]] = []
+    candidates: list[Candidate] = []
+    seen: set[Hashable] = set()
+    for row in table.iter_rows(named=True):
+        row["_parent"] = parent(row)
+        found = _candidate(name, row, row["child_ref"], row["_parent"])
+        if found.record_id is not None:
+            mark: Hashable = ("id", found.child, found.record_id)
+        else:
+            mark = ("key", found.parent, found.exact)
+        if mark not in seen:
+            seen.add(mark)
+            rows.append(row)
+            candidates.append(found)
+    return rows, candidates
+
+
+def _candidate(name: str, values: dict[str, Any], child: str, parent: int | None) -> Candidate:
+    return candidate(name, values, child=child, parent=parent)
+
+
+def _differences(spec: _TableSpec, record: _Held, row: dict[str, Any]) -> dict[str, Any]:
+    """The model fields whose value the row changes."""
+    different = {}
+    for column in spec.fields:
+        new = _model_value(column, row)
+        if column == "record_id" and not new:
+            continue  # an extract without record ids leaves the ids an earlier one gave
+        if record.values[column] != new:
+            different[column] = new
+    if spec.parent_field == "care_period_id" and record.parent != row["_parent"]:
+        different["care_period_id"] = row["_parent"]
+    return different
+
+
+def _row_key(name: str, row: dict[str, Any]) -> Key:
+    """How the extract names a record to the tables below it (children and periods)."""
+    if name == "children":
+        return (row["child_ref"],)
+    if name == "care_periods":
+        return (row["child_ref"], row["period_start"])
+    return tuple(row.get(column) for column in IDENTITIES[name].natural_key)
 
 
 def _model_value(column: str, row: dict[str, Any]) -> Any:
@@ -383,7 +719,3 @@ def _jsonable_value(value: Any) -> Any:
 
 def _jsonable(key: Key) -> list[Any]:
     return [_jsonable_value(part) for part in key]
-
-
-def _sort_key(key: Key) -> tuple[str, ...]:
-    return tuple("" if part is None else str(part) for part in key)

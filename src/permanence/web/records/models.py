@@ -50,6 +50,12 @@ class ImportBatch(models.Model):
     loaded_at = models.DateTimeField(null=True, blank=True)
     # Where an uploaded extract waits between its preview and its loading.
     upload_dir = models.CharField(max_length=500, blank=True)
+    replaces_children = models.BooleanField(
+        "replaces the records of the children it holds",
+        default=False,
+        help_text="The extract is the whole truth for the children it holds: their records "
+        "it no longer holds are removed (and kept in their history), not listed to decide.",
+    )
 
     objects = AuthorityScopedManager["ImportBatch"]()
 
@@ -76,6 +82,9 @@ class ImportIssue(models.Model):
     row = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=300, blank=True)
     child_ref = models.CharField(max_length=64, blank=True)
+    period_start = models.DateField(
+        null=True, blank=True, help_text="The care period the issue is about, where it has one."
+    )
     fields = models.CharField(max_length=200, blank=True)
     message = models.TextField()
     fix = models.TextField(blank=True)
@@ -85,10 +94,20 @@ class ImportIssue(models.Model):
 
     class Meta:
         ordering = ["batch", "severity", "rule", "table", "row"]
-        indexes = [models.Index(fields=["batch", "rule"])]
+        # By rule for the import's page; by child for the child's journey (its queries).
+        indexes = [
+            models.Index(fields=["batch", "rule"]),
+            models.Index(fields=["batch", "child_ref"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule} {self.table} row {self.row}"
+
+
+RECORD_ID_HELP = (
+    "The case recording system's own identifier of this record, where the extract gives "
+    "one: a later extract is matched to the record by it."
+)
 
 
 class ChildRecord(models.Model):
@@ -149,6 +168,9 @@ class CarePeriod(ChildRecord):
     """A period of being looked after, from the date looked after to its end."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_periods")
+    record_id = models.CharField(
+        "system's record id", max_length=64, blank=True, help_text=RECORD_ID_HELP
+    )
     period_start = models.DateField("date looked after")
     period_end = models.DateField("date ended", null=True, blank=True)
     destination = models.CharField(
@@ -178,6 +200,9 @@ class PeriodRecord(ChildRecord):
     """A record that belongs to one care period."""
 
     care_period = models.ForeignKey(CarePeriod, on_delete=models.CASCADE, related_name="+")
+    record_id = models.CharField(
+        "system's record id", max_length=64, blank=True, help_text=RECORD_ID_HELP
+    )
 
     class Meta:
         abstract = True
@@ -253,3 +278,119 @@ class Milestone(PeriodRecord):
 
     def __str__(self) -> str:
         return f"{MilestoneKind(self.milestone).label} on {self.date:%d/%m/%Y}"
+
+
+# ---------------------------------------------------------------------------------------
+# Data queries answered in the app
+
+
+class AbsentRecord(models.Model):
+    """A record an extract no longer held, and what a data lead decided about it.
+
+    A record loaded from an earlier extract that a later one does not hold (and that no
+    row of it corrects) is never silently kept in the figures, nor silently dropped: it
+    stays counted, listed here as waiting, and is queried on every import (RECORD001)
+    until a data lead keeps it (the extract missed it) or removes it (the system no longer
+    holds it). An import that replaces its children's records removes it at once and
+    notes it here. A record that comes back in a later extract is noted as returned.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Waiting for a data lead's decision: still counted"
+        KEPT = "kept", "Kept by a data lead: still counted"
+        REMOVED = "removed", "Removed by a data lead"
+        REPLACED = "replaced", "Removed by an import that replaces the child's records"
+        RETURNED = "returned", "Back in a later extract"
+
+    OPEN = (Status.AWAITING, Status.KEPT)
+
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    table = models.CharField(max_length=32, help_text="The canonical table of the record.")
+    record_pk = models.PositiveBigIntegerField(help_text="The record's key in its table.")
+    child = models.ForeignKey(
+        Child, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    child_ref = models.CharField("child's reference", max_length=64)
+    period_start = models.DateField(null=True, blank=True)
+    description = models.TextField(help_text="The record as it was when last loaded.")
+    missing_from = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The first import whose extract did not hold the record.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.AWAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_in = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The import that settled it (the record returned, or was replaced).",
+    )
+    note = models.TextField(blank=True, help_text="Why the data lead kept or removed it.")
+
+    objects = AuthorityScopedManager["AbsentRecord"]()
+    history = ScopedHistoricalRecords()
+
+    class Meta:
+        ordering = ["child_ref", "period_start", "table", "record_pk"]
+        indexes = [models.Index(fields=["authority", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.child_ref}: {self.description}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class QueryAnswer(models.Model):
+    """A data lead's answer to a data query on a child: kept with who and when.
+
+    An answer never changes a figure: the child stays in every aim exactly as the records
+    say. It is shown beside the query on the child's journey, on the import page and in
+    the data-quality report; a purposeful delay, a recorded decision in the child's
+    interest, is also marked on the child's point of the aim's run chart. It answers every
+    query of its rule on the child's care period (or on the child, for queries about no
+    period) in later imports too, until it is changed or withdrawn; every change is kept.
+    """
+
+    class Kind(models.TextChoices):
+        PURPOSEFUL_DELAY = (
+            "purposeful_delay",
+            "Purposeful delay: a decision in the child's interest",
+        )
+        CONFIRMED = "confirmed", "Checked: the record is right"
+        CORRECTING = "correcting", "Being corrected in the case recording system"
+
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    care_period = models.ForeignKey(
+        CarePeriod, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    rule = models.CharField(max_length=16, help_text="The code of the rule that raised the query.")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    reason = models.TextField(help_text='For example "sibling assessment" or "date confirmed".')
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+
+    objects = AuthorityScopedManager["QueryAnswer"]()
+    history = ScopedHistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "care_period", "rule"]
+        indexes = [models.Index(fields=["authority", "child"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.get_kind_display()}: {self.reason}"
+
+    @property
+    def is_purposeful_delay(self) -> bool:
+        return self.kind == self.Kind.PURPOSEFUL_DELAY

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.core.paginator import Paginator
@@ -33,6 +33,7 @@ from permanence.journey.vocabulary import (
     Route,
 )
 from permanence.web.accounts.access import requires
+from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
 from permanence.web.dashboards.cache import authority_data, cached
@@ -46,13 +47,16 @@ from permanence.web.dashboards.filters import (
 )
 from permanence.web.dashboards.service import AimClock, all_clocks, clocks_of
 from permanence.web.dashboards.views import tidy_address
+from permanence.web.records.data_queries import child_queries
 from permanence.web.records.models import (
+    AbsentRecord,
     CarePeriod,
     Child,
     LegalStatus,
     Meeting,
     Milestone,
     Placement,
+    QueryAnswer,
 )
 
 CHILDREN_PER_PAGE = 50
@@ -217,8 +221,27 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
             "due_next": _due_next(ids, as_of),
             "plan_href": _optional_url("planning-child", child.pk),
             "authority_name": data.name,
+            **_data_queries(request, child, care_periods),
         },
     )
+
+
+def _data_queries(
+    request: HttpRequest, child: Child, care_periods: list[CarePeriod]
+) -> dict[str, Any]:
+    """The child's data queries with their answers, and the child's records no longer in
+    the extract; the forms to answer and decide for those who may."""
+    user = cast(User, request.user)  # ``requires`` admits signed-in people only
+    return {
+        "queries": child_queries(child, care_periods),
+        "absent": list(
+            AbsentRecord.objects.filter(child=child, status__in=AbsentRecord.OPEN)
+            .select_related("missing_from", "decided_by")
+            .order_by("status", "period_start", "table")
+        ),
+        "can_answer": user.can(Capability.IMPORT_DATA),
+        "answer_kinds": QueryAnswer.Kind.choices,
+    }
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 
 def _child_c3(extracts, *, period_start: str, placement: str = "foster_la", **tables: list[str]):
     base = extracts.add_rows(extracts.base(), "children", "C3,CC,2020-01-01,male,,")
@@ -20,6 +22,8 @@ def test_overdue001_fires(check, extracts):
     assert issues["value"].to_list() == [
         "accommodated 2023-01-01: 65 weeks 0 days by the extract date"
     ]
+    # The care period it is about, so a data lead's answer is found again next time.
+    assert issues["period_start"].to_list() == [date(2023, 1, 1)]
 
 
 def test_overdue001_quiet(check, extracts):

@@ -36,5 +36,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/", include("permanence.web.records.import_urls")),
     path("national/", include("permanence.web.national.urls")),
     path("reports/", include("permanence.web.reports.urls")),
+    path("work/", include("permanence.web.tasks.urls")),
     path("admin/", admin_site.urls),
 ]

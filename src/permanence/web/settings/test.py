@@ -9,3 +9,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PSEUDONYM_KEY = "test-pseudonym-key"
 # Fast hashing keeps tests quick; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run at once, in the test's own process, unless a test starts a worker of its own
+# (the concurrency tests) or chooses the database queue itself.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PERMANENCE_TASK_RETRY_SECONDS = (0,)

@@ -34,7 +34,13 @@ def queue(settings: Any) -> None:
 
 
 @pytest.fixture
-def drain() -> Callable[[], None]:
+def drain(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker drops connections that are in a transaction, as between requests; the
+    # test's own transaction (which it runs inside) must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
     def _drain() -> None:
         from django_tasks_db.management.commands.db_worker import Worker
 

@@ -5,10 +5,13 @@ worker running it stops. Through the real database queue, run in the test's proc
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from permanence.web.accounts.models import LocalAuthority, User
@@ -118,6 +121,31 @@ def test_a_second_click_is_told_the_extract_is_already_loading(
     assert 'role="status"' in page and "<progress" in page  # its progress, not a button
 
 
+@contextmanager
+def held_elsewhere(authority: LocalAuthority) -> Iterator[None]:
+    """The authority's load lock held by another connection (a thread), as another load
+    holds it, until the block ends."""
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with authority_load_lock(authority, wait=False):
+                taken.set()
+                release.wait(60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(30)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_load_waits_its_turn_while_another_load_of_the_authority_runs(
     queue: None,
     drain: Callable[[], None],
@@ -128,7 +156,7 @@ def test_a_load_waits_its_turn_while_another_load_of_the_authority_runs(
 ) -> None:
     with committed():
         lead.post(f"/imports/{previewed.pk}/load/")
-    with authority_load_lock(previewed.authority, wait=False):  # another load holds it
+    with held_elsewhere(previewed.authority):
         drain()
         [job] = load_jobs(previewed.authority)
         assert job.state == Job.State.QUEUED and job.attempts == 0  # waiting is no try

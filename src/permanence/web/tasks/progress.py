@@ -53,7 +53,7 @@ class Progress:
     def stage(self, words: str, *, total: int | None = None, unit: str = "") -> None:
         """A new stage of the work, with how many ``unit`` it will take (if known)."""
         self.figures = Figures(stage=words, done=0, total=total, unit=unit)
-        self._write()
+        self.write()
 
     def advance(self, count: int = 1) -> None:
         self.set_done(self.figures.done + count)
@@ -63,14 +63,15 @@ class Progress:
         if total is not None:
             self.figures.total = total
         if time.monotonic() - self._written_at >= WRITE_EVERY:
-            self._write()
+            self.write()
 
     def finish_stage(self) -> None:
         if self.figures.total is not None:
             self.figures.done = self.figures.total
-        self._write()
+        self.write()
 
-    def _write(self) -> None:
+    def write(self) -> None:
+        """Write the progress now (``set_done`` writes at most every ``WRITE_EVERY``)."""
         path = progress_path(self.job_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.partial")

@@ -322,6 +322,7 @@ def _measure(
             latencies[name].append(seconds)
             if answer != 200:
                 failures[name] += 1
+                print(f"  {name} answered {answer}", flush=True)
             turn += 1
 
     people = [threading.Thread(target=person, args=(n,)) for n in range(PEOPLE)]
@@ -329,7 +330,13 @@ def _measure(
         thread.start()
     try:
         while True:
-            figures = json.loads(web.request("GET", progress, "data_lead")[2])
+            answer, _, content, _ = web.request("GET", progress, "data_lead")
+            if answer != 200:  # counted with the pages; keep watching
+                failures["watching its progress"] += 1
+                print(f"  its progress answered {answer}: {content[:300]!r}", flush=True)
+                time.sleep(1)
+                continue
+            figures = json.loads(content)
             if figures["finished"]:
                 break
             time.sleep(1)
@@ -364,6 +371,7 @@ def _measure(
             }
             for name, times in latencies.items()
         },
+        "watching_failed": failures["watching its progress"],
     }
 
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 
@@ -51,6 +52,11 @@ class RenewIdleSessionMiddleware:
         try:
             with brief_wait(RENEWAL_WAIT_SECONDS):
                 session.save()  # type: ignore[attr-defined]
+        except UpdateError as error:
+            # The database session store reports any failed write as UpdateError: a busy
+            # database (a load writing) or a session ended meanwhile. Either way, not now.
+            if not is_busy(error.__context__ or error):
+                logger.info("the session's idle clock was not renewed: it has ended")
         except OperationalError as error:
             if not is_busy(error):
                 raise

@@ -48,6 +48,9 @@ def _environment(data_dir: Path, database_url: str) -> dict[str, str]:
             "PERMANENCE_DATA_DIR": str(data_dir),
             "PERMANENCE_DATABASE_URL": database_url,
             "PYTHONUNBUFFERED": "1",
+            # Every request renews its session's idle clock, so that requests made while a
+            # load holds the embedded database meet the renewal that must wait for it.
+            "PERMANENCE_SESSION_RENEW_SECONDS": "0",
         }
     )
     return environment

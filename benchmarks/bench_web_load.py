@@ -20,8 +20,9 @@ killed at the server's timeout; now the request only queues the load, and the wo
 5. reports the worker's peak memory (its resident set's high-water mark) and the web
    server's.
 
-Run with ``python -m benchmarks.bench_web_load``. The figures are measured, never
-asserted. The people run on the same two cores as the server and the worker.
+Run with ``python -m benchmarks.bench_web_load`` (add ``sqlite`` or ``postgresql`` to
+run one database only). The figures are measured, never asserted. The people run on
+the same two cores as the server and the worker.
 """
 
 from __future__ import annotations
@@ -390,7 +391,10 @@ def main() -> None:
         f"loaded through the web app by one worker; gunicorn with {WORKERS} sync workers; "
         f"{PEOPLE} people asking for pages meanwhile; {os.cpu_count()} cores"
     )
+    wanted = {name.lower() for name in sys.argv[1:]} or {"sqlite", "postgresql"}
     for database in ("SQLite", "PostgreSQL"):
+        if database.lower() not in wanted:
+            continue
         try:
             result = run(database, extract)
         except Exception as error:

@@ -109,7 +109,11 @@ def _follow_ups(authority_id: int, since: Any) -> list[str]:
 
     with scoped_to(Scope.authority(authority_id)):
         queued = list(
-            Job.objects.filter(state=Job.State.QUEUED, created_at__gte=since).order_by("pk")
+            Job.objects.filter(
+                kind__in=[Job.Kind.REPLAN, Job.Kind.NATIONAL_SNAPSHOT],
+                state=Job.State.QUEUED,
+                created_at__gte=since,
+            ).order_by("pk")
         )
     lines = []
     for job in run_here(queued):

@@ -8,14 +8,19 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 
+from permanence.cli.main import main
+from permanence.synth import generate
+from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.planning.models import PlannedMeeting
 from permanence.web.records import tasks as load_tasks
 from permanence.web.records.models import Child, ImportBatch
 from permanence.web.tasks import jobs
@@ -23,7 +28,7 @@ from permanence.web.tasks.locks import authority_load_lock
 from permanence.web.tasks.models import Job
 from permanence.web.tenancy.scope import Scope, scoped_to
 
-from .conftest import signed_in
+from .conftest import EXTRACT_DATE, signed_in
 
 
 def load_jobs(authority: LocalAuthority) -> list[Job]:
@@ -181,3 +186,18 @@ def test_a_job_whose_worker_stopped_is_tried_again(
     job.refresh_from_db()
     assert (job.state, job.attempts) == (Job.State.DONE, 2)
     assert children(previewed.authority) == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_command_plans_the_reviews_its_load_queued_before_it_exits(
+    queue: None, authority_a: LocalAuthority, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_csv(generate(12, 4, end=EXTRACT_DATE), tmp_path)
+    arguments = ["import", str(tmp_path), "--authority", "ALPHA", "--extract-date", "2025-03-31"]
+    assert main(arguments) in (0, 1)
+    out = capsys.readouterr().out
+    assert "Planning reviews after a change to the records: Reviews planned for" in out
+    with scoped_to(Scope.authority(authority_a.pk)):
+        [replan] = Job.objects.filter(kind=Job.Kind.REPLAN)
+        assert (replan.state, replan.attempts) == (Job.State.DONE, 1)
+        assert PlannedMeeting.objects.exists()

@@ -80,6 +80,10 @@ def run(arguments: argparse.Namespace) -> int:
     validation = outcome.validation
     load = outcome.load.as_dict() if outcome.load is not None else None
     follow_ups = [] if arguments.dry_run else _follow_ups(authority.pk, started)
+    if not arguments.dry_run:
+        from permanence.web.audit.log import flush_spooled_views
+
+        flush_spooled_views()  # views of children's records kept while this load wrote
     if arguments.json:
         print_json(
             {

@@ -3,11 +3,12 @@
 A view is written at once. On the embedded database a load holds the one write lock for
 as long as it writes (minutes, for the largest extracts); a page must not wait that long,
 and a view must never go unrecorded. So the write waits only a moment, and if a load
-still holds the database the view is kept in a spool file beside the database (written
+still holds the database the view is kept in a spool file under ``DATA_DIR`` (written
 whole, readable by the service's own user only) and written to the log as soon as the
-database is free: by the next view that can be written, and by the worker, which
-empties the spool after every task and every minute. Each kept view keeps the time it
-happened.
+database is free, by the worker, which empties the spool after every job (the load that
+held the database among them) and every half minute, and by ``permanence import`` once
+it has loaded. Each kept view keeps the time it happened. A page never empties the
+spool itself: after a long load it may hold many views, and a page must stay quick.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 SPOOL_FOLDER = "audit-spool"
 #: How long a page waits for the embedded database before keeping the view for later.
 WAIT_SECONDS = 0.5
+#: Kept views written in one transaction.
+FLUSH_BATCH = 500
 
 
 def log_record_view(request: HttpRequest, child: Child) -> None:
@@ -55,8 +58,6 @@ def log_record_view(request: HttpRequest, child: Child) -> None:
         if not is_busy(error):
             raise
         _keep_for_later(entry)
-        return
-    flush_spooled_views()
 
 
 def flush_spooled_views() -> int:
@@ -72,15 +73,20 @@ def flush_spooled_views() -> int:
     except FileNotFoundError:
         return 0
     written = 0
-    for name in names:
-        path = folder / name
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            continue  # another process wrote it first
-        _write(entry, keep_time=True)
-        path.unlink(missing_ok=True)
-        written += 1
+    for start in range(0, len(names), FLUSH_BATCH):
+        entries: list[tuple[Path, dict[str, Any]]] = []
+        for name in names[start : start + FLUSH_BATCH]:
+            path = folder / name
+            try:
+                entries.append((path, json.loads(path.read_text(encoding="utf-8"))))
+            except FileNotFoundError:
+                continue  # another process wrote it first
+        with transaction.atomic():
+            for _, entry in entries:
+                _write(entry, keep_time=True)
+        for path, _ in entries:
+            path.unlink(missing_ok=True)
+        written += len(entries)
     return written
 
 

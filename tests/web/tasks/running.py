@@ -202,6 +202,15 @@ class Site:
             name, [sys.executable, "-m", "permanence", "worker", "--interval", "0.2"]
         )
 
+    def wait_for_workers(self, timeout: float = 180) -> None:
+        """Until every worker started has said it is ready (start-up is slow when busy)."""
+        deadline = time.monotonic() + timeout
+        for log in (log for log in self.logs if log.name.startswith("worker")):
+            while "Starting worker" not in log.read_text(errors="replace"):
+                if time.monotonic() > deadline:
+                    raise AssertionError("a worker did not start:\n" + self.log_text())
+                time.sleep(0.3)
+
     def log_text(self) -> str:
         return "\n".join(
             f"== {log.name}\n{log.read_text(errors='replace')[-4000:]}" for log in self.logs

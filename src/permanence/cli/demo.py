@@ -1,10 +1,14 @@
-"""``permanence demo``: a synthetic authority on the embedded database, served on localhost."""
+"""``permanence demo``: a synthetic authority on the embedded database, served on localhost,
+with a worker beside the web server to run the long work (loads, report packs)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,7 +22,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=(
             "Creates a fresh embedded database, loads a synthetic local authority "
             "(about 600 children, six years of history), creates one login per role and "
-            "starts the web server on localhost. Synthetic data only."
+            "starts the web server on localhost, with a worker beside it (a child process, "
+            "stopped when the demo stops) to run loads and report packs. Synthetic data only."
         ),
     )
     parser.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
@@ -71,5 +76,30 @@ def run(arguments: argparse.Namespace) -> int:
     print()
     if arguments.no_serve:
         return 0
-    call_command("runserver", f"127.0.0.1:{arguments.port}", use_reloader=False)
+    worker = start_worker()
+    # Stopped by a service manager (SIGTERM) as by Ctrl+C: the worker is stopped too.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
+    try:
+        call_command("runserver", f"127.0.0.1:{arguments.port}", use_reloader=False)
+    finally:
+        stop_worker(worker)
     return 0
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """``permanence worker`` as a child process, with the demo's environment (its folder,
+    its database, its settings)."""
+    print("Starting the worker that runs loads and report packs beside the web server.")
+    return subprocess.Popen([sys.executable, "-m", "permanence", "worker"], env=dict(os.environ))
+
+
+def stop_worker(worker: subprocess.Popen[bytes], *, patience: float = 30.0) -> int:
+    """Stop the worker: it finishes the work under way first (up to ``patience`` seconds)."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=patience)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    return int(worker.returncode)

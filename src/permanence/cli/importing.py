@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,9 @@ from permanence.cli.check import (
     add_extract_arguments,
     report_unreadable,
 )
+
+#: Exit status when another load of the authority was under way (nothing was loaded).
+EXIT_AUTHORITY_BUSY = 3
 
 
 def register(commands: Any) -> None:
@@ -27,9 +31,11 @@ def register(commands: Any) -> None:
             "else as a correction of a record the extract no longer holds, so loading the "
             "same extract twice changes nothing and a corrected date replaces the old one. "
             "Records the extract no longer holds stay counted and are listed for a data lead "
-            "to keep or remove (--replace-children removes them instead). Exit status: 0 "
-            "loaded with no row refused, 1 loaded but some rows were refused, 2 the input "
-            "could not be read (nothing loaded)."
+            "to keep or remove (--replace-children removes them instead). One load at a time "
+            "for each authority: if another is under way (here or from the web app), nothing "
+            "is loaded and the command says so. Exit status: 0 loaded with no row refused, 1 "
+            "loaded but some rows were refused, 2 the input could not be read (nothing "
+            "loaded), 3 another load of the authority was under way (nothing loaded)."
         ),
     )
     add_extract_arguments(parser)
@@ -55,11 +61,15 @@ def run(arguments: argparse.Namespace) -> int:
 
     setup()
 
+    from django.utils import timezone
+
     from permanence.ingest import IngestError
     from permanence.ingest.presentation import render_text
     from permanence.web.records.importing import import_extract
+    from permanence.web.tasks.locks import AuthorityBusy
 
     authority = authority_by_code(arguments.authority)
+    started = timezone.now()
     try:
         outcome = import_extract(
             arguments.files,
@@ -69,12 +79,21 @@ def run(arguments: argparse.Namespace) -> int:
             dry_run=arguments.dry_run,
             replaces_children=arguments.replace_children,
             max_bytes=int(arguments.max_mb * 1024 * 1024),
+            wait=False,
         )
     except IngestError as error:
         return report_unreadable(error, as_json=arguments.json)
+    except AuthorityBusy as busy:
+        print(f"permanence import: {busy}", file=sys.stderr)
+        return EXIT_AUTHORITY_BUSY
 
     validation = outcome.validation
     load = outcome.load.as_dict() if outcome.load is not None else None
+    follow_ups = [] if arguments.dry_run else _follow_ups(authority.pk, started)
+    if not arguments.dry_run:
+        from permanence.web.audit.log import flush_spooled_views
+
+        flush_spooled_views()  # views of children's records kept while this load wrote
     if arguments.json:
         print_json(
             {
@@ -83,13 +102,41 @@ def run(arguments: argparse.Namespace) -> int:
                 "dry_run": arguments.dry_run,
                 "batch": outcome.batch.pk if outcome.batch else None,
                 "load": load,
+                "then": follow_ups,
             }
         )
     else:
         print(render_text(validation, shown=max(arguments.show, 0)))
         print()
         print(_load_words(authority.name, load, arguments.dry_run))
+        for line in follow_ups:
+            print(line)
     return EXIT_ROWS_REFUSED if validation.has_errors else EXIT_CLEAN
+
+
+def _follow_ups(authority_id: int, since: Any) -> list[str]:
+    """Run here the work the load queued (planning, the national snapshot), so the
+    command's result is complete without a worker; a failure is left to the worker."""
+    from permanence.web.tasks.jobs import run_here
+    from permanence.web.tasks.models import Job
+    from permanence.web.tenancy.scope import Scope, scoped_to
+
+    with scoped_to(Scope.authority(authority_id)):
+        queued = list(
+            Job.objects.filter(
+                kind__in=[Job.Kind.REPLAN, Job.Kind.NATIONAL_SNAPSHOT],
+                state=Job.State.QUEUED,
+                created_at__gte=since,
+            ).order_by("pk")
+        )
+    lines = []
+    for job in run_here(queued):
+        if job.state == Job.State.DONE:
+            lines.append(f"{job.get_kind_display()}: {job.result.get('words', 'done.')}")
+        else:
+            why = job.error or job.get_state_display()
+            lines.append(f"{job.get_kind_display()}: not finished here ({why}); the worker will.")
+    return lines
 
 
 def _load_words(authority: str, load: dict[str, Any] | None, dry_run: bool) -> str:

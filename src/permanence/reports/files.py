@@ -7,7 +7,7 @@ The PDF draws each chart as SVG and the slides as PNG; the spreadsheet needs no 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
@@ -50,22 +50,54 @@ def file_name(content: PackContent, fmt: PackFormat) -> str:
     return f"champions-group-pack-{code}-{content.meeting_date.isoformat()}.{fmt.value}"
 
 
+#: Told how many of the pack's pieces (each chart drawn, each file written) are done, of
+#: how many in all.
+PackProgress = Callable[[int, int], None]
+
+
 def make_files(
-    content: PackContent, formats: Iterable[PackFormat] = ALL_FORMATS
+    content: PackContent,
+    formats: Iterable[PackFormat] = ALL_FORMATS,
+    progress: PackProgress | None = None,
 ) -> dict[PackFormat, bytes]:
-    """The bytes of each of ``formats``, in the order asked."""
+    """The bytes of each of ``formats``, in the order asked.
+
+    ``progress`` hears how many pieces are done as they are: each chart drawn for a
+    format that needs pictures, and each file made.
+    """
     from permanence.reports.pdf import render_pdf
     from permanence.reports.pptx import render_pptx
     from permanence.reports.xlsx import render_xlsx
 
+    wanted = list(dict.fromkeys(PackFormat(value) for value in formats))
+    charts = content.charts()
+    drawn = sum(len(charts) for fmt in wanted if fmt is not PackFormat.XLSX)
+    total = drawn + len(wanted)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
     made: dict[PackFormat, bytes] = {}
-    for fmt in dict.fromkeys(PackFormat(value) for value in formats):
+    for fmt in wanted:
         if fmt is PackFormat.PDF:
-            made[fmt] = render_pdf(content, svgs(content.charts()))
+            pictures: dict[str, str] = {}
+            for chart in charts:
+                pictures.update(svgs([chart]))
+                step()
+            made[fmt] = render_pdf(content, pictures)
         elif fmt is PackFormat.PPTX:
-            made[fmt] = render_pptx(content, pngs(content.charts()))
+            slides: dict[str, bytes] = {}
+            for chart in charts:
+                slides.update(pngs([chart]))
+                step()
+            made[fmt] = render_pptx(content, slides)
         else:
             made[fmt] = render_xlsx(content)
+        step()
     return made
 
 

@@ -37,5 +37,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("data-quality/", include("permanence.web.records.query_urls")),
     path("national/", include("permanence.web.national.urls")),
     path("reports/", include("permanence.web.reports.urls")),
+    path("work/", include("permanence.web.tasks.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pypdf
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from pptx import Presentation
 from python_calamine import CalamineWorkbook
 
@@ -23,6 +23,7 @@ from .conftest import INITIALS, MARKS, REF_PREFIX, Alpha, signed_in
 
 PACK = "/reports/"
 READY = re.compile(r"^/reports/packs/([A-Za-z0-9_-]+)/$")
+MAKING = re.compile(r"^/reports/making/(\d+)/$")
 MAGIC = {PackFormat.PDF: b"%PDF-", PackFormat.PPTX: b"PK", PackFormat.XLSX: b"PK"}
 
 
@@ -72,7 +73,13 @@ def text_of(fmt: PackFormat, data: bytes) -> str:
 
 
 def make_pack(client: Client, since: str = "") -> str:
-    response = client.post(PACK, {"since": since})
+    """Press the button, then follow the pack being made to its files. The job is queued
+    when the request commits, and the tests' queue runs it at once."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(PACK, {"since": since})
+    assert response.status_code == 302, response.content[:2000]
+    assert MAKING.match(response["Location"]), response["Location"]
+    response = client.get(response["Location"])
     assert response.status_code == 302, response.content[:2000]
     match = READY.match(response["Location"])
     assert match, response["Location"]

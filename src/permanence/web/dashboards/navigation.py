@@ -52,6 +52,8 @@ NAVIGATION: tuple[NavLink, ...] = (
     ),
     NavLink("Report pack", "reports-pack", Capability.VIEW_AGGREGATES, current_on=("reports*",)),
     NavLink("Imports", "import-list", Capability.IMPORT_DATA, current_on=("import*",)),
+    # Administrators: the work the worker does for the authority, failures first.
+    NavLink("Background work", "tasks-status", Capability.MANAGE_USERS, current_on=("tasks*",)),
     NavLink(
         "Sharing", "national-sharing", Capability.MANAGE_SHARING, current_on=("national-sharing",)
     ),

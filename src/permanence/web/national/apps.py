@@ -8,4 +8,4 @@ class NationalConfig(AppConfig):
 
     def ready(self) -> None:
         # A load of an authority's records refreshes its national snapshot if it shares.
-        from permanence.web.national import receivers  # noqa: F401
+        from permanence.web.national import receivers, tasks  # noqa: F401

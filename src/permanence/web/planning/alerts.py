@@ -16,6 +16,7 @@ not control); the app, behind sign-in, shows who they are.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -83,11 +84,16 @@ def run_alerts(
     site_url: str = "",
     connection: Any = None,
     replan: bool = True,
+    authority_ids: Sequence[int] | None = None,
 ) -> AlertRunSummary:
-    """Notify everyone, in every authority, of what is due on ``day``; see the module."""
+    """Notify everyone, in every authority (or those of ``authority_ids``), of what is due
+    on ``day``; see the module."""
     summary = AlertRunSummary(day=day, dry_run=dry_run)
     with scoped_to(Scope.everything()):
-        authorities = list(LocalAuthority.objects.order_by("code"))
+        found = LocalAuthority.objects.order_by("code")
+        if authority_ids is not None:
+            found = found.filter(pk__in=authority_ids)
+        authorities = list(found)
     mail = connection if connection is not None else (None if dry_run else get_connection())
     for authority in authorities:
         with scoped_to(Scope.authority(authority.pk)):

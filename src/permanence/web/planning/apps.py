@@ -8,4 +8,4 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         # Planning follows the records: connect the receivers once the models are loaded.
-        from permanence.web.planning import receivers  # noqa: F401
+        from permanence.web.planning import receivers, tasks  # noqa: F401

@@ -1,10 +1,12 @@
 """Planning follows the records: typed in, imported, or a policy changed.
 
 An import announces the care periods it touched with ``records_loaded`` after it commits
-(bulk writes send no per-row signals). A record typed in (in the admin, or a future
-form) sends ``post_save``; the periods it belongs to are replanned once the transaction
-commits, so a half-finished change is never planned from. A new policy version replans
-the authority's open periods.
+(bulk writes send no per-row signals); replanning them is a job the worker runs
+(``planning.tasks``), tried again if it fails and shown to administrators if it keeps
+failing, never only logged. So is replanning the authority's open periods after a new
+policy version. A record typed in (in the admin, or a future form) sends ``post_save``;
+the few periods it belongs to are replanned at once, once the transaction commits, so a
+half-finished change is never planned from.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
 from permanence.web.planning.models import ReviewPolicyVersion
-from permanence.web.planning.planner import periods_needing_planning, replan_periods
+from permanence.web.planning.planner import replan_periods
 from permanence.web.records.models import CarePeriod, Meeting, Milestone, Placement
 from permanence.web.records.signals import records_loaded
+from permanence.web.tasks.jobs import start_job
+from permanence.web.tasks.models import Job
 from permanence.web.tenancy.scope import Scope, scoped_to
 
 logger = logging.getLogger(__name__)
@@ -45,7 +48,15 @@ def plan_after_import(
     sender: Any, authority: Any, care_period_ids: set[int], **kwargs: Any
 ) -> None:
     if care_period_ids:
-        _replan(authority.pk, care_period_ids)
+        batch = kwargs.get("batch")
+        start_job(
+            Job.Kind.REPLAN,
+            authority,
+            arguments={
+                "care_period_ids": sorted(care_period_ids),
+                "batch": getattr(batch, "pk", None),
+            },
+        )
 
 
 def _replan_on_commit(authority_id: int, period_id: int) -> None:
@@ -71,11 +82,4 @@ def plan_record(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) ->
 
 @receiver(post_save, sender=ReviewPolicyVersion, dispatch_uid="planning-policy-saved")
 def plan_after_policy_change(sender: Any, instance: ReviewPolicyVersion, **kwargs: Any) -> None:
-    authority_id = instance.authority_id
-
-    def replan() -> None:
-        with scoped_to(Scope.authority(authority_id)):
-            periods = periods_needing_planning(timezone.localdate())
-        _replan(authority_id, periods)
-
-    transaction.on_commit(replan)
+    start_job(Job.Kind.REPLAN, instance.authority_id, arguments={"all_open": True})

@@ -1,10 +1,12 @@
 """Bringing in an extract in the web app: upload, preview every issue, then confirm.
 
 A data lead uploads the files, sees what loading would do (every issue, with its fix,
-by rule and by child) and only then loads it; the batch page afterwards says what was
-added, what changed field by field, and what the extract no longer holds. The
-data-quality report of any batch downloads as a workbook, and the list of imports shows
-whether there are fewer queries than last time.
+by rule and by child) and only then loads it. Loading runs in the worker, off the
+request (``records.tasks``): the batch page shows its progress while the person watches
+(rows checked, rows loaded), then what was added, what changed field by field, and what
+the extract no longer holds; the person can leave and come back. A second click while it
+loads is told it is loading already. The data-quality report of any batch downloads as a
+workbook, and the list of imports shows whether there are fewer queries than last time.
 """
 
 from __future__ import annotations
@@ -32,12 +34,15 @@ from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown
 from permanence.web.records.data_queries import answer_queries, answers_table
 from permanence.web.records.importing import (
-    confirm_upload,
     discard_upload,
     preview_upload,
     stored_validation,
 )
 from permanence.web.records.models import ImportBatch
+from permanence.web.records.tasks import load_key
+from permanence.web.tasks.jobs import AlreadyActive, start_job
+from permanence.web.tasks.models import Job
+from permanence.web.tasks.progress import describe
 
 ISSUES_PER_PAGE = 100
 PROFILE_CHOICES = [
@@ -83,11 +88,23 @@ class UploadForm(forms.Form):
 @requires(Capability.IMPORT_DATA)
 def import_list(request: HttpRequest) -> HttpResponse:
     batches = list(ImportBatch.objects.select_related("created_by").order_by("-created_at")[:50])
+    jobs = latest_loads([batch.pk for batch in batches])
+    for batch in batches:
+        batch.load_job = jobs.get(batch.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "records/imports/list.html",
         {"batches": batches, "trend": quality_trend(batches)},
     )
+
+
+def latest_loads(batch_ids: list[int]) -> dict[int, Job]:
+    """The latest load job of each of these batches (the request's scope)."""
+    keys = {f"load-batch:{pk}": pk for pk in batch_ids}
+    found: dict[int, Job] = {}
+    for job in Job.objects.filter(kind=Job.Kind.LOAD, key__in=keys).order_by("created_at"):
+        found[keys[job.key]] = job
+    return found
 
 
 def quality_trend(batches: list[ImportBatch]) -> list[dict[str, Any]]:
@@ -168,11 +185,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "an import's issues",
     )
     answer_queries(issues)
+    job = latest_loads([batch.pk]).get(batch.pk)
     return render(
         request,
         "records/imports/detail.html",
         {
             "batch": batch,
+            "job": job,
+            "task": describe(job, result_url=request.path) if job is not None else None,
             "figures": batch.summary.get("validation", {}),
             "load": batch.summary.get("load"),
             "by_rule": validation.issues_by_rule().to_dicts(),
@@ -185,13 +205,29 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Capability.IMPORT_DATA)
 def import_load(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(ImportBatch, pk=pk, status=ImportBatch.Status.PREVIEWED)
-    try:
-        confirm_upload(batch, cast(User, request.user))
-    except IngestError as error:
-        messages.error(request, f"The extract could not be read again: {error}")
+    """Queue the batch's load for the worker; its page then follows the progress."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.status == ImportBatch.Status.LOADED:
+        messages.info(request, "This extract has been loaded already.")
+    elif batch.status != ImportBatch.Status.PREVIEWED:
+        messages.error(request, "This extract was discarded, so it cannot be loaded.")
     else:
-        messages.success(request, "The extract was loaded.")
+        try:
+            start_job(
+                Job.Kind.LOAD,
+                batch.authority_id,
+                arguments={"batch": batch.pk},
+                started_by=cast(User, request.user),
+                key=load_key(batch),
+            )
+        except AlreadyActive:
+            messages.info(request, "This extract is already loading: its progress is below.")
+        else:
+            messages.success(
+                request,
+                "The extract is being loaded. You can follow it here, or leave this page "
+                "and come back: it carries on.",
+            )
     return redirect("import-detail", pk=batch.pk)
 
 
@@ -199,6 +235,10 @@ def import_load(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.IMPORT_DATA)
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk, status=ImportBatch.Status.PREVIEWED)
+    job = latest_loads([batch.pk]).get(batch.pk)
+    if job is not None and job.is_active:
+        messages.error(request, "This extract is loading, so it cannot be discarded now.")
+        return redirect("import-detail", pk=batch.pk)
     discard_upload(batch)
     messages.info(request, "The extract was discarded; nothing was loaded.")
     return redirect("import-list")

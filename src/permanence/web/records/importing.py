@@ -3,7 +3,12 @@ for the data-quality report, and load the clean rows in one transaction.
 
 Two ways in share this module: ``permanence import`` (``import_extract``) and the web
 upload, where a data lead first sees a preview of every issue (``preview_upload``) and
-then confirms (``confirm_upload``) or discards it.
+then confirms it, which queues the load for the worker (``records.tasks``, which runs
+``confirm_upload``), or discards it.
+
+One load at a time for each authority: both ways hold the authority's load lock
+(``tasks.locks``) while they check and write the extract. The command line is refused at
+once if another load holds it; the worker waits its turn.
 """
 
 from __future__ import annotations
@@ -24,9 +29,28 @@ from permanence.ingest.readers import DEFAULT_MAX_BYTES
 from permanence.ingest.validation import ISSUE_SCHEMA
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
-from permanence.web.records.loading import LoadSummary, load_tables
+from permanence.web.records.loading import LoadProgress, LoadSummary, load_tables
 from permanence.web.records.models import ImportBatch, ImportIssue
+from permanence.web.tasks.locks import authority_load_lock
 from permanence.web.tenancy.scope import Scope, scoped_to
+
+
+class AlreadyLoaded(Exception):  # noqa: N818 - a state of the batch, said to a person
+    """The batch was loaded already (by an earlier try, or a second click)."""
+
+
+class Stages:
+    """Where a load has got to, for the person watching it (no-op unless told)."""
+
+    def checking(self, rows: int) -> None:
+        """Reading and checking ``rows`` rows again is starting."""
+
+    def checked(self) -> None:
+        """Every row has been checked."""
+
+    def loading(self, rows: int) -> LoadProgress | None:
+        """Writing ``rows`` rows is starting; returns what to tell as they go in."""
+        return None
 
 
 @dataclass(frozen=True)
@@ -58,21 +82,28 @@ def import_extract(
     dry_run: bool = False,
     replaces_children: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    wait: bool = True,
 ) -> ImportOutcome:
     """Validate an extract and, unless ``dry_run``, load its clean rows for ``authority``.
 
     ``replaces_children``: the extract is the whole truth for the children it holds (see
-    ``ImportBatch.replaces_children``)."""
-    extract, validation = check_extract(
-        paths, profile=profile, extract_date=extract_date, max_bytes=max_bytes
-    )
+    ``ImportBatch.replaces_children``). The load holds the authority's load lock: while
+    another load holds it, this one waits (``wait``) or raises ``AuthorityBusy`` at once.
+    """
     if dry_run:
-        return ImportOutcome(validation, None, None)
-    with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
-        batch = _new_batch(
-            authority, user, validation, extract_date, replaces_children=replaces_children
+        _, validation = check_extract(
+            paths, profile=profile, extract_date=extract_date, max_bytes=max_bytes
         )
-        load = _load(batch, extract, validation, user)
+        return ImportOutcome(validation, None, None)
+    with authority_load_lock(authority, wait=wait):
+        extract, validation = check_extract(
+            paths, profile=profile, extract_date=extract_date, max_bytes=max_bytes
+        )
+        with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
+            batch = _new_batch(
+                authority, user, validation, extract_date, replaces_children=replaces_children
+            )
+            load = _load(batch, extract, validation, user)
     return ImportOutcome(validation, batch, load)
 
 
@@ -116,22 +147,57 @@ def preview_upload(
     return batch
 
 
-def confirm_upload(batch: ImportBatch, user: User) -> LoadSummary:
-    """Load a previewed upload: validated again from its files, in one transaction."""
-    if batch.status != ImportBatch.Status.PREVIEWED:
-        raise ValueError("only an extract waiting to be loaded can be loaded")
-    upload_dir = Path(batch.upload_dir)
-    extract, validation = check_extract(
-        sorted(upload_dir.iterdir()),
-        profile=batch.profile or None,
-        extract_date=batch.extract_date or timezone.localdate(),
-    )
-    with scoped_to(Scope.authority(batch.authority_id)), transaction.atomic():
-        batch.issues.all().delete()
-        batch.summary = {"validation": summarise(validation)}
-        load = _load(batch, extract, validation, user)
+def confirm_upload(
+    batch: ImportBatch,
+    user: User | None,
+    *,
+    wait: bool = True,
+    stages: Stages | None = None,
+) -> LoadSummary:
+    """Load a previewed upload: validated again from its files, in one transaction.
+
+    Holds the authority's load lock (waiting for it, or ``AuthorityBusy`` at once, as
+    ``wait`` says) and, under it, the batch: a batch loaded meanwhile (a second click, an
+    earlier try) raises ``AlreadyLoaded`` and is not loaded twice.
+    """
+    stages = stages or Stages()
+    with authority_load_lock(batch.authority, wait=wait):
+        _check_still_waiting(batch)
+        upload_dir = Path(batch.upload_dir)
+        stages.checking(_rows_read(batch))
+        extract, validation = check_extract(
+            sorted(upload_dir.iterdir()),
+            profile=batch.profile or None,
+            extract_date=batch.extract_date or timezone.localdate(),
+        )
+        stages.checked()
+        progress = stages.loading(sum(table.height for _, table in validation.tables.items()))
+        with scoped_to(Scope.authority(batch.authority_id)), transaction.atomic():
+            _check_still_waiting(batch, lock=True)
+            batch.issues.all().delete()
+            batch.summary = {"validation": summarise(validation)}
+            load = _load(batch, extract, validation, user, progress)
     shutil.rmtree(upload_dir, ignore_errors=True)
     return load
+
+
+def _check_still_waiting(batch: ImportBatch, *, lock: bool = False) -> None:
+    """The batch as it is now in the database (row-locked when asked): still previewed?"""
+    with scoped_to(Scope.authority(batch.authority_id)):
+        rows = ImportBatch.objects.filter(pk=batch.pk)
+        if lock:
+            rows = rows.select_for_update()
+        status, upload_dir = rows.values_list("status", "upload_dir").get()
+    batch.status, batch.upload_dir = status, upload_dir
+    if status == ImportBatch.Status.LOADED:
+        raise AlreadyLoaded(f"import {batch.pk} is loaded already")
+    if status != ImportBatch.Status.PREVIEWED:
+        raise ValueError("only an extract waiting to be loaded can be loaded")
+
+
+def _rows_read(batch: ImportBatch) -> int:
+    counts = batch.summary.get("validation", {}).get("counts", {})
+    return sum(int(figures.get("read", 0)) for figures in counts.values())
 
 
 def discard_upload(batch: ImportBatch) -> None:
@@ -168,7 +234,11 @@ def _new_batch(
 
 
 def _load(
-    batch: ImportBatch, extract: Extract, validation: Validation, user: User | None
+    batch: ImportBatch,
+    extract: Extract,
+    validation: Validation,
+    user: User | None,
+    progress: LoadProgress | None = None,
 ) -> LoadSummary:
     if not batch.issues.exists():
         _store_issues(batch, validation.issues)
@@ -178,6 +248,7 @@ def _load(
         batch=batch,
         user=user,
         present=extract.present,
+        progress=progress,
     )
     batch.status = ImportBatch.Status.LOADED
     batch.loaded_at = timezone.now()

@@ -53,6 +53,8 @@ from permanence.web.records.signals import records_loaded
 from permanence.web.tenancy.scope import Scope, scoped_to
 
 Key = tuple[Any, ...]
+#: Told, as the load goes, how many of the extract's rows it has been through so far.
+LoadProgress = Callable[[int], None]
 BATCH_SIZE = 2000
 # The summary lists this many changed fields and missing records per table in full;
 # the counts are always complete.
@@ -189,13 +191,16 @@ def load_tables(
     batch: ImportBatch,
     user: User | None = None,
     present: frozenset[str] | None = None,
+    progress: LoadProgress | None = None,
 ) -> LoadSummary:
     """Bring ``authority``'s records in line with ``tables``; see the module docstring.
 
     ``present`` names the tables the extract actually held (all six when not given): a
     table the extract did not include is not reported as "no longer in the extract".
+    ``progress`` hears how many rows have been loaded, as the load goes (the total is the
+    six tables' rows together).
     """
-    loader = _Loader(authority, batch, user, present)
+    loader = _Loader(authority, batch, user, present, progress)
     with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
         summary = loader.load(tables)
         batch.summary = {**batch.summary, "load": summary.as_dict()}
@@ -239,8 +244,12 @@ class _Loader:
         batch: ImportBatch,
         user: User | None,
         present: frozenset[str] | None,
+        progress: LoadProgress | None = None,
     ) -> None:
         self.present = present
+        self.progress: LoadProgress = progress or (lambda rows: None)
+        # Rows of the tables already synchronised, for the progress.
+        self.rows_before = 0
         self.authority = authority
         self.batch = batch
         self.user = user
@@ -310,6 +319,8 @@ class _Loader:
         report.added = len(created)
         report.changed = len(changes)
         self.summary.tables[name] = report
+        self.rows_before += table.height
+        self.progress(self.rows_before)
 
         self.matched[name] = {held[index].pk for _, index, _ in matching.pairs}
         if self.present is None or name in self.present:
@@ -360,15 +371,17 @@ class _Loader:
             )
 
     def _create(self, spec: _TableSpec, records: list[ChildRecord]) -> list[ChildRecord]:
-        if not records:
-            return []
-        created: list[ChildRecord] = bulk_create_with_history(
-            records,
-            spec.model,
-            batch_size=BATCH_SIZE,
-            default_user=self.user,
-            default_change_reason=self.reason,
-        )
+        created: list[ChildRecord] = []
+        # A batch at a time, so the progress moves as the rows go in.
+        for start in range(0, len(records), BATCH_SIZE):
+            created += bulk_create_with_history(
+                records[start : start + BATCH_SIZE],
+                spec.model,
+                batch_size=BATCH_SIZE,
+                default_user=self.user,
+                default_change_reason=self.reason,
+            )
+            self.progress(self.rows_before + len(created))
         return created
 
     def _note_touched_periods(self, records: list[ChildRecord]) -> None:

@@ -1,4 +1,9 @@
-"""The report pack's pages: one button, then the three files to download.
+"""The report pack's pages: one button, its progress, then the three files to download.
+
+The button starts a job the worker runs (``reports.tasks``); the page that follows shows
+its progress while the person watches (each chart drawn, each file written) and then the
+files. The person can leave and come back: the pack page lists packs being made, and any
+that failed, with what went wrong.
 
 Who may: everyone whose role can see the aims and charts (``VIEW_AGGREGATES``), viewers
 included. The pack names no child (a dot is a child, a still-waiting bar a number by
@@ -12,25 +17,27 @@ and kept in, and served from, that authority's folder only (``storage``).
 
 from __future__ import annotations
 
-import time
-from datetime import date
+from datetime import date, timedelta
 from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from permanence.reports.build import default_since
 from permanence.reports.content import MEETING_INTERVAL_DAYS, long_date
-from permanence.reports.files import PackFormat, make_files
+from permanence.reports.files import PackFormat
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Capability
 from permanence.web.dashboards import cache
 from permanence.web.reports import storage
-from permanence.web.reports.assemble import pack_content
+from permanence.web.tasks.jobs import start_job
+from permanence.web.tasks.models import Job
+from permanence.web.tasks.progress import describe
 
 EARLIEST: date = date(2000, 1, 1)
 
@@ -66,23 +73,19 @@ def _authority(request: HttpRequest) -> LocalAuthority:
 @requires(Capability.VIEW_AGGREGATES)
 @require_http_methods(["GET", "POST"])
 def pack(request: HttpRequest) -> HttpResponse:
-    """The button: make the pack (POST), then go to its downloads."""
+    """The button: start making the pack (POST), then follow it to its downloads."""
     authority = _authority(request)
     today = cache.today()
     form = PackForm(request.POST if request.method == "POST" else None, today=today)
     if request.method == "POST" and form.is_valid():
-        started = time.perf_counter()
-        content = pack_content(authority, as_of=today, since=form.cleaned_data["since"])
-        files = make_files(content)
-        user = cast(User, request.user)
-        token = storage.save(
-            authority.pk,
-            content,
-            files,
-            made_by=user.get_full_name() or user.get_username(),
-            seconds=time.perf_counter() - started,
+        since: date | None = form.cleaned_data["since"]
+        job = start_job(
+            Job.Kind.REPORT_PACK,
+            authority,
+            arguments={"as_of": today.isoformat(), "since": since.isoformat() if since else None},
+            started_by=cast(User, request.user),
         )
-        return redirect("reports-pack-ready", token=token)
+        return redirect("reports-pack-making", pk=job.pk)
     return render(
         request,
         "reports/pack.html",
@@ -94,6 +97,39 @@ def pack(request: HttpRequest) -> HttpResponse:
             "default_since": default_since(today),
             "recent": storage.recent(authority.pk),
             "interval": MEETING_INTERVAL_DAYS,
+            "under_way": _pack_jobs(),
+        },
+    )
+
+
+def _pack_jobs() -> list[dict[str, object]]:
+    """Packs of the authority being made, or that failed in the last week."""
+    since = timezone.now() - timedelta(days=storage.KEEP_FOR.days)
+    jobs = Job.objects.filter(kind=Job.Kind.REPORT_PACK, created_at__gte=since).exclude(
+        state=Job.State.DONE
+    )
+    return [{"job": job, **describe(job)} for job in jobs.select_related("started_by")[:20]]
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def making(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pack being made: its progress, then its files (or what went wrong)."""
+    authority = _authority(request)
+    job = get_object_or_404(Job, pk=pk, kind=Job.Kind.REPORT_PACK)
+    token = job.result.get("token") if job.state == Job.State.DONE else None
+    if token and storage.load(authority.pk, str(token)) is not None:
+        return redirect("reports-pack-ready", token=token)
+    ready_url = ""
+    if token:
+        ready_url = redirect("reports-pack-ready", token=token).url
+    return render(
+        request,
+        "reports/making.html",
+        {
+            "job": job,
+            "task": describe(job, result_url=ready_url or request.path),
+            "authority_name": authority.name,
         },
     )
 

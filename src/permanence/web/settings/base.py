@@ -36,12 +36,26 @@ def database_from_url(url: str) -> dict[str, Any]:
     )
 
 
+#: How long a write on the embedded database waits for another to finish before it gives
+#: up. A load holds the one write lock for as long as it writes (minutes, for the largest
+#: extracts); the worker's own writes wait it out (``web.database.while_busy``), and the
+#: few writes a page makes either wait briefly or are kept for later (the audit log).
+EMBEDDED_BUSY_TIMEOUT_SECONDS = 20
+
+
 def embedded_database(path: Path) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
-        # WAL lets the demo's page requests read while an import writes.
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+        "OPTIONS": {
+            # WAL lets page requests read while a load writes; NORMAL is safe with WAL.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # A transaction takes the write lock when it begins, so it waits its turn
+            # (the busy timeout) instead of failing at once when a read turns into a
+            # write while another connection writes (SQLite's "database is locked").
+            "transaction_mode": "IMMEDIATE",
+            "timeout": EMBEDDED_BUSY_TIMEOUT_SECONDS,
+        },
     }
 
 
@@ -64,7 +78,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "permanence.web.security",
+    "django_tasks",
+    "django_tasks_db",
     "permanence.web.tenancy",
+    "permanence.web.tasks",
     "permanence.web.accounts",
     "permanence.web.records",
     "permanence.web.audit",
@@ -85,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "permanence.web.sessions.RenewIdleSessionMiddleware",
+    "permanence.web.database.DatabaseBusyMiddleware",
     "permanence.web.tenancy.middleware.AuthorityScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -150,9 +169,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after two idle hours (long enough for a Champions' Group meeting) and when
-# the browser closes; every request renews the idle clock.
+# the browser closes. Reading a page writes nothing: the idle clock is renewed at most
+# every few minutes, and skipped while the embedded database is busy with a load
+# (``web.sessions``).
 SESSION_COOKIE_AGE = 2 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_AFTER_SECONDS = int(os.environ.get("PERMANENCE_SESSION_RENEW_SECONDS", 5 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -214,3 +236,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("PERMANENCE_FROM_EMAIL", "permanence@localho
 # The key that turns a child's reference into the pseudonymous reference shown to people
 # who do not need to know who the child is. Changing it changes every pseudonym.
 PSEUDONYM_KEY = os.environ.get("PERMANENCE_PSEUDONYM_KEY", "")
+
+# Long work runs off the request, in a task queue kept in the database the product already
+# has (``django-tasks`` with its database backend): ``permanence worker`` runs it. See
+# ``web/tasks`` and docs/deployment.md.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+#: How many times a task is tried before it is shown as failed, and how long to wait
+#: before each try again (the last wait repeats).
+PERMANENCE_TASK_ATTEMPTS = 4
+PERMANENCE_TASK_RETRY_SECONDS: tuple[int, ...] = (15, 60, 300)
+#: When the worker sends each authority's daily alert digest (local time, HH:MM).
+PERMANENCE_ALERTS_AT = os.environ.get("PERMANENCE_ALERTS_AT", "07:00")

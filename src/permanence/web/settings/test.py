@@ -15,3 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test client's ``login`` shortcut gives the throttle no request to count; the
 # throttling tests switch it on (tests/web/test_sign_in_throttling.py).
 AXES_ENABLED = False
+# Tasks run at once, in the test's own process, unless a test starts a worker of its own
+# (the concurrency tests) or chooses the database queue itself.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PERMANENCE_TASK_RETRY_SECONDS = (0,)

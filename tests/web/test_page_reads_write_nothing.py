@@ -23,11 +23,16 @@ from permanence.web.tenancy.scope import Scope, scoped_to
 from .conftest import PASSWORD
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# The one write a reading page must make: the log of who was shown which child.
+AUDIT_ROW = 'INSERT INTO "audit_recordview"'
 
 
 def writes(queries: CaptureQueriesContext) -> list[str]:
+    """Every write but the audit log's rows (tested below: they never fail a page)."""
     return [
-        q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(WRITES) and not q["sql"].startswith(AUDIT_ROW)
     ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -196,7 +197,11 @@ def test_keeping_a_child_keeps_everything_that_belongs_to_it(
 
 
 def test_a_data_lead_can_say_the_extract_replaces_its_childrens_records_on_the_web(
-    authority_a: LocalAuthority, tmp_path: Path, load_extract: Loader, data_lead: Client
+    authority_a: LocalAuthority,
+    tmp_path: Path,
+    load_extract: Loader,
+    data_lead: Client,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     load_extract(write_extract(tmp_path / "1", milestones=WITH_DECISION), FIRST_EXTRACT)
     folder = write_extract(tmp_path / "2", milestones=WITHOUT_DECISION)
@@ -219,7 +224,8 @@ def test_a_data_lead_can_say_the_extract_replaces_its_childrens_records_on_the_w
     with scope(authority_a):
         batch = ImportBatch.objects.get(status="previewed")
     assert batch.replaces_children
-    data_lead.post(f"/imports/{batch.pk}/load/")
+    with django_capture_on_commit_callbacks(execute=True):  # the load is queued at commit
+        data_lead.post(f"/imports/{batch.pk}/load/")
     with scope(authority_a):
         assert AbsentRecord.objects.get().status == AbsentRecord.Status.REPLACED
     assert agency_decision_dates(authority_a, SECOND_EXTRACT) == [None]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -43,7 +44,7 @@ def _environment(data_dir: Path, database_url: str) -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "permanence.web.settings.production",
             "PERMANENCE_SECRET_KEY": "test-only-not-secret",
-            "PERMANENCE_PSEUDONYM_KEY": "test-only-pseudonym-key",
+            "PERMANENCE_PSEUDONYM_KEY": secrets.token_urlsafe(48),
             "PERMANENCE_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PERMANENCE_DATA_DIR": str(data_dir),
             "PERMANENCE_DATABASE_URL": database_url,

@@ -162,6 +162,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS: list[str] = []
 # The attempts are shown, scoped to the authority's own people, by our admin site.
 AXES_ENABLE_ADMIN = False
+# The attempts are logged; the library's start-up banner would only clutter every command.
+AXES_VERBOSE = False
 # Behind the production proxy the address is the one it forwards (see production.py).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 LOGIN_URL = "login"

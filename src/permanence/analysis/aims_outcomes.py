@@ -65,6 +65,14 @@ class Outcome(Coded):
     STOPPED = "stopped", "Left care, went home or the plan was reversed, within the target"
 
 
+class StopReason(Coded):
+    """Why a clock stopped without its end milestone: the competing events."""
+
+    LEFT_CARE = "left_care", "Left care"
+    RETURNED_HOME = "returned_home", "Went home to their parents"
+    REVERSED = "reversed", "Plan reversed"
+
+
 # Clocks that start at a decision stop when that decision is reversed: no application is
 # lodged for a plan that has been overturned. The frame names the reversal that ended the
 # plan each decision belongs to; for other decisions, the first reversal on or after the
@@ -102,6 +110,7 @@ CHILD_COLUMNS: tuple[str, ...] = (
     "deadline",
     "end_date",
     "stopped_date",
+    "stopped_by",
     "entry_period",
     "days_waited",
     "weeks_waited",
@@ -116,9 +125,10 @@ CHILD_COLUMNS: tuple[str, ...] = (
 (authority, child reference, period start).
 
 ``start_date`` the clock's start; ``deadline`` the last day that meets the aim (for Aim 1,
-the two-year point from which a review counts); ``end_date`` the end milestone (blank while
-waiting); ``stopped_date`` the day the clock stopped without it (care period ended, or the
-decision reversed); ``entry_period`` the first day of the period the clock started in;
+the two-year point from which a Hearing's review counts); ``end_date`` the end milestone
+(blank while waiting); ``stopped_date`` the day the clock stopped without it (care period
+ended, the child went home, or the decision was reversed) and ``stopped_by`` which (a
+``StopReason`` code); ``entry_period`` the first day of the period the clock started in;
 ``days_waited`` from the start to the end milestone, to the stop, or to ``as_of`` while
 waiting (``weeks_waited`` the same in weeks); ``days_past_deadline`` the same end point less
 the deadline (negative while inside the target); ``still_waiting``, ``over_target`` (still
@@ -151,11 +161,13 @@ def _children(
     )
     counted = counted.with_columns(start.alias("start_date"), aim.deadline(start).alias("deadline"))
     if aim.kind is AimKind.REVIEWED_AFTER:
-        clocked = _reviewed_after_clock(counted, as_of)
+        clocked = _reviewed_after_clock(counted, as_of).with_columns(
+            pl.lit(None, dtype=pl.String).alias("stopped_by")
+        )
     else:
         clocked = counted.with_columns(
             _end(aim).alias("end_date"), _stop(aim).alias("stopped_date")
-        )
+        ).with_columns(_stopped_by().alias("stopped_by"))
     return (
         _classify(clocked, aim, as_of)
         .with_columns(period_start(pl.col("start_date"), granularity).alias("entry_period"))
@@ -248,6 +260,20 @@ def _stop(aim: AimDefinition) -> pl.Expr:
     else:
         reversal = pl.when(pl.col("reversed_date") >= start).then(pl.col("reversed_date"))
     return pl.min_horizontal(pl.col("period_end"), reversal)
+
+
+def _stopped_by() -> pl.Expr:
+    """Which competing event stopped the clock (leaving care first on a shared day)."""
+    stopped_on = pl.col("stopped_date")
+    return (
+        pl.when(stopped_on.is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(stopped_on == pl.col("period_end"))
+        .then(pl.lit(StopReason.LEFT_CARE.value))
+        .when(stopped_on == pl.col("returned_home_date"))
+        .then(pl.lit(StopReason.RETURNED_HOME.value))
+        .otherwise(pl.lit(StopReason.REVERSED.value))
+    )
 
 
 def _reviewed_after_clock(counted: pl.LazyFrame, as_of: date) -> pl.LazyFrame:

@@ -57,6 +57,30 @@ def test_an_aims_page_has_its_four_charts(
     assert IMPROVEMENT_START.isoformat() in json.dumps(charts["chart-aim_2-run-chart"])
 
 
+def test_an_aims_page_shows_what_became_of_the_children(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    client = as_role(Role.DATA_LEAD)
+    body = client.get("/aims/aim_2/").content.decode()
+    chart = specs(body)["chart-aim_2-competing"]
+    assert "What became of the children" in body
+    assert "cumulative incidence" in json.dumps(chart)
+    # Like every chart, a data table and a text alternative.
+    table = client.get("/aims/aim_2/charts/competing.csv").content.decode()
+    assert table.splitlines()[0].startswith("Week,Had a permanence recommendation")
+    assert "Kaplan-Meier" in table.splitlines()[0]
+
+
+def test_aim_4s_page_says_which_routes_stop_its_clock(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    body = as_role(Role.VIEWER).get("/aims/aim_4/").content.decode()
+    assert (
+        "The clock stops at an application lodged in court for a permanence order, "
+        "permanence order with authority to adopt or adoption." in body
+    )
+
+
 def test_where_children_wait(
     synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
 ) -> None:

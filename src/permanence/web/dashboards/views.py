@@ -346,6 +346,7 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
                 "run": block("run-chart", page.run_chart, linked=True),
                 "waiting": block("still-waiting", page.still_waiting, linked=True),
                 "survival": block("survival", page.survival) if page.survival else None,
+                "competing": block("competing", page.competing) if page.competing else None,
                 "p_chart": block("p-chart", page.p_chart),
                 "annotations": _numbered(page.improvement),
                 "filters": view.filters,

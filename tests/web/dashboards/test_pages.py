@@ -11,6 +11,8 @@ from django.test import Client
 
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.accounts.roles import Role
+from permanence.web.planning.models import PlanningSettings
+from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import IMPROVEMENT_START
 
@@ -79,6 +81,23 @@ def test_aim_4s_page_says_which_routes_stop_its_clock(
         "The clock stops at an application lodged in court for a permanence order, "
         "permanence order with authority to adopt or adoption." in body
     )
+
+
+def test_an_authority_chooses_the_routes_aim_4_follows(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    authority, _ = synthetic
+    client = as_role(Role.VIEWER)
+    before = specs(client.get("/aims/aim_4/").content.decode())
+    with scoped_to(Scope.authority(authority.pk)):
+        settings = PlanningSettings.for_authority(authority.pk)
+        settings.aim_4_kinship_order = True
+        settings.save()
+        assert settings.history.count() == 1  # the choice is kept with its history
+    body = client.get("/aims/aim_4/").content.decode()
+    assert "for a kinship care order, permanence order, permanence order with authority" in body
+    # Kinship care order plans now count: the page was worked out again, not cached.
+    assert specs(body) != before
 
 
 def test_where_children_wait(

@@ -42,7 +42,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from permanence.analysis.aims import NATIONAL_AIMS, AimDefinition
+from permanence.analysis.aims import AimDefinition
 from permanence.charts import ImprovementMarks
 from permanence.journey.pseudonym import pseudonym
 from permanence.web.accounts.models import LocalAuthority
@@ -214,10 +214,13 @@ def _older(key: Hashable, authority_id: int, version: str) -> bool:
 
 def _build(authority: LocalAuthority, version: str, as_of: date) -> AuthorityData:
     from permanence.web.dashboards.improvement import improvements_for, local_aims
+    from permanence.web.planning.models import PlanningSettings
 
     frame = journeys_frame(as_of)
     references = dict(Child.objects.values_list("child_ref", "pk"))
-    aims = (*NATIONAL_AIMS, *local_aims())
+    # The national aims as the authority follows them: Aim 4's routes are its choice.
+    national = PlanningSettings.for_authority(authority.pk).national_aims()
+    aims = (*national, *local_aims())
     return AuthorityData(
         authority_id=authority.pk,
         code=authority.code,

@@ -9,6 +9,7 @@ records or improvement record moves its data version on (see ``cache.py``).
   ``records_loaded`` once it has committed; the version moves on then.
 - The improvement record (local aims, projects, PDSA cycles, change ideas): the aims
   and the marks on the charts come from it.
+- The planning settings: the routes Aim 4 follows are the authority's choice.
 
 Code that changes records with ``QuerySet.update`` or other bulk operations must send
 ``records_loaded`` (as the loader does) or call ``cache.bump`` itself.
@@ -47,6 +48,7 @@ def watched_models() -> list[type[Model]]:
         LocalAim,
         PdsaCycle,
     )
+    from permanence.web.planning.models import PlanningSettings
     from permanence.web.records.models import (
         CarePeriod,
         Child,
@@ -68,6 +70,7 @@ def watched_models() -> list[type[Model]]:
         ImprovementProject,
         PdsaCycle,
         ChangeIdea,
+        PlanningSettings,
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -129,3 +130,27 @@ def test_an_address_with_defaults_and_blanks_goes_to_its_shortest_form(
     response = client.get(asked)
     assert (response.status_code, response["Location"]) == (302, shortest)
     assert client.get(shortest).status_code == 200
+
+
+def test_a_past_measuring_date_is_kept_apart_from_the_extract_date(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    from permanence.web.dashboards import cache
+    from permanence.web.records.models import ImportBatch
+
+    authority, _ = synthetic
+    with scoped_to(Scope.authority(authority.pk)):
+        ImportBatch.objects.update(status=ImportBatch.Status.LOADED, extract_date=date(2025, 1, 31))
+    cache.STORE.clear()
+    client = as_role(Role.DATA_LEAD)
+    today = client.get("/aims/aim_2/").content.decode()
+    assert "The latest extract was taken on 31 January 2025: what the case recording" in today
+    past = client.get("/aims/aim_2/?as_of=2024-06-30").content.decode()
+    assert "Figures on 30 June 2024" in past
+    # The day the data was taken is said beside it, never used as the measuring date.
+    assert "The records come from an extract taken on 31 January 2025." in past
+    assert specs(past)["chart-aim_2-run-chart"] != specs(today)["chart-aim_2-run-chart"]
+    # Downloads keep the measuring date.
+    assert "as_of=2024-06-30" in past
+    refused = client.get("/aims/aim_2/?as_of=2999-01-01").content.decode()
+    assert "is not a measuring date we can use" in refused

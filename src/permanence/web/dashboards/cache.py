@@ -174,6 +174,9 @@ class AuthorityData:
     teams: tuple[str, ...]
     aims: tuple[AimDefinition, ...]
     improvements: Mapping[str, ImprovementMarks]
+    #: the day the latest extract loaded was taken (None before any import): never the
+    #: measuring date ``as_of``, and said beside it on every page
+    extract_date: date | None = None
 
     def key(self, kind: str, *parts: Hashable) -> tuple[Hashable, ...]:
         """A cache key for something worked out from this data."""
@@ -233,7 +236,20 @@ def _build(authority: LocalAuthority, version: str, as_of: date) -> AuthorityDat
         teams=tuple(sorted(frame.get_column("team").drop_nulls().unique().to_list())),
         aims=aims,
         improvements=improvements_for(aims),
+        extract_date=latest_extract_date(),
     )
+
+
+def latest_extract_date() -> date | None:
+    """The day the latest extract loaded (in scope) was taken from the case recording system."""
+    from permanence.web.records.models import ImportBatch
+
+    batch = (
+        ImportBatch.objects.filter(status=ImportBatch.Status.LOADED)
+        .order_by(F("loaded_at").desc(nulls_last=True), "-created_at", "-pk")
+        .first()
+    )
+    return None if batch is None else batch.extract_date
 
 
 def pseudonyms(authority_code: str, references: Mapping[str, int]) -> dict[str, str]:

@@ -32,13 +32,14 @@ from permanence.charts import ChartSpec, ImprovementMarks, render_png, render_sv
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
-from permanence.web.dashboards import service
+from permanence.web.dashboards import cache, service
 from permanence.web.dashboards.cache import AuthorityData, authority_data, cached
 from permanence.web.dashboards.filters import (
     FORM_INTRO,
     Filters,
     filter_choices,
     form_fields,
+    measuring_date,
     parse_filters,
 )
 from permanence.web.dashboards.service import NO_IMPROVEMENT, AimPage, Identity
@@ -77,8 +78,11 @@ class Viewing:
 def viewing(request: HttpRequest) -> Viewing:
     user = cast(User, request.user)
     assert user.authority_id is not None  # ``requires`` refuses people without one
-    data = authority_data(user.authority_id)
-    parsed = parse_filters(dict(request.GET.lists()), teams=data.teams, as_of=data.as_of)
+    params = dict(request.GET.lists())
+    # The measuring date first: the data is built as of it (nothing later is known).
+    day = cache.today()
+    data = authority_data(user.authority_id, measuring_date(params, today=day))
+    parsed = parse_filters(params, teams=data.teams, as_of=data.as_of, today=day)
     can_open = user.can(Capability.VIEW_CHILD_RECORDS)
     return Viewing(
         data=data,
@@ -231,7 +235,21 @@ def _lead(view: Viewing, opening: str) -> str:
         text = f"{opening} Figures on {on_the_day}"
     else:
         text = f"{opening} on {on_the_day}"
-    return f"{text}: {described}." if described else f"{text}."
+    text = f"{text}: {described}." if described else f"{text}."
+    return f"{text} {extract_sentence(day, view.data.extract_date)}".rstrip()
+
+
+def extract_sentence(measured: date, taken: date | None) -> str:
+    """The measuring date and the day the data was taken, kept apart in words."""
+    if taken is None:
+        return ""
+    when = f"{taken.day} {taken:%B %Y}"
+    if measured > taken:
+        return (
+            f"The latest extract was taken on {when}: what the case recording system has "
+            "recorded since is not in these figures unless it was typed in here."
+        )
+    return f"The records come from an extract taken on {when}."
 
 
 def _national_team_start_at_the_national_picture(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
+from itertools import pairwise
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -63,9 +64,9 @@ def read_periods(folder: Path, as_of: date) -> dict[tuple[str, date], Period]:
             period.statuses.append((start, _day(row["end_date"]), row["legal_status"]))
     for row in _rows(folder, "meetings"):
         period, held = period_of(row), _day(row["held_date"])
-        if period is not None and held is not None and held <= as_of:
-            if row["meeting_kind"] == "hearing":
-                period.hearings.append(held)
+        hearing = row["meeting_kind"] == "hearing"
+        if period is not None and held is not None and held <= as_of and hearing:
+            period.hearings.append(held)
     for row in _rows(folder, "milestones"):
         period, on = period_of(row), _day(row["date"])
         if period is not None and on is not None and on <= as_of:
@@ -127,7 +128,7 @@ def aim_2(period: Period) -> Clock | None:
     placements = sorted(period.placements)
     returned_home = None
     if placements[-1][1] == "home":
-        for (_, before), (start, kind) in zip(placements, placements[1:], strict=False):
+        for (_, before), (start, kind) in pairwise(placements):
             if kind == "home" and before != "home":
                 returned_home = start
     home = returned_home if returned_home is not None and returned_home >= accommodated else None

@@ -213,9 +213,9 @@ def parse_filters(
     ``QueryDict.lists()``), checked against what this authority has.
 
     ``teams`` are the authority's team names; ``as_of`` the day measured and ``today``
-    the latest day that may be measured (``as_of`` unless given). Every value that cannot be used is left
-    out and named in ``problems``; so is any parameter not in ``PARAMETERS`` or
-    ``ignore``. Never raises for anything a person can type.
+    the latest day that may be measured (``as_of`` unless given). Every value that cannot
+    be used is left out and named in ``problems``; so is any parameter not in
+    ``PARAMETERS`` or ``ignore``. Never raises for anything a person can type.
     """
     problems: list[str] = []
     known_teams = set(teams)

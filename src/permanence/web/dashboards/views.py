@@ -13,6 +13,8 @@ the authority's records change.
 
 from __future__ import annotations
 
+from datetime import date
+
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import wraps

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from itertools import pairwise
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 AIM_4_ROUTES = ("po", "poa", "adoption")

@@ -13,10 +13,9 @@ the authority's records change.
 
 from __future__ import annotations
 
-from datetime import date
-
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import wraps
 from typing import Any, Final, cast
 from urllib.parse import urlencode

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
+from polars.dataframe.group_by import GroupBy
 
 from permanence.journey.tables import AUTHORITY_COLUMN, JourneyTables, conform
 from permanence.journey.vocabulary import (
@@ -307,15 +308,23 @@ def _meeting_events(meetings: pl.DataFrame, keys: pl.DataFrame, as_of: date) -> 
     )
 
 
+def _same_period_before() -> pl.Expr:
+    """Whether the row before (in a frame sorted by period) belongs to the same period:
+    a shift over the whole frame, much faster than a window per period."""
+    return (pl.col("period_id").shift(1) == pl.col("period_id")).fill_null(value=False)
+
+
 def _placements(placements: pl.DataFrame, as_of: date) -> pl.DataFrame:
     at_home = pl.col("placement_type") == PlacementType.AT_HOME.value
     away = ~at_home
-    ordered = placements.sort(["period_id", "start_date"])
     # A return home: a placement at home that follows one away from home.
-    after_away = (pl.col("placement_type").shift(1) != PlacementType.AT_HOME.value).fill_null(
-        value=False
+    after_away = _same_period_before() & (
+        pl.col("placement_type").shift(1) != PlacementType.AT_HOME.value
     )
-    return_home = at_home & after_away
+    ordered = placements.sort(["period_id", "start_date"]).with_columns(
+        (at_home & after_away).alias("_return_home")
+    )
+    return_home = pl.col("_return_home")
     return ordered.group_by("period_id").agg(
         pl.col("start_date").filter(away).min().alias("accommodated_date"),
         pl.col("placement_type").first().alias("first_placement_type"),
@@ -330,37 +339,33 @@ def _placements(placements: pl.DataFrame, as_of: date) -> pl.DataFrame:
 
 def _legal_statuses(statuses: pl.DataFrame, as_of: date) -> pl.DataFrame:
     home_cso = pl.col("legal_status") == LegalStatusKind.CSO_AT_HOME.value
+    same_before = _same_period_before()
+    same_after = (pl.col("period_id").shift(-1) == pl.col("period_id")).fill_null(value=False)
+    # Statuses of one kind one after another are one spell (a re-recorded order): a spell
+    # begins where the status before it, in the period, was another. It ends at its last
+    # row's end or, where that is blank, when the next status began.
     ordered = statuses.sort(["period_id", "start_date"]).with_columns(
-        # Statuses of one kind one after another are one spell (a re-recorded order).
-        (pl.col("legal_status") != pl.col("legal_status").shift(1))
-        .fill_null(value=True)
-        .cum_sum()
-        .over("period_id")
-        .alias("_spell"),
-        pl.col("start_date").shift(-1).over("period_id").alias("_next_start"),
+        (
+            home_cso & ~(same_before & (pl.col("legal_status").shift(1) == pl.col("legal_status")))
+        ).alias("_spell_start"),
+        pl.coalesce(
+            pl.col("end_date"), pl.when(same_after).then(pl.col("start_date").shift(-1))
+        ).alias("_until"),
     )
-    current = ordered.group_by("period_id").agg(
-        pl.col("legal_status").last().alias("current_legal_status")
-    )
-    home_spells = (
-        ordered.filter(home_cso)
-        .group_by("period_id", "_spell")
+    return (
+        ordered.group_by("period_id")
         .agg(
-            pl.col("start_date").min().alias("home_cso_start"),
-            pl.coalesce(pl.col("end_date").last(), pl.col("_next_start").last()).alias(
-                "home_cso_end"
-            ),
+            pl.col("legal_status").last().alias("current_legal_status"),
+            pl.col("start_date").filter(pl.col("_spell_start")).last().alias("home_cso_start"),
+            # The latest spell's last row is the period's last row at home.
+            pl.col("_until").filter(home_cso).last().alias("home_cso_end"),
         )
-        .sort("period_id", "_spell")
-        .group_by("period_id")
-        .agg(pl.col("home_cso_start").last(), pl.col("home_cso_end").last())
         .with_columns(
             pl.when(pl.col("home_cso_end") <= as_of)
             .then(pl.col("home_cso_end"))
             .alias("home_cso_end")
         )
     )
-    return current.join(home_spells, on="period_id", how="left")
 
 
 def _first_held(kind: MeetingKind, alias: str) -> pl.Expr:
@@ -383,7 +388,8 @@ def _meetings(meetings: pl.DataFrame) -> pl.DataFrame:
         _first_held(MeetingKind.PERMANENCE_PANEL, "permanence_panel_date"),
         held_panel.sum().alias("permanence_panel_count"),
         _first_held(MeetingKind.CHILDRENS_HEARING, "first_hearing_date"),
-        pl.col("held_date").filter(held_hearing).sort().alias("hearings"),
+        # Sorted already: held meetings are in date order here.
+        pl.col("held_date").filter(held_hearing).alias("hearings"),
         pl.col("held_date").filter(held_review).first().alias("first_review_date"),
         pl.col("held_date")
         .filter(held_review)
@@ -415,15 +421,8 @@ def _is(kind: MilestoneKind) -> pl.Expr:
 
 def _milestones(milestones: pl.DataFrame) -> pl.DataFrame:
     reversed_ = _is(MilestoneKind.DECISION_REVERSED)
-    # A reversal undoes what was decided before it; on its own day it comes first, so a
-    # plan made at the meeting that reversed the old one (a common review outcome) is the
-    # new plan. Each reversal begins a new plan: "plan" numbers them within the period.
-    ordered = (
-        milestones.with_columns((~reversed_).alias("_after_reversal"))
-        .sort(["period_id", "date", "_after_reversal"])
-        .with_columns(reversed_.cast(pl.Int32).cum_sum().over("period_id").alias("plan"))
-    )
     granted = _is(MilestoneKind.ORDER_GRANTED)
+    ordered = milestones.sort(["period_id", "date"])
     firsts = ordered.group_by("period_id").agg(
         *_first_milestone(MilestoneKind.REPORTER_REFERRAL, "reporter_referral_date"),
         *_first_milestone(MilestoneKind.ASSESSMENT_STARTED, "assessment_started_date"),
@@ -452,84 +451,146 @@ def _milestones(milestones: pl.DataFrame) -> pl.DataFrame:
         pl.col("reason").filter(reversed_).first().alias("reversed_reason"),
         reversed_.sum().alias("reversal_count"),
     )
-    return firsts.join(_plans(ordered), on="period_id", how="left")
+    # Most care periods have one plan (nothing reversed): their plan is the whole period,
+    # read in the same pass. The few with a reversal are split into plans (``_plans``).
+    with_reversal = firsts.filter(pl.col("reversal_count") > 0).select("period_id")
+    single = ordered.join(with_reversal, on="period_id", how="anti")
+    several = ordered.join(with_reversal, on="period_id", how="semi")
+    plans = pl.concat(
+        [
+            _choose(_plan_facts(single.group_by("period_id")).with_columns(_NO_REVERSAL)),
+            _plans(several),
+        ]
+    )
+    return firsts.join(plans, on="period_id", how="left")
 
 
-def _plans(ordered: pl.DataFrame) -> pl.DataFrame:
-    """The plan for permanence away from home each aim follows (docs/frame.md, "Routes
-    through the journey"): Aim 3 the latest plan with a decision, Aim 4 the latest agreed."""
+_NO_REVERSAL = pl.lit(None, dtype=pl.Date).alias("_reversed")
+_LODGED_COLUMNS = [lodged_column(order) for order in _COURT_ORDERS]
+
+
+def _plan_facts(groups: GroupBy) -> pl.DataFrame:
+    """What each plan (a group of milestones) decided, in one pass."""
     adm = _is(MilestoneKind.AGENCY_DECISION)
     agreed = adm & (pl.col("detail") == AgencyDecisionOutcome.AGREED.value)
     lodged = _is(MilestoneKind.APPLICATION_LODGED)
     away_recommendation = _is(MilestoneKind.RECOMMENDATION) & pl.col("detail").is_in(_AWAY_ROUTES)
-    lodged_columns = [lodged_column(order) for order in _COURT_ORDERS]
+    return groups.agg(
+        pl.coalesce(
+            pl.col("date").filter(_is(MilestoneKind.DECISION_AWAY_FROM_HOME)).first(),
+            pl.col("date").filter(away_recommendation).first(),
+        ).alias("_decision"),
+        pl.col("detail").filter(away_recommendation).last().alias("_route"),
+        pl.col("detail").filter(adm).last().alias("_adm_outcome"),
+        pl.col("date").filter(agreed).first().alias("_agreed"),
+        pl.col("date").filter(lodged).first().alias("_lodged"),
+        pl.col("detail").filter(lodged).first().alias("_sought"),
+        *[
+            pl.col("date")
+            .filter(lodged & (pl.col("detail") == order))
+            .first()
+            .alias(lodged_column(order))
+            for order in _COURT_ORDERS
+        ],
+    )
+
+
+def _plans(ordered: pl.DataFrame) -> pl.DataFrame:
+    """The plan for permanence away from home each aim follows, for care periods with a
+    reversal (docs/frame.md, "Routes through the journey"): Aim 3 the latest plan with a
+    decision, Aim 4 the latest agreed, each stopped by the reversal that ended it."""
+    reversed_ = _is(MilestoneKind.DECISION_REVERSED)
+    # A reversal undoes what was decided before it; on its own day it comes first, so a
+    # plan made at the meeting that reversed the old one (a common review outcome) is the
+    # new plan. Each reversal begins a new plan: "plan" numbers them within the period.
+    ordered = (
+        ordered.with_columns((~reversed_).alias("_after_reversal"))
+        .sort(["period_id", "date", "_after_reversal"])
+        .with_columns(reversed_.cast(pl.Int32).cum_sum().over("period_id").alias("plan"))
+    )
+    began = ordered.group_by("period_id", "plan").agg(
+        pl.col("date").filter(reversed_).first().alias("_began")
+    )
     plans = (
-        ordered.group_by("period_id", "plan")
-        .agg(
-            pl.col("date").filter(_is(MilestoneKind.DECISION_REVERSED)).first().alias("_began"),
-            pl.coalesce(
-                pl.col("date").filter(_is(MilestoneKind.DECISION_AWAY_FROM_HOME)).first(),
-                pl.col("date").filter(away_recommendation).first(),
-            ).alias("_decision"),
-            pl.col("detail").filter(away_recommendation).last().alias("_route"),
-            pl.col("date").filter(adm).first().alias("_adm"),
-            pl.col("detail").filter(adm).last().alias("_adm_outcome"),
-            pl.col("date").filter(agreed).first().alias("_agreed"),
-            pl.col("date").filter(lodged).first().alias("_lodged"),
-            pl.col("detail").filter(lodged).first().alias("_sought"),
-            *[
-                pl.col("date")
-                .filter(lodged & (pl.col("detail") == order))
-                .first()
-                .alias(lodged_column(order))
-                for order in _COURT_ORDERS
-            ],
-        )
+        _plan_facts(ordered.group_by("period_id", "plan"))
+        .join(began, on=["period_id", "plan"])
         .sort("period_id", "plan")
         # The reversal that began the next plan ended this one.
         .with_columns(pl.col("_began").shift(-1).over("period_id").alias("_reversed"))
     )
 
     def latest(has: str, column: str) -> pl.Expr:
-        return pl.col(column).filter(pl.col(has).is_not_null()).last()
+        return pl.col(column).filter(pl.col(has).is_not_null()).last().alias(column)
 
-    picked = plans.group_by("period_id").agg(
-        latest("_decision", "_decision").alias("decision_away_date"),
-        latest("_decision", "_reversed").alias("decision_away_reversed_date"),
-        latest("_decision", "_agreed").alias("_decision_agreed"),
-        latest("_decision", "_adm_outcome").alias("_decision_adm_outcome"),
-        latest("_adm", "_adm_outcome").alias("_latest_adm_outcome"),
-        latest("_agreed", "_agreed").alias("plan_agreed_date"),
-        latest("_agreed", "_reversed").alias("plan_agreed_reversed_date"),
-        latest("_agreed", "_route").alias("plan_route"),
-        *[latest("_agreed", name).alias(f"_agreed{name}") for name in ("_lodged", "_sought")],
-        *[latest("_agreed", name).alias(f"_agreed_{name}") for name in lodged_columns],
-        *[latest("_lodged", name).alias(f"_latest{name}") for name in ("_lodged", "_sought")],
-        *[latest("_lodged", name).alias(f"_latest_{name}") for name in lodged_columns],
+    # One row per period: each plan column from the latest plan with a decision (or an
+    # agreement), as ``_choose`` reads them.
+    decision = ["_decision", "_route_d", "_adm_outcome", "_agreed_d", "_reversed_d"]
+    picked = (
+        plans.with_columns(
+            pl.col("_route").alias("_route_d"),
+            pl.col("_agreed").alias("_agreed_d"),
+            pl.col("_reversed").alias("_reversed_d"),
+        )
+        .group_by("period_id")
+        .agg(
+            *[latest("_decision", name) for name in decision],
+            latest("_adm_outcome", "_adm_outcome").alias("_latest_adm_outcome"),
+            *[
+                latest("_agreed", name)
+                for name in (
+                    "_agreed",
+                    "_route",
+                    "_reversed",
+                    "_lodged",
+                    "_sought",
+                    *_LODGED_COLUMNS,
+                )
+            ],
+            *[
+                latest("_lodged", name).alias(f"_latest{name}")
+                for name in ("_lodged", "_sought", *_LODGED_COLUMNS)
+            ],
+        )
     )
-    has_decision = pl.col("decision_away_date").is_not_null()
-    has_agreement = pl.col("plan_agreed_date").is_not_null()
+    has_decision = pl.col("_decision").is_not_null()
+    has_agreement = pl.col("_agreed").is_not_null()
 
     def chosen(condition: pl.Expr, preferred: str, otherwise: str) -> pl.Expr:
         return pl.when(condition).then(pl.col(preferred)).otherwise(pl.col(otherwise))
 
     return picked.select(
         "period_id",
-        "decision_away_date",
-        "decision_away_reversed_date",
-        chosen(has_decision, "_decision_agreed", "plan_agreed_date").alias("agency_decision_date"),
-        chosen(has_decision, "_decision_adm_outcome", "_latest_adm_outcome").alias(
+        pl.col("_decision").alias("decision_away_date"),
+        pl.col("_reversed_d").alias("decision_away_reversed_date"),
+        chosen(has_decision, "_agreed_d", "_agreed").alias("agency_decision_date"),
+        chosen(has_decision, "_adm_outcome", "_latest_adm_outcome").alias(
             "agency_decision_outcome"
         ),
-        "plan_agreed_date",
-        "plan_agreed_reversed_date",
-        "plan_route",
-        chosen(has_agreement, "_agreed_lodged", "_latest_lodged").alias("lodged_date"),
-        chosen(has_agreement, "_agreed_sought", "_latest_sought").alias("order_sought"),
-        *[
-            chosen(has_agreement, f"_agreed_{name}", f"_latest_{name}").alias(name)
-            for name in lodged_columns
-        ],
+        pl.col("_agreed").alias("plan_agreed_date"),
+        pl.col("_reversed").alias("plan_agreed_reversed_date"),
+        pl.col("_route").alias("plan_route"),
+        chosen(has_agreement, "_lodged", "_latest_lodged").alias("lodged_date"),
+        chosen(has_agreement, "_sought", "_latest_sought").alias("order_sought"),
+        *[chosen(has_agreement, name, f"_latest{name}").alias(name) for name in _LODGED_COLUMNS],
+    )
+
+
+def _choose(plan: pl.DataFrame) -> pl.DataFrame:
+    """The plan columns of care periods with one plan (nothing reversed)."""
+    decided = pl.col("_decision").is_not_null()
+    agreed = pl.col("_agreed").is_not_null()
+    return plan.select(
+        "period_id",
+        pl.col("_decision").alias("decision_away_date"),
+        pl.when(decided).then(pl.col("_reversed")).alias("decision_away_reversed_date"),
+        pl.col("_agreed").alias("agency_decision_date"),
+        pl.col("_adm_outcome").alias("agency_decision_outcome"),
+        pl.col("_agreed").alias("plan_agreed_date"),
+        pl.when(agreed).then(pl.col("_reversed")).alias("plan_agreed_reversed_date"),
+        pl.when(agreed).then(pl.col("_route")).alias("plan_route"),
+        pl.col("_lodged").alias("lodged_date"),
+        pl.col("_sought").alias("order_sought"),
+        *_LODGED_COLUMNS,
     )
 
 

@@ -3,7 +3,7 @@
 Beside the Kaplan-Meier curve, this chart draws the cumulative incidence (Aalen-Johansen)
 of each outcome: the percentage of children who, by each week since the clock started,
 had reached the milestone, had left care, had gone home to their parents, or whose plan
-had been reversed, and the percentage still waiting. A dashed grey line gives the
+had been reversed, and the percentage still waiting. A dotted grey line gives the
 Kaplan-Meier percentage reached, which treats leaving care as if the child might still
 reach the milestone and so runs above the line of children who really did. Outcomes
 differ by colour *and* dash pattern, so the chart never relies on colour alone.
@@ -37,11 +37,11 @@ from permanence.charts.spec import (
 )
 from permanence.charts.words import end_words, since
 
-KAPLAN_MEIER: Final = "Kaplan-Meier: had the milestone, if nobody could leave"
+KAPLAN_MEIER: Final = "Kaplan-Meier (if nobody could leave)"
 
 WHICH_TO_READ: Final = (
     "Read the coloured lines for what happened to the children: each child is in exactly "
-    "one of them at every week, so they add up to 100%. The dashed grey Kaplan-Meier line "
+    "one of them at every week, so they add up to 100%. The dotted grey Kaplan-Meier line "
     "answers a different question, how many would have had the milestone had nobody left "
     "care, gone home or had their plan reversed; it runs above the line of children who "
     "really did whenever some left first."
@@ -101,6 +101,17 @@ def competing_events_chart(
         .rename({"week": "Week"})
         .with_columns(pl.exclude("Week").round(1))
     )
+    km_series = km.select(
+        pl.lit(KAPLAN_MEIER).alias("series"),
+        "week",
+        pl.col("km_percent_reached").alias("percent"),
+    )
+    drawn = pl.concat([curves.select("series", "week", "percent"), km_series])
+    series = [*names, KAPLAN_MEIER]
+    colours = categorical_scale(names)
+    colours = {"domain": series, "range": [*colours["range"], GREY]}
+    dashes = dash_scale(names)
+    dashes = {"domain": series, "range": [*dashes["range"], [2, 3]]}
     x = {
         "field": "week",
         "type": "quantitative",
@@ -111,7 +122,7 @@ def competing_events_chart(
     y_axis = {"values": [0, 20, 40, 60, 80, 100], "labelExpr": "datum.value + '%'"}
     layers: list[Any] = [
         {
-            "data": {"values": records(curves.select("series", "week", "percent"), digits=2)},
+            "data": {"values": records(drawn, digits=2)},
             "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 3},
             "encoding": {
                 "x": x,
@@ -126,15 +137,15 @@ def competing_events_chart(
                     "field": "series",
                     "type": "nominal",
                     "title": "Outcome",
-                    "scale": categorical_scale(names),
-                    "sort": names,
+                    "scale": colours,
+                    "sort": series,
                 },
                 "strokeDash": {
                     "field": "series",
                     "type": "nominal",
                     "title": "Outcome",
-                    "scale": dash_scale(names),
-                    "sort": names,
+                    "scale": dashes,
+                    "sort": series,
                 },
                 "tooltip": [
                     {"field": "series", "title": "Outcome"},
@@ -142,24 +153,6 @@ def competing_events_chart(
                     {"field": "percent", "title": "Percentage", "format": ".0f"},
                 ],
                 "description": {"field": "series", "type": "nominal"},
-            },
-        },
-        {
-            "data": {"values": records(km.select("week", "km_percent_reached"), digits=2)},
-            "mark": {
-                "type": "line",
-                "interpolate": "step-after",
-                "strokeWidth": 2,
-                "strokeDash": [2, 3],
-                "color": GREY,
-            },
-            "encoding": {
-                "x": x,
-                "y": {"field": "km_percent_reached", "type": "quantitative"},
-                "tooltip": [
-                    {"field": "week", "title": "Week"},
-                    {"field": "km_percent_reached", "title": KAPLAN_MEIER, "format": ".0f"},
-                ],
             },
         },
         *target_layers(

@@ -28,6 +28,18 @@ def test_overdue001_quiet(check, extracts):
     assert extracts.issues_of(validation, "OVERDUE001").is_empty()
 
 
+def test_overdue001_quiet_for_a_child_back_home_and_still_looked_after(check, extracts):
+    # Finding 6 of issue 13: home with their parents since September, on an order at
+    # home: not waiting away from home for a recommendation, so no query.
+    tables = _child_c3(
+        extracts,
+        period_start="2023-01-01",
+        placements=["C3,2023-01-01,home,2023-09-01,"],
+        legal_statuses=["C3,2023-01-01,cso_home,2023-09-01,"],
+    )
+    assert extracts.issues_of(check(tables), "OVERDUE001").is_empty()
+
+
 def test_overdue002_fires(check, extracts):
     tables = _child_c3(
         extracts,

@@ -296,8 +296,11 @@ def _current_stage() -> pl.Expr:
         pl.col(stage.column).is_not_null().cast(pl.Int8) * index
         for index, stage in enumerate(STAGES, start=1)
     )
-    returning_home = (pl.col("recommendation_route") == Route.RETURN_HOME.value).fill_null(
-        value=False
+    # A return home: recommended, or (with no recommendation) already back home on an
+    # order, waiting for the Children's Hearing to end it.
+    route = pl.col("recommendation_route")
+    returning_home = (route == Route.RETURN_HOME.value).fill_null(value=False) | (
+        route.is_null() & pl.col("returned_home_date").is_not_null()
     )
     lookup = {
         2 * furthest_reached + home: _next_must_pass(furthest_reached, bool(home))

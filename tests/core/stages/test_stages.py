@@ -86,6 +86,10 @@ def test_the_hearings_time_after_a_return_home_is_not_the_courts(build: Any) -> 
     # Still at home on the order: the child is waiting for the Hearing, not the court.
     waiting = stage_children(build.journeys([child], START + timedelta(days=200)))
     assert waiting.row(0, named=True)["current_stage"] == "supervision_ended"
+    # So is a child who went home without any recommendation (no panel, no court).
+    unplanned = build.journey("unplanned", START, planning_72h=3, returned_home=60)
+    at_home = stage_children(build.journeys([unplanned], START + timedelta(days=100)))
+    assert at_home.row(0, named=True)["current_stage"] == "supervision_ended"
 
 
 def test_a_milestone_out_of_the_usual_order_takes_the_days_since_the_one_before_it(

@@ -20,6 +20,7 @@ import polars as pl
 from benchmarks.data import END, synthetic_extract
 from permanence.analysis.aims import AIM_2
 from permanence.analysis.aims_outcomes import evaluate_aims
+from permanence.analysis.competing_events import competing_events
 from permanence.analysis.stages import stage_table
 from permanence.analysis.survival import entry_cohort_survival
 from permanence.charts.runchart import aim_run_points, analyse_points
@@ -57,11 +58,15 @@ def analyses(frame: pl.DataFrame) -> dict[str, Callable[[], Any]]:
     def stages() -> Any:
         return stage_table(frame, as_of=AS_OF)
 
+    def aim_2_competing_events() -> Any:
+        return competing_events(frame, AIM_2, as_of=AS_OF)
+
     return {
         "four aims": four_aims,
         "Aim 2 run chart, ihi and anhoej": aim_2_run_chart,
         "Kaplan-Meier by year": kaplan_meier_by_year,
         "stage table": stages,
+        "Aim 2 competing events (issue 13)": aim_2_competing_events,
     }
 
 

@@ -35,8 +35,23 @@ class AimKind(StrEnum):
     """A review should be held once the target has passed since the start (Aim 1)."""
 
 
-REVIEWS_COLUMN = "reviews"
-"""The frame's list of Looked After Child reviews, the end of a ``REVIEWED_AFTER`` aim."""
+HEARINGS_COLUMN = "hearings"
+"""The frame's list of Children's Hearings held, the end of a ``REVIEWED_AFTER`` aim: a
+Hearing reviewing the order at home (Aim 1) asks whether the child should still be on it."""
+
+COURT_APPLICATION_COLUMN = "lodged_date"
+"""An aim ending at an application lodged in court stops at an application for one of its
+``court_routes`` (Aim 4)."""
+
+DEFAULT_AIM_4_ROUTES: frozenset[str] = frozenset(
+    {Route.PERMANENCE_ORDER.value, Route.PERMANENCE_ORDER_ADOPT.value, Route.ADOPTION.value}
+)
+"""The routes whose application stops Aim 4's clock unless an authority chooses otherwise:
+permanence orders, with or without authority to adopt, and adoption, as the PACE sources
+name them. A kinship care order is a route to permanence, but not one Aim 4 follows."""
+
+COURT_ROUTES = frozenset(route.value for route in Route if route is not Route.RETURN_HOME)
+"""The routes that go to court for an order (every route but a return home)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +67,12 @@ class AimDefinition:
     codes of where the child lives at ``as_of`` (or lived when the period ended);
     ``routes`` are Route codes of the permanence recommendation, so a route filter counts
     only children who already have a recommendation; ``agency_decision_outcomes`` are
-    AgencyDecisionOutcome codes (Aim 4 counts agreed plans only).
+    AgencyDecisionOutcome codes.
+
+    ``court_routes`` (Route codes other than a return home) belong to an aim that ends at an
+    application lodged in court: its clock stops only at an application for one of their
+    orders, and a plan agreed for another route is not counted (Aim 4: permanence orders
+    and adoption unless the authority chooses otherwise).
 
     ``target_percent`` is how many children in a hundred the aim hopes will meet the
     timescale: 1 to 99, never 100, because some children's plans rightly take longer. The
@@ -74,11 +94,12 @@ class AimDefinition:
     teams: frozenset[str] = field(default_factory=frozenset)
     routes: frozenset[str] = field(default_factory=frozenset)
     agency_decision_outcomes: frozenset[str] = field(default_factory=frozenset)
+    court_routes: frozenset[str] = field(default_factory=frozenset)
     kind: AimKind = AimKind.WITHIN
     national: bool = False
 
     def __post_init__(self) -> None:
-        for name in _FILTER_FIELDS:
+        for name in _SET_FIELDS:
             object.__setattr__(self, name, frozenset(getattr(self, name)))
         object.__setattr__(self, "kind", AimKind(self.kind))
         _check(self)
@@ -156,19 +177,21 @@ class AimDefinition:
         for name in ("by_date", "start_on_or_after"):
             if isinstance(arguments.get(name), str):
                 arguments[name] = date.fromisoformat(arguments[name])
-        for name in _FILTER_FIELDS:
+        for name in _SET_FIELDS:
             if name in arguments:
                 arguments[name] = frozenset(arguments[name] or ())
         return cls(**arguments)
 
 
 _FILTER_FIELDS = ("age_bands", "placement_types", "teams", "routes", "agency_decision_outcomes")
+_SET_FIELDS = (*_FILTER_FIELDS, "court_routes")
 
 _FILTER_VOCABULARY: dict[str, frozenset[str]] = {
     "age_bands": AgeBand.codes(),
     "placement_types": PlacementType.codes(),
     "routes": Route.codes(),
     "agency_decision_outcomes": AgencyDecisionOutcome.codes(),
+    "court_routes": COURT_ROUTES,
 }
 
 
@@ -200,12 +223,16 @@ def _check(aim: AimDefinition) -> None:
     if aim.start_column not in dates:
         raise ValueError(f"aim {aim.id}: {aim.start_column!r} is not a date in the journeys frame")
     if aim.kind is AimKind.REVIEWED_AFTER:
-        if aim.end_column != REVIEWS_COLUMN:
-            raise ValueError(f"aim {aim.id}: a review aim ends at the {REVIEWS_COLUMN!r} column")
+        if aim.end_column != HEARINGS_COLUMN:
+            raise ValueError(f"aim {aim.id}: a review aim ends at the {HEARINGS_COLUMN!r} column")
     elif aim.end_column not in dates:
         raise ValueError(f"aim {aim.id}: {aim.end_column!r} is not a date in the journeys frame")
     elif aim.end_column == aim.start_column:
         raise ValueError(f"aim {aim.id}: the clock cannot start and stop at the same milestone")
+    if aim.court_routes and aim.end_column != COURT_APPLICATION_COLUMN:
+        raise ValueError(
+            f"aim {aim.id}: court routes belong to an aim that ends at an application lodged"
+        )
     for name, codes in _FILTER_VOCABULARY.items():
         unknown = sorted(getattr(aim, name) - codes)
         if unknown:
@@ -231,11 +258,12 @@ AIM_1 = AimDefinition(
     id="aim_1",
     title="Aim 1",
     statement=(
-        "Children looked after at home on a Compulsory Supervision Order will have their "
-        "plan reviewed once the order has lasted two years."
+        "Children looked after at home on a Compulsory Supervision Order will have the order "
+        "reviewed by a Children's Hearing once it has lasted two years: should the child "
+        "still be on an order at all?"
     ),
     start_column="home_cso_start",
-    end_column=REVIEWS_COLUMN,
+    end_column=HEARINGS_COLUMN,
     target_months=24,
     kind=AimKind.REVIEWED_AFTER,
     national=True,
@@ -275,12 +303,29 @@ AIM_4 = AimDefinition(
         "Children whose plan for permanence the agency decision maker has agreed will have "
         "an application lodged in court within 16 weeks of that decision."
     ),
-    start_column="agency_decision_date",
-    end_column="lodged_date",
+    start_column="plan_agreed_date",
+    end_column=COURT_APPLICATION_COLUMN,
     target_weeks=16,
-    agency_decision_outcomes=frozenset({AgencyDecisionOutcome.AGREED.value}),
+    court_routes=DEFAULT_AIM_4_ROUTES,
     national=True,
 )
+
+
+def aim_4_with_routes(routes: Iterable[str]) -> AimDefinition:
+    """Aim 4 as an authority has chosen to follow it: the routes whose application in
+    court stops the clock (``DEFAULT_AIM_4_ROUTES`` unless it chose otherwise)."""
+    chosen = frozenset(routes)
+    if not chosen:
+        raise ValueError("Aim 4 needs at least one route whose application stops its clock")
+    return replace(AIM_4, court_routes=chosen)
+
+
+def court_routes_text(routes: Iterable[str]) -> str:
+    """The routes in words, in the vocabulary's order: "permanence order, permanence order
+    with authority to adopt or adoption"."""
+    chosen = set(routes)
+    return _or_list([route.label.lower() for route in Route if route.value in chosen])
+
 
 NATIONAL_AIMS: tuple[AimDefinition, ...] = (AIM_1, AIM_2, AIM_3, AIM_4)
 
@@ -451,6 +496,7 @@ START_WORDS: dict[str, str] = {
     "decision_away_date": "with a decision for permanence away from home",
     "permanence_panel_date": "presented to the permanence panel",
     "agency_decision_date": "with an agency decision maker's decision",
+    "plan_agreed_date": "whose plan the agency decision maker agreed",
     "lodged_date": "with an application lodged in court",
 }
 
@@ -466,7 +512,8 @@ END_WORDS: dict[str, str] = {
     "agency_decision_date": "the agency decision maker's decision",
     "lodged_date": "an application lodged in court",
     "order_date": "an order granted",
-    REVIEWS_COLUMN: "a Looked After Child review",
+    "court_order_date": "an order granted by the court",
+    HEARINGS_COLUMN: "a Children's Hearing reviewing the order",
 }
 
 

@@ -13,9 +13,14 @@ and worked examples):
   target without the end milestone. Nobody can say whether the aim would have been met, so
   these children are reported on their own and left out of the percentage.
 
-Aim 1 (a ``REVIEWED_AFTER`` aim) counts the orders at home still in force at ``as_of``
-that have reached their two-year point: met when a review was held on or after that point,
-pending on the day itself, not met from the day after until a review is held.
+Aim 1 (a ``REVIEWED_AFTER`` aim) counts the orders at home that reached their two-year
+point by ``as_of`` while still in force: met once a Children's Hearing reviewed the order
+on or after that point (or the order or the care period ended after it), pending on the
+day itself, not met from the day after until then.
+
+Which decision each clock follows when a child's plan changes (a return home that breaks
+down, a plan reversed and made again, a plan agreed at a second agency decision) is the
+journeys frame's rule (docs/frame.md); this module reads the columns it names.
 
 So met + not met + pending + stopped = counted, and the percentage met is
 met / (met + not met): among the children whose outcome is known.
@@ -34,8 +39,9 @@ from typing import Any, Final
 import polars as pl
 
 from permanence.analysis.aims import (
+    COURT_APPLICATION_COLUMN,
+    HEARINGS_COLUMN,
     NATIONAL_AIMS,
-    REVIEWS_COLUMN,
     AimDefinition,
     AimKind,
 )
@@ -46,7 +52,7 @@ from permanence.analysis.periods import (
     period_label,
     period_start,
 )
-from permanence.journey.frame import age_band, whole_years_between
+from permanence.journey.frame import age_band, lodged_column, whole_years_between
 from permanence.journey.vocabulary import Coded
 
 
@@ -56,14 +62,33 @@ class Outcome(Coded):
     MET = "met", "Met the aim"
     NOT_MET = "not_met", "Did not meet the aim"
     PENDING = "pending", "Still waiting, within the target"
-    STOPPED = "stopped", "Left care within the target, without the milestone"
+    STOPPED = "stopped", "Left care, went home or the plan was reversed, within the target"
+
+
+class StopReason(Coded):
+    """Why a clock stopped without its end milestone: the competing events."""
+
+    LEFT_CARE = "left_care", "Left care"
+    RETURNED_HOME = "returned_home", "Went home to their parents"
+    REVERSED = "reversed", "Plan reversed"
 
 
 # Clocks that start at a decision stop when that decision is reversed: no application is
-# lodged for a plan that has been overturned. Aim 2's clock (from accommodation) does not.
-_DECISION_STARTS = frozenset(
-    {"recommendation_date", "decision_away_date", "agency_decision_date", "permanence_panel_date"}
-)
+# lodged for a plan that has been overturned. The frame names the reversal that ended the
+# plan each decision belongs to; for other decisions, the first reversal on or after the
+# clock started stops it. Aim 2's clock (from accommodation) is not stopped by a reversal.
+_PLAN_REVERSAL = {
+    "decision_away_date": "decision_away_reversed_date",
+    "agency_decision_date": "decision_away_reversed_date",
+    "plan_agreed_date": "plan_agreed_reversed_date",
+}
+_DECISION_STARTS = frozenset({"recommendation_date", "permanence_panel_date", *_PLAN_REVERSAL})
+
+# Clocks that start when a child is accommodated stop when the child goes home to their
+# parents (and stays there) before the end milestone: the child is no longer waiting
+# away from home. A return home that breaks down leaves the clock running from the first
+# day accommodated.
+_ACCOMMODATION_STARTS = frozenset({"accommodated_date"})
 
 # Polars' default streaming engine pays off on data too large for memory; these are small
 # plans over a frame already in memory, where the in-memory engine is several times faster
@@ -85,6 +110,7 @@ CHILD_COLUMNS: tuple[str, ...] = (
     "deadline",
     "end_date",
     "stopped_date",
+    "stopped_by",
     "entry_period",
     "days_waited",
     "weeks_waited",
@@ -99,9 +125,10 @@ CHILD_COLUMNS: tuple[str, ...] = (
 (authority, child reference, period start).
 
 ``start_date`` the clock's start; ``deadline`` the last day that meets the aim (for Aim 1,
-the two-year point from which a review counts); ``end_date`` the end milestone (blank while
-waiting); ``stopped_date`` the day the clock stopped without it (care period ended, or the
-decision reversed); ``entry_period`` the first day of the period the clock started in;
+the two-year point from which a Hearing's review counts); ``end_date`` the end milestone
+(blank while waiting); ``stopped_date`` the day the clock stopped without it (care period
+ended, the child went home, or the decision was reversed) and ``stopped_by`` which (a
+``StopReason`` code); ``entry_period`` the first day of the period the clock started in;
 ``days_waited`` from the start to the end milestone, to the stop, or to ``as_of`` while
 waiting (``weeks_waited`` the same in weeks); ``days_past_deadline`` the same end point less
 the deadline (negative while inside the target); ``still_waiting``, ``over_target`` (still
@@ -134,11 +161,13 @@ def _children(
     )
     counted = counted.with_columns(start.alias("start_date"), aim.deadline(start).alias("deadline"))
     if aim.kind is AimKind.REVIEWED_AFTER:
-        clocked = _reviewed_after_clock(counted, as_of)
+        clocked = _reviewed_after_clock(counted, as_of).with_columns(
+            pl.lit(None, dtype=pl.String).alias("stopped_by")
+        )
     else:
         clocked = counted.with_columns(
-            pl.col(aim.end_column).alias("end_date"), _stop(aim).alias("stopped_date")
-        )
+            _end(aim).alias("end_date"), _stop(aim).alias("stopped_date")
+        ).with_columns(_stopped_by().alias("stopped_by"))
     return (
         _classify(clocked, aim, as_of)
         .with_columns(period_start(pl.col("start_date"), granularity).alias("entry_period"))
@@ -156,9 +185,14 @@ def _input_columns(aim: AimDefinition) -> list[str]:
         "date_of_birth",
         "recommendation_route",
         "agency_decision_outcome",
+        "returned_home_date",
+        "plan_route",
         aim.start_column,
         aim.end_column,
     ]
+    if aim.start_column in _PLAN_REVERSAL:
+        wanted.append(_PLAN_REVERSAL[aim.start_column])
+    wanted.extend(lodged_column(route) for route in sorted(aim.court_routes))
     return list(dict.fromkeys(wanted))
 
 
@@ -186,7 +220,20 @@ def _population(aim: AimDefinition) -> pl.Expr:
     ):
         if values:
             conditions.append(pl.col(column).is_in(sorted(values)).fill_null(value=False))
+    if aim.court_routes and aim.start_column == "plan_agreed_date":
+        # A plan agreed for a route the aim does not follow is not counted; one whose
+        # route is not recorded is, so that a gap in the record never hides a child.
+        route = pl.col("plan_route")
+        conditions.append(route.is_null() | route.is_in(sorted(aim.court_routes)))
     return pl.all_horizontal(conditions)
+
+
+def _end(aim: AimDefinition) -> pl.Expr:
+    """The end milestone: for an aim with court routes, the first application for one of
+    their orders (a route's code is its order's code)."""
+    if aim.court_routes and aim.end_column == COURT_APPLICATION_COLUMN:
+        return pl.min_horizontal(*(lodged_column(route) for route in sorted(aim.court_routes)))
+    return pl.col(aim.end_column)
 
 
 def stops_on_reversal(aim: AimDefinition) -> bool:
@@ -194,32 +241,62 @@ def stops_on_reversal(aim: AimDefinition) -> bool:
     return aim.kind is AimKind.WITHIN and aim.start_column in _DECISION_STARTS
 
 
+def stops_on_return_home(aim: AimDefinition) -> bool:
+    """Whether a return home (that has not broken down) stops the aim's clock."""
+    return aim.kind is AimKind.WITHIN and aim.start_column in _ACCOMMODATION_STARTS
+
+
 def _stop(aim: AimDefinition) -> pl.Expr:
-    """The day the clock stopped without its end milestone, if it did."""
+    """The day the clock stopped without its end milestone, if it did: the care period
+    ended, the child went home, or the decision the clock started at was reversed."""
+    start = pl.col(aim.start_column)
+    if stops_on_return_home(aim):
+        home = pl.col("returned_home_date")
+        return pl.min_horizontal(pl.col("period_end"), pl.when(home >= start).then(home))
     if not stops_on_reversal(aim):
         return pl.col("period_end")
-    reversed_since_start = pl.when(pl.col("reversed_date") >= pl.col(aim.start_column)).then(
-        pl.col("reversed_date")
+    if aim.start_column in _PLAN_REVERSAL:
+        reversal = pl.col(_PLAN_REVERSAL[aim.start_column])
+    else:
+        reversal = pl.when(pl.col("reversed_date") >= start).then(pl.col("reversed_date"))
+    return pl.min_horizontal(pl.col("period_end"), reversal)
+
+
+def _stopped_by() -> pl.Expr:
+    """Which competing event stopped the clock (leaving care first on a shared day)."""
+    stopped_on = pl.col("stopped_date")
+    return (
+        pl.when(stopped_on.is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(stopped_on == pl.col("period_end"))
+        .then(pl.lit(StopReason.LEFT_CARE.value))
+        .when(stopped_on == pl.col("returned_home_date"))
+        .then(pl.lit(StopReason.RETURNED_HOME.value))
+        .otherwise(pl.lit(StopReason.REVERSED.value))
     )
-    return pl.min_horizontal(pl.col("period_end"), reversed_since_start)
 
 
 def _reviewed_after_clock(counted: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
-    """Aim 1: orders still in force at ``as_of`` that have reached the two-year point,
-    ending at the first review held on or after that point."""
-    in_force = pl.col("home_cso_end").is_null() & pl.col("period_end").is_null()
-    # list.eval cannot see other columns, so each held date becomes its day count from
-    # the two-year point (list minus the row's own number); the smallest count that is not
-    # negative is the first review on or after the point.
-    days_after_point = pl.col(REVIEWS_COLUMN).list.eval(
-        pl.element().struct.field("held_date").cast(pl.Int32)
-    ) - pl.col("deadline").cast(pl.Int32)
+    """Aim 1: orders at home that reached the two-year point (the ``deadline``) while in
+    force, ending at the first Children's Hearing held on or after that point, or at the
+    order's or the care period's end after it, whichever came first."""
+    point = pl.col("deadline")
+    in_force_at_point = (pl.col("home_cso_end").is_null() | (pl.col("home_cso_end") > point)) & (
+        pl.col("period_end").is_null() | (pl.col("period_end") > point)
+    )
+    # list.eval cannot see other columns, so each hearing becomes its day count from the
+    # two-year point (list minus the row's own number); the smallest count that is not
+    # negative is the first hearing on or after the point.
+    days_after_point = pl.col(HEARINGS_COLUMN).list.eval(pl.element().cast(pl.Int32)) - point.cast(
+        pl.Int32
+    )
     first_after_point = days_after_point.list.eval(
         pl.element().filter(pl.element() >= 0).min()
     ).list.first()
-    review_date = pl.col("deadline") + pl.duration(days=first_after_point)
-    return counted.filter(in_force & (pl.col("deadline") <= as_of)).with_columns(
-        review_date.alias("end_date"), pl.lit(None, dtype=pl.Date).alias("stopped_date")
+    hearing = point + pl.duration(days=first_after_point)
+    reviewed = pl.min_horizontal(hearing, pl.col("home_cso_end"), pl.col("period_end"))
+    return counted.filter(in_force_at_point & (point <= as_of)).with_columns(
+        reviewed.alias("end_date"), pl.lit(None, dtype=pl.Date).alias("stopped_date")
     )
 
 

@@ -2,7 +2,7 @@
 
 "Aim 2: 61% of the 88 children accommodated in 2024 whose outcome is known had a
 permanence recommendation within 26 weeks; 12 are still waiting, 5 of them past 26 weeks;
-3 left care without a permanence recommendation."
+3 left care or went home without a permanence recommendation."
 
 Percentages are rounded to the nearest whole number, halves up, worked in whole numbers
 so a data lead's hand count gives the same figure.
@@ -16,6 +16,7 @@ from permanence.analysis.aims_outcomes import (
     AimPeriod,
     AimProgress,
     AimResult,
+    stops_on_return_home,
     stops_on_reversal,
 )
 from permanence.analysis.periods import long_date
@@ -65,7 +66,12 @@ def describe_period(aim: AimDefinition, period: AimPeriod) -> str:
             waiting += f", {figures.waiting_over_target} of them past {target}"
         parts.append(waiting)
     if figures.left_without_end:
-        how = "left care or had the decision reversed" if stops_on_reversal(aim) else "left care"
+        if stops_on_reversal(aim):
+            how = "left care or had the decision reversed"
+        elif stops_on_return_home(aim):
+            how = "left care or went home"
+        else:
+            how = "left care"
         left = f"{figures.left_without_end} {how} without {end_words(aim)}"
         if figures.left_after_target:
             left += (
@@ -88,8 +94,9 @@ def describe_review_aim(aim: AimDefinition, figures: AimFigures) -> str:
     return (
         f"{aim.title}: {children(figures.counted)} {verb} been at home on a Compulsory "
         f"Supervision Order for {aim.target_text} or more; {figures.met} "
-        f"({whole_percent(figures.met, figures.counted)}%) have had a Looked After Child "
-        f"review since the order reached {aim.target_text} and {not_reviewed} have not."
+        f"({whole_percent(figures.met, figures.counted)}%) have had the order reviewed by a "
+        f"Children's Hearing (or ended) since it reached {aim.target_text} and "
+        f"{not_reviewed} have not."
     )
 
 

@@ -26,8 +26,12 @@ The rules that matter when reading a schedule:
 - **Calendar months.** "3 months after 14 March" is 14 June; a day the later month lacks
   falls back to its last day (31 August + 6 months = 28 February, or 29 in a leap year).
   Weeks and days are counted in days. "Within" includes the last day.
-- **Nothing is deleted.** When the child returns home or the period ends, every meeting
-  not yet held is closed with the reason and the date, and kept.
+- **Nothing is deleted.** When the period ends, every meeting not yet held is closed with
+  the reason and the date, and kept. When the child returns home but stays looked after
+  (on a supervision order at home), the meetings that belong to being placed away (the
+  planning meetings, legal advice set in advance, the local deadlines) are closed the
+  same way, and the statutory Looked After Child reviews go on being planned: a child
+  looked after at home is still reviewed.
 
 Pure Python on dates, no Django: the web app stores the result and the alerts read it.
 """
@@ -42,8 +46,17 @@ from enum import StrEnum
 
 import polars as pl
 
-from permanence.analysis.aims import AIM_2, AIM_3, AIM_4, AimDefinition
-from permanence.analysis.periods import long_date
+from permanence.analysis.aims import (
+    AIM_1,
+    AIM_2,
+    AIM_3,
+    AIM_4,
+    HEARINGS_COLUMN,
+    AimDefinition,
+    AimKind,
+)
+from permanence.analysis.aims_outcomes import aim_children
+from permanence.analysis.periods import frame_as_of, long_date
 from permanence.journey.vocabulary import Coded, MeetingKind
 
 # ---------------------------------------------------------------------------------------
@@ -291,22 +304,29 @@ def plan_meetings(
     """
     history = policy if isinstance(policy, PolicyHistory) else PolicyHistory((policy,))
     closing = _closing(events, accommodated)
-    meetings = _held_by_kind(held, accommodated, closing[0] if closing else None)
+    ended = _ended(events)
+    meetings = _held_by_kind(held, accommodated, ended[0] if ended else None)
     at_start = history.in_force_on(accommodated)
     young = events.born is not None and whole_years(events.born, accommodated) < (
         at_start.young_child_age
     )
     reviews = meetings.get(MeetingKind.REVIEW.value, [])
-    horizon = through if closing is None else min(through, closing[0])
+    horizon = through if ended is None else min(through, ended[0])
 
-    items = [
-        *_planning_meetings(at_start, accommodated, meetings),
-        *_reviews(history, accommodated, reviews, horizon, still_placed=closing is None),
-        *_local_deadlines(at_start, accommodated, events, young=young),
+    # Reviews (and reviews before a referral or an application) go on while the child is
+    # looked after, at home or away; the rest belongs to being placed away from home.
+    while_looked_after = [
+        *_reviews(history, accommodated, reviews, horizon, still_placed=ended is None),
         *_reviews_before(history, accommodated, reviews, events, automatic_referral=young),
     ]
+    while_placed = [
+        *_planning_meetings(at_start, accommodated, meetings),
+        *_local_deadlines(at_start, accommodated, events, young=young),
+    ]
     first_review = reviews[0].held if reviews else None
-    items = [_close_if_needed(item, closing, first_review) for item in items]
+    items = [_close_if_needed(item, ended, first_review) for item in while_looked_after] + [
+        _close_if_needed(item, closing, first_review) for item in while_placed
+    ]
     return sorted(items, key=lambda item: (item.due, item.kind.value, item.number))
 
 
@@ -315,9 +335,9 @@ def _held_by_kind(
 ) -> dict[str, list[HeldMeeting]]:
     """Held meetings by kind, in date order.
 
-    Only reviews held while the child was placed away from home count toward the
-    schedule (from the date accommodated to a return home or the period's end), and two
-    reviews on one day are one review.
+    Only reviews held while the child was looked after count toward the schedule (from
+    the date accommodated to the period's end, a return home included: a child looked
+    after at home is still reviewed), and two reviews on one day are one review.
     """
     by_kind: dict[str, list[HeldMeeting]] = {}
     for meeting in sorted(held, key=lambda m: (m.held, m.review_number or 0)):
@@ -330,6 +350,13 @@ def _held_by_kind(
                 continue
         same_kind.append(meeting)
     return by_kind
+
+
+def _ended(events: JourneyEvents) -> tuple[date, str] | None:
+    """The day the care period ended, and why nothing more is needed after it."""
+    if events.ended is None:
+        return None
+    return events.ended, f"the care period ended on {long_date(events.ended)}"
 
 
 def _closing(events: JourneyEvents, accommodated: date) -> tuple[date, str] | None:
@@ -640,7 +667,7 @@ def expected_application(
 
 
 DEFAULT_WARNING_WEEKS = 4
-AIM_CLOCKS: tuple[AimDefinition, ...] = (AIM_2, AIM_3, AIM_4)
+AIM_CLOCKS: tuple[AimDefinition, ...] = (AIM_1, AIM_2, AIM_3, AIM_4)
 
 AIM_DEADLINE_COLUMNS = (
     "authority",
@@ -669,10 +696,14 @@ def aim_deadlines(
 ) -> pl.DataFrame:
     """Children approaching or past an aim's deadline on the frame's ``as_of`` date.
 
-    For Aims 2, 3 and 4 (by default): children still looked after whose clock has
-    started and not stopped, and whose deadline (the last day that meets the aim) is at
-    most ``warning_weeks[aim id]`` weeks away (4 unless set) or already past. One row per
-    child and aim, ``days_to_deadline`` negative once past. Vectorised: one filter per aim.
+    For Aims 2, 3 and 4 (and any aim whose end milestone should come within a target):
+    the children the aim counts as still waiting (``aim_children``, so its population,
+    its clock and what stops it are the aim's own: a return home, a reversed plan, the
+    routes Aim 4 follows), whose deadline is at most ``warning_weeks[aim id]`` weeks away
+    (4 unless set) or already past. For Aim 1: each order at home still in force, with no
+    Children's Hearing since its two-year point, whose point is that near or past: the
+    Hearing's review of whether the child should still be on an order is due then. One
+    row per child and aim, ``days_to_deadline`` negative once past.
     """
     warnings = dict(warning_weeks or {})
     parts = [_aim_rows(frame, aim, warnings.get(aim.id, DEFAULT_WARNING_WEEKS)) for aim in aims]
@@ -697,33 +728,30 @@ def _aim_schema() -> dict[str, pl.DataType]:
 
 
 def _aim_rows(frame: pl.DataFrame, aim: AimDefinition, warning_weeks: int) -> pl.DataFrame:
-    start = pl.col(aim.start_column)
-    running = (
-        pl.col("period_end").is_null()
-        & start.is_not_null()
-        & pl.col(aim.end_column).is_null()
-        & (start <= pl.col("as_of"))
-    )
-    if aim.agency_decision_outcomes:
-        running = running & pl.col("agency_decision_outcome").is_in(
-            sorted(aim.agency_decision_outcomes)
+    if frame.is_empty():
+        return pl.DataFrame(schema=_aim_schema())
+    as_of = frame_as_of(frame)
+    if aim.kind is AimKind.REVIEWED_AFTER:
+        waiting = _orders_reaching_their_point(frame, aim)
+    else:
+        keys = frame.select("authority", "child_ref", "period_number", "period_start")
+        waiting = (
+            aim_children(frame, aim, as_of=as_of)
+            .filter(pl.col("still_waiting"))
+            .join(keys, on=["authority", "child_ref", "period_number"], how="left")
+            .select("authority", "child_ref", "period_start", "team", "start_date", "deadline")
         )
-    deadline = aim.deadline(start)
-    days_left = (deadline - pl.col("as_of")).dt.total_days().cast(pl.Int32)
-    needed = {"authority", "child_ref", "period_start", "team", "period_end", "as_of"}
-    needed |= {aim.start_column, aim.end_column, "agency_decision_outcome"}
+    days_left = (pl.col("deadline") - pl.lit(as_of)).dt.total_days().cast(pl.Int32)
     return (
-        frame.select([name for name in frame.columns if name in needed])
-        .filter(running)
-        .select(
+        waiting.select(
             "authority",
             "child_ref",
             "period_start",
             "team",
             pl.lit(aim.id).alias("aim"),
             pl.lit(aim.title).alias("aim_title"),
-            start.alias("clock_started"),
-            deadline.alias("deadline"),
+            pl.col("start_date").alias("clock_started"),
+            "deadline",
             days_left.alias("days_to_deadline"),
         )
         .filter(pl.col("days_to_deadline") <= 7 * warning_weeks)
@@ -734,4 +762,27 @@ def _aim_rows(frame: pl.DataFrame, aim: AimDefinition, warning_weeks: int) -> pl
             .alias("state")
         )
         .cast(_aim_schema())  # type: ignore[arg-type]
+    )
+
+
+def _orders_reaching_their_point(frame: pl.DataFrame, aim: AimDefinition) -> pl.DataFrame:
+    """Aim 1 on the due lists: orders at home in force at ``as_of`` with no Children's
+    Hearing held on or after their two-year point (the ``deadline``)."""
+    start = pl.col(aim.start_column)
+    point = aim.deadline(start)
+    heard_since = (pl.col(HEARINGS_COLUMN).list.max() >= point).fill_null(value=False)
+    return (
+        frame.filter(
+            start.is_not_null() & pl.col("home_cso_end").is_null() & pl.col("period_end").is_null()
+        )
+        .select(
+            "authority",
+            "child_ref",
+            "period_start",
+            "team",
+            start.alias("start_date"),
+            point.alias("deadline"),
+            heard_since.alias("_heard"),
+        )
+        .filter(~pl.col("_heard"))
     )

@@ -1,9 +1,13 @@
 """Where children wait: the days spent in each stage of the journey to permanence.
 
 The journey runs accommodated → 72-hour meeting → 2-week meeting → first review →
-assessment completed → legal advice → recommendation → panel → agency decision → lodged
-→ order. Each stage is named by the milestone that ends it, and runs from the latest
-milestone the child reached before it, in time (docs/stages.md has the full rules):
+assessment completed → legal advice → recommendation, and then either → panel → agency
+decision → lodged → order granted by the court (permanence away from home), or →
+returned home → supervision order ended by a Children's Hearing (a return home). Each
+stage is named by the milestone that ends it and says who owns it (the authority, the
+court or the Children's Hearing): the court's time and the Hearing's are never mixed.
+Each runs from the latest milestone the child reached before it, in time (docs/stages.md
+has the full rules):
 
 - A milestone the child never reached (no 2-week meeting before that change began, say)
   has no stage of its own: its time runs on into the next milestone reached.
@@ -50,13 +54,22 @@ from permanence.journey.vocabulary import Route
 JOURNEY_START = "accommodated_date"
 
 
+class Owner(StrEnum):
+    """Who a stage's time belongs to: whose work ends it."""
+
+    AUTHORITY = "the local authority"
+    COURT = "the court"
+    HEARING = "the Children's Hearing"
+
+
 @dataclass(frozen=True, slots=True)
 class Stage:
     """A stage of the journey, ending at the milestone in ``column``.
 
     ``must_pass`` stages are the ones a child still on the way is waiting for; the others
     (the 2-week meeting, an assessment, legal advice) happen for some children only.
-    ``away_only`` stages are must-pass only when the plan is permanence away from home.
+    ``away_only`` stages are must-pass only when the plan is permanence away from home,
+    ``home_only`` ones only when it is a return home. ``owner`` says whose time it is.
     """
 
     key: str
@@ -64,6 +77,8 @@ class Stage:
     label: str
     must_pass: bool
     away_only: bool = False
+    home_only: bool = False
+    owner: Owner = Owner.AUTHORITY
 
 
 STAGES: tuple[Stage, ...] = (
@@ -78,6 +93,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage("legal_advice", "legal_advice_date", "Legal advice meeting", must_pass=False),
     Stage("recommendation", "recommendation_date", "Permanence recommendation", must_pass=True),
+    Stage("returned_home", "returned_home_date", "Returned home", must_pass=True, home_only=True),
     Stage("panel", "permanence_panel_date", "Permanence panel", must_pass=True, away_only=True),
     Stage(
         "agency_decision",
@@ -87,7 +103,22 @@ STAGES: tuple[Stage, ...] = (
         away_only=True,
     ),
     Stage("lodged", "lodged_date", "Application lodged in court", must_pass=True, away_only=True),
-    Stage("order", "order_date", "Order granted", must_pass=True),
+    Stage(
+        "order",
+        "court_order_date",
+        "Order granted by the court",
+        must_pass=True,
+        away_only=True,
+        owner=Owner.COURT,
+    ),
+    Stage(
+        "supervision_ended",
+        "supervision_ended_date",
+        "Supervision order ended by a Children's Hearing",
+        must_pass=True,
+        home_only=True,
+        owner=Owner.HEARING,
+    ),
 )
 
 
@@ -137,7 +168,11 @@ def stage_children(frame: pl.DataFrame, *, as_of: date | None = None) -> pl.Data
 def _stage_children(frame: pl.LazyFrame, as_of: date) -> pl.DataFrame:
     start = pl.col(JOURNEY_START)
     needed = [*_CARRIED_COLUMNS, "period_end", "recommendation_route", *_MILESTONE_COLUMNS]
-    on_the_way = pl.col("period_end").is_null() & pl.col("order_date").is_null()
+    on_the_way = (
+        pl.col("period_end").is_null()
+        & pl.col("court_order_date").is_null()
+        & pl.col("supervision_ended_date").is_null()
+    )
     days_since_latest = _epoch_day(as_of) - pl.col(_clock(len(STAGES)))
     journeys = (
         _with_running_clock(
@@ -239,6 +274,7 @@ def _epoch_day(day: date) -> int:
     return (day - date(1970, 1, 1)).days
 
 
+STAGE_BY_KEY: dict[str, Stage] = {stage.key: stage for stage in STAGES}
 _CARRIED_COLUMNS = ("authority", "child_ref", "period_number", "team", JOURNEY_START)
 _MILESTONE_COLUMNS = tuple(stage.column for stage in STAGES)
 STAGE_KEYS = pl.Enum([stage.key for stage in STAGES])
@@ -247,7 +283,8 @@ STAGE_KEYS = pl.Enum([stage.key for stage in STAGES])
 def _next_must_pass(furthest: int, returning_home: bool) -> str | None:
     """The first must-pass stage after milestone number ``furthest`` (0 = accommodated)."""
     for stage in STAGES[furthest:]:
-        if stage.must_pass and not (stage.away_only and returning_home):
+        skipped = (stage.away_only and returning_home) or (stage.home_only and not returning_home)
+        if stage.must_pass and not skipped:
             return stage.key
     return None
 
@@ -259,8 +296,11 @@ def _current_stage() -> pl.Expr:
         pl.col(stage.column).is_not_null().cast(pl.Int8) * index
         for index, stage in enumerate(STAGES, start=1)
     )
-    returning_home = (pl.col("recommendation_route") == Route.RETURN_HOME.value).fill_null(
-        value=False
+    # A return home: recommended, or (with no recommendation) already back home on an
+    # order, waiting for the Children's Hearing to end it.
+    route = pl.col("recommendation_route")
+    returning_home = (route == Route.RETURN_HOME.value).fill_null(value=False) | (
+        route.is_null() & pl.col("returned_home_date").is_not_null()
     )
     lookup = {
         2 * furthest_reached + home: _next_must_pass(furthest_reached, bool(home))
@@ -299,10 +339,17 @@ class StageFigures:
     def days_total(self) -> int:
         return self.days_completed + self.days_waiting
 
+    @property
+    def owner(self) -> Owner:
+        """Whose time the stage is (the court's, the Children's Hearing's, or the
+        authority's)."""
+        return STAGE_BY_KEY[self.key].owner if self.key in STAGE_BY_KEY else Owner.AUTHORITY
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "stage": self.key,
             "label": self.label,
+            "owner": self.owner.value,
             "rank": self.rank,
             "share_percent": round(self.share, 1),
             "reached": self.reached,

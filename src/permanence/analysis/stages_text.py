@@ -22,6 +22,12 @@ def share_text(share: float) -> str:
     return f"{math.floor(share + 0.5)}%"
 
 
+def _in_sentence(label: str) -> str:
+    """A stage's label inside a sentence: only its first letter lowered, so the names of
+    the Children's Hearing and the Looked After Child review keep their capitals."""
+    return label[:1].lower() + label[1:]
+
+
 def where_most_waiting_is(ranked: Sequence[StageFigures]) -> str:
     """The stage holding the largest share of all the days waited, and the next one.
 
@@ -33,10 +39,10 @@ def where_most_waiting_is(ranked: Sequence[StageFigures]) -> str:
         return "No accommodated child is counted yet, so there is no waiting to share out."
     first = waited[0]
     text = (
-        f"Most of the waiting is before the {first.label.lower()}: "
+        f"Most of the waiting is before the {_in_sentence(first.label)}: "
         f"{share_text(first.share)} of all the days children have waited"
     )
     if len(waited) > 1:
         second = waited[1]
-        text += f", then the {second.label.lower()} ({share_text(second.share)})"
+        text += f", then the {_in_sentence(second.label)} ({share_text(second.share)})"
     return text + "."

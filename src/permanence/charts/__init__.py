@@ -8,6 +8,7 @@ alternative worked out from the data, and the data as a table with plain-English
 
 from permanence.charts.aims import aim_trend_chart
 from permanence.charts.annotations import Annotation, AnnotationKind, ImprovementMarks
+from permanence.charts.competing import aim_competing_events_chart, competing_events_chart
 from permanence.charts.control import aim_p_chart, control_chart
 from permanence.charts.process import process_measure_chart, series_run_chart
 from permanence.charts.render import render_png, render_svg, with_fixed_width
@@ -32,6 +33,7 @@ __all__ = [
     "ChartSpec",
     "ImprovementMarks",
     "RunChartWords",
+    "aim_competing_events_chart",
     "aim_p_chart",
     "aim_run_chart",
     "aim_run_points",
@@ -39,6 +41,7 @@ __all__ = [
     "aim_survival_chart",
     "aim_trend_chart",
     "analyse_points",
+    "competing_events_chart",
     "control_chart",
     "findings",
     "headline",

@@ -31,9 +31,13 @@ MILESTONE_HEADINGS: Final[dict[str, str]] = {
     "decision_away_date": "Decision for permanence away from home",
     "permanence_panel_date": "Permanence panel",
     "agency_decision_date": "Agency decision maker's decision",
+    "plan_agreed_date": "Plan agreed by the agency decision maker",
     "lodged_date": "Application lodged in court",
     "order_date": "Order granted",
-    "reviews": "Looked After Child review",
+    "court_order_date": "Order granted by the court",
+    "supervision_ended_date": "Supervision order ended by a Children's Hearing",
+    "returned_home_date": "Returned home",
+    "hearings": "Children's Hearing reviewing the order",
 }
 
 # "... the weeks they had waited since being accommodated."
@@ -44,6 +48,7 @@ SINCE_WORDS: Final[dict[str, str]] = {
     "recommendation_date": "since the permanence recommendation",
     "decision_away_date": "since the decision for permanence away from home",
     "agency_decision_date": "since the agency decision maker's decision",
+    "plan_agreed_date": "since the plan was agreed",
     "permanence_panel_date": "since the permanence panel",
     "lodged_date": "since the application was lodged in court",
 }
@@ -55,6 +60,7 @@ COHORT_TITLES: Final[dict[str, str]] = {
     "home_cso_start": "Order at home began in",
     "decision_away_date": "Decision away from home in",
     "agency_decision_date": "Agency decision in",
+    "plan_agreed_date": "Plan agreed in",
     "recommendation_date": "Recommendation in",
 }
 

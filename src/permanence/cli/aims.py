@@ -2,8 +2,10 @@
 
 FILE... is an extract (see ``permanence import``: read and validated the same way, refused
 rows left out), or ``--authority CODE`` measures that authority's records in the database.
-The journeys frame is built as of ``--as-of``: nothing
-recorded later is known. Every aim's figures are reported per entry period (the month,
+The journeys frame is built as of ``--as-of`` (the measuring date): nothing
+recorded later is known. An extract is checked as of ``--extract-date``, the day it was
+taken (default: today), so measuring at a past date never refuses a later row as "in the
+future" (docs/aims.md). Every aim's figures are reported per entry period (the month,
 quarter or year in which each child's clock started). A folder holding several
 authorities (an ``authority`` column) is measured as one population.
 
@@ -15,8 +17,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from permanence.cli._common import iso_date, print_json
-from permanence.cli._frames import add_frame_source_arguments, frame_from_arguments
+from permanence.cli._common import print_json
+from permanence.cli._frames import (
+    add_frame_source_arguments,
+    extract_date_of,
+    frame_from_arguments,
+)
 
 if TYPE_CHECKING:
     pass
@@ -37,9 +43,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_frame_source_arguments(parser)
     parser.add_argument(
-        "--as-of", type=iso_date, required=True, metavar="DATE", help="the date to measure at"
-    )
-    parser.add_argument(
         "--period", choices=PERIODS, default="year", help="entry periods (default: year)"
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of sentences")
@@ -53,18 +56,21 @@ def run(arguments: argparse.Namespace) -> int:
 
     frame = frame_from_arguments(arguments, arguments.as_of)
     results = evaluate_aims(frame, granularity=Granularity(arguments.period), as_of=arguments.as_of)
+    taken = None if arguments.authority else extract_date_of(arguments)
     if arguments.json:
         print_json(
             {
                 "as_of": arguments.as_of,
+                "extract_date": taken,
                 "period": arguments.period,
                 "care_periods": frame.height,
                 "aims": [result.as_dict() for result in results],
             }
         )
         return 0
+    source = "" if taken is None else f", from an extract taken on {long_date(taken)}"
     print(
-        f"The national aims as of {long_date(arguments.as_of)}, "
+        f"The national aims as of {long_date(arguments.as_of)}{source}, "
         f"by the {arguments.period} each child's clock started."
     )
     for result in results:

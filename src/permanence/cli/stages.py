@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from permanence.cli._common import iso_date, print_json
+from permanence.cli._common import print_json
 from permanence.cli._frames import add_frame_source_arguments, frame_from_arguments
 
 if TYPE_CHECKING:
@@ -28,9 +28,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ),
     )
     add_frame_source_arguments(parser)
-    parser.add_argument(
-        "--as-of", type=iso_date, required=True, metavar="DATE", help="the date to measure at"
-    )
     parser.add_argument(
         "--by",
         choices=("period", "team"),

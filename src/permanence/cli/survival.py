@@ -46,7 +46,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--end", required=True, metavar="COLUMN", help="the end date column (blank: waiting)"
     )
     parser.add_argument(
-        "--as-of", type=iso_date, metavar="DATE", help="the date of the data (default: today)"
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="the measuring date: dates after it are not yet known (default: today)",
     )
     parser.add_argument("--by", metavar="COLUMN", help="a column to group children by")
     parser.add_argument(

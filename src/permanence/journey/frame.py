@@ -10,8 +10,12 @@ recommendation leaves the child still waiting. This is what lets a run chart or 
 recomputed as it stood on any past date, and what keeps children still waiting visible
 as still waiting rather than quietly missing.
 
-Where a milestone occurs more than once in a period (a second recommendation after a
-reversal, say) the frame holds the earliest, because the aims' clocks stop at the first.
+Where a milestone occurs more than once in a period the frame follows written rules
+(docs/frame.md, "Routes through the journey"): the first permanence recommendation (Aim 2
+stops at the first); for the plan for permanence away from home, the latest plan, where a
+reversal ends one plan and whatever is decided after it is a new one (Aims 3 and 4 each
+count a child once, from the latest decision or agreement, and a reversal of it stops the
+clock).
 """
 
 from __future__ import annotations
@@ -20,17 +24,25 @@ from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
+from polars.dataframe.group_by import GroupBy
 
 from permanence.journey.tables import AUTHORITY_COLUMN, JourneyTables, conform
 from permanence.journey.vocabulary import (
     AGE_BAND_BOUNDS,
+    AgencyDecisionOutcome,
     CareSetting,
     LegalStatusKind,
     MeetingKind,
     MilestoneKind,
+    OrderType,
     PlacementType,
     Route,
 )
+
+
+def lodged_column(order: OrderType | str) -> str:
+    """The frame column holding the first application lodged for ``order``."""
+    return f"lodged_{OrderType(order).value}_date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +91,29 @@ FRAME_COLUMNS: dict[str, FrameColumn] = {
     "placements_away_count": FrameColumn(
         _I, "How many placements away from home the period has had by as_of."
     ),
+    "home_returns_count": FrameColumn(
+        _I,
+        "How many times the child returned home to parents after being accommodated in the "
+        "period (a placement at home after one away), by as_of; a return home that broke "
+        "down is followed by another placement away.",
+    ),
+    "returned_home_date": FrameColumn(
+        _D,
+        "The day the child returned home to parents, while at home at as_of (or when the "
+        "period ended): the start of the latest return home after being accommodated. Blank "
+        "when the child is living away from home, so a return home that broke down leaves it "
+        "blank. A return home stops Aim 2's clock when no recommendation came first.",
+    ),
     # legal status
     "current_legal_status": FrameColumn(_S, "The latest legal status begun by as_of."),
     "home_cso_start": FrameColumn(
-        _D, "The start of the period's first Compulsory Supervision Order at home. Aim 1's clock."
+        _D,
+        "The start of the period's latest spell on a Compulsory Supervision Order at home "
+        "(statuses of that kind one after another are one spell). Aim 1's clock.",
     ),
-    "home_cso_end": FrameColumn(_D, "The end of that order, blank while it lasts at as_of."),
+    "home_cso_end": FrameColumn(
+        _D, "The end of that spell (the next status began), blank while it lasts at as_of."
+    ),
     # meetings (held dates)
     "planning_72h_date": FrameColumn(_D, "The first 72-hour planning meeting held."),
     "planning_2wk_date": FrameColumn(_D, "The first 2-week planning meeting held."),
@@ -98,7 +127,15 @@ FRAME_COLUMNS: dict[str, FrameColumn] = {
     ),
     "legal_advice_date": FrameColumn(_D, "The first legal advice meeting held."),
     "permanence_panel_date": FrameColumn(_D, "The first permanence panel held."),
+    "permanence_panel_count": FrameColumn(
+        _I, "How many permanence panels were held by as_of (2 or more: the plan went back)."
+    ),
     "first_hearing_date": FrameColumn(_D, "The first Children's Hearing held."),
+    "hearings": FrameColumn(
+        pl.List(_D),
+        "The dates of every Children's Hearing held by as_of, in order. Aim 1's clock stops "
+        "at the first held on or after the order's two-year point.",
+    ),
     # decisions and milestones
     "reporter_referral_date": FrameColumn(_D, "Referral to the Children's Reporter."),
     "assessment_started_date": FrameColumn(_D, "Parenting capacity assessment started."),
@@ -106,21 +143,75 @@ FRAME_COLUMNS: dict[str, FrameColumn] = {
     "recommendation_date": FrameColumn(
         _D, "The first permanence recommendation. Aim 2's clock stops here."
     ),
-    "recommendation_route": FrameColumn(_S, "The route recommended (a Route code)."),
+    "recommendation_route": FrameColumn(_S, "The route first recommended (a Route code)."),
+    "latest_recommendation_route": FrameColumn(
+        _S, "The route of the latest permanence recommendation by as_of (a Route code)."
+    ),
+    "reversal_count": FrameColumn(_I, "How many decisions were reversed in the period by as_of."),
     "decision_away_date": FrameColumn(
         _D,
-        "The decision for permanence away from home: the recorded decision or, where none is "
-        "recorded, a recommendation whose route is away from home. Aim 3's clock starts here.",
+        "The decision for permanence away from home of the latest plan that has one: the "
+        "recorded decision or, where the plan has none recorded, its first recommendation of a "
+        "route away from home. A reversal ends a plan; what is decided after it is a new plan. "
+        "Aim 3's clock starts here.",
+    ),
+    "decision_away_reversed_date": FrameColumn(
+        _D, "The reversal that ended that plan; blank while the decision stands. Stops Aim 3."
     ),
     "agency_decision_date": FrameColumn(
-        _D, "The agency decision maker's decision. Aim 3's clock stops and Aim 4's starts."
+        _D,
+        "The agency decision maker's decision that agreed that plan (ratified it); a decision "
+        "that did not agree leaves the plan waiting. With no decision away from home, the "
+        "latest agreement (plan_agreed_date). Aim 3's clock stops here.",
     ),
-    "agency_decision_outcome": FrameColumn(_S, "Its outcome (an AgencyDecisionOutcome code)."),
-    "lodged_date": FrameColumn(_D, "Application lodged in court. Aim 4's clock stops here."),
-    "order_sought": FrameColumn(_S, "The order applied for (an OrderType code)."),
-    "order_date": FrameColumn(_D, "The order granted (or the supervision order terminated)."),
-    "order_type": FrameColumn(_S, "The order granted (an OrderType code)."),
-    "reversed_date": FrameColumn(_D, "A decision reversed."),
+    "agency_decision_outcome": FrameColumn(
+        _S,
+        "The outcome of the latest agency decision on that plan (an AgencyDecisionOutcome "
+        "code): 'not_agreed' while a plan that was not agreed waits to go back.",
+    ),
+    "plan_agreed_date": FrameColumn(
+        _D,
+        "The agency decision maker's decision that agreed the latest agreed plan (a later "
+        "decision after one that did not agree counts). Aim 4's clock starts here.",
+    ),
+    "plan_agreed_reversed_date": FrameColumn(
+        _D, "The reversal that ended the agreed plan; blank while it stands. Stops Aim 4."
+    ),
+    "plan_route": FrameColumn(
+        _S,
+        "The route of the agreed plan: its latest recommendation away from home (a Route "
+        "code); blank when the plan holds no recommendation.",
+    ),
+    "lodged_date": FrameColumn(
+        _D,
+        "The first application lodged in court in the agreed plan (with no agreed plan, in "
+        "the latest plan that has one), whatever the order sought.",
+    ),
+    "order_sought": FrameColumn(_S, "The order it applied for (an OrderType code)."),
+    **{
+        lodged_column(order): FrameColumn(
+            _D,
+            f"The first application for a {order.label.lower()} lodged in the same plan as "
+            "lodged_date. Aim 4's clock stops at the first of the orders its routes name.",
+        )
+        for order in OrderType
+        if order is not OrderType.SUPERVISION_TERMINATED
+    },
+    "order_date": FrameColumn(_D, "The first order granted (or the supervision order ended)."),
+    "order_type": FrameColumn(_S, "That order (an OrderType code)."),
+    "court_order_date": FrameColumn(
+        _D,
+        "The first order granted by a court: a permanence order (with or without authority to "
+        "adopt), an adoption order or a kinship care order. The court's time ends here.",
+    ),
+    "court_order_type": FrameColumn(_S, "That order (an OrderType code)."),
+    "supervision_ended_date": FrameColumn(
+        _D,
+        "The day a Children's Hearing ended the Compulsory Supervision Order (recorded as "
+        "the order granted 'Compulsory Supervision Order terminated'). The Hearing's time "
+        "after a return home ends here.",
+    ),
+    "reversed_date": FrameColumn(_D, "The first decision reversed in the period."),
     "reversed_reason": FrameColumn(_S, "Why it was reversed."),
     "as_of": FrameColumn(_D, "The date the frame describes; later records are not yet known."),
 }
@@ -217,26 +308,57 @@ def _meeting_events(meetings: pl.DataFrame, keys: pl.DataFrame, as_of: date) -> 
     )
 
 
+def _same_period_before() -> pl.Expr:
+    """Whether the row before (in a frame sorted by period) belongs to the same period:
+    a shift over the whole frame, much faster than a window per period."""
+    return (pl.col("period_id").shift(1) == pl.col("period_id")).fill_null(value=False)
+
+
 def _placements(placements: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    away = pl.col("placement_type") != PlacementType.AT_HOME.value
-    ordered = placements.sort(["period_id", "start_date"])
+    at_home = pl.col("placement_type") == PlacementType.AT_HOME.value
+    away = ~at_home
+    # A return home: a placement at home that follows one away from home.
+    after_away = _same_period_before() & (
+        pl.col("placement_type").shift(1) != PlacementType.AT_HOME.value
+    )
+    ordered = placements.sort(["period_id", "start_date"]).with_columns(
+        (at_home & after_away).alias("_return_home")
+    )
+    return_home = pl.col("_return_home")
     return ordered.group_by("period_id").agg(
         pl.col("start_date").filter(away).min().alias("accommodated_date"),
         pl.col("placement_type").first().alias("first_placement_type"),
         pl.col("placement_type").last().alias("current_placement_type"),
         away.sum().alias("placements_away_count"),
+        return_home.sum().alias("home_returns_count"),
+        pl.when(pl.col("placement_type").last() == PlacementType.AT_HOME.value)
+        .then(pl.col("start_date").filter(return_home).last())
+        .alias("returned_home_date"),
     )
 
 
 def _legal_statuses(statuses: pl.DataFrame, as_of: date) -> pl.DataFrame:
     home_cso = pl.col("legal_status") == LegalStatusKind.CSO_AT_HOME.value
-    ordered = statuses.sort(["period_id", "start_date"])
+    same_before = _same_period_before()
+    same_after = (pl.col("period_id").shift(-1) == pl.col("period_id")).fill_null(value=False)
+    # Statuses of one kind one after another are one spell (a re-recorded order): a spell
+    # begins where the status before it, in the period, was another. It ends at its last
+    # row's end or, where that is blank, when the next status began.
+    ordered = statuses.sort(["period_id", "start_date"]).with_columns(
+        (
+            home_cso & ~(same_before & (pl.col("legal_status").shift(1) == pl.col("legal_status")))
+        ).alias("_spell_start"),
+        pl.coalesce(
+            pl.col("end_date"), pl.when(same_after).then(pl.col("start_date").shift(-1))
+        ).alias("_until"),
+    )
     return (
         ordered.group_by("period_id")
         .agg(
             pl.col("legal_status").last().alias("current_legal_status"),
-            pl.col("start_date").filter(home_cso).first().alias("home_cso_start"),
-            pl.col("end_date").filter(home_cso).first().alias("home_cso_end"),
+            pl.col("start_date").filter(pl.col("_spell_start")).last().alias("home_cso_start"),
+            # The latest spell's last row is the period's last row at home.
+            pl.col("_until").filter(home_cso).last().alias("home_cso_end"),
         )
         .with_columns(
             pl.when(pl.col("home_cso_end") <= as_of)
@@ -253,6 +375,9 @@ def _first_held(kind: MeetingKind, alias: str) -> pl.Expr:
 def _meetings(meetings: pl.DataFrame) -> pl.DataFrame:
     is_review = pl.col("meeting_kind") == MeetingKind.REVIEW.value
     held_review = is_review & pl.col("held_date").is_not_null()
+    held = pl.col("held_date").is_not_null()
+    held_panel = held & (pl.col("meeting_kind") == MeetingKind.PERMANENCE_PANEL.value)
+    held_hearing = held & (pl.col("meeting_kind") == MeetingKind.CHILDRENS_HEARING.value)
     ordered = meetings.sort(
         ["period_id", pl.coalesce("held_date", "due_date"), "review_number"], nulls_last=True
     )
@@ -261,7 +386,10 @@ def _meetings(meetings: pl.DataFrame) -> pl.DataFrame:
         _first_held(MeetingKind.PLANNING_2_WEEK, "planning_2wk_date"),
         _first_held(MeetingKind.LEGAL_ADVICE, "legal_advice_date"),
         _first_held(MeetingKind.PERMANENCE_PANEL, "permanence_panel_date"),
+        held_panel.sum().alias("permanence_panel_count"),
         _first_held(MeetingKind.CHILDRENS_HEARING, "first_hearing_date"),
+        # Sorted already: held meetings are in date order here.
+        pl.col("held_date").filter(held_hearing).alias("hearings"),
         pl.col("held_date").filter(held_review).first().alias("first_review_date"),
         pl.col("held_date")
         .filter(held_review)
@@ -281,24 +409,188 @@ def _first_milestone(kind: MilestoneKind, alias: str, detail: str | None = None)
     return expressions
 
 
+_AWAY_ROUTES = [route.value for route in Route if route.is_away_from_home]
+_COURT_ORDERS = [
+    order.value for order in OrderType if order is not OrderType.SUPERVISION_TERMINATED
+]
+
+
+def _is(kind: MilestoneKind) -> pl.Expr:
+    return pl.col("milestone") == kind.value
+
+
 def _milestones(milestones: pl.DataFrame) -> pl.DataFrame:
-    reversed_ = pl.col("milestone") == MilestoneKind.DECISION_REVERSED.value
+    reversed_ = _is(MilestoneKind.DECISION_REVERSED)
+    granted = _is(MilestoneKind.ORDER_GRANTED)
     ordered = milestones.sort(["period_id", "date"])
-    return ordered.group_by("period_id").agg(
+    firsts = ordered.group_by("period_id").agg(
         *_first_milestone(MilestoneKind.REPORTER_REFERRAL, "reporter_referral_date"),
         *_first_milestone(MilestoneKind.ASSESSMENT_STARTED, "assessment_started_date"),
         *_first_milestone(MilestoneKind.ASSESSMENT_COMPLETED, "assessment_completed_date"),
         *_first_milestone(
             MilestoneKind.RECOMMENDATION, "recommendation_date", "recommendation_route"
         ),
-        *_first_milestone(MilestoneKind.DECISION_AWAY_FROM_HOME, "recorded_decision_away_date"),
-        *_first_milestone(
-            MilestoneKind.AGENCY_DECISION, "agency_decision_date", "agency_decision_outcome"
-        ),
-        *_first_milestone(MilestoneKind.APPLICATION_LODGED, "lodged_date", "order_sought"),
+        pl.col("detail")
+        .filter(_is(MilestoneKind.RECOMMENDATION))
+        .last()
+        .alias("latest_recommendation_route"),
         *_first_milestone(MilestoneKind.ORDER_GRANTED, "order_date", "order_type"),
+        pl.col("date")
+        .filter(granted & pl.col("detail").is_in(_COURT_ORDERS))
+        .first()
+        .alias("court_order_date"),
+        pl.col("detail")
+        .filter(granted & pl.col("detail").is_in(_COURT_ORDERS))
+        .first()
+        .alias("court_order_type"),
+        pl.col("date")
+        .filter(granted & (pl.col("detail") == OrderType.SUPERVISION_TERMINATED.value))
+        .first()
+        .alias("supervision_ended_date"),
         *_first_milestone(MilestoneKind.DECISION_REVERSED, "reversed_date"),
         pl.col("reason").filter(reversed_).first().alias("reversed_reason"),
+        reversed_.sum().alias("reversal_count"),
+    )
+    # Most care periods have one plan (nothing reversed): their plan is the whole period,
+    # read in the same pass. The few with a reversal are split into plans (``_plans``).
+    with_reversal = firsts.filter(pl.col("reversal_count") > 0).select("period_id")
+    single = ordered.join(with_reversal, on="period_id", how="anti")
+    several = ordered.join(with_reversal, on="period_id", how="semi")
+    plans = pl.concat(
+        [
+            _choose(_plan_facts(single.group_by("period_id")).with_columns(_NO_REVERSAL)),
+            _plans(several),
+        ]
+    )
+    return firsts.join(plans, on="period_id", how="left")
+
+
+_NO_REVERSAL = pl.lit(None, dtype=pl.Date).alias("_reversed")
+_LODGED_COLUMNS = [lodged_column(order) for order in _COURT_ORDERS]
+
+
+def _plan_facts(groups: GroupBy) -> pl.DataFrame:
+    """What each plan (a group of milestones) decided, in one pass."""
+    adm = _is(MilestoneKind.AGENCY_DECISION)
+    agreed = adm & (pl.col("detail") == AgencyDecisionOutcome.AGREED.value)
+    lodged = _is(MilestoneKind.APPLICATION_LODGED)
+    away_recommendation = _is(MilestoneKind.RECOMMENDATION) & pl.col("detail").is_in(_AWAY_ROUTES)
+    return groups.agg(
+        pl.coalesce(
+            pl.col("date").filter(_is(MilestoneKind.DECISION_AWAY_FROM_HOME)).first(),
+            pl.col("date").filter(away_recommendation).first(),
+        ).alias("_decision"),
+        pl.col("detail").filter(away_recommendation).last().alias("_route"),
+        pl.col("detail").filter(adm).last().alias("_adm_outcome"),
+        pl.col("date").filter(agreed).first().alias("_agreed"),
+        pl.col("date").filter(lodged).first().alias("_lodged"),
+        pl.col("detail").filter(lodged).first().alias("_sought"),
+        *[
+            pl.col("date")
+            .filter(lodged & (pl.col("detail") == order))
+            .first()
+            .alias(lodged_column(order))
+            for order in _COURT_ORDERS
+        ],
+    )
+
+
+def _plans(ordered: pl.DataFrame) -> pl.DataFrame:
+    """The plan for permanence away from home each aim follows, for care periods with a
+    reversal (docs/frame.md, "Routes through the journey"): Aim 3 the latest plan with a
+    decision, Aim 4 the latest agreed, each stopped by the reversal that ended it."""
+    reversed_ = _is(MilestoneKind.DECISION_REVERSED)
+    # A reversal undoes what was decided before it; on its own day it comes first, so a
+    # plan made at the meeting that reversed the old one (a common review outcome) is the
+    # new plan. Each reversal begins a new plan: "plan" numbers them within the period.
+    ordered = (
+        ordered.with_columns((~reversed_).alias("_after_reversal"))
+        .sort(["period_id", "date", "_after_reversal"])
+        .with_columns(reversed_.cast(pl.Int32).cum_sum().over("period_id").alias("plan"))
+    )
+    began = ordered.group_by("period_id", "plan").agg(
+        pl.col("date").filter(reversed_).first().alias("_began")
+    )
+    plans = (
+        _plan_facts(ordered.group_by("period_id", "plan"))
+        .join(began, on=["period_id", "plan"])
+        .sort("period_id", "plan")
+        # The reversal that began the next plan ended this one.
+        .with_columns(pl.col("_began").shift(-1).over("period_id").alias("_reversed"))
+    )
+
+    def latest(has: str, column: str) -> pl.Expr:
+        return pl.col(column).filter(pl.col(has).is_not_null()).last().alias(column)
+
+    # One row per period: each plan column from the latest plan with a decision (or an
+    # agreement), as ``_choose`` reads them.
+    decision = ["_decision", "_route_d", "_adm_outcome", "_agreed_d", "_reversed_d"]
+    picked = (
+        plans.with_columns(
+            pl.col("_route").alias("_route_d"),
+            pl.col("_agreed").alias("_agreed_d"),
+            pl.col("_reversed").alias("_reversed_d"),
+        )
+        .group_by("period_id")
+        .agg(
+            *[latest("_decision", name) for name in decision],
+            latest("_adm_outcome", "_adm_outcome").alias("_latest_adm_outcome"),
+            *[
+                latest("_agreed", name)
+                for name in (
+                    "_agreed",
+                    "_route",
+                    "_reversed",
+                    "_lodged",
+                    "_sought",
+                    *_LODGED_COLUMNS,
+                )
+            ],
+            *[
+                latest("_lodged", name).alias(f"_latest{name}")
+                for name in ("_lodged", "_sought", *_LODGED_COLUMNS)
+            ],
+        )
+    )
+    has_decision = pl.col("_decision").is_not_null()
+    has_agreement = pl.col("_agreed").is_not_null()
+
+    def chosen(condition: pl.Expr, preferred: str, otherwise: str) -> pl.Expr:
+        return pl.when(condition).then(pl.col(preferred)).otherwise(pl.col(otherwise))
+
+    return picked.select(
+        "period_id",
+        pl.col("_decision").alias("decision_away_date"),
+        pl.col("_reversed_d").alias("decision_away_reversed_date"),
+        chosen(has_decision, "_agreed_d", "_agreed").alias("agency_decision_date"),
+        chosen(has_decision, "_adm_outcome", "_latest_adm_outcome").alias(
+            "agency_decision_outcome"
+        ),
+        pl.col("_agreed").alias("plan_agreed_date"),
+        pl.col("_reversed").alias("plan_agreed_reversed_date"),
+        pl.col("_route").alias("plan_route"),
+        chosen(has_agreement, "_lodged", "_latest_lodged").alias("lodged_date"),
+        chosen(has_agreement, "_sought", "_latest_sought").alias("order_sought"),
+        *[chosen(has_agreement, name, f"_latest{name}").alias(name) for name in _LODGED_COLUMNS],
+    )
+
+
+def _choose(plan: pl.DataFrame) -> pl.DataFrame:
+    """The plan columns of care periods with one plan (nothing reversed)."""
+    decided = pl.col("_decision").is_not_null()
+    agreed = pl.col("_agreed").is_not_null()
+    return plan.select(
+        "period_id",
+        pl.col("_decision").alias("decision_away_date"),
+        pl.when(decided).then(pl.col("_reversed")).alias("decision_away_reversed_date"),
+        pl.col("_agreed").alias("agency_decision_date"),
+        pl.col("_adm_outcome").alias("agency_decision_outcome"),
+        pl.col("_agreed").alias("plan_agreed_date"),
+        pl.when(agreed).then(pl.col("_reversed")).alias("plan_agreed_reversed_date"),
+        pl.when(agreed).then(pl.col("_route")).alias("plan_route"),
+        pl.col("_lodged").alias("lodged_date"),
+        pl.col("_sought").alias("order_sought"),
+        *_LODGED_COLUMNS,
     )
 
 
@@ -333,8 +625,6 @@ def _care_setting(placement_type: pl.Expr) -> pl.Expr:
 
 
 def _derive(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    away_routes = [route.value for route in Route if route.is_away_from_home]
-    recommended_away = pl.col("recommendation_route").is_in(away_routes)
     age_at_accommodation = whole_years_between(pl.col("date_of_birth"), pl.col("accommodated_date"))
     return frame.with_columns(
         whole_years_between(pl.col("date_of_birth"), pl.col("period_start")).alias(
@@ -343,12 +633,12 @@ def _derive(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
         age_at_accommodation.alias("age_at_accommodation"),
         age_band(age_at_accommodation).alias("age_band_at_accommodation"),
         _care_setting(pl.col("current_placement_type")).alias("current_care_setting"),
-        pl.coalesce(
-            "recorded_decision_away_date",
-            pl.when(recommended_away).then(pl.col("recommendation_date")),
-        ).alias("decision_away_date"),
         pl.col("placements_away_count").fill_null(0),
+        pl.col("home_returns_count").fill_null(0),
         pl.col("review_count").fill_null(0),
+        pl.col("permanence_panel_count").fill_null(0),
+        pl.col("reversal_count").fill_null(0),
+        pl.col("hearings").fill_null(pl.lit([], dtype=pl.List(pl.Date))),
         pl.col("reviews").fill_null(pl.lit([], dtype=pl.List(REVIEW_STRUCT))),
         pl.lit(as_of, dtype=pl.Date).alias("as_of"),
     )

@@ -368,6 +368,20 @@ class PackContent:
     def since_text(self) -> str:
         return f"since {long_date(self.since)}"
 
+    def dates_sentence(self) -> str:
+        """The measuring date and the day the data was taken, kept apart (docs/aims.md)."""
+        measured = f"The figures are measured as of {long_date(self.meeting_date)}"
+        taken = None if self.quality is None else self.quality.extract_date
+        if taken is None:
+            return f"{measured}."
+        if self.meeting_date > taken:
+            return (
+                f"{measured}, from records whose latest extract was taken on "
+                f"{long_date(taken)}: what the case recording system has recorded since is "
+                "not in them unless it was typed in."
+            )
+        return f"{measured}, from an extract taken on {long_date(taken)}."
+
     def charts(self) -> tuple[ChartSpec, ...]:
         """Every chart the pack draws, in the order it draws them."""
         charts: list[ChartSpec] = []

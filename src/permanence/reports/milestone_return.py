@@ -277,7 +277,17 @@ def build_return(frame: pl.DataFrame, *, authority: str, year: int, key: str) ->
         & (pl.col("period_start") <= collection.last_day)
         & (pl.col("period_end").is_null() | (pl.col("period_end") >= collection.first_day))
     )
-    periods = frame.filter(in_year).sort("child_ref", "period_start")
+    periods = (
+        frame.filter(in_year)
+        .sort("child_ref", "period_start")
+        # The return pairs the agency decision with its outcome: the frame's outcome of a
+        # plan not agreed, still waiting to go back, has no agreement date to go with.
+        .with_columns(
+            pl.when(pl.col("agency_decision_date").is_not_null())
+            .then(pl.col("agency_decision_outcome"))
+            .alias("agency_decision_outcome")
+        )
+    )
     rows = periods.select(
         pl.lit(RETURN_VERSION).alias("return_version"),
         pl.lit(authority).alias("authority"),

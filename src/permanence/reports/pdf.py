@@ -123,7 +123,7 @@ def _cover(content: PackContent, sections: Sequence[Section]) -> str:
         f"<h1>{_e(PACK_TITLE)}</h1>"
         f'<p class="authority">{_e(content.authority_name)}</p>'
         f'<p class="meeting">For the meeting on {_e(long_date(content.meeting_date))}. '
-        f"The figures are as recorded on that day; the improvement work is reported "
+        f"{_e(content.dates_sentence())} The improvement work is reported "
         f"{_e(content.since_text)}, the last meeting.</p>"
         f'<p class="opening">{_e(content.opening())}</p>'
         f'<h2 class="contents-heading">In this pack</h2><ol class="contents">{entries}</ol>'

@@ -72,7 +72,7 @@ DETAIL = Vocabulary(
         OrderType.SUPERVISION_TERMINATED.value,
     ]
 )
-REASON = Vocabulary([None, *p.REVERSAL_REASONS])
+REASON = Vocabulary([None, *p.REVERSAL_REASONS, *p.REMADE_REASONS])
 DESTINATION = Vocabulary([None, *DESTINATIONS])
 
 # Translations from the model's numbers into the vocabularies above.
@@ -194,13 +194,22 @@ def _placements(draws: Draws, calendar: Calendar, journeys: Journeys, rows: Rows
         True,
     )
     change(ending.on_supervision_at_return, plan.returned_home, PLACEMENT["home"], 3, True)
+    # A return home that broke down: home, then back to where the child first lived.
+    broke_down = known(plan.broken_return)
+    change(broke_down, plan.broken_return, PLACEMENT["home"], 2, False)
+    change(broke_down, plan.broken_return_ended, _AWAY_PLACEMENTS[first_type], 2, False)
+    home_first = known(plan.home_before_leaving)
+    change(home_first, plan.home_before_leaving, PLACEMENT["home"], 3, True)
 
 
 def _moves(draws: Draws, calendar: Calendar, journeys: Journeys, rows: Rows) -> None:
     """Unplanned moves between placements, spread over the time before any planned one."""
     entry, plan, ending = journeys.entry, journeys.plan, journeys.ending
     planned = (
-        known(plan.kinship_move) | known(plan.placed_with_adopters) | known(plan.returned_home)
+        known(plan.kinship_move)
+        | known(plan.placed_with_adopters)
+        | known(plan.returned_home)
+        | known(plan.home_before_leaving)
     )
     moves = draws.choice_by_group(p.MOVES_BY_BAND, entry.band)
     moves = np.where(entry.is_accommodated, np.minimum(moves, 3 - planned), 0)
@@ -210,6 +219,7 @@ def _moves(draws: Draws, calendar: Calendar, journeys: Journeys, rows: Rows) -> 
             plan.placed_with_adopters,
             plan.kinship_move,
             plan.returned_home,
+            plan.home_before_leaving,
             np.where(entry.route == p.ROUTE_ADOPTION, plan.order, NEVER),
         ]
     )
@@ -232,7 +242,9 @@ def _legal_statuses(calendar: Calendar, journeys: Journeys, rows: Rows) -> None:
     # A residence condition is not made after the child has gone home, nor kept once a
     # permanence order replaces the CSO.
     court_order = entry.route_is(p.ROUTE_PO, p.ROUTE_POA)
-    superseded = np.minimum(plan.returned_home, np.where(court_order, plan.order, NEVER))
+    superseded = np.minimum.reduce(
+        [plan.returned_home, plan.home_before_leaving, np.where(court_order, plan.order, NEVER)]
+    )
     interim = (referral.basis != BASIS_INTERIM_CSO) & (referral.first_hearing < superseded)
     residence = referral.second_hearing < superseded
 
@@ -252,6 +264,12 @@ def _legal_statuses(calendar: Calendar, journeys: Journeys, rows: Rows) -> None:
     change(interim, referral.first_hearing, LEGAL_STATUS["interim_cso"], 2)
     change(residence, referral.second_hearing, LEGAL_STATUS["cso_residence"], 3)
     change(ending.on_supervision_at_return, plan.returned_home, LEGAL_STATUS["cso_home"], 4)
+    change(known(plan.home_before_leaving), plan.home_before_leaving, LEGAL_STATUS["cso_home"], 4)
+    # A return home that broke down: a Hearing sends the child home on the order, then
+    # varies it with a residence condition when the child is accommodated again.
+    broke_down = known(plan.broken_return)
+    change(broke_down, plan.broken_return, LEGAL_STATUS["cso_home"], 4)
+    change(broke_down, plan.broken_return_ended, LEGAL_STATUS["cso_residence"], 4)
     change(
         court_order & known(plan.order), plan.order, _ROUTE_STATUS[np.maximum(entry.route, 0)], 5
     )
@@ -391,6 +409,13 @@ def _legal_advice(draws: Draws, journeys: Journeys, meetings: _MeetingRows) -> N
         plan.reversed_recommendation,
         outcome=_ROUTE_OUTCOME[p.ROUTE_RETURN_HOME],
     )
+    # So was the first recommendation of a plan away from home reversed and made again.
+    meetings.add(
+        known(plan.remade_first),
+        "legal_advice",
+        plan.remade_first,
+        outcome=_ROUTE_OUTCOME[np.maximum(entry.route, 0)],
+    )
     away = entry.route >= p.ROUTE_KINSHIP
     share = np.where(away, p.LEGAL_ADVICE_BEFORE_AWAY, p.LEGAL_ADVICE_BEFORE_HOME)
     before = (
@@ -445,7 +470,9 @@ def _hearings(draws: Draws, journeys: Journeys, meetings: _MeetingRows) -> None:
     hearing(entry.is_accommodated, referral.first_hearing, first_outcome)
     hearing(entry.is_accommodated, referral.second_hearing, OUTCOME[HEARING_RESIDENCE])
     court_order = entry.route_is(p.ROUTE_PO, p.ROUTE_POA)
-    finished = np.minimum(plan.returned_home, np.where(court_order, plan.order, NEVER))
+    finished = np.minimum.reduce(
+        [plan.returned_home, plan.home_before_leaving, np.where(court_order, plan.order, NEVER)]
+    )
     held = referral.second_hearing.copy()
     for _ in range(p.REVIEW_HEARINGS):
         held = held + draws.days_between(p.REVIEW_HEARING_INTERVAL, size)
@@ -494,6 +521,11 @@ def _milestones(draws: Draws, journeys: Journeys, rows: Rows) -> None:
         MilestoneKind.RECOMMENDATION, plan.reversed_recommendation, detail=DETAIL["return_home"]
     )
     milestone(MilestoneKind.DECISION_REVERSED, plan.reversed_on, reason=1 + plan.reversal_reason)
+    # A plan away from home made, reversed, and made again with the same route.
+    milestone(MilestoneKind.RECOMMENDATION, plan.remade_first, detail=_ROUTE_DETAIL[route])
+    milestone(
+        MilestoneKind.DECISION_REVERSED, plan.remade_reversed_on, reason=1 + plan.reversal_reason
+    )
     milestone(MilestoneKind.RECOMMENDATION, plan.recommendation, detail=_ROUTE_DETAIL[route])
     milestone(MilestoneKind.DECISION_AWAY_FROM_HOME, plan.decision)
     milestone(

@@ -73,6 +73,7 @@ class Entry:
     target: Days  # when the plan is ready for a recommendation
     leaver_end: Days  # for children leaving without a recommendation
     leaver_destination: Indices
+    leaver_home_on: Days  # a leaver going home first on an order at home, still looked after
 
     @property
     def size(self) -> int:
@@ -113,6 +114,12 @@ def draw_entry(
     leaver_low = np.array([bounds[0] for bounds in p.LEAVER_DAYS])[leaver_kind]
     leaver_high = np.array([bounds[1] for bounds in p.LEAVER_DAYS])[leaver_kind]
     leaver_days = draws.days_within(leaver_low, leaver_high)
+    # Some children going home without a recommendation stay looked after at home on a
+    # supervision order for a while before their period ends.
+    home_first = (np.asarray(p.LEAVER_DESTINATIONS)[leaver_kind] == "home") & draws.chance(
+        p.HOME_BEFORE_LEAVING, size
+    )
+    home_days = np.where(home_first, draws.days_between(p.HOME_BEFORE_LEAVING_DAYS, size), 0)
     return Entry(
         period=first_period + np.arange(size, dtype=np.int64),
         child=child,
@@ -128,7 +135,8 @@ def draw_entry(
         improved=improved,
         route=route,
         target=_target(draws, calendar, accommodated, band, improved, route),
-        leaver_end=_when(route == p.ROUTE_NONE, accommodated + leaver_days),
+        leaver_end=_when(route == p.ROUTE_NONE, accommodated + leaver_days + home_days),
+        leaver_home_on=_when((route == p.ROUTE_NONE) & home_first, accommodated + leaver_days),
         leaver_destination=np.array([DESTINATIONS.index(code) for code in p.LEAVER_DESTINATIONS])[
             leaver_kind
         ],
@@ -256,7 +264,12 @@ class Plan:
     review_row: Indices  # the review (row in the accommodated reviews) it was made at, or -1
     reversed_recommendation: Days  # an earlier recommendation to return home, reversed
     reversed_on: Days
-    reversal_reason: Indices
+    reversal_reason: Indices  # into REVERSAL_REASONS, then REMADE_REASONS
+    remade_first: Days  # the first recommendation of a plan away, reversed and made again
+    remade_reversed_on: Days
+    broken_return: Days  # a return home before the recommendation, which broke down
+    broken_return_ended: Days  # the day the child was accommodated again
+    home_before_leaving: Days  # home on a supervision order, still looked after, no plan
     returned_home: Days
     decision: Days  # decision for permanence away from home
     panel: Days
@@ -318,13 +331,37 @@ def draw_plan(
         ),
     )
     court = _court(draws, calendar, entry, away, decision)
+    # A plan away from home reversed and made again (not also a reversed return home).
+    remade = away & ~reversal & draws.chance(p.REMADE, size)
+    remade_first = _when(
+        remade, entry.accommodated + draws.part_of(recommendation - entry.accommodated, (0.3, 0.5))
+    )
+    remade_reversed_on = _when(
+        remade, remade_first + draws.part_of(recommendation - remade_first, (0.3, 0.7))
+    )
+    remade_reason = len(p.REVERSAL_REASONS) + draws.choice([1.0] * len(p.REMADE_REASONS), size)
+    # A return home that broke down, before the plan away (and before any earlier plan).
+    first_plan = np.minimum.reduce([recommendation, reversed_recommendation, remade_first])
+    broken = away & draws.chance(p.BROKEN_RETURN, size)
+    broken_return = entry.accommodated + draws.part_of(
+        first_plan - entry.accommodated, p.BROKEN_RETURN_FRACTION
+    )
+    broken_ended = broken_return + draws.days_between(p.BROKEN_RETURN_DAYS, size)
+    broken = broken & (broken_return > entry.accommodated) & (broken_ended < first_plan - 7)
     return Plan(
         recommendation=recommendation,
         at_legal_advice=at_legal_advice & made,
         review_row=review_row,
         reversed_recommendation=reversed_recommendation,
         reversed_on=reversed_on,
-        reversal_reason=draws.choice([1.0] * len(p.REVERSAL_REASONS), size),
+        reversal_reason=np.where(
+            remade, remade_reason, draws.choice([1.0] * len(p.REVERSAL_REASONS), size)
+        ),
+        remade_first=remade_first,
+        remade_reversed_on=remade_reversed_on,
+        broken_return=_when(broken, broken_return),
+        broken_return_ended=_when(broken, broken_ended),
+        home_before_leaving=entry.leaver_home_on,
         returned_home=returned_home,
         decision=decision,
         kinship_move=_when(

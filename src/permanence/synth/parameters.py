@@ -262,6 +262,25 @@ REVERSAL_REASONS: Final = (
     "New information from the parenting capacity assessment",
 )
 
+# A plan for permanence away from home, made, then reversed and made again (the same route,
+# later): the first recommendation comes 30 to 50% of the way to the final one.
+REMADE: Final = 0.03
+REMADE_REASONS: Final = (
+    "A relative came forward to be assessed as a carer",
+    "The panel asked for further assessment before the plan could go ahead",
+)
+
+# A return home that broke down before the plan for permanence away from home: the child
+# went home partway to the recommendation and was accommodated again in the same period.
+BROKEN_RETURN: Final = 0.05
+BROKEN_RETURN_FRACTION: Final = (0.15, 0.4)
+BROKEN_RETURN_DAYS: Final = (28, 150)
+
+# Children who leave care without a recommendation, going home: some go home first on a
+# supervision order at home, still looked after, for this many days before the period ends.
+HOME_BEFORE_LEAVING: Final = 0.4
+HOME_BEFORE_LEAVING_DAYS: Final = (60, 400)
+
 # --- Re-entry -----------------------------------------------------------------------------
 
 REENTRY: Final = 0.16  # of periods ending in a return home after being accommodated

@@ -35,16 +35,20 @@ def test_the_four_national_aims_follow_domain_md() -> None:
         "agency_decision_date",
         14,
     )
+    # Aim 4 starts when the plan is agreed, and stops at an application for a permanence
+    # order (with or without authority to adopt) or adoption: the routes the seeds name.
     assert (AIM_4.start_column, AIM_4.end_column, AIM_4.target_weeks) == (
-        "agency_decision_date",
+        "plan_agreed_date",
         "lodged_date",
         16,
     )
-    assert AIM_4.agency_decision_outcomes == frozenset({"agreed"})
+    assert AIM_4.court_routes == frozenset({"po", "poa", "adoption"})
     assert AIM_1.kind is AimKind.REVIEWED_AFTER
+    # Aim 1 asks whether the child should still be on an order: a Children's Hearing
+    # reviewing the order answers it, not any Looked After Child review.
     assert (AIM_1.start_column, AIM_1.end_column, AIM_1.target_months) == (
         "home_cso_start",
-        "reviews",
+        "hearings",
         24,
     )
     assert AIM_1.target_text == "2 years"
@@ -160,8 +164,8 @@ def test_an_aim_that_cannot_be_measured_is_refused(
         AimDefinition(**values)  # type: ignore[arg-type]
 
 
-def test_a_review_aim_must_end_at_the_reviews() -> None:
-    with pytest.raises(ValueError, match="reviews"):
+def test_a_review_aim_must_end_at_the_hearings() -> None:
+    with pytest.raises(ValueError, match="hearings"):
         AimDefinition(
             id="x",
             title="X",

@@ -143,10 +143,13 @@ def test_an_empty_frame_needs_a_date(build: Any) -> None:
 
 
 def on_cso(build: Any, ref: str, start: date, **kwargs: Any) -> Any:
+    hearings = kwargs.pop("hearings", [])
     reviews = kwargs.pop("reviews", [])
     ended = kwargs.pop("ended", None)
     child = build.Child(ref, start, placements=[("home", start)], **kwargs)
     child.legal_statuses.append(("cso_home", start, ended))
+    for held in hearings:
+        child.meetings.append(("hearing", held, None))
     for number, held in enumerate(reviews, start=1):
         child.meetings.append(("review", held, number))
     return child
@@ -159,29 +162,38 @@ TWO_YEAR_POINT = date(2025, 3, 15)
 def test_aim_1_counts_orders_that_reached_two_years_reviewed_or_not(build: Any) -> None:
     day = timedelta(days=1)
     children = [
-        on_cso(build, "reviewed_on_the_point", CSO_START, reviews=[TWO_YEAR_POINT]),
-        on_cso(build, "reviewed_later", CSO_START, reviews=[date(2024, 1, 1), date(2025, 4, 1)]),
-        on_cso(build, "reviewed_only_before", CSO_START, reviews=[TWO_YEAR_POINT - day]),
+        on_cso(build, "heard_on_the_point", CSO_START, hearings=[TWO_YEAR_POINT]),
+        on_cso(build, "heard_later", CSO_START, hearings=[date(2024, 1, 1), date(2025, 4, 1)]),
+        on_cso(build, "heard_only_before", CSO_START, hearings=[TWO_YEAR_POINT - day]),
+        # Finding 8: a Looked After Child review is not the Hearing's review of the order.
+        on_cso(build, "reviewed_not_heard", CSO_START, reviews=[TWO_YEAR_POINT + day]),
         on_cso(build, "never_reviewed", CSO_START),
         on_cso(build, "not_two_years_yet", CSO_START + 30 * day),
+        # The order ended after its two-year point: the question was answered.
         on_cso(build, "order_ended", CSO_START, ended=date(2025, 3, 20)),
         on_cso(build, "period_ended", CSO_START, period_end=date(2025, 3, 20)),
+        # Ended before the point: never on an order for two years.
+        on_cso(build, "ended_before", CSO_START, ended=TWO_YEAR_POINT - day),
     ]
     as_of = date(2025, 4, 10)
     result = evaluate_aim(build.journeys(children, as_of), AIM_1)
     assert outcomes(result.children) == {
-        "reviewed_on_the_point": "met",
-        "reviewed_later": "met",
-        "reviewed_only_before": "not_met",
+        "heard_on_the_point": "met",
+        "heard_later": "met",
+        "heard_only_before": "not_met",
+        "reviewed_not_heard": "not_met",
         "never_reviewed": "not_met",
+        "order_ended": "met",
+        "period_ended": "met",
     }
     rows = {row["child_ref"]: row for row in result.children.iter_rows(named=True)}
-    assert rows["reviewed_later"]["end_date"] == date(2025, 4, 1)  # the first after the point
+    assert rows["heard_later"]["end_date"] == date(2025, 4, 1)  # the first after the point
+    assert rows["order_ended"]["end_date"] == date(2025, 3, 20)
     assert rows["never_reviewed"]["deadline"] == TWO_YEAR_POINT
     assert rows["never_reviewed"]["days_waited"] == (as_of - CSO_START).days
-    assert result.overall.counted == 4
-    assert result.overall.waiting_over_target == 2
-    assert result.overall.percent_met == 50.0
+    assert result.overall.counted == 7
+    assert result.overall.waiting_over_target == 3
+    assert result.overall.percent_met == pytest.approx(100 * 4 / 7)
 
 
 def test_aim_1_on_the_two_year_day_itself_is_pending(build: Any) -> None:

@@ -58,7 +58,7 @@ def test_the_example_sentence() -> None:
     assert describe_period(AIM_2, period) == (
         "Aim 2: 61% of the 88 children accommodated in 2024 whose outcome is known had a "
         "permanence recommendation within 26 weeks; 12 are still waiting, 5 of them past "
-        "26 weeks; 3 left care without a permanence recommendation."
+        "26 weeks; 3 left care or went home without a permanence recommendation."
     )
 
 
@@ -71,7 +71,8 @@ def test_a_period_with_nobody_known_and_children_who_left_late() -> None:
     )
     assert describe_period(AIM_2, period) == (
         "Aim 2: none of the 3 children accommodated in April to June 2024 has a known "
-        "outcome yet; 1 is still waiting; 2 left care without a permanence recommendation."
+        "outcome yet; 1 is still waiting; 2 left care or went home without a permanence "
+        "recommendation."
     )
     late = AimPeriod(
         first_day=date(2024, 1, 1),
@@ -88,8 +89,8 @@ def test_a_period_with_nobody_known_and_children_who_left_late() -> None:
 def test_aim_1_in_a_sentence() -> None:
     assert describe_review_aim(AIM_1, figures(met=25, waiting_over_target=15)) == (
         "Aim 1: 40 children have been at home on a Compulsory Supervision Order for 2 years "
-        "or more; 25 (63%) have had a Looked After Child review since the order reached "
-        "2 years and 15 have not."
+        "or more; 25 (63%) have had the order reviewed by a Children's Hearing (or ended) "
+        "since it reached 2 years and 15 have not."
     )
     assert "no child" in describe_review_aim(AIM_1, figures())
 

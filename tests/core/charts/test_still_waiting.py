@@ -73,11 +73,13 @@ def test_the_target_line_is_at_the_aim(build):
 
 def test_agrees_with_the_frame_for_a_synthetic_authority(synthetic):
     chart = still_waiting_chart(evaluate_aim(synthetic, AIM_2))
-    # Independently: accommodated, no recommendation by as_of, care period still open.
+    # Independently: accommodated, no recommendation by as_of, care period still open,
+    # and not back home with their parents (docs/aims.md, rule 2).
     waiting = synthetic.filter(
         pl.col("accommodated_date").is_not_null()
         & pl.col("recommendation_date").is_null()
         & pl.col("period_end").is_null()
+        & pl.col("returned_home_date").is_null()
     )
     assert chart.data.height == waiting.height
     weeks = chart.data.get_column(chart.data.columns[1]).to_list()

@@ -127,6 +127,9 @@ def test_each_section_and_its_key_figures_are_in_the_text(text: str, content: Pa
     assert content.quality is not None
     assert f"It found {content.quality.errors} error" in text
     assert long_date(content.since) in text
+    # The measuring date and the day the data was taken, both said, kept apart.
+    assert " ".join(content.dates_sentence().split()) in " ".join(text.split())
+    assert "from an extract taken on" in content.dates_sentence()
 
 
 def test_the_pdf_names_no_child_and_speaks_plainly(text: str) -> None:

@@ -24,6 +24,10 @@ class Journey:
     meetings: list[tuple[str, date | None, date | None, int | None]] = field(default_factory=list)
     # (milestone, date, detail)
     milestones: list[tuple[str, date, str | None]] = field(default_factory=list)
+    # (placement type, start): by default one foster placement from ``accommodated``
+    placements: list[tuple[str, date]] | None = None
+    # (legal status, start, end)
+    legal_statuses: list[tuple[str, date, date | None]] = field(default_factory=list)
 
 
 def frame_of(journeys: list[Journey], as_of: date) -> pl.DataFrame:
@@ -51,9 +55,22 @@ def frame_of(journeys: list[Journey], as_of: date) -> pl.DataFrame:
         ),
         placements=table(
             "placements",
-            [{**k, "placement_type": "foster_la", "start_date": j.accommodated} for k, j in pairs],
+            [
+                {**k, "placement_type": kind, "start_date": start}
+                for k, j in pairs
+                for kind, start in (
+                    j.placements if j.placements is not None else [("foster_la", j.accommodated)]
+                )
+            ],
         ),
-        legal_statuses=table("legal_statuses", []),
+        legal_statuses=table(
+            "legal_statuses",
+            [
+                {**k, "legal_status": status, "start_date": start, "end_date": end}
+                for k, j in pairs
+                for status, start, end in j.legal_statuses
+            ],
+        ),
         meetings=table(
             "meetings",
             [

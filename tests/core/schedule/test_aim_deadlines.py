@@ -52,7 +52,8 @@ def journeys() -> list[Journey]:
                 ("adm_decision", date(2025, 3, 1), "agreed"),
             ],
         ),
-        # A plan the agency decision maker did not agree has no Aim 4 clock.
+        # A plan the agency decision maker did not agree has no Aim 4 clock, and is still
+        # waiting on Aim 3's: 1 December 2024 + 98 days = 9 March 2025, 114 days past.
         Journey(
             "G",
             date(2024, 9, 1),
@@ -74,11 +75,49 @@ def test_children_approaching_and_past_each_aim() -> None:
         ("B", "aim_2", date(2025, 6, 1), -30, "past"),
         ("E", "aim_3", date(2025, 7, 8), 7, "approaching"),
         ("F", "aim_4", date(2025, 6, 21), -10, "past"),
+        ("G", "aim_3", date(2025, 3, 9), -114, "past"),
         # Children G and F were accommodated in September 2024 and recommended in
         # December, so Aim 2's clock stopped; E's recommendation stopped it too.
     }
     # Soonest deadline first.
     assert found.get_column("deadline").to_list() == sorted(found.get_column("deadline"))
+
+
+def test_aim_1_puts_the_hearings_review_of_an_order_at_home_on_the_due_list() -> None:
+    # Finding 8 of issue 13. Orders at home since 1 August 2023 reach two years on
+    # 1 August 2025: 31 days away on 1 July, inside an 8-week warning.
+    def at_home(ref: str, hearings: list[date], began: date = date(2023, 8, 1)) -> Journey:
+        return Journey(
+            ref,
+            began,
+            placements=[("home", began)],
+            legal_statuses=[("cso_home", began, None)],
+            meetings=[("hearing", None, day, None) for day in hearings],
+        )
+
+    children = [
+        at_home("due", []),
+        at_home("heard_before_the_point", [date(2024, 8, 1)]),
+        at_home("past", [], began=date(2023, 5, 1)),  # two years on 1 May 2025
+        at_home("heard_since", [date(2025, 5, 10)], began=date(2023, 5, 1)),
+        at_home("not_yet", [], began=date(2024, 1, 1)),
+    ]
+    found = aim_deadlines(frame_of(children, AS_OF), warning_weeks={"aim_1": 8})
+    assert {r for r in rows(found) if r[1] == "aim_1"} == {
+        ("due", "aim_1", date(2025, 8, 1), 31, "approaching"),
+        ("heard_before_the_point", "aim_1", date(2025, 8, 1), 31, "approaching"),
+        ("past", "aim_1", date(2025, 5, 1), -61, "past"),
+    }
+
+
+def test_a_child_back_home_still_looked_after_is_not_waiting_on_aim_2() -> None:
+    # Finding 6 of issue 13: went home on 1 March 2025 without a recommendation.
+    child = Journey(
+        "home",
+        date(2024, 12, 1),
+        placements=[("foster_la", date(2024, 12, 1)), ("home", date(2025, 3, 1))],
+    )
+    assert aim_deadlines(frame_of([child], AS_OF)).is_empty()
 
 
 def test_the_warning_period_is_set_per_aim() -> None:

@@ -181,26 +181,38 @@ def test_a_policy_change_applies_from_its_date_and_never_backwards() -> None:
     assert meeting.label == "2-week planning meeting"
 
 
-def test_a_return_home_closes_what_remains_and_keeps_what_was_held() -> None:
+def test_a_return_home_closes_the_placements_meetings_and_keeps_planning_reviews() -> None:
+    # Finding 6 of issue 13: a child back home but still looked after is still reviewed.
     held = [HeldMeeting(MeetingKind.PLANNING_72_HOUR, date(2025, 3, 17))]
     held += reviews(date(2025, 4, 22))
+    policy = ReviewPolicy(planning_meeting_weeks=4, name="4-week meeting")
     plan = plan_meetings(
-        STATUTORY_POLICY,
+        policy,
         date(2025, 3, 14),
         held,
         through=date(2026, 9, 1),
-        events=JourneyEvents(returned_home=date(2025, 9, 1)),
+        events=JourneyEvents(returned_home=date(2025, 5, 1)),
     )
     items = by_key(plan)
     assert items[("planning_72h", 0)].status is PlanStatus.HELD
     assert items[("review", 1)].status is PlanStatus.HELD
-    # Review 2 was due 22 July, before the return home, and never held.
-    second = items[("review", 2)]
-    assert (second.due, second.status) == (date(2025, 7, 22), PlanStatus.CLOSED)
-    assert second.closed_reason == "the child returned home on 1 September 2025"
-    assert second.closed_on == date(2025, 9, 1)
-    # Nothing after the review that was pending: reviews at home follow other rules.
-    assert len([item for item in plan if item.kind is PlannedKind.REVIEW]) == 2
+    # The 4-week planning meeting, due 11 April, belonged to the placement: closed.
+    meeting = items[("planning_2wk", 4)]
+    assert meeting.status is PlanStatus.CLOSED
+    assert meeting.closed_reason == "the child returned home on 1 May 2025"
+    # The reviews go on: review 2 three months after the first, then every six months.
+    assert review_dues(plan) == [
+        date(2025, 4, 25),
+        date(2025, 7, 22),
+        date(2026, 1, 22),
+        date(2026, 7, 22),
+        date(2027, 1, 22),
+    ]
+    assert all(
+        item.status is PlanStatus.PLANNED
+        for item in plan
+        if item.kind is PlannedKind.REVIEW and item.number > 1
+    )
 
 
 def test_the_review_pending_when_a_period_ends_is_closed_not_dropped() -> None:
@@ -218,7 +230,7 @@ def test_the_review_pending_when_a_period_ends_is_closed_not_dropped() -> None:
     assert review_dues(plan) == [date(2025, 4, 25), date(2025, 7, 22)]
 
 
-def test_reviews_held_after_a_return_home_do_not_count() -> None:
+def test_reviews_held_after_a_return_home_count() -> None:
     plan = plan_meetings(
         STATUTORY_POLICY,
         date(2025, 3, 14),
@@ -226,7 +238,8 @@ def test_reviews_held_after_a_return_home_do_not_count() -> None:
         through=date(2026, 9, 1),
         events=JourneyEvents(returned_home=date(2025, 9, 1)),
     )
-    assert by_key(plan)[("review", 2)].status is PlanStatus.CLOSED
+    second = by_key(plan)[("review", 2)]
+    assert (second.status, second.held) == (PlanStatus.HELD, date(2025, 10, 1))
 
 
 def test_a_planning_meeting_not_held_by_the_first_review_is_closed() -> None:

@@ -123,7 +123,9 @@ MILESTONE_RECORDS: dict[str, tuple[str, str]] = {
     "panel": ("meeting", "permanence_panel"),
     "agency_decision": ("milestone", "adm_decision"),
     "lodged": ("milestone", "application_lodged"),
+    "returned_home": ("placement", "home"),
     "order": ("milestone", "order_granted"),
+    "supervision_ended": ("milestone", "order_granted"),
 }
 DETAIL = {
     "permanence_recommendation": "po",
@@ -149,6 +151,10 @@ def journey(
         when = on + timedelta(days=days)
         if record == "meeting":
             child.meetings.append((kind, when, 1 if kind == "review" else None))
+        elif record == "placement":
+            child.placements.append((kind, when))
+        elif stage == "supervision_ended":
+            child.milestones.append((kind, when, "cso_terminated"))
         else:
             detail = route if kind == "permanence_recommendation" else DETAIL.get(kind)
             child.milestones.append((kind, when, detail))

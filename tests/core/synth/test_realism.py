@@ -53,7 +53,7 @@ def test_where_looked_after_children_live_matches_scotland(frame: pl.DataFrame) 
     assert 0.25 <= share(looked_after, setting == "kinship") <= 0.42
     assert 0.24 <= share(looked_after, setting == "foster") <= 0.40
     assert 0.06 <= share(looked_after, setting == "residential") <= 0.16
-    assert 0.005 <= share(looked_after, setting == "prospective_adopters") <= 0.07
+    assert 0.005 <= share(looked_after, setting == "prospective_adopters") <= 0.08
     placement = pl.col("current_placement_type")
     for kind in ("foster_la", "foster_purchased", "residential_house", "residential_school"):
         assert share(looked_after, placement == kind) > 0.01, kind
@@ -103,7 +103,8 @@ def test_about_one_in_ten_return_home_and_come_back(frame: pl.DataFrame) -> None
 def test_placement_moves_are_few_and_more_for_older_children(frame: pl.DataFrame) -> None:
     accommodated = frame.filter(pl.col("accommodated_date").is_not_null())
     moves = pl.col("placements_away_count") - 1
-    assert accommodated.get_column("placements_away_count").max() <= 4  # 0 to 3 further
+    # 0 to 3 further, and one more after a return home that broke down.
+    assert accommodated.get_column("placements_away_count").max() <= 5
     young = accommodated.filter(pl.col("age_at_accommodation") < 5)
     older = accommodated.filter(pl.col("age_at_accommodation") >= 12)
     assert older.select(moves.mean()).item() > young.select(moves.mean()).item()
@@ -226,10 +227,12 @@ def test_aim_one_has_children_at_home_on_a_cso_for_over_two_years(frame: pl.Data
 
 
 def test_a_few_plans_are_not_agreed_and_a_few_decisions_reversed(frame: pl.DataFrame) -> None:
-    decided = frame.filter(pl.col("agency_decision_outcome").is_not_null())
-    assert 0.01 <= share(decided, pl.col("agency_decision_outcome") == "not_agreed") <= 0.12
+    # A plan not agreed at first goes back to a second panel and is agreed there.
+    agreed = frame.filter(pl.col("plan_agreed_date").is_not_null())
+    assert 0.01 <= share(agreed, pl.col("permanence_panel_count") >= 2) <= 0.12
     reversed_ = frame.filter(pl.col("reversed_date").is_not_null())
-    assert 0 < reversed_.height < 0.02 * frame.height
+    # A return home reversed (2% of plans away) or a plan away made again (3%).
+    assert 0 < reversed_.height < 0.04 * frame.height
     assert reversed_.get_column("reversed_reason").is_not_null().all()
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
 
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.accounts.roles import Role
+from permanence.web.planning.models import PlanningSettings
+from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import IMPROVEMENT_START
 
@@ -57,6 +60,47 @@ def test_an_aims_page_has_its_four_charts(
     assert IMPROVEMENT_START.isoformat() in json.dumps(charts["chart-aim_2-run-chart"])
 
 
+def test_an_aims_page_shows_what_became_of_the_children(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    client = as_role(Role.DATA_LEAD)
+    body = client.get("/aims/aim_2/").content.decode()
+    chart = specs(body)["chart-aim_2-competing"]
+    assert "What became of the children" in body
+    assert "cumulative incidence" in json.dumps(chart)
+    # Like every chart, a data table and a text alternative.
+    table = client.get("/aims/aim_2/charts/competing.csv").content.decode()
+    assert table.splitlines()[0].startswith("Week,Had a permanence recommendation")
+    assert "Kaplan-Meier" in table.splitlines()[0]
+
+
+def test_aim_4s_page_says_which_routes_stop_its_clock(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    body = as_role(Role.VIEWER).get("/aims/aim_4/").content.decode()
+    assert (
+        "The clock stops at an application lodged in court for a permanence order, "
+        "permanence order with authority to adopt or adoption." in body
+    )
+
+
+def test_an_authority_chooses_the_routes_aim_4_follows(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    authority, _ = synthetic
+    client = as_role(Role.VIEWER)
+    before = specs(client.get("/aims/aim_4/").content.decode())
+    with scoped_to(Scope.authority(authority.pk)):
+        settings = PlanningSettings.for_authority(authority.pk)
+        settings.aim_4_kinship_order = True
+        settings.save()
+        assert settings.history.count() == 1  # the choice is kept with its history
+    body = client.get("/aims/aim_4/").content.decode()
+    assert "for a kinship care order, permanence order, permanence order with authority" in body
+    # Kinship care order plans now count: the page was worked out again, not cached.
+    assert specs(body) != before
+
+
 def test_where_children_wait(
     synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
 ) -> None:
@@ -86,3 +130,27 @@ def test_an_address_with_defaults_and_blanks_goes_to_its_shortest_form(
     response = client.get(asked)
     assert (response.status_code, response["Location"]) == (302, shortest)
     assert client.get(shortest).status_code == 200
+
+
+def test_a_past_measuring_date_is_kept_apart_from_the_extract_date(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    from permanence.web.dashboards import cache
+    from permanence.web.records.models import ImportBatch
+
+    authority, _ = synthetic
+    with scoped_to(Scope.authority(authority.pk)):
+        ImportBatch.objects.update(status=ImportBatch.Status.LOADED, extract_date=date(2025, 1, 31))
+    cache.STORE.clear()
+    client = as_role(Role.DATA_LEAD)
+    today = client.get("/aims/aim_2/").content.decode()
+    assert "The latest extract was taken on 31 January 2025: what the case recording" in today
+    past = client.get("/aims/aim_2/?as_of=2024-06-30").content.decode()
+    assert "Figures on 30 June 2024" in past
+    # The day the data was taken is said beside it, never used as the measuring date.
+    assert "The records come from an extract taken on 31 January 2025." in past
+    assert specs(past)["chart-aim_2-run-chart"] != specs(today)["chart-aim_2-run-chart"]
+    # Downloads keep the measuring date.
+    assert "as_of=2024-06-30" in past
+    refused = client.get("/aims/aim_2/?as_of=2999-01-01").content.decode()
+    assert "is not a measuring date we can use" in refused

@@ -130,7 +130,7 @@ def test_a_policy_change_mid_journey_moves_only_what_is_planned_from_its_date(
     assert ("planning_2wk", 2) not in rows
 
 
-def test_a_return_home_closes_what_remains_and_deletes_nothing(
+def test_a_return_home_keeps_planning_reviews_and_deletes_nothing(
     authority_a: LocalAuthority,
     ellie_planned: dict[tuple[str, int], PlannedMeeting],
     committing: Callable[[], Any],
@@ -148,10 +148,11 @@ def test_a_return_home_closes_what_remains_and_deletes_nothing(
     assert {row.pk for row in ellie_planned.values()} <= {row.pk for row in rows.values()}
     assert rows["planning_72h", 0].status == "held"
     assert rows["review", 1].status == "held"
-    for key in [key for key in rows if key[0] == "review" and key[1] >= 2]:
-        assert rows[key].status == "closed"
-        assert rows[key].closed_reason == "the child returned home on 1 October 2025"
-        assert rows[key].closed_date == date(2025, 10, 1)
+    # Back home but still looked after: the statutory reviews go on being planned
+    # (finding 6 of issue 13), including reviews due after the return home.
+    later = [key for key in rows if key[0] == "review" and key[1] >= 2]
+    assert all(rows[key].status == "planned" for key in later)
+    assert max(rows[key].due_date for key in later) > date(2025, 10, 1)
 
 
 def test_a_later_extract_ending_the_period_closes_what_remains(

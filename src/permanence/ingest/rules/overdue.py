@@ -17,7 +17,6 @@ from permanence.ingest.rules import hits, iso, rule, sentence
 from permanence.ingest.workspace import ID, Workspace
 from permanence.journey.frame import build_journeys_frame
 from permanence.journey.tables import JourneyTables
-from permanence.journey.vocabulary import AgencyDecisionOutcome
 
 AIM_2_DAYS = 26 * 7
 AIM_3_DAYS = 14 * 7
@@ -67,9 +66,12 @@ def _waited(column: str, ws: Workspace, event: str) -> pl.Expr:
     "record; if the child is still waiting, bring the child's plan to the Champions' Group.",
 )
 def no_recommendation(ws: Workspace, table: str) -> pl.DataFrame:
+    # A child back home with their parents (still looked after at home) is not waiting
+    # away from home: their clock stopped when they went home (docs/aims.md).
     rows = journeys(ws).filter(
         pl.col("accommodated_date").is_not_null()
         & pl.col("recommendation_date").is_null()
+        & pl.col("returned_home_date").is_null()
         & (_days_since("accommodated_date", ws) > AIM_2_DAYS)
     )
     return hits(
@@ -92,6 +94,7 @@ def no_recommendation(ws: Workspace, table: str) -> pl.DataFrame:
 def no_agency_decision(ws: Workspace, table: str) -> pl.DataFrame:
     rows = journeys(ws).filter(
         pl.col("decision_away_date").is_not_null()
+        & pl.col("decision_away_reversed_date").is_null()
         & pl.col("agency_decision_date").is_null()
         & (_days_since("decision_away_date", ws) > AIM_3_DAYS)
     )
@@ -111,12 +114,13 @@ def no_agency_decision(ws: Workspace, table: str) -> pl.DataFrame:
 )
 def nothing_lodged(ws: Workspace, table: str) -> pl.DataFrame:
     rows = journeys(ws).filter(
-        (pl.col("agency_decision_outcome") == AgencyDecisionOutcome.AGREED.value)
+        pl.col("plan_agreed_date").is_not_null()
+        & pl.col("plan_agreed_reversed_date").is_null()
         & pl.col("lodged_date").is_null()
         & pl.col("order_date").is_null()
-        & (_days_since("agency_decision_date", ws) > AIM_4_DAYS)
+        & (_days_since("plan_agreed_date", ws) > AIM_4_DAYS)
     )
-    return hits(rows, fields=("period_start",), value=_waited("agency_decision_date", ws, "agreed"))
+    return hits(rows, fields=("period_start",), value=_waited("plan_agreed_date", ws, "agreed"))
 
 
 @rule(
@@ -126,10 +130,12 @@ def nothing_lodged(ws: Workspace, table: str) -> pl.DataFrame:
     tables=("care_periods",),
     fields=("period_start",),
     message="The child has been looked after at home on a Compulsory Supervision Order for more "
-    "than two years with no Looked After Child review since the order's second anniversary "
-    "(national aim 1: review the plan once two years have passed).",
-    fix="Check whether the child's plan has been reviewed and the review is missing from the "
-    "record; if not, arrange a review of whether the order is still needed.",
+    "than two years with no Children's Hearing since the order's second anniversary "
+    "(national aim 1: once two years have passed, ask whether the child should still be on "
+    "an order at all).",
+    fix="Check whether a Children's Hearing has reviewed the order and the hearing is missing "
+    "from the record; if not, ask the Reporter for a review of whether the order is still "
+    "needed.",
 )
 def home_supervision_unreviewed(ws: Workspace, table: str) -> pl.DataFrame:
     anniversary = pl.col("home_cso_start").dt.offset_by(f"{AIM_1_YEARS}y")
@@ -137,6 +143,6 @@ def home_supervision_unreviewed(ws: Workspace, table: str) -> pl.DataFrame:
         pl.col("home_cso_start").is_not_null()
         & pl.col("home_cso_end").is_null()
         & (anniversary < pl.lit(ws.extract_date, dtype=pl.Date))
-        & (pl.col("last_review_date") < anniversary).fill_null(True)
+        & ~(pl.col("hearings").list.max() >= anniversary).fill_null(value=False)
     )
     return hits(rows, fields=("period_start",), value=_waited("home_cso_start", ws, "order began"))

@@ -42,7 +42,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from permanence.analysis.aims import NATIONAL_AIMS, AimDefinition
+from permanence.analysis.aims import AimDefinition
 from permanence.charts import ImprovementMarks
 from permanence.journey.pseudonym import pseudonym
 from permanence.web.accounts.models import LocalAuthority
@@ -178,6 +178,9 @@ class AuthorityData:
     #: Purposeful delays recorded on children: ``child_ref``, ``period_number``, the
     #: ``clock`` (an aim's start column) and the ``reason`` (records.data_queries).
     decisions: pl.DataFrame | None = None
+    #: the day the latest extract loaded was taken (None before any import): never the
+    #: measuring date ``as_of``, and said beside it on every page
+    extract_date: date | None = None
 
     def key(self, kind: str, *parts: Hashable) -> tuple[Hashable, ...]:
         """A cache key for something worked out from this data."""
@@ -218,10 +221,13 @@ def _older(key: Hashable, authority_id: int, version: str) -> bool:
 
 def _build(authority: LocalAuthority, version: str, as_of: date) -> AuthorityData:
     from permanence.web.dashboards.improvement import improvements_for, local_aims
+    from permanence.web.planning.models import PlanningSettings
 
     frame = journeys_frame(as_of)
     references = dict(Child.objects.values_list("child_ref", "pk"))
-    aims = (*NATIONAL_AIMS, *local_aims())
+    # The national aims as the authority follows them: Aim 4's routes are its choice.
+    national = PlanningSettings.for_authority(authority.pk).national_aims()
+    aims = (*national, *local_aims())
     return AuthorityData(
         authority_id=authority.pk,
         code=authority.code,
@@ -235,6 +241,7 @@ def _build(authority: LocalAuthority, version: str, as_of: date) -> AuthorityDat
         aims=aims,
         improvements=improvements_for(aims),
         decisions=recorded_decisions(frame),
+        extract_date=latest_extract_date(),
     )
 
 
@@ -243,6 +250,18 @@ def recorded_decisions(frame: pl.DataFrame) -> pl.DataFrame:
     frame (how the aims name a care period)."""
     periods = frame.select("child_ref", "period_start", "period_number")
     return purposeful_delays().join(periods, on=["child_ref", "period_start"], how="inner")
+
+
+def latest_extract_date() -> date | None:
+    """The day the latest extract loaded (in scope) was taken from the case recording system."""
+    from permanence.web.records.models import ImportBatch
+
+    batch = (
+        ImportBatch.objects.filter(status=ImportBatch.Status.LOADED)
+        .order_by(F("loaded_at").desc(nulls_last=True), "-created_at", "-pk")
+        .first()
+    )
+    return None if batch is None else batch.extract_date
 
 
 def pseudonyms(authority_code: str, references: Mapping[str, int]) -> dict[str, str]:

@@ -52,7 +52,11 @@ _QUARTER_NAMES: Final = ("January to March", "April to June", "July to September
 EARLIEST_YEAR: Final = 1990
 
 #: The query-string name of each filter, in the order the form shows them.
-PARAMETERS: Final = ("period", "per", "team", "age", "placement", "route")
+PARAMETERS: Final = ("as_of", "period", "per", "team", "age", "placement", "route")
+#: The measuring date: the figures as they stood on a past day (nothing later is known).
+#: It is not a filter of children, and never the day the data was taken (docs/aims.md).
+MEASURING_DATE: Final = "as_of"
+EARLIEST_MEASURING_DATE: Final = date(2000, 1, 1)
 
 #: Frame columns the row filters read.
 TEAM_COLUMN: Final = "team"
@@ -71,6 +75,8 @@ class Filters:
     age: str | None = None
     placement: str | None = None
     route: str | None = None
+    #: a past measuring date chosen by the reader; None measures today
+    as_of: date | None = None
 
     def key(self) -> tuple[str, ...]:
         """A hashable key for caches: the filters in a fixed order."""
@@ -79,6 +85,7 @@ class Filters:
     def query(self, **changes: str | None) -> str:
         """The query string of these filters (defaults left out), with ``changes``."""
         values = {
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "period": None if self.period == ALL_PERIODS else self.period,
             "per": None if self.per is Granularity.YEAR else self.per.value,
             "team": self.team,
@@ -92,7 +99,7 @@ class Filters:
     @property
     def narrowed(self) -> bool:
         """Whether any filter leaves children out."""
-        return self != replace(Filters(), per=self.per)
+        return self != replace(Filters(), per=self.per, as_of=self.as_of)
 
     def describe(self) -> str:
         """The filters in words, for a heading or a chart's download: "" for everyone."""
@@ -163,6 +170,31 @@ def period_window(period: str, as_of: date) -> tuple[date, date] | None:
 # Reading the query string
 
 
+def measuring_date(
+    params: Mapping[str, Sequence[str]], *, today: date, problems: list[str] | None = None
+) -> date | None:
+    """The past measuring date asked for (``as_of=YYYY-MM-DD``), or None for today.
+
+    A date that cannot be read, or one after today (nothing after today is known) or
+    before 2000, is left out and named in ``problems``.
+    """
+    values = [value.strip() for value in params.get(MEASURING_DATE, ()) if value.strip()]
+    if not values:
+        return None
+    try:
+        chosen = date.fromisoformat(values[0])
+    except ValueError:
+        chosen = None
+    if chosen is None or not EARLIEST_MEASURING_DATE <= chosen <= today:
+        if problems is not None:
+            problems.append(
+                f"“{_shown(values[0])}” is not a measuring date we can use (a date from 2000 "
+                "to today, as YYYY-MM-DD), so the figures are as of today."
+            )
+        return None
+    return None if chosen == today else chosen
+
+
 @dataclass(frozen=True, slots=True)
 class Parsed:
     filters: Filters
@@ -174,14 +206,16 @@ def parse_filters(
     *,
     teams: Iterable[str],
     as_of: date,
+    today: date | None = None,
     ignore: Iterable[str] = ("page",),
 ) -> Parsed:
     """The filters in ``params`` (a query string as name -> values, like Django's
     ``QueryDict.lists()``), checked against what this authority has.
 
-    ``teams`` are the authority's team names. Every value that cannot be used is left
-    out and named in ``problems``; so is any parameter not in ``PARAMETERS`` or
-    ``ignore``. Never raises for anything a person can type.
+    ``teams`` are the authority's team names; ``as_of`` the day measured and ``today``
+    the latest day that may be measured (``as_of`` unless given). Every value that cannot
+    be used is left out and named in ``problems``; so is any parameter not in
+    ``PARAMETERS`` or ``ignore``. Never raises for anything a person can type.
     """
     problems: list[str] = []
     known_teams = set(teams)
@@ -226,7 +260,9 @@ def parse_filters(
         names = ", ".join(f"“{_shown(name)}”" for name in unknown)
         problems.append(f"The address holds settings we do not know ({names}); they are ignored.")
 
+    measured = measuring_date(params, today=today or as_of, problems=problems)
     filters = Filters(
+        as_of=measured,
         period=period,
         per=per,
         team=team,
@@ -238,6 +274,7 @@ def parse_filters(
 
 
 _NOUNS: Final[dict[str, str]] = {
+    "as_of": "measuring date",
     "period": "period",
     "per": "way of cutting entry periods",
     "team": "team",

@@ -10,6 +10,7 @@ records or improvement record moves its data version on (see ``cache.py``).
 - The improvement record (local aims, projects, PDSA cycles, change ideas): the aims
   and the marks on the charts come from it.
 - An answer to a data query: a purposeful delay is ringed on the aim's run chart.
+- The planning settings: the routes Aim 4 follows are the authority's choice.
 
 Code that changes records with ``QuerySet.update`` or other bulk operations must send
 ``records_loaded`` (as the loader does) or call ``cache.bump`` itself.
@@ -48,6 +49,7 @@ def watched_models() -> list[type[Model]]:
         LocalAim,
         PdsaCycle,
     )
+    from permanence.web.planning.models import PlanningSettings
     from permanence.web.records.models import (
         CarePeriod,
         Child,
@@ -71,6 +73,7 @@ def watched_models() -> list[type[Model]]:
         ImprovementProject,
         PdsaCycle,
         ChangeIdea,
+        PlanningSettings,
     ]
 
 

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from permanence.analysis.aims import AimDefinition, end_words
+from permanence.analysis.aims import AimDefinition, court_routes_text, end_words
 from permanence.analysis.aims_outcomes import (
     AimFigures,
     AimResult,
@@ -41,6 +41,7 @@ from permanence.analysis.stages_text import where_most_waiting_is
 from permanence.charts import (
     ChartSpec,
     ImprovementMarks,
+    aim_competing_events_chart,
     aim_p_chart,
     aim_run_chart,
     aim_run_sentences,
@@ -239,6 +240,10 @@ class AimPage:
     #: pseudonymous reference -> journey address, for the data tables' links (empty for
     #: roles that may not open a child).
     links: Mapping[str, str] = field(default_factory=dict)
+    #: what became of every child (competing events), beside the survival curve
+    competing: ChartSpec | None = None
+    #: the routes whose application stops the aim's clock, in words (Aim 4)
+    routes_text: str = ""
 
     @property
     def charts(self) -> dict[str, ChartSpec]:
@@ -251,6 +256,8 @@ class AimPage:
         }
         if self.survival is not None:
             named["survival"] = self.survival
+        if self.competing is not None:
+            named["competing"] = self.competing
         return named
 
 
@@ -331,6 +338,19 @@ def aim_page(
         why_differ=WHY_THE_VIEWS_DIFFER,
         improvement=improvement,
         links=links,
+        competing=aim_competing_events_chart(result),
+        routes_text=_routes_text(aim),
+    )
+
+
+def _routes_text(aim: AimDefinition) -> str:
+    """Which applications stop the aim's clock, for an aim that ends at one (Aim 4)."""
+    if not aim.court_routes:
+        return ""
+    return (
+        f"The clock stops at an application lodged in court for a "
+        f"{court_routes_text(aim.court_routes)}. A plan agreed for another route is not "
+        "counted, and an application for another order does not stop the clock."
     )
 
 

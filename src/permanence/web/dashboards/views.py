@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import wraps
 from typing import Any, Final, cast
 from urllib.parse import urlencode
@@ -32,13 +33,14 @@ from permanence.charts import ChartSpec, ImprovementMarks, render_png, render_sv
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
-from permanence.web.dashboards import service
+from permanence.web.dashboards import cache, service
 from permanence.web.dashboards.cache import AuthorityData, authority_data, cached
 from permanence.web.dashboards.filters import (
     FORM_INTRO,
     Filters,
     filter_choices,
     form_fields,
+    measuring_date,
     parse_filters,
 )
 from permanence.web.dashboards.service import NO_IMPROVEMENT, AimPage, Identity
@@ -77,8 +79,11 @@ class Viewing:
 def viewing(request: HttpRequest) -> Viewing:
     user = cast(User, request.user)
     assert user.authority_id is not None  # ``requires`` refuses people without one
-    data = authority_data(user.authority_id)
-    parsed = parse_filters(dict(request.GET.lists()), teams=data.teams, as_of=data.as_of)
+    params = dict(request.GET.lists())
+    # The measuring date first: the data is built as of it (nothing later is known).
+    day = cache.today()
+    data = authority_data(user.authority_id, measuring_date(params, today=day))
+    parsed = parse_filters(params, teams=data.teams, as_of=data.as_of, today=day)
     can_open = user.can(Capability.VIEW_CHILD_RECORDS)
     return Viewing(
         data=data,
@@ -231,7 +236,21 @@ def _lead(view: Viewing, opening: str) -> str:
         text = f"{opening} Figures on {on_the_day}"
     else:
         text = f"{opening} on {on_the_day}"
-    return f"{text}: {described}." if described else f"{text}."
+    text = f"{text}: {described}." if described else f"{text}."
+    return f"{text} {extract_sentence(day, view.data.extract_date)}".rstrip()
+
+
+def extract_sentence(measured: date, taken: date | None) -> str:
+    """The measuring date and the day the data was taken, kept apart in words."""
+    if taken is None:
+        return ""
+    when = f"{taken.day} {taken:%B %Y}"
+    if measured > taken:
+        return (
+            f"The latest extract was taken on {when}: what the case recording system has "
+            "recorded since is not in these figures unless it was typed in here."
+        )
+    return f"The records come from an extract taken on {when}."
 
 
 def _national_team_start_at_the_national_picture(
@@ -352,6 +371,7 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
                 "run": block("run-chart", page.run_chart, linked=True),
                 "waiting": block("still-waiting", page.still_waiting, linked=True),
                 "survival": block("survival", page.survival) if page.survival else None,
+                "competing": block("competing", page.competing) if page.competing else None,
                 "p_chart": block("p-chart", page.p_chart),
                 "annotations": _numbered(page.improvement),
                 "filters": view.filters,

@@ -66,9 +66,40 @@ class PlanningSettingsAdmin(HistoryAdmin):
     list_display = (
         "__str__",
         "due_soon_days",
+        "aim_1_warning_weeks",
         "aim_2_warning_weeks",
         "aim_3_warning_weeks",
         "aim_4_warning_weeks",
+    )
+    fieldsets = (
+        (
+            "Due lists and warnings",
+            {
+                "fields": (
+                    "due_soon_days",
+                    "aim_1_warning_weeks",
+                    "aim_2_warning_weeks",
+                    "aim_3_warning_weeks",
+                    "aim_4_warning_weeks",
+                )
+            },
+        ),
+        (
+            "The routes whose application in court stops Aim 4's clock",
+            {
+                "description": (
+                    "The PACE sources name permanence orders, with or without authority to "
+                    "adopt, and adoption. A plan agreed for a route Aim 4 does not follow is "
+                    "not counted by it. Every change is kept with who made it."
+                ),
+                "fields": (
+                    "aim_4_permanence_order",
+                    "aim_4_permanence_order_adopt",
+                    "aim_4_adoption",
+                    "aim_4_kinship_order",
+                ),
+            },
+        ),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

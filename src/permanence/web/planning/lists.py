@@ -162,7 +162,8 @@ def aim_rows(
     if not keys:
         return []
     frame = _frame_of(open_periods, {ref for ref, _ in keys}, today, planning.authority_id)
-    hits = aim_deadlines(frame, warning_weeks=planning.warning_weeks)
+    # The aims as the authority follows them (Aim 4's routes are its choice).
+    hits = aim_deadlines(frame, warning_weeks=planning.warning_weeks, aims=planning.national_aims())
     found: list[_AimHit] = []
     for row in hits.iter_rows(named=True):
         pk = keys.get((row["child_ref"], row["period_start"]))

@@ -14,6 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from permanence.analysis.aims import (
+    DEFAULT_AIM_4_ROUTES,
+    NATIONAL_AIMS,
+    AimDefinition,
+    aim_4_with_routes,
+)
 from permanence.analysis.schedule import (
     STATUTORY_POLICY,
     PlannedKind,
@@ -22,6 +28,7 @@ from permanence.analysis.schedule import (
     ReviewPolicy,
     item_label,
 )
+from permanence.journey.vocabulary import Route
 from permanence.web.accounts.models import LocalAuthority, Team
 from permanence.web.records.models import CarePeriod, Meeting
 from permanence.web.tenancy.history import ScopedHistoricalRecords
@@ -168,10 +175,14 @@ def policy_history(authority_id: int) -> PolicyHistory:
 
 
 class PlanningSettings(models.Model):
-    """How far ahead "due soon" looks, and the warning period before each aim's deadline."""
+    """How far ahead "due soon" looks, the warning period before each aim's deadline, and
+    the routes whose application in court stops Aim 4's clock (docs/aims.md)."""
 
     authority = models.OneToOneField(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     due_soon_days = models.PositiveSmallIntegerField("due soon means due within (days)", default=14)
+    aim_1_warning_weeks = models.PositiveSmallIntegerField(
+        "warn before an order at home reaches two years (weeks)", default=8
+    )
     aim_2_warning_weeks = models.PositiveSmallIntegerField(
         "warn before the Aim 2 deadline (weeks)", default=4
     )
@@ -181,6 +192,14 @@ class PlanningSettings(models.Model):
     aim_4_warning_weeks = models.PositiveSmallIntegerField(
         "warn before the Aim 4 deadline (weeks)", default=4
     )
+    # Aim 4's routes: the PACE sources name permanence orders and adoption; an authority
+    # may follow kinship care orders too, or fewer routes. Kept with its history.
+    aim_4_permanence_order = models.BooleanField("Aim 4 follows permanence orders", default=True)
+    aim_4_permanence_order_adopt = models.BooleanField(
+        "Aim 4 follows permanence orders with authority to adopt", default=True
+    )
+    aim_4_adoption = models.BooleanField("Aim 4 follows adoption", default=True)
+    aim_4_kinship_order = models.BooleanField("Aim 4 follows kinship care orders", default=False)
 
     objects = AuthorityScopedManager["PlanningSettings"]()
     history = ScopedHistoricalRecords()
@@ -198,9 +217,33 @@ class PlanningSettings(models.Model):
         found = cls.objects.filter(authority_id=authority_id).first()
         return found if found is not None else cls(authority_id=authority_id)
 
+    def clean(self) -> None:
+        if not self.aim_4_routes:
+            raise ValidationError(
+                "Aim 4 needs at least one route whose application in court stops its clock."
+            )
+
+    @property
+    def aim_4_routes(self) -> frozenset[str]:
+        """The Route codes whose application stops Aim 4's clock for this authority."""
+        chosen = {
+            Route.PERMANENCE_ORDER: self.aim_4_permanence_order,
+            Route.PERMANENCE_ORDER_ADOPT: self.aim_4_permanence_order_adopt,
+            Route.ADOPTION: self.aim_4_adoption,
+            Route.KINSHIP_CARE_ORDER: self.aim_4_kinship_order,
+        }
+        return frozenset(route.value for route, follows in chosen.items() if follows)
+
+    def national_aims(self) -> tuple[AimDefinition, ...]:
+        """The four national aims as this authority follows them (Aim 4's routes)."""
+        routes = self.aim_4_routes or DEFAULT_AIM_4_ROUTES
+        aim_4 = aim_4_with_routes(routes)
+        return tuple(aim_4 if aim.id == aim_4.id else aim for aim in NATIONAL_AIMS)
+
     @property
     def warning_weeks(self) -> dict[str, int]:
         return {
+            "aim_1": self.aim_1_warning_weeks,
             "aim_2": self.aim_2_warning_weeks,
             "aim_3": self.aim_3_warning_weeks,
             "aim_4": self.aim_4_warning_weeks,

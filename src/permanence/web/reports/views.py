@@ -94,6 +94,7 @@ def pack(request: HttpRequest) -> HttpResponse:
             "since_value": request.POST.get("since", "") if form.is_bound else "",
             "authority_name": authority.name,
             "today": today,
+            "extract_date": cache.latest_extract_date(),
             "default_since": default_since(today),
             "recent": storage.recent(authority.pk),
             "interval": MEETING_INTERVAL_DAYS,

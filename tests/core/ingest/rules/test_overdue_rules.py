@@ -32,6 +32,18 @@ def test_overdue001_quiet(check, extracts):
     assert extracts.issues_of(validation, "OVERDUE001").is_empty()
 
 
+def test_overdue001_quiet_for_a_child_back_home_and_still_looked_after(check, extracts):
+    # Finding 6 of issue 13: home with their parents since September, on an order at
+    # home: not waiting away from home for a recommendation, so no query.
+    tables = _child_c3(
+        extracts,
+        period_start="2023-01-01",
+        placements=["C3,2023-01-01,home,2023-09-01,"],
+        legal_statuses=["C3,2023-01-01,cso_home,2023-09-01,"],
+    )
+    assert extracts.issues_of(check(tables), "OVERDUE001").is_empty()
+
+
 def test_overdue002_fires(check, extracts):
     tables = _child_c3(
         extracts,
@@ -73,13 +85,14 @@ def test_overdue003_quiet(check, extracts):
     assert extracts.issues_of(validation, "OVERDUE003").is_empty()
 
 
-def _at_home(extracts, review_held: str):
+def _at_home(extracts, review_held: str, kind: str = "hearing"):
+    number = "1" if kind == "review" else ""
     return _child_c3(
         extracts,
         period_start="2021-01-01",
         placement="home",
         legal_statuses=["C3,2021-01-01,cso_home,2021-01-01,"],
-        meetings=[f"C3,2021-01-01,review,1,{review_held},{review_held},"],
+        meetings=[f"C3,2021-01-01,{kind},{number},{review_held},{review_held},"],
     )
 
 
@@ -93,6 +106,13 @@ def test_overdue004_fires(check, extracts):
 
 
 def test_overdue004_quiet(check, extracts):
-    # Reviewed in February 2023, after the second anniversary.
+    # A Children's Hearing in February 2023, after the second anniversary.
     validation = check(_at_home(extracts, "2023-02-01"))
     assert extracts.issues_of(validation, "OVERDUE004").is_empty()
+
+
+def test_overdue004_a_looked_after_child_review_is_not_the_hearing(check, extracts):
+    # Aim 1 asks whether the child should still be on an order: only a Children's
+    # Hearing can answer that, so a Looked After Child review leaves the query.
+    validation = check(_at_home(extracts, "2023-02-01", kind="review"))
+    assert extracts.issues_of(validation, "OVERDUE004")["row"].to_list() == [4]

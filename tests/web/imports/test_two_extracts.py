@@ -87,7 +87,8 @@ def day(text: str) -> date | None:
 
 def aim_2_by_hand(folders: Iterable[Path], as_of: date) -> set[tuple[str, date, date, str, int]]:
     """(child, accommodated, deadline, outcome, days waited) for every care period Aim 2
-    counts: accommodated (its first placement away from home) on or before ``as_of``.
+    counts: accommodated (its first placement away from home) on or before ``as_of``; a
+    return home stops the clock (docs/aims.md, "Routes through the journey", rule 2).
     The rows of every folder are taken together (a later folder adds records)."""
     periods: dict[tuple[str, str], dict[str, Any]] = {}
     for folder in folders:
@@ -97,8 +98,10 @@ def aim_2_by_hand(folders: Iterable[Path], as_of: date) -> set[tuple[str, date, 
         for row in read(folder, "placements"):
             start = day(row["start_date"])
             period = periods[(row["child_ref"], row["period_start"])]
-            if row["placement_type"] != "home" and start is not None and start <= as_of:
-                period["away"] = min(period.get("away", start), start)
+            if start is not None and start <= as_of:
+                period.setdefault("placements", []).append((start, row["placement_type"]))
+                if row["placement_type"] != "home":
+                    period["away"] = min(period.get("away", start), start)
         for row in read(folder, "milestones"):
             when = day(row["date"])
             period = periods[(row["child_ref"], row["period_start"])]
@@ -112,6 +115,14 @@ def aim_2_by_hand(folders: Iterable[Path], as_of: date) -> set[tuple[str, date, 
         deadline = start + timedelta(days=26 * 7)
         recommended = period.get("recommended")
         ended = period["end"] if period["end"] is not None and period["end"] <= as_of else None
+        # Rule 2: back home with their parents (and still there) stops the clock like
+        # leaving care; the day they went home is the first home placement after the last
+        # one away.
+        placements = sorted(period["placements"])
+        if placements[-1][1] == "home":
+            last_away = max(index for index, (_, kind) in enumerate(placements) if kind != "home")
+            home = placements[last_away + 1][0]
+            ended = home if ended is None else min(ended, home)
         if recommended is not None:
             outcome = "met" if recommended <= deadline else "not_met"
             stop = recommended

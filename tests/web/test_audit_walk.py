@@ -22,9 +22,9 @@ from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.audit import log as audit_log
 from permanence.web.audit.models import RecordView
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import Allocation, Notification
 from permanence.web.records.models import CarePeriod, ImportBatch, ImportIssue
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from . import walk
 

@@ -13,7 +13,7 @@ It is Django's admin with these differences:
   signing in happens on the app's own sign-in page, wherever a person was sent from;
 - every list, form, choice, history and version page is restricted to the
   administrator's authority by the models' scoped managers (the historical models'
-  included: ``web/tenancy/history.py``);
+  included: ``web/kernel/history.py``);
 - a version is restored ("Revert") only where the administrator may change the row;
 - every page that shows who a child is writes a row to the audit log.
 """

@@ -18,9 +18,9 @@ from permanence.synth import generate
 from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.importing import import_extract
 from permanence.web.records.loading import LoadSummary
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 DEMO_AUTHORITY_CODE = "DEMO"
 DEMO_AUTHORITY_NAME = "Glenlochy Council (synthetic)"

@@ -37,9 +37,9 @@ from django.utils import timezone
 
 from permanence.web.accounts.models import User
 from permanence.web.audit.models import RecordView
-from permanence.web.database import brief_wait, is_busy
+from permanence.web.kernel.database import brief_wait, is_busy
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import Child
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 logger = logging.getLogger(__name__)
 

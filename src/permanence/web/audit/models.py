@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import models
 
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.kernel.scope import AuthorityScopedManager
 from permanence.web.records.models import Child
-from permanence.web.tenancy.scope import AuthorityScopedManager
 
 
 class RecordView(models.Model):

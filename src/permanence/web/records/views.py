@@ -36,7 +36,6 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
-from permanence.web.dashboards.cache import authority_data, cached
 from permanence.web.dashboards.filters import (
     FORM_INTRO,
     filter_choices,
@@ -46,7 +45,8 @@ from permanence.web.dashboards.filters import (
     within_period,
 )
 from permanence.web.dashboards.service import AimClock, all_clocks, clocks_of
-from permanence.web.dashboards.views import tidy_address
+from permanence.web.kernel.addresses import tidy_address
+from permanence.web.kernel.cache import authority_data, cached
 from permanence.web.records.data_queries import child_queries
 from permanence.web.records.models import (
     AbsentRecord,

@@ -39,10 +39,10 @@ from django_tasks import task, task_backends
 
 from permanence.ingest import IngestError
 from permanence.web.accounts.models import LocalAuthority, User
-from permanence.web.database import is_busy, while_busy
+from permanence.web.kernel.database import is_busy, while_busy
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import Progress
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 logger = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from django.db import connection
 from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority
-from permanence.web.database import while_busy
+from permanence.web.kernel.database import while_busy
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.tasks.jobs import WORKER_NAME, AlreadyActive, recover, start_job
 from permanence.web.tasks.models import Job
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 logger = logging.getLogger(__name__)
 

@@ -123,7 +123,7 @@ def test_the_walk_finds_a_page_that_forgets_to_audit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(audit_log, "log_children_shown", lambda *args, **kwargs: 0)
-    monkeypatch.setattr("permanence.web.admin.log_children_shown", lambda *args, **kwargs: 0)
+    monkeypatch.setattr("permanence.web.admin.site.log_children_shown", lambda *args, **kwargs: 0)
     found = unaudited_views(
         authority_a_with_an_import, {Role.ADMINISTRATOR: users_a[Role.ADMINISTRATOR]}
     )

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "permanence.web.records",
     "permanence.web.audit",
     "permanence.web.dashboards",
+    "permanence.web.children",
     "permanence.web.planning",
     "permanence.web.improvement",
     "permanence.web.national",

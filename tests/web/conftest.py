@@ -16,9 +16,9 @@ from django.utils import timezone
 from permanence.journey.tables import SCHEMAS, JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import load_tables
 from permanence.web.records.models import Child, ImportBatch, QueryAnswer
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 PASSWORD = "a-long-test-password"
 B_MARKERS = ("B-SECRET-REF", "Bravo Council", "Bravo Locality Team", "bravo-")

@@ -3,12 +3,12 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from permanence.web.accounts.access import public
 from permanence.web.admin import admin_site
-from permanence.web.records import views as records
+from permanence.web.children import views as children
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("permanence.web.dashboards.urls")),
-    path("children/", records.child_list, name="child-list"),
-    path("children/<int:pk>/", records.child_journey, name="child-journey"),
+    path("children/", children.child_list, name="child-list"),
+    path("children/<int:pk>/", children.child_journey, name="child-journey"),
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path(

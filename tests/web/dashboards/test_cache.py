@@ -18,10 +18,11 @@ from django.test import Client
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.accounts.roles import Role
 from permanence.web.dashboards import service
-from permanence.web.dashboards.cache import LruCache, bump, data_version
 from permanence.web.improvement.models import ImprovementProject
+from permanence.web.kernel.cache import LruCache
+from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.kernel.versions import bump, data_version
 from permanence.web.records.models import CarePeriod
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import journey_tables
 

@@ -18,7 +18,7 @@ from permanence.analysis.aims import local_aim
 from permanence.charts.driver_diagram import svg_texts
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Role
-from permanence.web.dashboards import cache
+from permanence.web.dashboards import assembly
 from permanence.web.improvement.models import (
     ChangeIdea,
     Decision,
@@ -34,8 +34,8 @@ from permanence.web.improvement.models import (
 )
 from permanence.web.improvement.series import MeasurePoint, MeasureSeries, read_series
 from permanence.web.improvement.views import measures
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.journeys import journeys_frame
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import Record
 
@@ -499,7 +499,7 @@ def test_the_journeys_frame_is_built_once_per_data_version(
         return journeys_frame(as_of)
 
     # The dashboards' cache is the only place that should build the frame.
-    monkeypatch.setattr(cache, "journeys_frame", counted)
+    monkeypatch.setattr(assembly, "journeys_frame", counted)
     pages = [
         reverse("improvement-measure", args=[record_a.outcome.pk]),
         reverse("improvement-measure-csv", args=[record_a.outcome.pk]),

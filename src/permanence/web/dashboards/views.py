@@ -13,14 +13,13 @@ the authority's records change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from typing import Any, Final, cast
-from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,8 +32,7 @@ from permanence.charts import ChartSpec, ImprovementMarks, render_png, render_sv
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
-from permanence.web.dashboards import cache, service
-from permanence.web.dashboards.cache import AuthorityData, authority_data, cached
+from permanence.web.dashboards import service
 from permanence.web.dashboards.filters import (
     FORM_INTRO,
     Filters,
@@ -44,6 +42,9 @@ from permanence.web.dashboards.filters import (
     parse_filters,
 )
 from permanence.web.dashboards.service import NO_IMPROVEMENT, AimPage, Identity
+from permanence.web.kernel import cache
+from permanence.web.kernel.addresses import tidy_address
+from permanence.web.kernel.cache import AuthorityData, authority_data, cached
 
 FORMATS: Final[dict[str, str]] = {
     "png": "image/png",
@@ -92,27 +93,6 @@ def viewing(request: HttpRequest) -> Viewing:
         identity=Identity(data.pseudonyms, data.hrefs if can_open else None),
         audience="identified" if can_open else "pseudonymous",
     )
-
-
-def tidy_address(
-    request: HttpRequest,
-    query: str,
-    *,
-    problems: Sequence[str] = (),
-    keep: Sequence[str] = (),
-) -> HttpResponseRedirect | None:
-    """A redirect to the shortest address of the same view (``query``, the filters written
-    back, then the ``keep`` parameters that are not filters, such as a list's page), when
-    the form sent defaults and blanks ("?period=all&team=&age=..."), so the address people
-    share is the clear one. Never when part of the address could not be used
-    (``problems``): the page says what."""
-    if problems or not request.GET:
-        return None
-    kept = urlencode([(name, request.GET[name]) for name in keep if request.GET.get(name)])
-    wanted = "&".join(part for part in (query, kept) if part)
-    if request.GET.urlencode() == wanted:
-        return None
-    return HttpResponseRedirect(f"{request.path}?{wanted}" if wanted else request.path)
 
 
 # ---------------------------------------------------------------------------------------

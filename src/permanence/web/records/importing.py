@@ -29,10 +29,10 @@ from permanence.ingest.readers import DEFAULT_MAX_BYTES
 from permanence.ingest.validation import ISSUE_SCHEMA
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import LoadProgress, LoadSummary, load_tables
 from permanence.web.records.models import ImportBatch, ImportIssue
 from permanence.web.tasks.locks import authority_load_lock
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 
 class AlreadyLoaded(Exception):  # noqa: N818 - a state of the batch, said to a person

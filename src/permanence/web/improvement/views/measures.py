@@ -22,7 +22,6 @@ from permanence.charts.spec import ChartSpec
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
 from permanence.web.dashboards import service
-from permanence.web.dashboards.cache import authority_data
 from permanence.web.improvement.annotations import MarkedChange, project_annotations
 from permanence.web.improvement.chart import Annotation, measure_chart
 from permanence.web.improvement.forms import MeasureForm, MeasureValueForm
@@ -55,6 +54,7 @@ from permanence.web.improvement.views._common import (
     today,
 )
 from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
+from permanence.web.kernel.cache import authority_data
 from permanence.web.planning.measures import authority_process_measures
 
 

@@ -1,6 +1,8 @@
+"""The log of children shown, read-only in the administration site."""
+
 from django.contrib import admin
 
-from permanence.web.admin import ReadOnlyAdmin, admin_site
+from permanence.web.admin.site import ReadOnlyAdmin, admin_site
 from permanence.web.audit.models import RecordView
 
 

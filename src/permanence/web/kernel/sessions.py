@@ -20,7 +20,7 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 
-from permanence.web.database import brief_wait, is_busy
+from permanence.web.kernel.database import brief_wait, is_busy
 
 logger = logging.getLogger(__name__)
 

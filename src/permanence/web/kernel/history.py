@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
-from permanence.web.tenancy.scope import AuthorityScopedManager, scope_queryset
+from permanence.web.kernel.scope import AuthorityScopedManager, scope_queryset
 
 
 class ScopedHistoryManager(HistoryManager):  # type: ignore[misc]

@@ -1,22 +1,4 @@
-"""The administration site: an authority's administrators manage its people and settings.
-
-What it is for (see docs/architecture.md): the authority's people (users, roles, teams,
-sign-in lockouts), its settings (review policy, warning periods, allocations of workers
-to children) and a few corrections the pages do not offer (the improvement record).
-Children's records are shown read-only, with their history: they change through an
-import, which keeps who and why. The logs (views of children, imports, sharing
-decisions, sign-in attempts) are read-only.
-
-It is Django's admin with these differences:
-
-- only the administrator role may enter (Django's ``is_staff`` flag plays no part), and
-  signing in happens on the app's own sign-in page, wherever a person was sent from;
-- every list, form, choice, history and version page is restricted to the
-  administrator's authority by the models' scoped managers (the historical models'
-  included: ``web/tenancy/history.py``);
-- a version is restored ("Revert") only where the administrator may change the row;
-- every page that shows who a child is writes a row to the audit log.
-"""
+"""The administration site itself and the base of every page on it (see the package)."""
 
 from __future__ import annotations
 

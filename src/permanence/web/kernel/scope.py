@@ -64,7 +64,7 @@ def current_scope() -> Scope:
     if scope is None:
         raise MissingScopeError(
             "child-level data was queried outside any authority scope; "
-            "wrap the code in permanence.web.tenancy.scope.scoped_to(...)"
+            "wrap the code in permanence.web.kernel.scope.scoped_to(...)"
         )
     return scope
 

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Role
-from permanence.web.admin import AuthorityAdmin, HistoryAdmin, ReadOnlyAdmin, admin_site
+from permanence.web.admin.site import AuthorityAdmin, HistoryAdmin, ReadOnlyAdmin, admin_site
 
 #: The roles an authority's administrator may give: their own authority's.
 AUTHORITY_ROLES = [(role.value, role.label) for role in Role if role is not Role.NATIONAL]

@@ -20,7 +20,7 @@ import polars as pl
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from permanence.journey.vocabulary import (
@@ -36,7 +36,6 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
-from permanence.web.dashboards.cache import authority_data, cached
 from permanence.web.dashboards.filters import (
     FORM_INTRO,
     filter_choices,
@@ -46,7 +45,9 @@ from permanence.web.dashboards.filters import (
     within_period,
 )
 from permanence.web.dashboards.service import AimClock, all_clocks, clocks_of
-from permanence.web.dashboards.views import tidy_address
+from permanence.web.kernel.addresses import tidy_address
+from permanence.web.kernel.cache import authority_data, cached
+from permanence.web.planning.models import PlannedMeeting
 from permanence.web.records.data_queries import child_queries
 from permanence.web.records.models import (
     AbsentRecord,
@@ -106,7 +107,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     log_children_shown(request, page.object_list, "the list of children")
     return render(
         request,
-        "records/child_list.html",
+        "children/child_list.html",
         {
             "page": page,
             "as_of": as_of,
@@ -212,14 +213,14 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "records/child_journey.html",
+        "children/child_journey.html",
         {
             "child": child,
             "periods": periods,
             "as_of": as_of,
             "age": _age(child.date_of_birth, as_of),
             "due_next": _due_next(ids, as_of),
-            "plan_href": _optional_url("planning-child", child.pk),
+            "plan_href": reverse("planning-child", args=[child.pk]),
             "authority_name": data.name,
             **_data_queries(request, child, care_periods),
         },
@@ -401,10 +402,6 @@ def placement_strip(
 
 def _due_next(period_ids: list[int], as_of: date) -> list[dict[str, Any]]:
     """The next meetings and deadlines review planning has worked out for the child."""
-    try:
-        from permanence.web.planning.models import PlannedMeeting
-    except ImportError:  # pragma: no cover - review planning is installed with the app
-        return []
     planned = PlannedMeeting.objects.filter(
         care_period_id__in=period_ids, status="planned"
     ).order_by("due_date", "kind", "number")[:DUE_NEXT_SHOWN]
@@ -417,13 +414,6 @@ def _due_next(period_ids: list[int], as_of: date) -> list[dict[str, Any]]:
         }
         for item in planned
     ]
-
-
-def _optional_url(name: str, *args: Any) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _label(vocabulary: Any, code: str | None) -> str:

@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from permanence.analysis.aims import local_aim
 from permanence.charts.driver_diagram import svg_texts
+from permanence.pages.measure_reading import read_series
+from permanence.pages.measure_series import MeasurePoint, MeasureSeries
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Role
 from permanence.web.dashboards import cache
@@ -32,7 +34,6 @@ from permanence.web.improvement.models import (
     MeasureValue,
     PdsaCycle,
 )
-from permanence.web.improvement.series import MeasurePoint, MeasureSeries, read_series
 from permanence.web.improvement.views import measures
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.tenancy.scope import Scope, scoped_to

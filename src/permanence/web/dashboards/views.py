@@ -30,20 +30,18 @@ from django.views.decorators.http import require_GET
 
 from permanence.analysis.aims import AimDefinition
 from permanence.charts import ChartSpec, ImprovementMarks, render_png, render_svg
+from permanence.pages.aim_page import AimPage, aim_page
+from permanence.pages.filter_form import FORM_INTRO, filter_choices, form_fields
+from permanence.pages.filters import Filters, measuring_date, parse_filters
+from permanence.pages.identity import CHILD_LABEL, Identity
+from permanence.pages.overview import NO_IMPROVEMENT, overview
+from permanence.pages.stages import StagesPage, stages_page
+from permanence.pages.tables import table_html, to_csv
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
-from permanence.web.dashboards import cache, service
+from permanence.web.dashboards import cache
 from permanence.web.dashboards.cache import AuthorityData, authority_data, cached
-from permanence.web.dashboards.filters import (
-    FORM_INTRO,
-    Filters,
-    filter_choices,
-    form_fields,
-    measuring_date,
-    parse_filters,
-)
-from permanence.web.dashboards.service import NO_IMPROVEMENT, AimPage, Identity
 
 FORMATS: Final[dict[str, str]] = {
     "png": "image/png",
@@ -152,7 +150,7 @@ def chart_block(
         chart=chart,
         dom_id=dom_id,
         spec_script=json_script(chart.spec, f"{dom_id}-spec"),
-        table=mark_safe(table),  # noqa: S308 - every cell escaped by service.table_html
+        table=mark_safe(table),  # noqa: S308 - every cell escaped by table_html
         downloads={fmt: download(fmt) for fmt in (*FORMATS, TABLE_PAGE)},
         rows=rows,
     )
@@ -162,7 +160,7 @@ def data_table(
     chart: ChartSpec, *, links: Mapping[str, str] | None = None, link_column: str | None = None
 ) -> str:
     """The chart's data as an HTML table (every cell escaped)."""
-    return service.table_html(
+    return table_html(
         chart.data,
         caption=f"The data of the chart: {chart.title}",
         links=links,
@@ -284,9 +282,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     def body() -> str:
         data = view.data
-        figures = service.overview(
-            data.frame, data.aims, view.filters, data.improvements, as_of=data.as_of
-        )
+        figures = overview(data.frame, data.aims, view.filters, data.improvements, as_of=data.as_of)
         aims = [
             {
                 "summary": summary,
@@ -329,7 +325,7 @@ def aim_page_of(view: Viewing, aim: AimDefinition) -> AimPage:
         data,
         "aim-page",
         view.key(aim.id),
-        lambda: service.aim_page(
+        lambda: aim_page(
             data.frame,
             aim,
             view.filters,
@@ -359,7 +355,7 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
                 chart,
                 _addresses("dashboard-aim-chart", [aim.id, name], view.query),
                 links=page.links if linked else None,
-                link_column=service.CHILD_LABEL if linked else None,
+                link_column=CHILD_LABEL if linked else None,
             )
 
         return render_to_string(
@@ -399,14 +395,14 @@ def _numbered(improvement: ImprovementMarks) -> list[dict[str, Any]]:
     ]
 
 
-def stages_page_of(view: Viewing) -> service.StagesPage:
+def stages_page_of(view: Viewing) -> StagesPage:
     """Where children wait for this view's filters, worked out once per data version."""
     data = view.data
     return cached(
         data,
         "stages-page",
         view.key(),
-        lambda: service.stages_page(data.frame, view.filters, as_of=data.as_of),
+        lambda: stages_page(data.frame, view.filters, as_of=data.as_of),
     )
 
 
@@ -470,7 +466,7 @@ def aim_chart(request: HttpRequest, aim_id: str, chart: str, fmt: str) -> HttpRe
             spec,
             ("aim", aim.id, chart),
             links=page.links if linked else None,
-            link_column=service.CHILD_LABEL if linked else None,
+            link_column=CHILD_LABEL if linked else None,
             back=_with_query(reverse("dashboard-aim", args=[aim.id]), view.query),
         )
     return _download(view, spec, fmt, ("aim", aim.id, chart))
@@ -515,7 +511,7 @@ def _table_page(
         "dashboards/table_page.html",
         {
             "chart": chart,
-            "table": mark_safe(table),  # noqa: S308 - every cell escaped by service.table_html
+            "table": mark_safe(table),  # noqa: S308 - every cell escaped by table_html
             "dom_id": f"chart-{chart.name}",
             "rows": chart.data.height,
             "back": back,
@@ -534,7 +530,7 @@ def _download(view: Viewing, chart: ChartSpec, fmt: str, parts: tuple[str, ...])
             return render_png(chart)
         if fmt == "svg":
             return render_svg(chart).encode("utf-8")
-        return service.to_csv(chart).encode("utf-8")
+        return to_csv(chart).encode("utf-8")
 
     body = cached(view.data, "download", view.key(*parts, fmt), content)
     response = HttpResponse(body, content_type=FORMATS[fmt])

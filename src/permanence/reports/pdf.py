@@ -28,9 +28,9 @@ from html import escape
 from typing import Final
 
 from permanence.charts import ChartSpec
+from permanence.pages.stages import STAGE_HEADINGS
 from permanence.reports.content import (
     PACK_TITLE,
-    STAGE_HEADINGS,
     AimCharts,
     CycleItem,
     PackContent,
@@ -139,13 +139,13 @@ def _cover(content: PackContent, sections: Sequence[Section]) -> str:
 def _aims(content: PackContent, section: Section, images: Mapping[str, str]) -> str:
     rows = [
         (
-            f"{aim.title}{'' if aim.national else ' (local aim)'}",
-            aim.met_text,
-            str(aim.still_waiting),
-            str(aim.past_target),
-            str(aim.left_without_end),
+            f"{summary.aim.title}{'' if summary.aim.national else ' (local aim)'}",
+            summary.met_text,
+            str(summary.still_waiting),
+            str(summary.past_target),
+            str(summary.left_without_end),
         )
-        for aim in content.aims
+        for summary in content.aims
     ]
     table = _table(
         caption=(
@@ -167,12 +167,12 @@ def _aims(content: PackContent, section: Section, images: Mapping[str, str]) -> 
     # Each aim's words are kept together, so no page holds only the end of one; the
     # opening sentence is on the cover, a page before.
     details = "".join(
-        f'<div class="keep"><h3>{_e(aim.title)}</h3>'
-        f'<p class="statement">{_e(aim.statement)}</p>'
-        f'<p class="headline">{_e(aim.headline)}</p>'
-        + (f"<p>{_e(aim.progress)}</p>" if aim.progress else "")
+        f'<div class="keep"><h3>{_e(summary.aim.title)}</h3>'
+        f'<p class="statement">{_e(summary.aim.statement)}</p>'
+        f'<p class="headline">{_e(summary.headline)}</p>'
+        + (f"<p>{_e(summary.progress)}</p>" if summary.progress else "")
         + "</div>"
-        for aim in content.aims
+        for summary in content.aims
     )
     return f"{table}{details}"
 

@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from permanence.analysis.aims import local_aim
 from permanence.charts.driver_diagram import svg_texts
+from permanence.pages.measure_reading import read_series
+from permanence.pages.measure_series import MeasurePoint, MeasureSeries
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Role
 from permanence.web.dashboards import assembly
@@ -32,7 +34,6 @@ from permanence.web.improvement.models import (
     MeasureValue,
     PdsaCycle,
 )
-from permanence.web.improvement.series import MeasurePoint, MeasureSeries, read_series
 from permanence.web.improvement.views import measures
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.journeys import journeys_frame
@@ -470,7 +471,7 @@ def test_the_measure_csv_escapes_formulas_and_is_kept_by_no_cache(
     heading = text(response).splitlines()[0].split(",")
     assert "'=1+1" in heading and "=1+1" not in heading
     # No text a person types reaches a cell today; a cell that could run is escaped all
-    # the same (``service.to_csv``), here a point labelled like a formula.
+    # the same (``permanence.pages.tables.to_csv``), here a point labelled like a formula.
     formula = MeasureSeries(
         y_title="Count",
         unit="count",

@@ -32,19 +32,13 @@ from permanence.journey.vocabulary import (
     PlacementType,
     Route,
 )
+from permanence.pages.clocks import AimClock, all_clocks, clocks_of
+from permanence.pages.filter_form import FORM_INTRO, filter_choices, form_fields
+from permanence.pages.filters import filter_rows, parse_filters, within_period
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
-from permanence.web.dashboards.filters import (
-    FORM_INTRO,
-    filter_choices,
-    filter_rows,
-    form_fields,
-    parse_filters,
-    within_period,
-)
-from permanence.web.dashboards.service import AimClock, all_clocks, clocks_of
 from permanence.web.kernel.addresses import tidy_address
 from permanence.web.kernel.cache import authority_data, cached
 from permanence.web.planning.models import PlannedMeeting

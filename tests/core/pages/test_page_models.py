@@ -1,4 +1,4 @@
-"""The dashboards' service: downloads safe in a spreadsheet, tables escaped, each aim's
+"""The dashboards' page models: downloads safe in a spreadsheet, tables escaped, each aim's
 clock worked out as a person would by hand, and figures that agree with the records."""
 
 from __future__ import annotations
@@ -15,14 +15,10 @@ from hypothesis import strategies as st
 from permanence.analysis.aims import AIM_2, AIM_4, NATIONAL_AIMS
 from permanence.analysis.aims_outcomes import Outcome
 from permanence.journey.frame import build_journeys_frame
-from permanence.web.dashboards.filters import Filters
-from permanence.web.dashboards.service import (
-    all_clocks,
-    clocks_of,
-    csv_safe,
-    overview,
-    table_html,
-)
+from permanence.pages.clocks import all_clocks, clocks_of
+from permanence.pages.filters import Filters
+from permanence.pages.overview import overview
+from permanence.pages.tables import csv_safe, table_html
 
 from ..conftest import journey_tables
 

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from permanence.analysis.periods import Granularity
 from permanence.journey.vocabulary import AgeBand, PlacementType, Route
-from permanence.web.dashboards.filters import (
+from permanence.pages.filter_form import form_fields
+from permanence.pages.filters import (
     ALL_PERIODS,
     ROLLING,
     Filters,
     filter_rows,
-    form_fields,
     parse_filters,
     period_window,
     within_period,
@@ -190,7 +190,7 @@ def test_the_filters_keep_exactly_the_rows_a_person_would(
 
 
 def test_the_form_selects_the_current_values_and_offers_everyone_first() -> None:
-    from permanence.web.dashboards.filters import Choice
+    from permanence.pages.filters import Choice
 
     fields = form_fields(
         {"team": [Choice("North", "North"), Choice("South", "South")]},

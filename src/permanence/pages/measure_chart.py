@@ -19,7 +19,8 @@ from permanence.charts.annotations import Annotation, AnnotationKind
 from permanence.charts.control import control_chart
 from permanence.charts.runchart import RunChartWords, run_chart
 from permanence.charts.spec import ChartSpec, empty_chart
-from permanence.web.improvement.series import MeasureReading, MeasureSeries
+from permanence.pages.measure_reading import MeasureReading
+from permanence.pages.measure_series import MeasureSeries
 
 __all__ = [
     "Annotation",

@@ -13,6 +13,7 @@ from permanence.charts.control import aim_p_chart, control_chart
 from permanence.charts.process import process_measure_chart, series_run_chart
 from permanence.charts.render import render_png, render_svg, with_fixed_width
 from permanence.charts.runchart import (
+    PhaseStart,
     RunChartWords,
     aim_run_chart,
     aim_run_points,
@@ -32,6 +33,7 @@ __all__ = [
     "AnnotationKind",
     "ChartSpec",
     "ImprovementMarks",
+    "PhaseStart",
     "RunChartWords",
     "aim_competing_events_chart",
     "aim_p_chart",

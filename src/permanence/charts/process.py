@@ -20,7 +20,13 @@ import polars as pl
 from permanence.analysis.direction import Better
 from permanence.analysis.runchart import PhaseBreak, RuleSet
 from permanence.charts.annotations import Annotation
-from permanence.charts.runchart import RunChartWords, ValueKind, analyse_points, run_chart
+from permanence.charts.runchart import (
+    PhaseStart,
+    RunChartWords,
+    ValueKind,
+    analyse_points,
+    run_chart,
+)
 from permanence.charts.spec import ChartSpec, empty_chart
 
 MONTH_WORDS: Final = RunChartWords(
@@ -51,7 +57,7 @@ def series_run_chart(
     improvement_start: date | None = None,
     improvement_name: str = "the improvement work",
     baseline_until: date | None = None,
-    phase_starts: Sequence[date | PhaseBreak] = (),
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
     annotations: Sequence[Annotation] = (),
     tooltip: Sequence[tuple[str, str]] = (),
     better: Better | None = None,
@@ -120,7 +126,7 @@ def process_measure_chart(
     improvement_start: date | None = None,
     improvement_name: str = "the improvement work",
     baseline_until: date | None = None,
-    phase_starts: Sequence[date | PhaseBreak] = (),
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
     annotations: Sequence[Annotation] = (),
 ) -> ChartSpec:
     """A monthly process measure (``month``, ``numerator``, ``denominator``,

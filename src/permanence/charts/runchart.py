@@ -126,6 +126,25 @@ class RunChartWords:
         return number(value)
 
 
+@dataclass(frozen=True, slots=True)
+class PhaseStart:
+    """A new phase, as a person accepts one: from the first point on or after ``on``.
+
+    Its median rests on its first ``baseline_n`` points and is extended across the rest
+    of the phase (as PACE charts drew it after a sustained shift), or on all its points
+    when ``baseline_n`` is None. Dates, not positions, so a phase kept by the web app
+    still begins in the right place when later children are added.
+    """
+
+    on: date
+    baseline_n: int | None = None
+
+    @classmethod
+    def from_suggestion(cls, suggestion: RephaseSuggestion, dates: Sequence[date]) -> PhaseStart:
+        """The phase a sustained shift suggests, by the date of its first point."""
+        return cls(dates[suggestion.start], suggestion.baseline_n)
+
+
 AIM_WORDS: Final = RunChartWords(
     one="child",
     many="children",
@@ -853,9 +872,15 @@ def _median_sentences(
             else:
                 lines.append(f"The {words.median_noun} is {value}.")
         else:
+            frozen = phase.baseline_n < phase.n
+            rests_on = (
+                f", taken from its first {phase.baseline_n} {words.many} and extended"
+                if frozen
+                else ""
+            )
             lines.append(
                 f"From {month_year(dates[phase.start])} a new phase begins, with a "
-                f"{words.median_noun} of {value}."
+                f"{words.median_noun} of {value}{rests_on}."
             )
     return lines
 
@@ -1021,7 +1046,7 @@ def analyse_points(
     rules: RuleSet = "ihi",
     improvement_start: date | None = None,
     baseline_until: date | None = None,
-    phase_starts: Sequence[date | PhaseBreak] = (),
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
 ) -> RunChartResult | None:
     """Read run chart points (``aim_run_points``, or any ``date``/``value`` frame in time
     order) as PACE did.
@@ -1029,9 +1054,10 @@ def analyse_points(
     The baseline is every point dated before ``improvement_start`` (or on or before
     ``baseline_until``): its median is frozen and extended. Without either, or
     when no child finished before it, the median is of all the points. ``phase_starts``
-    begin a new phase at the first point on or after each date (or at a ``PhaseBreak``,
-    such as a confirmed ``RephaseSuggestion.as_phase_break()``). None when there are no
-    points.
+    begin a new phase at the first point on or after each date (a ``PhaseStart`` also
+    says how many of its first points its median rests on), or at a ``PhaseBreak``
+    (positions, such as a confirmed ``RephaseSuggestion.as_phase_break()``). None when
+    there are no points.
     """
     if points.height == 0:
         return None
@@ -1045,9 +1071,17 @@ def analyse_points(
         if isinstance(start, PhaseBreak):
             breaks.append(start)
             continue
-        position = int(np.searchsorted(dates, np.datetime64(start), side="left"))
+        on, baseline_n = (
+            (start.on, start.baseline_n)
+            if isinstance(start, PhaseStart)
+            else (
+                start,
+                None,
+            )
+        )
+        position = int(np.searchsorted(dates, np.datetime64(on), side="left"))
         if 0 < position < points.height and position not in {b.start for b in breaks}:
-            breaks.append(PhaseBreak(position))
+            breaks.append(PhaseBreak(position, baseline_n))
     if breaks and baseline_end > min(b.start for b in breaks):
         baseline_end = min(b.start for b in breaks)
     return analyse_run_chart(
@@ -1059,13 +1093,18 @@ def analyse_points(
 
 
 def aim_run_sentences(
-    result: AimResult, marks: ImprovementMarks, *, headline_only: bool = False
+    result: AimResult,
+    marks: ImprovementMarks,
+    *,
+    headline_only: bool = False,
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
 ) -> list[str]:
     """What the run chart rules say about an aim's run chart (read as ``aim_run_chart``
-    reads it), in sentences: every finding, or with ``headline_only`` the one sentence an
-    overview shows. The dashboards and the report pack both say it from here."""
+    reads it, with the same ``phase_starts``), in sentences: every finding, or with
+    ``headline_only`` the one sentence an overview shows. The dashboards and the report
+    pack both say it from here."""
     points = aim_run_points(result.children)
-    analysis = analyse_points(points, improvement_start=marks.start)
+    analysis = analyse_points(points, improvement_start=marks.start, phase_starts=phase_starts)
     if analysis is None:
         waiting_for = aim_end_words(result.aim)
         return [f"No child has had {waiting_for} yet, so there is no run chart to read."]
@@ -1094,7 +1133,7 @@ def aim_run_chart(
     annotations: Sequence[Annotation] = (),
     rules: RuleSet = "ihi",
     baseline_until: date | None = None,
-    phase_starts: Sequence[date | PhaseBreak] = (),
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
 ) -> ChartSpec:
     """The PACE run chart of an aim: a dot per child at the date the clock stopped.
 

@@ -175,3 +175,74 @@ def test_marked_points_are_exactly_the_shifts_and_trends(values):
     _, chart = chart_of(floats)
     expected = plain_shifts(floats, float(np.median(floats))) | plain_trends(floats)
     assert marked_positions(chart) == expected
+
+
+# ---- phases, as PACE drew them ------------------------------------------------------------
+
+
+def test_an_accepted_phase_draws_its_own_median_from_its_start(build):
+    from permanence.analysis.aims import AIM_2
+    from permanence.analysis.aims_outcomes import evaluate_aim
+    from permanence.charts import PhaseStart, aim_run_chart
+
+    frame = build.frame_of(build.shift_kids())
+    # The 9 children after the change were recommended from 6 March 2023. A phase from
+    # then whose median rests on its first 3 (30, 28 and 35 weeks): by hand, 30 weeks.
+    chart = aim_run_chart(
+        evaluate_aim(frame, AIM_2),
+        improvement_start=build.IMPROVEMENT_START,
+        phase_starts=[PhaseStart(date(2023, 3, 6), baseline_n=3)],
+    )
+    assert build.AFTER_WEEKS[:3] == [30, 28, 35]
+    assert chart.data.get_column("Median").to_list() == [52.0] * 12 + [30.0] * 9
+    assert chart.data.get_column("Phase").to_list() == [1] * 12 + [2] * 9
+    median = next(
+        layer for layer in chart.spec["layer"] if layer["mark"].get("interpolate") == "step-after"
+    )
+    phase_2 = [row for row in median["data"]["values"] if row["phase"] == 2]
+    # Solid over its first 3 children (6 and 20 March, 3 April), then dashed to the last.
+    assert [(row["part"], row["date"]) for row in phase_2] == [
+        ("baseline", "2023-03-06"),
+        ("baseline", "2023-04-03"),
+        ("extended", "2023-04-03"),
+        ("extended", "2023-06-26"),  # 6 March + 8 x 14 days
+    ]
+    assert {row["median"] for row in phase_2} == {30.0}
+    assert (
+        "From March 2023 a new phase begins, with a median wait of 30 weeks, taken from its "
+        "first 3 children and extended." in chart.alt_text
+    )
+
+
+def test_a_phase_from_a_suggestion_is_the_phase_the_suggestion_describes():
+    from permanence.charts import PhaseStart, analyse_points
+
+    values = [50.0, 60.0] * 5 + [20.0, 22.0, 21.0, 23.0] * 3
+    dates = [date(2020, 1, 1) + timedelta(days=31 * i) for i in range(len(values))]
+    points = pl.DataFrame({"date": dates, "value": values})
+    first = analyse_points(points)
+    assert first is not None
+    (suggestion,) = first.rephase_suggestions
+    start = PhaseStart.from_suggestion(suggestion, dates)
+    assert start.on == dates[10]
+    by_date = analyse_points(points, phase_starts=[start])
+    by_position = analyse_run_chart(np.asarray(values), phase_breaks=[suggestion.as_phase_break()])
+    assert by_date is not None
+    assert by_date.median.tolist() == by_position.median.tolist()
+
+
+def test_a_sustained_shift_before_the_work_began_is_not_credited_to_it():
+    from permanence.charts import findings
+
+    # 10 points alternating 50 and 60, then 12 between 20 and 23: the median of all 22 is
+    # (23 + 50) / 2 = 36.5, and the 12 low points from point 11 (November 2020) are a
+    # sustained shift.
+    values = [50.0, 60.0] * 5 + [20.0, 22.0, 21.0, 23.0] * 3
+    dates = [date(2020, 1, 1) + timedelta(days=31 * i) for i in range(len(values))]
+    result = analyse_run_chart(np.asarray(values))
+    assert [s.start for s in result.rephase_suggestions] == [10]
+    later = findings(result, dates, improvement_start=date(2021, 6, 1))
+    earlier = findings(result, dates, improvement_start=date(2020, 6, 1))
+    credited = "It began before the improvement work did (June 2021), so it is not a result"
+    assert any(credited in line for line in later)
+    assert not any("It began before" in line for line in earlier)

@@ -23,6 +23,7 @@ from permanence.charts.runchart import (
     headline,
     run_chart,
 )
+from permanence.charts.small_multiples import aim_run_charts_by_team
 from permanence.charts.spec import ChartSpec
 from permanence.charts.stages import stages_chart
 from permanence.charts.still_waiting import still_waiting_chart
@@ -38,6 +39,7 @@ __all__ = [
     "aim_competing_events_chart",
     "aim_p_chart",
     "aim_run_chart",
+    "aim_run_charts_by_team",
     "aim_run_points",
     "aim_run_sentences",
     "aim_survival_chart",

@@ -108,7 +108,10 @@ def test_each_role_reads_the_aims_overview(
     expect(figures.get_by_text("Still waiting", exact=True)).to_be_visible()
     # One plain sentence of what the run chart rules say, naming the rule.
     expect(section.locator(".headline")).to_contain_text(
-        re.compile(r"Since the improvement work began in \w+ \d{4}, .*: an? (shift|trend)\.")
+        re.compile(
+            r"Since the improvement work began in \w+ \d{4}, .*: an? (shift|trend)"
+            r"(, an? (improvement|concern))?\."
+        )
     )
     rendered(page, "chart-aim_2-trend")
     assert_accessible(page)

@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from permanence.analysis.direction import Better
 from permanence.analysis.periods import long_date
 from permanence.journey.frame import FRAME_COLUMNS
 from permanence.journey.vocabulary import AgeBand, AgencyDecisionOutcome, PlacementType, Route
@@ -113,6 +114,13 @@ class AimDefinition:
         if months % 12 == 0:
             return _plural(months // 12, "year")
         return _plural(months, "month")
+
+    @property
+    def better(self) -> Better:
+        """Which way the weeks waited improve: fewer for an aim met within a timescale;
+        more for a review aim (Aim 1), whose target is a floor: a review held once the
+        order has lasted the target meets it."""
+        return Better.HIGHER if self.kind is AimKind.REVIEWED_AFTER else Better.LOWER
 
     @property
     def target_in_weeks(self) -> float:

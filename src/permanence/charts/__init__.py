@@ -13,6 +13,7 @@ from permanence.charts.control import aim_p_chart, control_chart
 from permanence.charts.process import process_measure_chart, series_run_chart
 from permanence.charts.render import render_png, render_svg, with_fixed_width
 from permanence.charts.runchart import (
+    PhaseStart,
     RunChartWords,
     aim_run_chart,
     aim_run_points,
@@ -22,6 +23,7 @@ from permanence.charts.runchart import (
     headline,
     run_chart,
 )
+from permanence.charts.small_multiples import aim_run_charts_by_team
 from permanence.charts.spec import ChartSpec
 from permanence.charts.stages import stages_chart
 from permanence.charts.still_waiting import still_waiting_chart
@@ -32,10 +34,12 @@ __all__ = [
     "AnnotationKind",
     "ChartSpec",
     "ImprovementMarks",
+    "PhaseStart",
     "RunChartWords",
     "aim_competing_events_chart",
     "aim_p_chart",
     "aim_run_chart",
+    "aim_run_charts_by_team",
     "aim_run_points",
     "aim_run_sentences",
     "aim_survival_chart",

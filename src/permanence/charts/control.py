@@ -19,6 +19,7 @@ import polars as pl
 
 from permanence.analysis.aims_outcomes import AimResult
 from permanence.analysis.control import ControlChartResult, analyse_control_chart
+from permanence.analysis.direction import Better
 from permanence.analysis.runchart import PhaseBreak, Signal
 from permanence.charts.annotations import (
     Annotation,
@@ -32,7 +33,13 @@ from permanence.charts.annotations import (
     improvement_text,
 )
 from permanence.charts.layers import Axes, axis_date_format, target_layers
-from permanence.charts.signals import SET_ASIDE, point_signals, shape_and_colour, signal_name
+from permanence.charts.signals import (
+    SET_ASIDE,
+    PointSignals,
+    point_signals,
+    shape_and_colour,
+    signal_name,
+)
 from permanence.charts.spec import (
     ANNOTATION_SIZE,
     GREY,
@@ -83,6 +90,7 @@ def control_chart(
     annotations: Sequence[Annotation] = (),
     opening: str | None = None,
     note: str = "",
+    better: Better | None = None,
 ) -> ChartSpec:
     """A control chart of ``result``, one point per date in ``dates`` (in the same order).
 
@@ -90,7 +98,8 @@ def control_chart(
     ``denominators`` (a P chart's) go in the tooltip and the table. ``percent`` shows a
     P chart's proportions as percentages (the default for P charts). ``opening`` is the
     first sentence of the text alternative (what each point is); ``note`` is added at
-    its end.
+    its end. ``better`` (the measure's direction) colours each signal as an improvement
+    or a concern and is said in the title line.
     """
     size = result.values.size
     if len(dates) != size:
@@ -99,7 +108,8 @@ def control_chart(
         return empty_chart(name=name, title=title, columns=[x_title, y_title])
     as_percent = result.chart == "p" if percent is None else percent
     scale = 100.0 if as_percent else 1.0
-    frame = _points(result, dates, labels, numerators, denominators, scale)
+    marked = point_signals(size, result.signals, result.excluded, better)
+    frame = _points(result, marked, dates, labels, numerators, denominators, scale)
     band = TopBand.plan(
         annotations,
         first=min(dates),
@@ -128,14 +138,19 @@ def control_chart(
         *_limit_layers(values, axes),
         *target_layers(target, target_label, y=axes.y("target")),
         _line(values, axes),
-        _points_layer(values, result, axes, x_title, y_title, frame),
+        _points_layer(values, marked, axes, x_title, y_title, frame),
         *improvement_label(improvement_start, improvement, x, band),
         *annotation_markers(annotations, x, band),
     ]
     text = _alt_text(result, dates, labels, scale, opening, annotations)
     if note:
         text = f"{text} {note}"
-    spec = base_spec(title=title, description=text, subtitle=annotation_key(annotations))
+    if better is not None:
+        text = f"{text} {better.words}."
+    key = annotation_key(annotations)
+    if better is not None:
+        key = [f"{better.words}.", *key]
+    spec = base_spec(title=title, description=text, subtitle=key)
     spec["layer"] = layers
     table = _table(frame, x_title, y_title, labels is not None)
     caption = " ".join(result.warnings)
@@ -144,6 +159,7 @@ def control_chart(
 
 def _points(
     result: ControlChartResult,
+    marked: PointSignals,
     dates: Sequence[date],
     labels: Sequence[str] | None,
     numerators: Sequence[float] | None,
@@ -151,7 +167,6 @@ def _points(
     scale: float,
 ) -> pl.DataFrame:
     size = result.values.size
-    marked = point_signals(size, result.signals, result.excluded)
     reasons = np.full(size, None, dtype=object)
     if result.excluded:
         reasons[np.fromiter(result.excluded.keys(), dtype=np.int64)] = list(
@@ -265,13 +280,13 @@ def _line(values: list[dict[str, Any]], axes: Axes) -> dict[str, Any]:
 
 def _points_layer(
     values: list[dict[str, Any]],
-    result: ControlChartResult,
+    marked: PointSignals,
     axes: Axes,
     x_title: str,
     y_title: str,
     frame: pl.DataFrame,
 ) -> dict[str, Any]:
-    domain = point_signals(result.values.size, result.signals, result.excluded).scale_domain()
+    domain = marked.scale_domain()
     tips: list[dict[str, Any]] = [
         {"field": "label", "title": x_title},
         {"field": "value_text", "title": y_title},
@@ -293,7 +308,7 @@ def _points_layer(
         "encoding": {
             "x": axes.x(),
             "y": axes.y("value"),
-            **shape_and_colour(domain),
+            **shape_and_colour(domain, better=marked.better),
             "tooltip": tips,
             "description": {"field": "aria", "type": "nominal"},
         },
@@ -491,6 +506,7 @@ def aim_p_chart(
         annotations=annotations,
         opening=opening,
         note=note,
+        better=Better.HIGHER,
     )
 
 

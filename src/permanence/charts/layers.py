@@ -14,6 +14,9 @@ from typing import Any
 from permanence.charts.spec import AIM_GREEN, ANNOTATION_SIZE, DEFAULT_HEIGHT
 from permanence.charts.words import AXIS_DATE_FORMAT, number
 
+#: Pixels between the plot's left and right edges and the first and last points.
+X_PADDING = 14
+
 
 @dataclass(frozen=True, slots=True)
 class Axes:
@@ -38,7 +41,8 @@ class Axes:
             "field": "date",
             "type": "temporal",
             "title": self.x_title,
-            "scale": {"type": "utc"},
+            # Padding keeps the first and last points off the plot's edges.
+            "scale": {"type": "utc", "padding": X_PADDING},
             "axis": {"format": self.date_format, "grid": False, "labelFlush": True},
         }
 

@@ -17,9 +17,16 @@ from typing import Final
 
 import polars as pl
 
+from permanence.analysis.direction import Better
 from permanence.analysis.runchart import PhaseBreak, RuleSet
 from permanence.charts.annotations import Annotation
-from permanence.charts.runchart import RunChartWords, ValueKind, analyse_points, run_chart
+from permanence.charts.runchart import (
+    PhaseStart,
+    RunChartWords,
+    ValueKind,
+    analyse_points,
+    run_chart,
+)
 from permanence.charts.spec import ChartSpec, empty_chart
 
 MONTH_WORDS: Final = RunChartWords(
@@ -50,15 +57,18 @@ def series_run_chart(
     improvement_start: date | None = None,
     improvement_name: str = "the improvement work",
     baseline_until: date | None = None,
-    phase_starts: Sequence[date | PhaseBreak] = (),
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
     annotations: Sequence[Annotation] = (),
     tooltip: Sequence[tuple[str, str]] = (),
+    better: Better | None = None,
 ) -> ChartSpec:
     """A run chart of a series: ``points`` has ``date`` and ``value`` (and optionally
     ``label``, ``href`` and the ``tooltip`` columns), one row per point, in any order.
 
     The points are put in date order, read by ``analyse_points`` (the baseline before
-    ``improvement_start`` frozen and extended) and drawn joined by a line.
+    ``improvement_start`` frozen and extended) and drawn joined by a line. ``better``
+    is the measure's direction, when known: a signal then reads as an improvement or a
+    concern.
     """
     if points.height == 0:
         return empty_chart(
@@ -101,6 +111,7 @@ def series_run_chart(
         tooltip=tooltip,
         y_domain=(0.0, 100.0) if kind == "percent" else None,
         date_format="%B %Y",
+        better=better,
     )
 
 
@@ -115,7 +126,7 @@ def process_measure_chart(
     improvement_start: date | None = None,
     improvement_name: str = "the improvement work",
     baseline_until: date | None = None,
-    phase_starts: Sequence[date | PhaseBreak] = (),
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
     annotations: Sequence[Annotation] = (),
 ) -> ChartSpec:
     """A monthly process measure (``month``, ``numerator``, ``denominator``,
@@ -148,4 +159,6 @@ def process_measure_chart(
         phase_starts=phase_starts,
         annotations=annotations,
         tooltip=[("numerator", "In time"), ("denominator", "Counted")],
+        # A percentage held in time is better higher.
+        better=Better.HIGHER,
     )

@@ -26,10 +26,16 @@ from permanence.charts.spec import VEGA_LITE_VERSION, ChartSpec
 #: The width charts are rendered at for a report: an A4 page's text width at 150 dpi, and
 #: a 16:9 slide's content area, both take a 960 px chart without rescaling the text.
 DEFAULT_RENDER_WIDTH: Final = 960
+#: Small multiples: the room each panel leaves for its axis and margin labels, and the
+#: narrowest a panel is drawn.
+PANEL_MARGIN: Final = 190
+PANEL_MIN_WIDTH: Final = 160
 
 
 def with_fixed_width(chart: ChartSpec, width: int = DEFAULT_RENDER_WIDTH) -> ChartSpec:
     """The same chart with ``width: "container"`` replaced by ``width`` pixels.
+
+    Small multiples (a ``concat`` of panels) share the width out among a row's panels.
 
     ``autosize`` stays ``fit-x`` with ``contains: "padding"``, so the whole chart (axes,
     labels and legend included) fits in ``width``.
@@ -37,7 +43,12 @@ def with_fixed_width(chart: ChartSpec, width: int = DEFAULT_RENDER_WIDTH) -> Cha
     if width < 200:
         raise ValueError(f"a chart needs at least 200 pixels of width, not {width}")
     spec = copy.deepcopy(chart.spec)
-    spec["width"] = width
+    if "concat" in spec:  # small multiples: the panels share the width, row by row
+        columns = int(spec.get("columns", 1))
+        for panel in spec["concat"]:
+            panel["width"] = max(PANEL_MIN_WIDTH, width // columns - PANEL_MARGIN)
+    else:
+        spec["width"] = width
     return dataclasses.replace(chart, spec=spec)
 
 

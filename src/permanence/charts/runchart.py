@@ -29,9 +29,11 @@ import polars as pl
 from permanence.analysis.aims import AimDefinition
 from permanence.analysis.aims import end_words as aim_end_words
 from permanence.analysis.aims_outcomes import CHILD_TIE_BREAK, AimResult
+from permanence.analysis.direction import Better, Reading, meets_target, reading
 from permanence.analysis.runchart import (
     RULE_SET_NAMES,
     PhaseBreak,
+    RephaseSuggestion,
     RuleSet,
     RunChartResult,
     Signal,
@@ -55,7 +57,9 @@ from permanence.charts.layers import Axes, axis_date_format, side_label, target_
 from permanence.charts.signals import (
     SET_ASIDE,
     PointSignals,
+    point_rules,
     point_signals,
+    series_signals,
     shape_and_colour,
     signal_name,
 )
@@ -122,6 +126,25 @@ class RunChartWords:
         return number(value)
 
 
+@dataclass(frozen=True, slots=True)
+class PhaseStart:
+    """A new phase, as a person accepts one: from the first point on or after ``on``.
+
+    Its median rests on its first ``baseline_n`` points and is extended across the rest
+    of the phase (as PACE charts drew it after a sustained shift), or on all its points
+    when ``baseline_n`` is None. Dates, not positions, so a phase kept by the web app
+    still begins in the right place when later children are added.
+    """
+
+    on: date
+    baseline_n: int | None = None
+
+    @classmethod
+    def from_suggestion(cls, suggestion: RephaseSuggestion, dates: Sequence[date]) -> PhaseStart:
+        """The phase a sustained shift suggests, by the date of its first point."""
+        return cls(dates[suggestion.start], suggestion.baseline_n)
+
+
 AIM_WORDS: Final = RunChartWords(
     one="child",
     many="children",
@@ -161,6 +184,7 @@ def run_chart(
     date_format: str = DAY_FORMAT,
     ringed: str | None = None,
     ring_key: str = "",
+    better: Better | None = None,
 ) -> ChartSpec:
     """A run chart of ``points`` as ``result`` (the analysis of the same points) reads it.
 
@@ -174,12 +198,18 @@ def run_chart(
     in the tooltip (a day by default; "%B %Y" for a monthly series). ``ringed`` names a
     column of ``points``: each point where it is not blank is drawn with a ring around it,
     and ``ring_key`` is the line under the title that says what a ring means.
+
+    ``better`` is the measure's direction (lower is better for a wait): with it, each
+    signal reads as an improvement or a concern, in its colour and in the words, and the
+    aim line as met or not. Only the points that form a signal are marked; a signal about
+    the whole series (the number of runs, crossings) is said in the title line and the
+    text alternative.
     """
     _check_points(points, result)
     if points.height == 0:
         return empty_chart(name=name, title=title, columns=[x_title, y_title])
     dates = points.get_column("date").to_list()
-    marked = point_signals(points.height, result.signals, result.excluded)
+    marked = point_signals(points.height, result.signals, result.excluded, better)
     table, values = _point_tables(
         points, result, marked, words, x_title, y_title, label_title, tooltip, date_format
     )
@@ -213,24 +243,18 @@ def run_chart(
         tooltip=tooltip,
         ringed=ringed,
     )
-    finding_lines = findings(
-        result,
-        dates,
-        words=words,
-        improvement_start=improvement_start,
-        improvement_name=improvement_name,
-    )
-    top = headline(
-        result,
-        dates,
-        words=words,
-        improvement_start=improvement_start,
-        improvement_name=improvement_name,
-    )
-    text = _alt_text(points, result, words, target, finding_lines, annotations)
+    wording: dict[str, Any] = {
+        "words": words,
+        "improvement_start": improvement_start,
+        "improvement_name": improvement_name,
+        "better": better,
+    }
+    finding_lines = findings(result, dates, **wording)
+    top = headline(result, dates, **wording)
+    text = _alt_text(points, result, words, target, finding_lines, annotations, better)
     if note:
         text = f"{text} {note}"
-    key = annotation_key(annotations)
+    key = [*title_line(result, words, target, better), *annotation_key(annotations)]
     if ringed is not None and ring_key and points.get_column(ringed).is_not_null().any():
         key = [*key, ring_key]
     spec = base_spec(title=title, description=text, subtitle=key)
@@ -419,7 +443,7 @@ def _points_layer(
     encoding: dict[str, Any] = {
         "x": axes.x(),
         "y": axes.y("value"),
-        **shape_and_colour(domain),
+        **shape_and_colour(domain, better=marked.better),
         "tooltip": tips,
         "description": {"field": "aria", "type": "nominal"},
     }
@@ -647,16 +671,24 @@ def findings(
     words: RunChartWords = RunChartWords(),
     improvement_start: date | None = None,
     improvement_name: str = "the improvement work",
+    better: Better | None = None,
 ) -> list[str]:
     """What the chart says, in sentences: the baseline, then each signal in time order.
 
-    Says "No signal" when there is none. At most ``SIGNALS_DESCRIBED`` signals are
-    described one by one (the latest); the rest are counted.
+    Signals made of points come first, each read as an improvement or a concern where
+    ``better`` is known; then, once, any signal about the whole series. Says "No signal"
+    when there is none. At most ``SIGNALS_DESCRIBED`` point signals are described one by
+    one (the latest); the rest are counted.
     """
     lines = _median_sentences(result, dates, words, improvement_start, improvement_name)
-    signals = sorted(result.signals, key=lambda s: (int(s.points[-1]), int(s.points[0])))
-    if not signals:
+    signals = sorted(
+        point_rules(result.signals), key=lambda s: (int(s.points[-1]), int(s.points[0]))
+    )
+    whole = series_signals(result.signals)
+    if not signals and not whole:
         lines.append(_no_signal(result, words))
+    elif not signals:
+        lines.append(f"No {words.one} is part of a shift, a trend or an astronomical point.")
     else:
         shown = signals[-SIGNALS_DESCRIBED:]
         hidden = len(signals) - len(shown)
@@ -675,17 +707,38 @@ def findings(
                 words,
                 None if said_since else improvement_start,
                 improvement_name,
+                better,
             )
             said_since = said_since or sentence.startswith("Since ")
             lines.append(sentence)
-    for suggestion in result.rephase_suggestions:
-        lines.append(
-            f"{suggestion.points.size} {words.many} in a row from "
-            f"{month_year(dates[suggestion.start])} is a sustained shift: the median could "
-            "be recalculated from there as a new phase, if the group agrees the change has "
-            "become the way things are done."
-        )
+    lines += [_series_sentence(result, signal, words) for signal in whole]
+    lines += [
+        _suggestion_sentence(suggestion, dates, words, improvement_start, improvement_name)
+        for suggestion in result.rephase_suggestions
+    ]
     return lines
+
+
+def _suggestion_sentence(
+    suggestion: RephaseSuggestion,
+    dates: Sequence[date],
+    words: RunChartWords,
+    improvement_start: date | None,
+    improvement_name: str,
+) -> str:
+    """A sustained shift, offered as a new phase; never credited to work it came before."""
+    begins = dates[suggestion.start]
+    sentence = (
+        f"{suggestion.points.size} {words.many} in a row from {month_year(begins)} is a "
+        "sustained shift: the median could be recalculated from there as a new phase, if "
+        "the group agrees the change has become the way things are done."
+    )
+    if improvement_start is not None and begins < improvement_start:
+        sentence += (
+            f" It began before {improvement_name} did ({month_year(improvement_start)}), "
+            "so it is not a result of that work."
+        )
+    return sentence
 
 
 def headline(
@@ -695,20 +748,90 @@ def headline(
     words: RunChartWords = RunChartWords(),
     improvement_start: date | None = None,
     improvement_name: str = "the improvement work",
+    better: Better | None = None,
 ) -> str:
     """One sentence for an overview: the latest shift, run or trend, or else what there is.
 
     "Since the improvement work began in March 2023, the last 9 children in a row waited
-    less than the baseline median: a shift."
+    less than the baseline median: a shift, an improvement."
     """
-    if not result.signals:
+    drawn = point_rules(result.signals)
+    if not drawn:
+        whole = series_signals(result.signals)
+        if whole:
+            return _series_sentence(result, whole[-1], words)
         return _no_signal(result, words)
-    runs_of_points = [s for s in result.signals if s.rule in ("shift", "long_run", "trend")]
+    runs_of_points = [s for s in drawn if s.rule in ("shift", "long_run", "trend")]
     chosen = max(
-        runs_of_points or list(result.signals),
+        runs_of_points or drawn,
         key=lambda s: (int(s.points[-1]), int(s.points.size)),
     )
-    return _signal_sentence(result, chosen, dates, words, improvement_start, improvement_name)
+    return _signal_sentence(
+        result, chosen, dates, words, improvement_start, improvement_name, better
+    )
+
+
+def title_line(
+    result: RunChartResult, words: RunChartWords, target: float | None, better: Better | None
+) -> list[str]:
+    """The lines under the title: which way is better, whether the aim is met, and any
+    signal about the whole series (said here once, never painted on the points)."""
+    lines: list[str] = []
+    if better is not None:
+        direction = f"{better.words}."
+        if target is not None and better is Better.HIGHER:
+            direction = f"{better.words}: the aim is a floor, and a dot on or above it meets it."
+        lines.append(f"{direction}{_aim_status(result, words, target, better)}")
+    lines += [_series_line(result, signal) for signal in series_signals(result.signals)]
+    return lines
+
+
+def _series_line(result: RunChartResult, signal: Signal) -> str:
+    """A whole-series signal, short enough for the title line: "Too few runs over the whole
+    series: 315 where 337 to 390 are expected by chance."
+    """
+    phase = result.phases[signal.phase]
+    where = f"in phase {phase.index + 1}" if len(result.phases) > 1 else "over the whole series"
+    if signal.rule == "runs":
+        low, high = phase.runs_range or (0, 0)
+        figures = f"{phase.runs} where {low} to {high} are expected by chance"
+    else:
+        figures = f"{phase.crossings} where at least {phase.crossings_min} are expected"
+    return f"{signal_name(signal)} {where}: {figures}."
+
+
+def _aim_status(
+    result: RunChartResult, words: RunChartWords, target: float | None, better: Better
+) -> str:
+    """ " The median, 50.1 weeks, does not yet meet the aim of 26 weeks." or ""."""
+    median = result.phases[-1].median if result.phases else float("nan")
+    if target is None or np.isnan(median):
+        return ""
+    met = meets_target(float(median), target, better)
+    verb = "meets" if met else "does not yet meet"
+    return (
+        f" The {words.median_noun}, {words.value(median)}, {verb} the aim of {words.value(target)}."
+    )
+
+
+def _series_sentence(result: RunChartResult, signal: Signal, words: RunChartWords) -> str:
+    """A signal about the whole series (a phase), said once: it belongs to no one point."""
+    phase = result.phases[signal.phase]
+    where = f"In phase {phase.index + 1}, the" if len(result.phases) > 1 else "The"
+    if signal.rule == "runs":
+        low, high = phase.runs_range or (0, 0)
+        few = "fewer" if signal.direction == "too_few" else "more"
+        return (
+            f"{where} {words.many} cross the median {few} times than chance allows "
+            f"({phase.runs} runs where {low} to {high} were expected): "
+            f"{signal_name(signal).lower()}, a signal about the whole series, not any one "
+            f"{words.one}."
+        )
+    return (
+        f"{where} {words.many} cross the median only {phase.crossings} times where at "
+        f"least {phase.crossings_min} were expected: too few crossings, a signal about the "
+        f"whole series, not any one {words.one}."
+    )
 
 
 def _no_signal(result: RunChartResult, words: RunChartWords) -> str:
@@ -749,11 +872,24 @@ def _median_sentences(
             else:
                 lines.append(f"The {words.median_noun} is {value}.")
         else:
+            frozen = phase.baseline_n < phase.n
+            rests_on = (
+                f", taken from its first {phase.baseline_n} {words.many} and extended"
+                if frozen
+                else ""
+            )
             lines.append(
                 f"From {month_year(dates[phase.start])} a new phase begins, with a "
-                f"{words.median_noun} of {value}."
+                f"{words.median_noun} of {value}{rests_on}."
             )
     return lines
+
+
+_MEANING: Final[dict[Reading, str]] = {
+    Reading.IMPROVEMENT: ", an improvement",
+    Reading.CONCERN: ", a concern",
+    Reading.NEITHER: "",
+}
 
 
 def _signal_sentence(
@@ -763,42 +899,33 @@ def _signal_sentence(
     words: RunChartWords,
     improvement_start: date | None,
     improvement_name: str,
+    better: Better | None = None,
 ) -> str:
+    """One signal made of points, in words, read as an improvement or a concern."""
     first, last = int(signal.points[0]), int(signal.points[-1])
     count = signal.length
-    phase = result.phases[signal.phase]
     median = _median_reference(result, signal.phase)
     at_end = last == result.values.size - 1
     since_start = improvement_start is not None and dates[first] >= improvement_start
     span = f"from {month_year(dates[first])} to {month_year(dates[last])}"
+    if dates[first] == dates[last] or month_year(dates[first]) == month_year(dates[last]):
+        span = f"in {month_year(dates[first])}"
     many = f"{count} {words.many} in a row"
     who = f"the last {many}" if at_end else f"{many}, {span},"
+    meaning = _MEANING[reading(signal, better)]
     rule = signal.rule
     if rule in ("shift", "long_run"):
         side = words.below if signal.direction == "below" else words.above
         name = "a shift" if rule == "shift" else "an unusually long run"
-        sentence = f"{who} {side} {median}: {name}."
+        sentence = f"{who} {side} {median}: {name}{meaning}."
     elif rule == "trend":
         way = words.rising if signal.direction == "up" else words.falling
-        sentence = f"{who} {way}: a trend."
-    elif rule == "runs":
-        low, high = phase.runs_range or (0, 0)
-        few = "fewer" if signal.direction == "too_few" else "more"
-        sentence = (
-            f"the {words.many} cross the median {few} times than chance allows "
-            f"({phase.runs} runs where {low} to {high} were expected): "
-            f"{signal_name(signal).lower()}."
-        )
-    elif rule == "few_crossings":
-        sentence = (
-            f"the {words.many} cross the median only {phase.crossings} times where at least "
-            f"{phase.crossings_min} were expected: too few crossings."
-        )
+        sentence = f"{who} {way}: a trend{meaning}."
     elif rule == "astronomical":
         sentence = (
             f"one {words.one} in {month_year(dates[first])} "
             f"({words.value(float(result.values[first]))}) is far from all the rest: "
-            "an astronomical point."
+            f"an astronomical point{meaning}."
         )
     else:  # pragma: no cover - every run chart rule is named above
         sentence = f"{signal_name(signal)} ({span})."
@@ -823,6 +950,7 @@ def _alt_text(
     target: float | None,
     finding_lines: list[str],
     annotations: Sequence[Annotation],
+    better: Better | None = None,
 ) -> str:
     dates = points.get_column("date")
     first, last = dates.min(), dates.max()
@@ -835,22 +963,37 @@ def _alt_text(
     else:
         noun = words.one if n == 1 else words.many
         parts.append(f"{n} {noun}, from {month_year(first)} to {month_year(last)}.")
+    if better is not None:
+        parts.append(f"{better.words}.")
     if target is not None:
-        values = points.get_column("value")
-        if words.kind == "percent":
-            met = int((values >= target).sum())
-            parts.append(f"The aim is {words.value(target)}; {met} of the {n} reached it.")
-        else:
-            over = int((values > target).sum())
-            parts.append(
-                f"The aim is {words.value(target)}; {over} of the {n} {words.many} "
-                f"{words.above} that."
-            )
+        parts.append(_target_sentence(points, words, target, better))
+    if better is not None and target is not None:
+        parts.append(_aim_status(result, words, target, better).strip())
     parts += finding_lines
     parts.append(_rules_sentence(result))
     if annotations:
         parts.append(annotation_sentence(annotations))
-    return " ".join(parts)
+    return " ".join(part for part in parts if part)
+
+
+def _target_sentence(
+    points: pl.DataFrame, words: RunChartWords, target: float, better: Better | None
+) -> str:
+    """How many points met the aim: at or under it, or (a floor) at or over it."""
+    values = points.get_column("value")
+    n = points.height
+    if better is not None:
+        met = int((values <= target if better is Better.LOWER else values >= target).sum())
+        bound = "or less" if better is Better.LOWER else "or more"
+        return (
+            f"The aim is {words.value(target)} {bound}; {met} of the {n} "
+            f"{words.one if n == 1 else words.many} ({round(100 * met / n)}%) met it."
+        )
+    if words.kind == "percent":
+        met = int((values >= target).sum())
+        return f"The aim is {words.value(target)}; {met} of the {n} reached it."
+    over = int((values > target).sum())
+    return f"The aim is {words.value(target)}; {over} of the {n} {words.many} {words.above} that."
 
 
 def _rules_sentence(result: RunChartResult) -> str:
@@ -903,7 +1046,7 @@ def analyse_points(
     rules: RuleSet = "ihi",
     improvement_start: date | None = None,
     baseline_until: date | None = None,
-    phase_starts: Sequence[date | PhaseBreak] = (),
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
 ) -> RunChartResult | None:
     """Read run chart points (``aim_run_points``, or any ``date``/``value`` frame in time
     order) as PACE did.
@@ -911,9 +1054,10 @@ def analyse_points(
     The baseline is every point dated before ``improvement_start`` (or on or before
     ``baseline_until``): its median is frozen and extended. Without either, or
     when no child finished before it, the median is of all the points. ``phase_starts``
-    begin a new phase at the first point on or after each date (or at a ``PhaseBreak``,
-    such as a confirmed ``RephaseSuggestion.as_phase_break()``). None when there are no
-    points.
+    begin a new phase at the first point on or after each date (a ``PhaseStart`` also
+    says how many of its first points its median rests on), or at a ``PhaseBreak``
+    (positions, such as a confirmed ``RephaseSuggestion.as_phase_break()``). None when
+    there are no points.
     """
     if points.height == 0:
         return None
@@ -927,9 +1071,17 @@ def analyse_points(
         if isinstance(start, PhaseBreak):
             breaks.append(start)
             continue
-        position = int(np.searchsorted(dates, np.datetime64(start), side="left"))
+        on, baseline_n = (
+            (start.on, start.baseline_n)
+            if isinstance(start, PhaseStart)
+            else (
+                start,
+                None,
+            )
+        )
+        position = int(np.searchsorted(dates, np.datetime64(on), side="left"))
         if 0 < position < points.height and position not in {b.start for b in breaks}:
-            breaks.append(PhaseBreak(position))
+            breaks.append(PhaseBreak(position, baseline_n))
     if breaks and baseline_end > min(b.start for b in breaks):
         baseline_end = min(b.start for b in breaks)
     return analyse_run_chart(
@@ -941,13 +1093,18 @@ def analyse_points(
 
 
 def aim_run_sentences(
-    result: AimResult, marks: ImprovementMarks, *, headline_only: bool = False
+    result: AimResult,
+    marks: ImprovementMarks,
+    *,
+    headline_only: bool = False,
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
 ) -> list[str]:
     """What the run chart rules say about an aim's run chart (read as ``aim_run_chart``
-    reads it), in sentences: every finding, or with ``headline_only`` the one sentence an
-    overview shows. The dashboards and the report pack both say it from here."""
+    reads it, with the same ``phase_starts``), in sentences: every finding, or with
+    ``headline_only`` the one sentence an overview shows. The dashboards and the report
+    pack both say it from here."""
     points = aim_run_points(result.children)
-    analysis = analyse_points(points, improvement_start=marks.start)
+    analysis = analyse_points(points, improvement_start=marks.start, phase_starts=phase_starts)
     if analysis is None:
         waiting_for = aim_end_words(result.aim)
         return [f"No child has had {waiting_for} yet, so there is no run chart to read."]
@@ -956,6 +1113,7 @@ def aim_run_sentences(
         "words": AIM_WORDS,
         "improvement_start": marks.start,
         "improvement_name": marks.name,
+        "better": result.aim.better,
     }
     if headline_only:
         return [headline(analysis, dates, **wording)]
@@ -975,7 +1133,7 @@ def aim_run_chart(
     annotations: Sequence[Annotation] = (),
     rules: RuleSet = "ihi",
     baseline_until: date | None = None,
-    phase_starts: Sequence[date | PhaseBreak] = (),
+    phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
 ) -> ChartSpec:
     """The PACE run chart of an aim: a dot per child at the date the clock stopped.
 
@@ -1036,7 +1194,7 @@ def aim_run_chart(
         x_title=x_title,
         words=words,
         target=aim.target_in_weeks,
-        target_label=f"Aim: {aim.target_text}",
+        target_label=aim_label(aim),
         improvement_start=improvement_start,
         improvement_name=improvement_name,
         annotations=annotations,
@@ -1045,7 +1203,15 @@ def aim_run_chart(
         note=note,
         ringed=DECISION if decision is not None else None,
         ring_key=RING_KEY,
+        better=aim.better,
     )
+
+
+def aim_label(aim: AimDefinition) -> str:
+    """The aim line's label, saying which side meets it: "Aim: within 26 weeks", or for a
+    floor (Aim 1) "Aim: at least 2 years"."""
+    bound = "at least" if aim.better is Better.HIGHER else "within"
+    return f"Aim: {bound} {aim.target_text}"
 
 
 def _decisions_sentence(points: pl.DataFrame) -> str:

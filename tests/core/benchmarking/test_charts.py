@@ -90,3 +90,33 @@ def test_nothing_to_draw_gives_a_chart_that_says_so(withheld: pl.DataFrame) -> N
     assert "<svg" in render_svg(chart)
     assert "nothing to draw" in chart.alt_text
     assert percent_met_chart(withheld, aim_title="Aim 2", national_percent=None).data.height == 0
+
+
+def test_the_funnel_has_one_legend_room_for_its_largest_authority_and_names_its_points():
+    chart = funnel_chart(ROWS, LIMITS, aim_title="Aim 2", names=NAMES, highlight="AAA")
+    layers = chart.spec["layer"]
+    # One legend: the authorities'. The lines are named in the plot instead.
+    legends = [
+        channel
+        for layer in layers
+        for name, channel in layer.get("encoding", {}).items()
+        if name in ("color", "shape", "strokeDash") and channel.get("legend", {}) is not None
+    ]
+    assert {channel["title"] for channel in legends} == {"Authorities"}
+    line_names = {
+        row["text"] for layer in layers for row in layer["data"]["values"] if "text" in row
+    }
+    assert line_names == {"National", "95% limits", "99.8% limits"}
+    # The largest authority (Echo, 900 children) and the smallest (Charlie, 25) sit inside
+    # the scale, not on its edge.
+    low, high = layers[-1]["encoding"]["x"]["scale"]["domain"]
+    assert low < 25 and high > 900
+    # Named: the authorities outside the 95% limits (Bravo, Echo) and the highlighted one.
+    (labels,) = [
+        layer
+        for layer in layers
+        if layer["mark"]["type"] == "text" and layer["encoding"]["text"]["field"] == "name"
+    ]
+    assert {row["name"] for row in labels["data"]["values"]} == {"Alpha", "Bravo", "Echo"}
+    assert "Alpha, ringed, rests on 400 children and 52% met the aim" in chart.alt_text
+    assert "<svg" in render_svg(chart)

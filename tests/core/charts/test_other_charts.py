@@ -138,10 +138,37 @@ def test_p_chart_limits_are_the_textbook_ones_and_the_outlier_is_marked():
     assert set(chart.data.get_column("Centre line").to_list()) == {50.0}
     values = layer_with(chart, "point")["data"]["values"]
     assert [i for i, v in enumerate(values) if v["signal"] != NO_SIGNAL] == [12]
-    assert values[12]["signal"] == "Outside the limits"
+    assert values[12]["signal"] == "Above the upper limit"
+    shape = layer_with(chart, "point")["encoding"]["shape"]["scale"]
+    assert dict(zip(shape["domain"], shape["range"], strict=True))[values[12]["signal"]] == (
+        "triangle-up"
+    )
     assert "A point above the upper limit" in chart.alt_text
     assert "fewer than 20" in chart.alt_text
     assert "fewer than 20" in chart.caption
+
+
+def test_control_chart_triangles_point_up_above_the_upper_limit_and_down_below_the_lower():
+    # An I chart of 20s with one 60 and one -20: by hand the mean is 20 (the two cancel),
+    # the moving ranges average (40 + 40 + 40 + 40) / 19, so the limits are 20 ± 2.66 x 8.4
+    # = 20 ± 22.4: 60 is above the upper limit, -20 below the lower.
+    values = [20.0] * 5 + [60.0] + [20.0] * 6 + [-20.0] + [20.0] * 7
+    result = analyse_control_chart("i", values)
+    days = [date(2023, 1, 1) + timedelta(days=30 * i) for i in range(len(values))]
+    chart = control_chart(result, days, name="i", title="I", y_title="Days")
+    points = layer_with(chart, "point")
+    shapes = dict(
+        zip(
+            points["encoding"]["shape"]["scale"]["domain"],
+            points["encoding"]["shape"]["scale"]["range"],
+            strict=True,
+        )
+    )
+    signal = {i: v["signal"] for i, v in enumerate(points["data"]["values"])}
+    assert signal[5] == "Above the upper limit"
+    assert signal[12] == "Below the lower limit"
+    assert shapes[signal[5]] == "triangle-up"
+    assert shapes[signal[12]] == "triangle-down"
 
 
 @given(st.lists(st.floats(0, 100, allow_nan=False), min_size=2, max_size=50))
@@ -245,6 +272,10 @@ def test_process_measure_is_a_run_chart_of_the_monthly_percentage(synthetic):
     assert chart.data.get_column("Counted").to_list() == measure.get_column("denominator").to_list()
     assert "Each point is one month" in chart.alt_text
     assert "The aim is 90%" in chart.alt_text
+    # Held in time is better higher: by hand, the months at or over 90%.
+    met = int((measure.get_column("percentage") >= 90).sum())
+    assert f"{met} of the {measure.height} months" in chart.alt_text
+    assert chart.spec["title"]["subtitle"][0].startswith("Higher is better")
 
 
 def test_an_aims_run_chart_is_read_aloud_the_same_for_the_overview_and_the_page(synthetic):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any, Final
 
 import polars as pl
+from markupsafe import Markup
 
 from permanence.charts import ChartSpec
 from permanence.ingest.quality_report import FORMULA_TRIGGERS
+from permanence.pages.html import templates
 
-NUMERIC_CLASS: Final = ' class="numeric"'
 _PLAIN_NUMBER: Final = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
 
@@ -44,6 +44,10 @@ def to_csv(chart: ChartSpec) -> str:
     return csv_safe(chart.data).write_csv()
 
 
+#: The class of a column of numbers (set right-aligned by the stylesheet).
+NUMERIC: Final = Markup(' class="numeric"')
+
+
 def table_html(
     frame: pl.DataFrame,
     *,
@@ -53,40 +57,39 @@ def table_html(
     table_id: str | None = None,
 ) -> str:
     """``frame`` as an accessible HTML table (caption, column headers, the first column
-    as row headers), every cell escaped.
+    as row headers), every cell escaped by the template (``pages/data_table.html``).
 
     With ``links`` the cells of ``link_column`` become links (a pseudonymous reference
-    to the child's journey). Built with polars string expressions over whole columns, so
-    a table of thousands of children is one pass, not a loop.
+    to the child's journey). The cells' words and the links' addresses are worked out
+    with polars expressions over whole columns; the template only writes them out.
     """
     if frame.width == 0:
         return ""
-    numeric = {name for name, dtype in frame.schema.items() if dtype.is_numeric()}
-    cells: list[pl.Expr] = []
-    for index, (name, dtype) in enumerate(frame.schema.items()):
-        text = _escaped(_cell_text(pl.col(name), dtype))
-        if links and name == link_column:
-            target = pl.col(name).replace_strict(dict(links), default=None, return_dtype=pl.String)
-            text = (
-                pl.when(target.is_not_null())
-                .then(pl.lit('<a href="') + _escaped(target) + pl.lit('">') + text + "</a>")
-                .otherwise(text)
-            )
-        tag = "th" if index == 0 else "td"
-        opening = f'<{tag} scope="row"' if index == 0 else f"<{tag}"
-        opening += f"{NUMERIC_CLASS}>" if name in numeric else ">"
-        cells.append(pl.lit(opening) + text + pl.lit(f"</{tag}>"))
-    body = frame.select(pl.concat_str([pl.lit("<tr>"), *cells, pl.lit("</tr>")]).alias("row"))
-    rows = "\n".join(body.get_column("row").to_list())
-    header = "".join(
-        f'<th scope="col"{NUMERIC_CLASS if name in numeric else ""}>{html.escape(name)}</th>'
-        for name in frame.columns
+    numeric = [NUMERIC if dtype.is_numeric() else "" for dtype in frame.schema.values()]
+    texts = frame.select(
+        _cell_text(pl.col(name), dtype).alias(name) for name, dtype in frame.schema.items()
     )
-    identifier = f' id="{html.escape(table_id)}"' if table_id else ""
+    linked = bool(links) and link_column in frame.columns
+    hrefs: list[str | None] = (
+        frame.get_column(str(link_column))
+        .cast(pl.String)
+        .replace_strict(dict(links or {}), default=None, return_dtype=pl.String)
+        .to_list()
+        if linked
+        else [None] * frame.height
+    )
     return (
-        f'<table class="ds_table data-table"{identifier}>'
-        f"<caption>{html.escape(caption)}</caption>"
-        f"<thead><tr>{header}</tr></thead><tbody>\n{rows}\n</tbody></table>"
+        templates("permanence.pages")
+        .get_template("pages/data_table.html")
+        .render(
+            caption=caption,
+            table_id=table_id,
+            columns=frame.columns,
+            numeric=numeric,
+            rows=zip(texts.iter_rows(), hrefs, strict=True),
+            hrefs=hrefs,
+            link_index=frame.columns.index(str(link_column)) if linked else -1,
+        )
     )
 
 
@@ -100,9 +103,3 @@ def _cell_text(column: pl.Expr, dtype: Any) -> pl.Expr:
     else:
         text = column.cast(pl.String)
     return text.fill_null("")
-
-
-def _escaped(text: pl.Expr) -> pl.Expr:
-    return text.str.replace_many(
-        ["&", "<", ">", '"', "'"], ["&amp;", "&lt;", "&gt;", "&quot;", "&#x27;"]
-    )

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from permanence.analysis.aims import local_aim
 from permanence.charts.driver_diagram import svg_texts
@@ -623,3 +624,18 @@ def test_a_control_chart_measure_draws_its_tests_of_change(
     assert "P chart" in body
     labels = {row.get("label") for row in values_in(spec_of(body))}
     assert "Cycle 1 of alpha-idea" in labels
+
+
+def test_the_close_form_calls_none_of_the_minimum_record_optional_and_closes_today(
+    lead: Client, record_a: Record, in_a: None
+) -> None:
+    url = reverse("improvement-cycle-close", args=[record_a.second_cycle.pk])
+    body = text(lead.get(url))
+    for field in ("hoped_to_achieve", "learned", "next_steps"):
+        label = re.search(rf'<label class="ds_label" for="id_{field}">([^<]*)</label>', body)
+        assert label is not None and "(optional)" not in label.group(1)
+    closed_on = re.search(r'<input type="date" name="closed_on"[^>]*>', body)
+    assert closed_on is not None
+    assert f'value="{timezone.localdate().isoformat()}"' in closed_on.group(0)
+    # The parts a group may leave for later still say so.
+    assert "How did the result compare with the prediction? (optional)" in body

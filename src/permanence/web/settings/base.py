@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "simple_history",
     "axes",
     "csp",
@@ -130,6 +131,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders through the project's templates, in the Design System's markup
+# (``web/kernel/forms.py``).
+FORM_RENDERER = "permanence.web.kernel.forms.DesignSystemRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -23,7 +23,13 @@ import polars as pl
 from permanence.analysis.direction import Better
 from permanence.analysis.periods import long_date
 from permanence.journey.frame import FRAME_COLUMNS
-from permanence.journey.vocabulary import AgeBand, AgencyDecisionOutcome, PlacementType, Route
+from permanence.journey.vocabulary import (
+    AgeBand,
+    AgencyDecisionOutcome,
+    PlacementType,
+    Route,
+    plural,
+)
 
 
 class AimKind(StrEnum):
@@ -250,7 +256,7 @@ def _check(aim: AimDefinition) -> None:
 
 
 def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+    return plural(count, unit)
 
 
 def _or_list(words: list[str]) -> str:

@@ -40,6 +40,7 @@ import numpy.typing as npt
 import polars as pl
 
 from permanence.analysis.runs_table import crossings_min, longest_run_max, runs_range
+from permanence.journey.vocabulary import plural as vocabulary_plural
 
 RuleSet = Literal["ihi", "anhoej"]
 RULE_SETS: tuple[str, ...] = get_args(RuleSet)
@@ -735,8 +736,8 @@ def _label(labels: Sequence[str] | None, point: int) -> str:
 
 
 def plural(count: int, word: str) -> str:
-    """``1 point``, ``2 points``: every word used here takes an s."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """``1 point``, ``2 points``: the one rule (``journey.vocabulary.plural``)."""
+    return vocabulary_plural(count, word)
 
 
 def _number(value: float) -> str:

@@ -57,7 +57,7 @@ from permanence.analysis.aims import (
 )
 from permanence.analysis.aims_outcomes import aim_children
 from permanence.analysis.periods import frame_as_of, long_date
-from permanence.journey.vocabulary import Coded, MeetingKind
+from permanence.journey.vocabulary import Coded, MeetingKind, plural
 
 # ---------------------------------------------------------------------------------------
 # Calendar arithmetic
@@ -412,7 +412,7 @@ def _planning_meetings(
         yield _item(
             PlannedKind.PLANNING_MEETING,
             accommodated + timedelta(weeks=weeks),
-            f"the {policy.planning_meeting_label}, within {weeks} weeks of being "
+            f"the {policy.planning_meeting_label}, within {plural(weeks, 'week')} of being "
             f"accommodated on {on}",
             policy,
             met_on=held_planning.held if held_planning else None,
@@ -479,7 +479,8 @@ def _review_due(
     if number == 1:
         return (
             anchor + timedelta(weeks=policy.first_review_weeks),
-            f"within {policy.first_review_weeks} weeks of the placement on {long_date(anchor)}",
+            f"within {plural(policy.first_review_weeks, 'week')} of the placement on "
+            f"{long_date(anchor)}",
         )
     previous = "held" if number - 1 <= held_count else "due"
     months = policy.second_review_months if number == 2 else policy.later_review_months

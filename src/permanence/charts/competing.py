@@ -35,7 +35,7 @@ from permanence.charts.spec import (
     empty_chart,
     records,
 )
-from permanence.charts.words import end_words, since
+from permanence.charts.words import end_words, plural, since
 
 KAPLAN_MEIER: Final = "Kaplan-Meier (if nobody could leave)"
 
@@ -200,12 +200,12 @@ def _alt_text(events: CompetingEvents, aim: AimDefinition, cohort: str, present:
         if value is not None:
             shares.append(f"{outcome_words(outcome, aim).lower()} {value:.0f}%")
     if shares:
-        parts.append(f"By {weeks} weeks: " + ", ".join(shares) + ".")
+        parts.append(f"By {plural(weeks, 'week')}: " + ", ".join(shares) + ".")
     km = row.get("km_percent_reached_by_target")
     if km is not None:
         parts.append(
             f"Kaplan-Meier, which treats the children who left as if they might still have "
-            f"{end_words(aim.end_column)}, gives {km:.0f}% by {weeks} weeks."
+            f"{end_words(aim.end_column)}, gives {km:.0f}% by {plural(weeks, 'week')}."
         )
     parts.append(WHICH_TO_READ)
     return " ".join(parts)

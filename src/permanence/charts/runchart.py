@@ -88,6 +88,7 @@ from permanence.charts.words import (
     since,
     the,
     weeks,
+    weeks_expr,
 )
 
 ValueKind = Literal["weeks", "percent", "number"]
@@ -335,7 +336,7 @@ def _check_points(points: pl.DataFrame, result: RunChartResult) -> None:
 def _value_text(kind: ValueKind) -> pl.Expr:
     value = pl.col("value")
     if kind == "weeks":
-        return value.round(1).cast(pl.String) + pl.lit(" weeks")
+        return weeks_expr(value)
     if kind == "percent":
         return value.round(0).cast(pl.Int64).cast(pl.String) + pl.lit("%")
     return value.round(2).cast(pl.String)

@@ -29,10 +29,14 @@ from permanence.charts.spec import (
     records,
 )
 from permanence.charts.words import cohort_title, day_text, number, plural
+from permanence.journey.vocabulary import plural_expr
 
 GROUP_SHAPES: Final = ("circle", "square", "diamond", "triangle-up", "triangle-down", "cross")
 ROW_STEP: Final = 34  # pixels per stage row; more when groups share a row
 GROUP_STEP: Final = 22
+#: How far the days axis reaches past the longest bar, for the words beside it.
+ROOM: Final = 1.45
+GROUPED_ROOM: Final = 2.2
 
 
 def stages_chart(
@@ -49,12 +53,12 @@ def stages_chart(
     chosen = _chosen_groups(result, by_group, groups)
     ranked = result.overall.ranked()
     order = [stage.label for stage in ranked]
-    frame = _rows(chosen, order)
+    frame = _rows(chosen, order, named=by_group and bool(result.groups))
     columns = ["Stage", "Share of all waiting (%)", "Median days"]
     drawn = frame.filter(pl.col("share") > 0)
+    grouped = by_group and bool(result.groups)
     if drawn.height == 0:
         return empty_chart(name=name, title=title, columns=columns)
-    grouped = by_group and bool(result.groups)
     group_title = "Team" if result.by is GroupBy.TEAM else cohort_title("accommodated_date")
     table = drawn.select(
         *([pl.col("group").alias(group_title)] if grouped else []),
@@ -82,7 +86,8 @@ def stages_chart(
         "field": "median",
         "type": "quantitative",
         "title": "Days in the stage (dot: median; bar: middle half of children)",
-        "scale": {"domain": [0, top * 1.45 + 1], "nice": False},
+        # Room at the right for the words beside each bar, longer when they name a group.
+        "scale": {"domain": [0, top * (GROUPED_ROOM if grouped else ROOM) + 1], "nice": False},
     }
     group_names = [group.label for group in chosen]
     extra: dict[str, Any] = {}
@@ -94,6 +99,7 @@ def stages_chart(
                 "type": "nominal",
                 "title": group_title,
                 "scale": categorical_scale(group_names),
+                "legend": {"columns": 2},
             },
         }
     tooltip = [
@@ -118,6 +124,7 @@ def stages_chart(
                     "domain": group_names,
                     "range": list(GROUP_SHAPES[: len(group_names)]),
                 },
+                "legend": {"columns": 2},
             }
         }
         if grouped
@@ -194,8 +201,12 @@ def _chosen_groups(
     return chosen
 
 
-def _rows(groups: list[StageGroup], order: list[str]) -> pl.DataFrame:
-    """One row per group and stage: a few dozen rows from the analysis's figures."""
+def _rows(groups: list[StageGroup], order: list[str], *, named: bool = False) -> pl.DataFrame:
+    """One row per group and stage: a few dozen rows from the analysis's figures.
+
+    ``named``: the groups share each stage's row, so the words beside each bar, and its
+    spoken label, begin with the group they belong to ("2023: median 40 days ...").
+    """
     rows = [
         {
             "group": group.label,
@@ -229,9 +240,8 @@ def _rows(groups: list[StageGroup], order: list[str]) -> pl.DataFrame:
     )
     position = {label: index for index, label in enumerate(order)}
     median_days = pl.col("median").round(0).cast(pl.Int64)
-    median_text = median_days.cast(pl.String) + pl.when(median_days == 1).then(
-        pl.lit(" day")
-    ).otherwise(pl.lit(" days"))
+    median_text = plural_expr(median_days, "day")
+    whose = pl.col("group") + pl.lit(": ") if named else pl.lit("")
     share_text = (
         pl.when((pl.col("share") > 0) & (pl.col("share") < 0.5))
         .then(pl.lit("<1"))
@@ -242,21 +252,26 @@ def _rows(groups: list[StageGroup], order: list[str]) -> pl.DataFrame:
             pl.max_horizontal(pl.col("upper").fill_null(0), pl.col("median").fill_null(0)).alias(
                 "text_at"
             ),
-            pl.when(pl.col("median").is_not_null())
-            .then(pl.lit("median ") + median_text + pl.lit(" · ") + share_text + "% of waiting")
-            .otherwise(pl.lit("none completed yet · ") + share_text + "% of waiting")
-            .alias("text"),
-            pl.when(pl.col("median").is_not_null())
-            .then(
-                pl.col("stage")
-                + pl.lit(": median ")
-                + median_text
-                + pl.lit(", ")
-                + share_text
-                + pl.lit("% of all waiting")
-            )
-            .otherwise(pl.col("stage") + pl.lit(": no child has completed it yet"))
-            .alias("aria"),
+            (
+                whose
+                + pl.when(pl.col("median").is_not_null())
+                .then(pl.lit("median ") + median_text + pl.lit(" · ") + share_text)
+                .otherwise(pl.lit("none completed yet · ") + share_text)
+                + pl.lit("% of waiting")
+            ).alias("text"),
+            (
+                whose
+                + pl.when(pl.col("median").is_not_null())
+                .then(
+                    pl.col("stage")
+                    + pl.lit(": median ")
+                    + median_text
+                    + pl.lit(", ")
+                    + share_text
+                    + pl.lit("% of all waiting")
+                )
+                .otherwise(pl.col("stage") + pl.lit(": no child has completed it yet"))
+            ).alias("aria"),
             pl.col("stage").replace_strict(position, return_dtype=pl.Int64).alias("_order"),
         )
         .sort(["_order", "group"])

@@ -41,6 +41,7 @@ from permanence.charts.words import (
     join_words,
     since,
     weeks,
+    weeks_expr,
 )
 from permanence.journey.vocabulary import CareSetting
 
@@ -220,7 +221,7 @@ def _table(
 
 
 def _values(shown: pl.DataFrame, target: float | None) -> list[dict[str, Any]]:
-    weeks_text = pl.col("value").round(0).cast(pl.Int64).cast(pl.String) + pl.lit(" weeks")
+    weeks_text = weeks_expr(pl.col("value"), digits=0)
     bar = (
         pl.col("label")
         if "label" in shown.columns

@@ -29,7 +29,7 @@ from permanence.charts.spec import (
     empty_chart,
     records,
 )
-from permanence.charts.words import cohort_title, end_words, plural, since
+from permanence.charts.words import cohort_title, end_words, plural, since, weeks
 
 SERIES: Final = "series"
 BANDS_UP_TO: Final = 3
@@ -148,7 +148,7 @@ def survival_chart(
         },
         *target_layers(
             result.target_weeks,
-            f"Aim: {result.target_weeks} weeks",
+            f"Aim: {weeks(result.target_weeks)}" if result.target_weeks is not None else None,
             x={"field": "target", "type": "quantitative", "title": weeks_title},
         ),
     ]
@@ -253,7 +253,7 @@ def _alt_text(
         "Children still waiting count for as long as they have waited."
     ]
     if result.target_weeks is not None:
-        parts.append(f"The green line marks the aim of {result.target_weeks} weeks.")
+        parts.append(f"The green line marks the aim of {weeks(result.target_weeks)}.")
     left_out = len(names) - len(chosen)
     if left_out:
         parts.append(

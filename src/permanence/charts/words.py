@@ -10,9 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+import polars as pl
+
 # What a child waits for ("a permanence recommendation"): the aims' own words.
 from permanence.analysis.aims import END_WORDS
-from permanence.journey.vocabulary import CareSetting
+from permanence.journey.vocabulary import CareSetting, plural_expr, plural_word
+from permanence.journey.vocabulary import plural as vocabulary_plural
 
 AXIS_DATE_FORMAT: Final = "%b %Y"  # d3-time-format: "Mar 2023"
 DAY_FORMAT: Final = "%-d %b %Y"  # polars (chrono): "14 Mar 2023"
@@ -138,7 +141,19 @@ def number(value: float, *, digits: int = 1) -> str:
 def weeks(value: float) -> str:
     """ "52 weeks", "1 week", "30.5 weeks"."""
     text = number(value)
-    return f"{text} week" if text == "1" else f"{text} weeks"
+    return f"{text} {plural_word(float(text.replace(',', '')), 'week')}"
+
+
+def weeks_expr(value: pl.Expr, *, digits: int = 1) -> pl.Expr:
+    """``weeks`` over a column, rounded to ``digits``: "1 week", "30.5 weeks"."""
+    rounded = value.round(digits)
+    whole = rounded == rounded.floor()
+    text = (
+        pl.when(whole)
+        .then(rounded.cast(pl.Int64).cast(pl.String))
+        .otherwise(rounded.cast(pl.String))
+    )
+    return plural_expr(rounded, "week", text=text)
 
 
 def percent(value: float) -> str:
@@ -146,9 +161,8 @@ def percent(value: float) -> str:
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """ "1 child", "3 children"."""
-    word = singular if count == 1 else (plural_form or f"{singular}s")
-    return f"{count:,} {word}"
+    """ "1 child", "3 children": the one rule (``journey.vocabulary.plural``)."""
+    return vocabulary_plural(count, singular, plural_form)
 
 
 def children(count: int) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import polars as pl
+
 
 class Coded(StrEnum):
     """A code with a plain-English label; ``str(member)`` is the code."""
@@ -207,3 +209,33 @@ AGE_BAND_BOUNDS: dict[AgeBand, tuple[int, int]] = {
     AgeBand.AGE_12_TO_15: (12, 15),
     AgeBand.AGE_16_PLUS: (16, 200),
 }
+
+
+# ---------------------------------------------------------------------------------------
+# Counting words: one rule for "1 week" and "3 weeks", for every layer.
+
+
+def plural_word(count: float, singular: str, plural_form: str | None = None) -> str:
+    """The word for ``count`` of a thing: "week" for exactly 1, "weeks" otherwise
+    (0 weeks, 1.5 weeks, 2 weeks); ``plural_form`` where adding an s is wrong
+    ("children")."""
+    return singular if count == 1 else (plural_form or f"{singular}s")
+
+
+def plural(count: float, singular: str, plural_form: str | None = None) -> str:
+    """ "1 week", "3 weeks", "1,200 children": the count as people write it (whole
+    numbers without a point, thousands separated) and its word."""
+    text = f"{int(count):,}" if float(count).is_integer() else f"{count:,}"
+    return f"{text} {plural_word(count, singular, plural_form)}"
+
+
+def plural_expr(
+    count: pl.Expr, singular: str, plural_form: str | None = None, *, text: pl.Expr | None = None
+) -> pl.Expr:
+    """``plural`` over a column: ``text`` (the count as shown, by default the count
+    itself) and the word, which is singular exactly where ``count`` is 1."""
+    shown = count.cast(pl.String) if text is None else text
+    word = (
+        pl.when(count == 1).then(pl.lit(singular)).otherwise(pl.lit(plural_form or f"{singular}s"))
+    )
+    return pl.concat_str([shown, pl.lit(" "), word])

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -251,6 +252,26 @@ def test_stages_by_period_compare_groups_by_colour_and_shape(synthetic):
     assert point["encoding"]["shape"]["field"] == "group"
     groups = chart.data.get_column("Accommodated in").unique().to_list()
     assert len(groups) == min(6, len(result.groups))
+
+
+@pytest.mark.parametrize("by", [GroupBy.PERIOD, GroupBy.TEAM])
+def test_each_bar_by_year_or_team_says_which_year_or_team(synthetic, by):
+    result = stage_table(synthetic, by=by)
+    chart = stages_chart(result, by_group=True)
+    words = next(
+        layer
+        for layer in chart.spec["layer"]
+        if layer["mark"]["type"] == "text" and layer["encoding"]["text"]["field"] == "text"
+    )
+    rows = words["data"]["values"]
+    assert rows and all(row["text"].startswith(f"{row['group']}: ") for row in rows)
+    assert all(row["aria"].startswith(f"{row['group']}: ") for row in rows)
+    # All children together: one group, so no bar needs to say which.
+    plain = stages_chart(stage_table(synthetic))
+    plain_rows = next(layer for layer in plain.spec["layer"] if layer["mark"]["type"] == "text")[
+        "data"
+    ]["values"]
+    assert all(row["text"].startswith(("median", "none")) for row in plain_rows)
 
 
 # ---- process measures -----------------------------------------------------------------

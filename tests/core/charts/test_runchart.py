@@ -314,11 +314,26 @@ def test_the_marked_points_are_exactly_the_analysis_signals(values, rules):
     result = analyse_run_chart(points.get_column("value").to_numpy(), rules=rules)
     chart = run_chart(points, result, name="m", title="A measure", y_title="Count")
     marked = {i for i, v in enumerate(point_values(chart.spec)) if v["signal"] != NO_SIGNAL}
-    expected = {int(p) for signal in result.signals for p in signal.points}
+    # Only signals made of particular points are marked; the number of runs and of
+    # crossings describe the whole series and are said in words instead.
+    whole_series = {"runs", "few_crossings"}
+    expected = {
+        int(p)
+        for signal in result.signals
+        if signal.rule not in whole_series
+        for p in signal.points
+    }
     assert marked == expected
     assert chart.data.height == len(values) == len(point_values(chart.spec))
     in_words = "no signal" in chart.alt_text.lower()
     assert in_words == (not result.signals)
+    for signal in result.signals:
+        if signal.rule in whole_series:
+            assert "a signal about the whole series" in chart.alt_text
+            assert any(
+                "whole series" in line or "phase" in line
+                for line in chart.spec["title"]["subtitle"]
+            )
     json.dumps(chart.spec, allow_nan=False)
 
 

@@ -44,9 +44,9 @@ import polars as pl
 
 from permanence.analysis.disclosure import IDENTIFYING_COLUMNS
 from permanence.ingest.rules import Severity
-from permanence.ingest.rules.milestones import JOURNEY_ORDER
 from permanence.journey.pseudonym import long_pseudonym
 from permanence.journey.vocabulary import (
+    JOURNEY_ORDER,
     AgeBand,
     AgencyDecisionOutcome,
     Coded,

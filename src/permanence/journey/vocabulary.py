@@ -164,6 +164,18 @@ class MilestoneKind(Coded):
         return _DETAIL_OF_MILESTONE.get(self)
 
 
+JOURNEY_ORDER: tuple[MilestoneKind, ...] = (
+    MilestoneKind.RECOMMENDATION,
+    MilestoneKind.DECISION_AWAY_FROM_HOME,
+    MilestoneKind.AGENCY_DECISION,
+    MilestoneKind.APPLICATION_LODGED,
+    MilestoneKind.ORDER_GRANTED,
+)
+"""The steps of a journey to permanence in the order they must come, after the date
+looked after. Each is compared with the earliest of every step before it, so a second
+recommendation after a reversal is never taken for an out-of-order one (the import's
+rule MILE001; the milestone return's ``order:*`` rules)."""
+
 _DETAIL_OF_MILESTONE: dict[MilestoneKind, type[Coded]] = {
     MilestoneKind.RECOMMENDATION: Route,
     MilestoneKind.AGENCY_DECISION: AgencyDecisionOutcome,

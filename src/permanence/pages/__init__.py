@@ -14,7 +14,9 @@ holds one thing:
 - ``clocks``: a child's clocks against each aim;
 - ``measure_series``, ``measure_reading``, ``measure_chart``: an improvement measure's
   points, their reading with the run or control chart rules, and its chart;
-- ``tables``: a chart's data as an accessible HTML table and a spreadsheet-safe CSV.
+- ``tables``: a chart's data as an accessible HTML table and a spreadsheet-safe CSV;
+- ``html``: the core's one way to write HTML (Jinja2 templates, autoescaped), which the
+  report pack's PDF uses too.
 
 Pure polars and the core (``analysis``, ``charts``): no Django, so every page's content
 can be tested and timed without a web server. The web layer gathers the frame and the

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 import polars as pl
-from markupsafe import Markup
 
 from permanence.charts import ChartSpec
 from permanence.ingest.quality_report import FORMULA_TRIGGERS
@@ -44,10 +43,6 @@ def to_csv(chart: ChartSpec) -> str:
     return csv_safe(chart.data).write_csv()
 
 
-#: The class of a column of numbers (set right-aligned by the stylesheet).
-NUMERIC: Final = Markup(' class="numeric"')
-
-
 def table_html(
     frame: pl.DataFrame,
     *,
@@ -65,7 +60,6 @@ def table_html(
     """
     if frame.width == 0:
         return ""
-    numeric = [NUMERIC if dtype.is_numeric() else "" for dtype in frame.schema.values()]
     texts = frame.select(
         _cell_text(pl.col(name), dtype).alias(name) for name, dtype in frame.schema.items()
     )
@@ -85,10 +79,10 @@ def table_html(
             caption=caption,
             table_id=table_id,
             columns=frame.columns,
-            numeric=numeric,
+            numerics=[dtype.is_numeric() for dtype in frame.schema.values()],
+            linking=[linked and name == link_column for name in frame.columns],
             rows=zip(texts.iter_rows(), hrefs, strict=True),
-            hrefs=hrefs,
-            link_index=frame.columns.index(str(link_column)) if linked else -1,
+            zip=zip,
         )
     )
 

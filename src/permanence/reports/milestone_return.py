@@ -38,17 +38,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import polars as pl
 
 from permanence.analysis.disclosure import IDENTIFYING_COLUMNS
+from permanence.ingest.rules import Severity
 from permanence.journey.pseudonym import long_pseudonym
 from permanence.journey.vocabulary import (
+    JOURNEY_ORDER,
     AgeBand,
     AgencyDecisionOutcome,
     Coded,
     Destination,
+    MilestoneKind,
     OrderType,
     Route,
 )
@@ -309,17 +312,25 @@ def _frame_date(frame: pl.DataFrame) -> date:
 # The return's own rules
 
 
-class Severity:
-    ERROR = "error"
-    """The return cannot be accepted until it is put right."""
-    QUERY = "query"
-    """Allowed, but worth checking."""
+# The import's severities (``ingest.rules.Severity``): an error refuses the return until
+# it is put right; a query is allowed, but worth checking.
+ERROR: Final[Severity] = "error"
+QUERY: Final[Severity] = "query"
+
+#: The return's column for each step of the journey the import orders (rule MILE001).
+STEP_COLUMNS: Final[dict[MilestoneKind, str]] = {
+    MilestoneKind.RECOMMENDATION: "recommendation_date",
+    MilestoneKind.DECISION_AWAY_FROM_HOME: "decision_away_date",
+    MilestoneKind.AGENCY_DECISION: "agency_decision_date",
+    MilestoneKind.APPLICATION_LODGED: "lodged_date",
+    MilestoneKind.ORDER_GRANTED: "order_date",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class ReturnProblem:
     rule: str
-    severity: str
+    severity: Severity
     message: str
     rows: tuple[int, ...] = ()
 
@@ -335,7 +346,7 @@ class ReturnProblem:
 @dataclass(frozen=True, slots=True)
 class _RowRule:
     rule: str
-    severity: str
+    severity: Severity
     message: str
     broken: pl.Expr  # true on a row that breaks the rule
 
@@ -347,13 +358,30 @@ def _order(earlier: str | pl.Expr, later: str, words: str) -> _RowRule:
     first = pl.col(earlier) if isinstance(earlier, str) else earlier
     return _RowRule(
         rule=f"order:{later}",
-        severity=Severity.ERROR,
+        severity=ERROR,
         message=words,
         broken=(pl.col(later) < first).fill_null(value=False),
     )
 
 
-def _needs(present: str, needed: str, words: str, severity: str = Severity.ERROR) -> _RowRule:
+def _journey_order() -> list[_RowRule]:
+    """The import's order of the journey's steps (``JOURNEY_ORDER``, rule MILE001): each
+    step is dated on or after every step before it that the period holds."""
+    rules = []
+    for position, kind in enumerate(JOURNEY_ORDER[1:], start=1):
+        earlier = [STEP_COLUMNS[step] for step in JOURNEY_ORDER[:position]]
+        rules.append(
+            _order(
+                pl.max_horizontal(earlier),
+                STEP_COLUMNS[kind],
+                f"the {kind.label.lower()} is dated before an earlier step of the journey "
+                f"({', '.join(step.label.lower() for step in JOURNEY_ORDER[:position])})",
+            )
+        )
+    return rules
+
+
+def _needs(present: str, needed: str, words: str, severity: Severity = ERROR) -> _RowRule:
     return _RowRule(
         rule=f"needs:{present}",
         severity=severity,
@@ -366,38 +394,38 @@ def _row_rules(year: CollectionYear, as_of: date) -> list[_RowRule]:
     rules = [
         _RowRule(
             "required",
-            Severity.ERROR,
+            ERROR,
             "every row needs its version, authority, year, child_id, period number and start",
             pl.any_horizontal([pl.col(c.name).is_null() for c in RETURN_COLUMNS if c.required]),
         ),
         _RowRule(
             "version",
-            Severity.ERROR,
+            ERROR,
             f"return_version must be {RETURN_VERSION}",
             (pl.col("return_version") != RETURN_VERSION).fill_null(value=True),
         ),
         _RowRule(
             "year",
-            Severity.ERROR,
+            ERROR,
             f"collection_year must be {year.year}",
             (pl.col("collection_year") != year.year).fill_null(value=True),
         ),
         _RowRule(
             "child_id",
-            Severity.ERROR,
+            ERROR,
             "child_id must be 64 lower-case hexadecimal digits (a pseudonym, never a reference)",
             ~pl.col("child_id").str.contains(_HEX_64).fill_null(value=False),
         ),
         _RowRule(
             "in_year",
-            Severity.ERROR,
+            ERROR,
             f"the care period must be open at some time from {year.label}",
             (pl.col("period_start") > year.last_day)
             | (pl.col("period_end") < year.first_day).fill_null(value=False),
         ),
         _RowRule(
             "not_after_known_on",
-            Severity.ERROR,
+            ERROR,
             f"no date may be later than {as_of.isoformat()}, the day the return describes",
             pl.any_horizontal([(pl.col(c) > as_of).fill_null(value=False) for c in DATE_COLUMNS]),
         ),
@@ -408,21 +436,10 @@ def _row_rules(year: CollectionYear, as_of: date) -> list[_RowRule]:
             "recommendation_date",
             "the recommendation is dated before the child was accommodated (or looked after)",
         ),
-        _order(
-            "recommendation_date",
-            "decision_away_date",
-            "the decision for permanence away from home is dated before the recommendation",
-        ),
-        _order(
-            pl.coalesce("decision_away_date", "recommendation_date"),
-            "agency_decision_date",
-            "the agency decision is dated before the decision it ratifies",
-        ),
-        _order("agency_decision_date", "lodged_date", "lodged before the agency decision"),
-        _order("lodged_date", "order_date", "the order is dated before the application"),
+        *_journey_order(),
         _RowRule(
             "order:period_end",
-            Severity.ERROR,
+            ERROR,
             "a milestone is dated after the care period ended",
             pl.any_horizontal(
                 [
@@ -447,19 +464,19 @@ def _row_rules(year: CollectionYear, as_of: date) -> list[_RowRule]:
             "period_end",
             "destination",
             "the period ended but no destination is recorded",
-            Severity.QUERY,
+            QUERY,
         ),
         _needs(
             "recommendation_date",
             "recommendation_route",
             "a recommendation without its route",
-            Severity.QUERY,
+            QUERY,
         ),
         _needs(
             "accommodated_date",
             "age_band_at_accommodation",
             "accommodated, but the age band is missing (date of birth not recorded?)",
-            Severity.QUERY,
+            QUERY,
         ),
     ]
     for column in RETURN_COLUMNS:
@@ -468,7 +485,7 @@ def _row_rules(year: CollectionYear, as_of: date) -> list[_RowRule]:
             rules.append(
                 _RowRule(
                     f"code:{column.name}",
-                    Severity.ERROR,
+                    ERROR,
                     f"{column.name} must be one of: {', '.join(codes)}",
                     pl.col(column.name).is_not_null() & ~pl.col(column.name).is_in(codes),
                 )
@@ -498,7 +515,7 @@ def validate_return(
         problems.append(
             ReturnProblem(
                 "authority",
-                Severity.ERROR,
+                ERROR,
                 f"every row must belong to {authority}",
                 tuple(others),
             )
@@ -512,7 +529,7 @@ def validate_return(
         problems.append(
             ReturnProblem(
                 "unique",
-                Severity.ERROR,
+                ERROR,
                 "a child_id and period number appear more than once",
                 tuple(duplicated),
             )
@@ -527,7 +544,7 @@ def _column_problems(columns: Sequence[str]) -> list[ReturnProblem]:
         problems.append(
             ReturnProblem(
                 "identifying",
-                Severity.ERROR,
+                ERROR,
                 f"the return must not hold {', '.join(identifying)}: it would identify children",
             )
         )
@@ -544,7 +561,7 @@ def _column_problems(columns: Sequence[str]) -> list[ReturnProblem]:
         problems.append(
             ReturnProblem(
                 "columns",
-                Severity.ERROR,
+                ERROR,
                 f"the columns must be exactly the format's, in order: {'; '.join(detail)}",
             )
         )
@@ -552,7 +569,7 @@ def _column_problems(columns: Sequence[str]) -> list[ReturnProblem]:
 
 
 def errors(problems: Sequence[ReturnProblem]) -> list[ReturnProblem]:
-    return [problem for problem in problems if problem.severity == Severity.ERROR]
+    return [problem for problem in problems if problem.severity == ERROR]
 
 
 # ---------------------------------------------------------------------------------------

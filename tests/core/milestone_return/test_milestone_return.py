@@ -242,6 +242,28 @@ def test_dates_out_of_order_are_errors(frame: pl.DataFrame) -> None:
     )
 
 
+def test_each_step_follows_every_earlier_step_as_the_import_orders_them(
+    frame: pl.DataFrame,
+) -> None:
+    # With no agency decision between them, an application lodged before the
+    # recommendation is still out of order (the import's rule MILE001).
+    rows = _valid(frame)
+    target = rows.with_row_index(offset=1).filter(pl.col("lodged_date").is_not_null())
+    swapped = rows.with_columns(
+        pl.when(pl.col("lodged_date").is_not_null())
+        .then(pl.col("recommendation_date") - pl.duration(days=1))
+        .otherwise(pl.col("lodged_date"))
+        .alias("lodged_date"),
+        pl.lit(None, dtype=pl.Date).alias("agency_decision_date"),
+        pl.lit(None, dtype=pl.String).alias("agency_decision_outcome"),
+        pl.lit(None, dtype=pl.Date).alias("decision_away_date"),
+    )
+    problems = errors(validate_return(swapped, authority="FIF", year=YEAR, as_of=YEAR_END))
+    assert [p.rule for p in problems] == ["order:lodged_date"]
+    assert problems[0].rows == tuple(target["index"].to_list())
+    assert "recommendation" in problems[0].message
+
+
 def test_a_milestone_after_the_period_ended_is_an_error(frame: pl.DataFrame) -> None:
     rows = _valid(frame).with_columns(
         pl.when(pl.col("period_end").is_not_null())

@@ -8,6 +8,7 @@ from permanence.ingest.rules import hits, iso, rule, sentence
 from permanence.ingest.workspace import Workspace
 from permanence.journey.frame import whole_years_between
 from permanence.journey.vocabulary import (
+    JOURNEY_ORDER,
     LegalStatusKind,
     MilestoneKind,
     OrderType,
@@ -16,16 +17,8 @@ from permanence.journey.vocabulary import (
 
 PERIOD_KEY = ["child_ref", "period_start"]
 
-JOURNEY_ORDER: tuple[MilestoneKind, ...] = (
-    MilestoneKind.RECOMMENDATION,
-    MilestoneKind.DECISION_AWAY_FROM_HOME,
-    MilestoneKind.AGENCY_DECISION,
-    MilestoneKind.APPLICATION_LODGED,
-    MilestoneKind.ORDER_GRANTED,
-)
-"""The steps of a journey to permanence in the order they must come, after the date
-looked after. Each is compared with the earliest of every step before it, so a second
-recommendation after a reversal is never taken for an out-of-order one."""
+# The order of the journey's steps (``JOURNEY_ORDER``) is vocabulary: the milestone
+# return checks it too, without importing (and so registering) this module's rules.
 
 ADOPTION_ORDERS = (OrderType.PERMANENCE_ORDER_ADOPT.value, OrderType.ADOPTION.value)
 ADOPTION_STATUSES = (

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, cast
 
 import polars as pl
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -202,9 +203,23 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("planning-notifications"))
 
 
+class FeedForm(forms.Form):
+    """What a new calendar feed holds: the person's own children, or their team's."""
+
+    of = forms.ChoiceField(label="What the feed holds", widget=forms.RadioSelect, initial="mine")
+
+    def __init__(self, *args: Any, team: Team | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("mine", "The children you work with")]
+        if team is not None:
+            choices.append(("team", f"Everyone in your team, {team.name}"))
+        self.fields["of"].choices = choices  # type: ignore[attr-defined]
+
+
 def _feed_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     return {
+        "form": FeedForm(team=user.team),
         "feeds": CalendarFeed.objects.filter(owner=user, revoked_at__isnull=True).select_related(
             "team"
         ),

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import polars as pl
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -200,6 +201,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     Notification.objects.filter(recipient=_user(request), read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    messages.success(request, "Every notification is marked as read.")
     return HttpResponseRedirect(reverse("planning-notifications"))
 
 
@@ -254,6 +256,7 @@ def feed_new(request: HttpRequest) -> HttpResponse:
             raise Http404("You are not in a team.")
         team = get_object_or_404(Team, pk=user.team_id)
     feed, token = feeds.make_feed(user, team)
+    messages.success(request, "Feed made: copy its address below, which is shown only once.")
     return _show_new_address(request, feed, token)
 
 
@@ -265,6 +268,7 @@ def _own_feed(request: HttpRequest, pk: int) -> CalendarFeed:
 @require_POST
 def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     feeds.revoke(_own_feed(request, pk))
+    messages.success(request, "Feed revoked: its address no longer works.")
     return HttpResponseRedirect(reverse("planning-feeds"))
 
 
@@ -272,6 +276,7 @@ def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def feed_renew(request: HttpRequest, pk: int) -> HttpResponse:
     feed, token = feeds.renew(_own_feed(request, pk))
+    messages.success(request, "New address made: the old one no longer works.")
     return _show_new_address(request, feed, token)
 
 

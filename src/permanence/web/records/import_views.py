@@ -151,6 +151,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
             for problem in getattr(error, "problems", [str(error)]):
                 form.add_error("extract_files", problem)
         else:
+            messages.success(
+                request, "The extract was checked: nothing is loaded until you load it."
+            )
             return redirect("import-detail", pk=batch.pk)
     return render(request, "records/imports/new.html", {"form": form})
 
@@ -240,7 +243,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This extract is loading, so it cannot be discarded now.")
         return redirect("import-detail", pk=batch.pk)
     discard_upload(batch)
-    messages.info(request, "The extract was discarded; nothing was loaded.")
+    messages.success(request, "The extract was discarded; nothing was loaded.")
     return redirect("import-list")
 
 

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import cast
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -89,6 +90,7 @@ def pack(request: HttpRequest) -> HttpResponse:
             arguments={"as_of": today.isoformat(), "since": since.isoformat() if since else None},
             started_by=cast(User, request.user),
         )
+        messages.success(request, "The report pack is being made.")
         return redirect("reports-pack-making", pk=job.pk)
     return render(
         request,

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from django import forms
+from django.contrib import messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -80,3 +81,9 @@ def form_page(
 
 def redirect(url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url)
+
+
+def done(request: HttpRequest, said: str, url: str) -> HttpResponseRedirect:
+    """After a change: go to ``url``, whose page says what was done (a banner)."""
+    messages.success(request, said)
+    return redirect(url)

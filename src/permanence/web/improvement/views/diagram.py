@@ -18,7 +18,7 @@ from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.diagram import project_diagram
 from permanence.web.improvement.forms import PrimaryDriverForm, SecondaryDriverForm
 from permanence.web.improvement.models import ChangeIdea, Driver, ImprovementProject
-from permanence.web.improvement.views._common import bind, can_edit, form_page, redirect
+from permanence.web.improvement.views._common import bind, can_edit, done, form_page
 from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
 
 
@@ -97,7 +97,7 @@ def primary_driver_new(request: HttpRequest, pk: int) -> HttpResponse:
         driver = form.save(commit=False)
         driver.position = _next_position(Driver.objects.filter(project=project, parent=None))
         driver.save()
-        return redirect(_diagram_url(project.pk))
+        return done(request, "Primary driver added.", _diagram_url(project.pk))
     return form_page(
         request,
         form,
@@ -123,7 +123,7 @@ def secondary_driver_new(request: HttpRequest, pk: int) -> HttpResponse:
             Driver.objects.filter(project=project, parent=driver.parent)
         )
         driver.save()
-        return redirect(_diagram_url(project.pk))
+        return done(request, "Secondary driver added.", _diagram_url(project.pk))
     return form_page(
         request,
         form,
@@ -144,7 +144,7 @@ def driver_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = bind(SecondaryDriverForm, request, instance=driver, project=project)
     if request.method == "POST" and form.is_valid():
         form.save()
-        return redirect(_diagram_url(project.pk))
+        return done(request, "Driver saved.", _diagram_url(project.pk))
     return form_page(
         request, form, title=f"Rename the {driver.level}", cancel=_diagram_url(project.pk)
     )
@@ -155,7 +155,7 @@ def driver_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def driver_move(request: HttpRequest, pk: int) -> HttpResponse:
     driver = get_object_or_404(Driver, pk=pk)
     move_within(list(driver.siblings()), driver, request.POST.get("direction", ""))
-    return redirect(_diagram_url(driver.project_id) + f"#driver-{driver.pk}")
+    return done(request, "Driver moved.", _diagram_url(driver.project_id) + f"#driver-{driver.pk}")
 
 
 def move_within(
@@ -183,7 +183,7 @@ def driver_remove(request: HttpRequest, pk: int) -> HttpResponse:
     back = _diagram_url(driver.project_id)
     if request.method == "POST":
         driver.delete()
-        return redirect(back)
+        return done(request, "Driver removed.", back)
     below = driver.secondary_drivers.count()
     consequence = "Change ideas linked to it stay in the project, unlinked from it."
     if below:

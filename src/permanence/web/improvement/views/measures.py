@@ -49,8 +49,8 @@ from permanence.web.improvement.views._common import (
     authority_id_of,
     bind,
     can_edit,
+    done,
     form_page,
-    redirect,
     today,
 )
 from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
@@ -95,7 +95,7 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
         highest = Measure.objects.filter(project=project).aggregate(Max("position"))
         measure.position = (highest["position__max"] or 0) + 1
         measure.save()
-        return redirect(_measure_url(measure.pk))
+        return done(request, "Measure created.", _measure_url(measure.pk))
     return form_page(
         request,
         form,
@@ -115,7 +115,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = bind(MeasureForm, request, instance=measure)
     if request.method == "POST" and form.is_valid():
         form.save()
-        return redirect(_measure_url(measure.pk))
+        return done(request, "Measure saved.", _measure_url(measure.pk))
     return form_page(request, form, title=f"Change {measure.title}", cancel=_measure_url(pk))
 
 
@@ -126,7 +126,7 @@ def measure_remove(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("improvement-measures", args=[measure.project_id])
     if request.method == "POST":
         measure.delete()
-        return redirect(back)
+        return done(request, "Measure removed.", back)
     return confirm_page(
         request,
         title=f"Remove the measure “{measure.title}”?",
@@ -361,7 +361,9 @@ def measure_value_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = bind(MeasureValueForm, request, measure=measure)
     if form.is_valid():
         form.save()
-        return redirect(reverse("improvement-measure-values", args=[measure.pk]))
+        return done(
+            request, "Value added.", reverse("improvement-measure-values", args=[measure.pk])
+        )
     return _values_page(request, measure, form)
 
 
@@ -371,4 +373,4 @@ def measure_value_remove(request: HttpRequest, pk: int) -> HttpResponse:
     value = get_object_or_404(MeasureValue, pk=pk)
     measure_id = value.measure_id
     value.delete()
-    return redirect(reverse("improvement-measure-values", args=[measure_id]))
+    return done(request, "Value removed.", reverse("improvement-measure-values", args=[measure_id]))

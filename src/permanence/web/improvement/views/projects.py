@@ -32,8 +32,8 @@ from permanence.web.improvement.views._common import (
     authority_id_of,
     bind,
     can_edit,
+    done,
     form_page,
-    redirect,
 )
 from permanence.web.kernel.cache import authority_data
 
@@ -63,7 +63,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             project = form.save()
             add_outcome_measure(project)
-        return redirect(reverse("improvement-project", args=[project.pk]))
+        return done(request, "Project created.", reverse("improvement-project", args=[project.pk]))
     return form_page(
         request,
         form,
@@ -135,7 +135,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = bind(ProjectForm, request, instance=project)
     if request.method == "POST" and form.is_valid():
         form.save()
-        return redirect(reverse("improvement-project", args=[project.pk]))
+        return done(request, "Project saved.", reverse("improvement-project", args=[project.pk]))
     return form_page(
         request,
         form,
@@ -156,7 +156,9 @@ def member_new(request: HttpRequest, pk: int) -> HttpResponse:
     form.instance.project = project
     if request.method == "POST" and form.is_valid():
         form.save()
-        return redirect(reverse("improvement-project", args=[project.pk]) + "#members")
+        return done(
+            request, "Member added.", reverse("improvement-project", args=[project.pk]) + "#members"
+        )
     return form_page(
         request,
         form,
@@ -176,7 +178,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("improvement-project", args=[member.project_id]) + "#members"
     if request.method == "POST" and form.is_valid():
         form.save()
-        return redirect(back)
+        return done(request, "Member saved.", back)
     return form_page(request, form, title=f"Change {member.name}", cancel=back)
 
 
@@ -187,7 +189,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("improvement-project", args=[member.project_id]) + "#members"
     if request.method == "POST":
         member.delete()
-        return redirect(back)
+        return done(request, "Member removed.", back)
     return confirm_page(
         request,
         title=f"Remove {member.name} from the Champions' Group?",
@@ -226,7 +228,7 @@ def aim_new(request: HttpRequest) -> HttpResponse:
     form = bind(LocalAimForm, request)
     if request.method == "POST" and form.is_valid():
         aim = form.save()
-        return redirect(reverse("improvement-aim", args=[aim.pk]))
+        return done(request, "Local aim created.", reverse("improvement-aim", args=[aim.pk]))
     return form_page(
         request,
         form,
@@ -247,7 +249,7 @@ def aim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = bind(LocalAimForm, request, instance=aim)
     if request.method == "POST" and form.is_valid():
         form.save()
-        return redirect(reverse("improvement-aim", args=[aim.pk]))
+        return done(request, "Local aim saved.", reverse("improvement-aim", args=[aim.pk]))
     return form_page(
         request,
         form,

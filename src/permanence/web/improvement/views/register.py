@@ -21,7 +21,7 @@ from permanence.web.improvement.models import (
     Risk,
     RiskStatus,
 )
-from permanence.web.improvement.views._common import bind, can_edit, form_page, redirect
+from permanence.web.improvement.views._common import bind, can_edit, done, form_page
 from permanence.web.improvement.views.projects import GET_OR_POST
 
 # ---------------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def feedback_new(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("improvement-feedback", args=[project.pk])
     if request.method == "POST" and form.is_valid():
         form.save()
-        return redirect(back)
+        return done(request, "Feedback added.", back)
     return form_page(
         request,
         form,
@@ -120,7 +120,7 @@ def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("improvement-risks", args=[project.pk])
     if request.method == "POST" and form.is_valid():
         form.save()
-        return redirect(back)
+        return done(request, "Risk added.", back)
     return form_page(
         request,
         form,
@@ -139,5 +139,5 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("improvement-risks", args=[risk.project_id]) + f"#risk-{risk.pk}"
     if request.method == "POST" and form.is_valid():
         form.save()
-        return redirect(back)
+        return done(request, "Risk saved.", back)
     return form_page(request, form, title="Review a risk or issue", cancel=back)

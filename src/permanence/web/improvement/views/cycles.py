@@ -21,9 +21,16 @@ from permanence.web.improvement.models import (
     PdsaCycle,
 )
 from permanence.web.improvement.ramps import ramps, spread
-from permanence.web.improvement.views._common import bind, can_edit, done, form_page
+from permanence.web.improvement.views._common import (
+    bind,
+    can_edit,
+    done,
+    form_page,
+    remove_page,
+    save_page,
+)
 from permanence.web.improvement.views.diagram import move_within
-from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
+from permanence.web.improvement.views.projects import GET_OR_POST
 
 
 def _idea_url(pk: int) -> str:
@@ -98,10 +105,14 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     idea = get_object_or_404(ChangeIdea, pk=pk)
     form = bind(ChangeIdeaForm, request, instance=idea, project=idea.project)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return done(request, "Change idea saved.", _idea_url(idea.pk))
-    return form_page(request, form, title=f"Change “{idea.title}”", cancel=_idea_url(idea.pk))
+    return save_page(
+        request,
+        form,
+        said="Change idea saved.",
+        then=_idea_url(idea.pk),
+        title=f"Change “{idea.title}”",
+        cancel=_idea_url(idea.pk),
+    )
 
 
 @requires(Capability.EDIT_IMPROVEMENT)
@@ -121,12 +132,12 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_remove(request: HttpRequest, pk: int) -> HttpResponse:
     idea = get_object_or_404(ChangeIdea, pk=pk)
     back = reverse("improvement-ideas", args=[idea.project_id])
-    if request.method == "POST":
-        idea.delete()
-        return done(request, "Change idea removed.", back)
     cycles = idea.cycles.count()
-    return confirm_page(
+    return remove_page(
         request,
+        idea,
+        said="Change idea removed.",
+        then=back,
         title=f"Remove the change idea “{idea.title}”?",
         consequence=(
             f"Its {cycles} PDSA cycle{'s' if cycles != 1 else ''} and what they taught will be "

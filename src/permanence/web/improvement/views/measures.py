@@ -51,9 +51,11 @@ from permanence.web.improvement.views._common import (
     can_edit,
     done,
     form_page,
+    remove_page,
+    save_page,
     today,
 )
-from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
+from permanence.web.improvement.views.projects import GET_OR_POST
 from permanence.web.kernel.cache import authority_data
 from permanence.web.planning.measures import authority_process_measures
 
@@ -113,10 +115,14 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure, pk=pk)
     form = bind(MeasureForm, request, instance=measure)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return done(request, "Measure saved.", _measure_url(measure.pk))
-    return form_page(request, form, title=f"Change {measure.title}", cancel=_measure_url(pk))
+    return save_page(
+        request,
+        form,
+        said="Measure saved.",
+        then=_measure_url(measure.pk),
+        title=f"Change {measure.title}",
+        cancel=_measure_url(pk),
+    )
 
 
 @requires(Capability.EDIT_IMPROVEMENT)
@@ -124,11 +130,11 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_remove(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure, pk=pk)
     back = reverse("improvement-measures", args=[measure.project_id])
-    if request.method == "POST":
-        measure.delete()
-        return done(request, "Measure removed.", back)
-    return confirm_page(
+    return remove_page(
         request,
+        measure,
+        said="Measure removed.",
+        then=back,
         title=f"Remove the measure “{measure.title}”?",
         consequence="Any values entered for it by hand will be removed too. Records of "
         "children are not touched.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -384,3 +385,32 @@ def test_an_extract_with_rows_to_load_still_offers_to_load_them(
     assert "Nothing in this extract can be loaded" not in page
     assert _figure(page, "Rows refused") == 0
     assert _figure(page, "Rows that would load") == sum(_data_rows(clean_extract).values())
+
+
+def test_checking_and_discarding_an_extract_each_say_so_in_a_banner(
+    data_lead: Client, authority_a: LocalAuthority, clean_extract: Path
+) -> None:
+    def banner(page: str) -> str:
+        found = re.search(
+            r'<div class="ds_notification ds_notification--success"[^>]*>.*?'
+            r'<div class="ds_notification__text"><p>(.*?)</p>',
+            page,
+            re.S,
+        )
+        assert found is not None, "no banner"
+        return found[1]
+
+    response = data_lead.post(
+        "/imports/new/",
+        {
+            "extract_files": _upload(clean_extract),
+            "profile": "canonical",
+            "extract_date": "2025-03-31",
+        },
+    )
+    detail = data_lead.get(response["Location"]).content.decode()
+    assert banner(detail) == "The extract was checked: nothing is loaded until you load it."
+    batch_pk = int(response["Location"].rstrip("/").split("/")[-1])
+    discarded = data_lead.post(f"/imports/{batch_pk}/discard/")
+    listing = data_lead.get(discarded["Location"]).content.decode()
+    assert banner(listing) == "The extract was discarded; nothing was loaded."

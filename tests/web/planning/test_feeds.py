@@ -170,3 +170,33 @@ def test_viewers_cannot_make_feeds(users_a: dict[Role, User], client: Client) ->
     client.login(username=users_a[Role.VIEWER].username, password=PASSWORD)
     assert client.get("/planning/feeds/").status_code == 403
     assert client.post("/planning/feeds/new/", {"of": "mine"}).status_code == 403
+
+
+def test_the_feed_form_offers_the_team_as_a_design_system_radio(
+    practitioner: User, client: Client
+) -> None:
+    client.force_login(practitioner)
+    page = client.get("/planning/feeds/").content.decode()
+    assert "<legend>What the feed holds</legend>" in page
+    assert re.search(
+        r'<input type="radio" name="of" value="mine" class="ds_radio__input"[^>]*checked', page
+    )
+    assert (
+        '<label class="ds_radio__label" for="id_of_1">Everyone in your team, Alpha Team</label>'
+        in page
+    )
+
+
+def test_making_and_revoking_a_feed_each_say_so_in_a_banner(
+    practitioner: User, client: Client
+) -> None:
+    client.force_login(practitioner)
+    made = client.post("/planning/feeds/new/", {"of": "mine"}).content.decode()
+    assert "ds_notification--success" in made
+    assert "Feed made: copy its address below, which is shown only once." in made
+    with scoped_to(Scope.authority(practitioner.authority_id)):
+        feed = CalendarFeed.objects.get(owner=practitioner, revoked_at__isnull=True)
+    revoked = client.post(f"/planning/feeds/{feed.pk}/revoke/")
+    page = client.get(revoked["Location"]).content.decode()
+    assert "ds_notification--success" in page
+    assert "Feed revoked: its address no longer works." in page

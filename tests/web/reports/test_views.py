@@ -141,7 +141,11 @@ def test_the_last_meeting_can_be_chosen_and_a_future_one_is_refused(
     future = (alpha.today.replace(year=alpha.today.year + 1)).isoformat()
     response = lead.post(PACK, {"since": future})
     assert response.status_code == 200
-    assert "The last meeting cannot be after today." in response.content.decode()
+    refused = response.content.decode()
+    assert "The last meeting cannot be after today." in refused
+    # Said in the error summary, linked to the field, and beside the field in the form.
+    assert '<a href="#id_since">The last meeting cannot be after today.</a>' in refused
+    assert f'value="{future}"' in refused
     assert lead.get(PACK).content.decode().count("/reports/packs/") == 0
     # A last meeting long ago reports the older cycle too.
     token = make_pack(lead, since=alpha.today.replace(year=alpha.today.year - 1).isoformat())

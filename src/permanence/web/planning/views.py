@@ -12,6 +12,8 @@ from datetime import date
 from typing import Any, cast
 
 import polars as pl
+from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -199,12 +201,27 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     Notification.objects.filter(recipient=_user(request), read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    messages.success(request, "Every notification is marked as read.")
     return HttpResponseRedirect(reverse("planning-notifications"))
+
+
+class FeedForm(forms.Form):
+    """What a new calendar feed holds: the person's own children, or their team's."""
+
+    of = forms.ChoiceField(label="What the feed holds", widget=forms.RadioSelect, initial="mine")
+
+    def __init__(self, *args: Any, team: Team | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("mine", "The children you work with")]
+        if team is not None:
+            choices.append(("team", f"Everyone in your team, {team.name}"))
+        self.fields["of"].choices = choices  # type: ignore[attr-defined]
 
 
 def _feed_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     return {
+        "form": FeedForm(team=user.team),
         "feeds": CalendarFeed.objects.filter(owner=user, revoked_at__isnull=True).select_related(
             "team"
         ),
@@ -239,6 +256,7 @@ def feed_new(request: HttpRequest) -> HttpResponse:
             raise Http404("You are not in a team.")
         team = get_object_or_404(Team, pk=user.team_id)
     feed, token = feeds.make_feed(user, team)
+    messages.success(request, "Feed made: copy its address below, which is shown only once.")
     return _show_new_address(request, feed, token)
 
 
@@ -250,6 +268,7 @@ def _own_feed(request: HttpRequest, pk: int) -> CalendarFeed:
 @require_POST
 def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     feeds.revoke(_own_feed(request, pk))
+    messages.success(request, "Feed revoked: its address no longer works.")
     return HttpResponseRedirect(reverse("planning-feeds"))
 
 
@@ -257,6 +276,7 @@ def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def feed_renew(request: HttpRequest, pk: int) -> HttpResponse:
     feed, token = feeds.renew(_own_feed(request, pk))
+    messages.success(request, "New address made: the old one no longer works.")
     return _show_new_address(request, feed, token)
 
 

@@ -154,6 +154,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
             for problem in getattr(error, "problems", [str(error)]):
                 form.add_error("extract_files", problem)
         else:
+            messages.success(
+                request, "The extract was checked: nothing is loaded until you load it."
+            )
             return redirect("import-detail", pk=batch.pk)
     return render(request, "records/imports/new.html", {"form": form})
 
@@ -263,7 +266,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "records/imports/discard.html", {"batch": batch})
     discard_upload(batch)
-    messages.info(request, "The extract was discarded; nothing was loaded.")
+    messages.success(request, "The extract was discarded; nothing was loaded.")
     return redirect("import-list")
 
 

@@ -134,7 +134,7 @@ def query_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(QueryAnswer, pk=pk)
     journey = reverse("child-journey", args=[answer.child_id])
     withdraw_answer(answer, cast(User, request.user))
-    messages.info(request, f"The answer to {answer.rule} was withdrawn (its history is kept).")
+    messages.success(request, f"The answer to {answer.rule} was withdrawn (its history is kept).")
     return redirect(f"{journey}#data-queries")
 
 

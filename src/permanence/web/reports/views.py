@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import cast
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,13 +48,16 @@ class PackForm(forms.Form):
     since = forms.DateField(
         label="Report the improvement work since",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"The date of the last meeting; blank for {MEETING_INTERVAL_DAYS} days ago.",
+        widget=forms.DateInput(attrs={"type": "date", "class": "ds_input--fixed-10"}),
     )
 
     def __init__(self, data: QueryDict | None = None, *, today: date) -> None:
         super().__init__(data)
         self.today = today
+        self.fields["since"].help_text = (
+            "The date of the last meeting. The Champions' Group meets fortnightly, so leave it"
+            f" blank for {long_date(default_since(today))}, {MEETING_INTERVAL_DAYS} days ago."
+        )
 
     def clean_since(self) -> date | None:
         since: date | None = self.cleaned_data.get("since")
@@ -86,19 +90,17 @@ def pack(request: HttpRequest) -> HttpResponse:
             arguments={"as_of": today.isoformat(), "since": since.isoformat() if since else None},
             started_by=cast(User, request.user),
         )
+        messages.success(request, "The report pack is being made.")
         return redirect("reports-pack-making", pk=job.pk)
     return render(
         request,
         "reports/pack.html",
         {
             "form": form,
-            "since_value": request.POST.get("since", "") if form.is_bound else "",
             "authority_name": authority.name,
             "today": today,
             "extract_date": latest_extract_date(),
-            "default_since": default_since(today),
             "recent": storage.recent(authority.pk),
-            "interval": MEETING_INTERVAL_DAYS,
             "under_way": _pack_jobs(),
         },
     )

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from django import forms
+from django.contrib import messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -80,3 +81,53 @@ def form_page(
 
 def redirect(url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url)
+
+
+def done(request: HttpRequest, said: str, url: str) -> HttpResponseRedirect:
+    """After a change: go to ``url``, whose page says what was done (a banner)."""
+    messages.success(request, said)
+    return redirect(url)
+
+
+def confirm_page(
+    request: HttpRequest, *, title: str, consequence: str, cancel: str
+) -> HttpResponse:
+    return render(
+        request,
+        "improvement/confirm.html",
+        {"title": title, "consequence": consequence, "cancel": cancel},
+    )
+
+
+def save_page(
+    request: HttpRequest,
+    form: forms.ModelForm,  # type: ignore[type-arg]
+    *,
+    said: str,
+    then: str,
+    **page: Any,
+) -> HttpResponse:
+    """Every "new" and "change" page: a valid form sent is saved, the person is sent on to
+    ``then`` with ``said`` in a banner; otherwise the form is shown (again, with its
+    errors) by ``form_page`` with ``page``'s title, lead, cancel and submit."""
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return done(request, said, then)
+    return form_page(request, form, **page)
+
+
+def remove_page(
+    request: HttpRequest,
+    row: models.Model,
+    *,
+    said: str,
+    then: str,
+    title: str,
+    consequence: str,
+    cancel: str,
+) -> HttpResponse:
+    """Every "remove" page: asks first (what removing it takes with it), removes on POST."""
+    if request.method == "POST":
+        row.delete()
+        return done(request, said, then)
+    return confirm_page(request, title=title, consequence=consequence, cancel=cancel)

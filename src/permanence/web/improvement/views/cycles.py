@@ -21,9 +21,16 @@ from permanence.web.improvement.models import (
     PdsaCycle,
 )
 from permanence.web.improvement.ramps import ramps, spread
-from permanence.web.improvement.views._common import bind, can_edit, form_page, redirect
+from permanence.web.improvement.views._common import (
+    bind,
+    can_edit,
+    done,
+    form_page,
+    remove_page,
+    save_page,
+)
 from permanence.web.improvement.views.diagram import move_within
-from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
+from permanence.web.improvement.views.projects import GET_OR_POST
 
 
 def _idea_url(pk: int) -> str:
@@ -59,7 +66,7 @@ def idea_new(request: HttpRequest, pk: int) -> HttpResponse:
             idea.position = (highest["position__max"] or 0) + 1
             idea.save()
             form.save_m2m()
-        return redirect(_idea_url(idea.pk))
+        return done(request, "Change idea added.", _idea_url(idea.pk))
     return form_page(
         request,
         form,
@@ -98,10 +105,14 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     idea = get_object_or_404(ChangeIdea, pk=pk)
     form = bind(ChangeIdeaForm, request, instance=idea, project=idea.project)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(_idea_url(idea.pk))
-    return form_page(request, form, title=f"Change “{idea.title}”", cancel=_idea_url(idea.pk))
+    return save_page(
+        request,
+        form,
+        said="Change idea saved.",
+        then=_idea_url(idea.pk),
+        title=f"Change “{idea.title}”",
+        cancel=_idea_url(idea.pk),
+    )
 
 
 @requires(Capability.EDIT_IMPROVEMENT)
@@ -109,7 +120,11 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
     idea = get_object_or_404(ChangeIdea, pk=pk)
     move_within(list(idea.siblings()), idea, request.POST.get("direction", ""))
-    return redirect(reverse("improvement-ideas", args=[idea.project_id]) + f"#idea-{idea.pk}")
+    return done(
+        request,
+        "Change idea moved.",
+        reverse("improvement-ideas", args=[idea.project_id]) + f"#idea-{idea.pk}",
+    )
 
 
 @requires(Capability.EDIT_IMPROVEMENT)
@@ -117,12 +132,12 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_remove(request: HttpRequest, pk: int) -> HttpResponse:
     idea = get_object_or_404(ChangeIdea, pk=pk)
     back = reverse("improvement-ideas", args=[idea.project_id])
-    if request.method == "POST":
-        idea.delete()
-        return redirect(back)
     cycles = idea.cycles.count()
-    return confirm_page(
+    return remove_page(
         request,
+        idea,
+        said="Change idea removed.",
+        then=back,
         title=f"Remove the change idea “{idea.title}”?",
         consequence=(
             f"Its {cycles} PDSA cycle{'s' if cycles != 1 else ''} and what they taught will be "
@@ -149,7 +164,7 @@ def cycle_new(request: HttpRequest, pk: int) -> HttpResponse:
         form.initial["follows"] = int(follows)
     if request.method == "POST" and form.is_valid():
         cycle = form.save()
-        return redirect(_cycle_url(cycle.pk))
+        return done(request, "PDSA cycle started.", _cycle_url(cycle.pk))
     return form_page(
         request,
         form,
@@ -191,7 +206,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             saved = form.save()
             saved.record_adoption()
-        return redirect(_cycle_url(cycle.pk))
+        return done(request, "PDSA cycle saved.", _cycle_url(cycle.pk))
     return form_page(
         request,
         form,
@@ -219,7 +234,7 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect(_cycle_url(cycle.pk))
+            return done(request, "PDSA cycle closed.", _cycle_url(cycle.pk))
     return form_page(
         request,
         form,

@@ -18,8 +18,15 @@ from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.diagram import project_diagram
 from permanence.web.improvement.forms import PrimaryDriverForm, SecondaryDriverForm
 from permanence.web.improvement.models import ChangeIdea, Driver, ImprovementProject
-from permanence.web.improvement.views._common import bind, can_edit, form_page, redirect
-from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
+from permanence.web.improvement.views._common import (
+    bind,
+    can_edit,
+    done,
+    form_page,
+    remove_page,
+    save_page,
+)
+from permanence.web.improvement.views.projects import GET_OR_POST
 
 
 def _diagram_url(project_id: int) -> str:
@@ -97,7 +104,7 @@ def primary_driver_new(request: HttpRequest, pk: int) -> HttpResponse:
         driver = form.save(commit=False)
         driver.position = _next_position(Driver.objects.filter(project=project, parent=None))
         driver.save()
-        return redirect(_diagram_url(project.pk))
+        return done(request, "Primary driver added.", _diagram_url(project.pk))
     return form_page(
         request,
         form,
@@ -123,7 +130,7 @@ def secondary_driver_new(request: HttpRequest, pk: int) -> HttpResponse:
             Driver.objects.filter(project=project, parent=driver.parent)
         )
         driver.save()
-        return redirect(_diagram_url(project.pk))
+        return done(request, "Secondary driver added.", _diagram_url(project.pk))
     return form_page(
         request,
         form,
@@ -142,11 +149,13 @@ def driver_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = bind(PrimaryDriverForm, request, instance=driver)
     else:
         form = bind(SecondaryDriverForm, request, instance=driver, project=project)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(_diagram_url(project.pk))
-    return form_page(
-        request, form, title=f"Rename the {driver.level}", cancel=_diagram_url(project.pk)
+    return save_page(
+        request,
+        form,
+        said="Driver saved.",
+        then=_diagram_url(project.pk),
+        title=f"Rename the {driver.level}",
+        cancel=_diagram_url(project.pk),
     )
 
 
@@ -155,7 +164,7 @@ def driver_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def driver_move(request: HttpRequest, pk: int) -> HttpResponse:
     driver = get_object_or_404(Driver, pk=pk)
     move_within(list(driver.siblings()), driver, request.POST.get("direction", ""))
-    return redirect(_diagram_url(driver.project_id) + f"#driver-{driver.pk}")
+    return done(request, "Driver moved.", _diagram_url(driver.project_id) + f"#driver-{driver.pk}")
 
 
 def move_within(
@@ -181,9 +190,6 @@ def move_within(
 def driver_remove(request: HttpRequest, pk: int) -> HttpResponse:
     driver = get_object_or_404(Driver, pk=pk)
     back = _diagram_url(driver.project_id)
-    if request.method == "POST":
-        driver.delete()
-        return redirect(back)
     below = driver.secondary_drivers.count()
     consequence = "Change ideas linked to it stay in the project, unlinked from it."
     if below:
@@ -191,8 +197,11 @@ def driver_remove(request: HttpRequest, pk: int) -> HttpResponse:
             f"Its {below} secondary driver{'s' if below != 1 else ''} will be removed too. "
             + consequence
         )
-    return confirm_page(
+    return remove_page(
         request,
+        driver,
+        said="Driver removed.",
+        then=back,
         title=f"Remove the {driver.level} “{driver.text}”?",
         consequence=consequence,
         cancel=back,

@@ -47,11 +47,13 @@ from permanence.web.improvement.views._common import (
     authority_id_of,
     bind,
     can_edit,
+    done,
     form_page,
-    redirect,
+    remove_page,
+    save_page,
     today,
 )
-from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
+from permanence.web.improvement.views.projects import GET_OR_POST
 from permanence.web.kernel.cache import authority_data
 from permanence.web.planning.measures import authority_process_measures
 
@@ -93,7 +95,7 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
         highest = Measure.objects.filter(project=project).aggregate(Max("position"))
         measure.position = (highest["position__max"] or 0) + 1
         measure.save()
-        return redirect(_measure_url(measure.pk))
+        return done(request, "Measure created.", _measure_url(measure.pk))
     return form_page(
         request,
         form,
@@ -111,10 +113,14 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure, pk=pk)
     form = bind(MeasureForm, request, instance=measure)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(_measure_url(measure.pk))
-    return form_page(request, form, title=f"Change {measure.title}", cancel=_measure_url(pk))
+    return save_page(
+        request,
+        form,
+        said="Measure saved.",
+        then=_measure_url(measure.pk),
+        title=f"Change {measure.title}",
+        cancel=_measure_url(pk),
+    )
 
 
 @requires(Capability.EDIT_IMPROVEMENT)
@@ -122,11 +128,11 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_remove(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure, pk=pk)
     back = reverse("improvement-measures", args=[measure.project_id])
-    if request.method == "POST":
-        measure.delete()
-        return redirect(back)
-    return confirm_page(
+    return remove_page(
         request,
+        measure,
+        said="Measure removed.",
+        then=back,
         title=f"Remove the measure “{measure.title}”?",
         consequence="Any values entered for it by hand will be removed too. Records of "
         "children are not touched.",
@@ -359,7 +365,9 @@ def measure_value_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = bind(MeasureValueForm, request, measure=measure)
     if form.is_valid():
         form.save()
-        return redirect(reverse("improvement-measure-values", args=[measure.pk]))
+        return done(
+            request, "Value added.", reverse("improvement-measure-values", args=[measure.pk])
+        )
     return _values_page(request, measure, form)
 
 
@@ -369,4 +377,4 @@ def measure_value_remove(request: HttpRequest, pk: int) -> HttpResponse:
     value = get_object_or_404(MeasureValue, pk=pk)
     measure_id = value.measure_id
     value.delete()
-    return redirect(reverse("improvement-measure-values", args=[measure_id]))
+    return done(request, "Value removed.", reverse("improvement-measure-values", args=[measure_id]))

@@ -32,8 +32,10 @@ from permanence.web.improvement.views._common import (
     authority_id_of,
     bind,
     can_edit,
+    done,
     form_page,
-    redirect,
+    remove_page,
+    save_page,
 )
 from permanence.web.kernel.cache import authority_data
 
@@ -63,7 +65,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             project = form.save()
             add_outcome_measure(project)
-        return redirect(reverse("improvement-project", args=[project.pk]))
+        return done(request, "Project created.", reverse("improvement-project", args=[project.pk]))
     return form_page(
         request,
         form,
@@ -133,12 +135,11 @@ def _agency_counts(project: ImprovementProject) -> list[tuple[str, int]]:
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(ImprovementProject, pk=pk)
     form = bind(ProjectForm, request, instance=project)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(reverse("improvement-project", args=[project.pk]))
-    return form_page(
+    return save_page(
         request,
         form,
+        said="Project saved.",
+        then=reverse("improvement-project", args=[project.pk]),
         title=f"Change {project.title}",
         cancel=reverse("improvement-project", args=[project.pk]),
     )
@@ -154,12 +155,11 @@ def member_new(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(ImprovementProject, pk=pk)
     form = bind(MemberForm, request)
     form.instance.project = project
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(reverse("improvement-project", args=[project.pk]) + "#members")
-    return form_page(
+    return save_page(
         request,
         form,
+        said="Member added.",
+        then=reverse("improvement-project", args=[project.pk]) + "#members",
         title="Add a member of the Champions' Group",
         lead=f"For {project.title}. Name the agency each member represents, so the "
         "group can see which agencies are missing.",
@@ -174,10 +174,9 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(ChampionsGroupMember, pk=pk)
     form = bind(MemberForm, request, instance=member)
     back = reverse("improvement-project", args=[member.project_id]) + "#members"
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(back)
-    return form_page(request, form, title=f"Change {member.name}", cancel=back)
+    return save_page(
+        request, form, said="Member saved.", then=back, title=f"Change {member.name}", cancel=back
+    )
 
 
 @requires(Capability.EDIT_IMPROVEMENT)
@@ -185,24 +184,14 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(ChampionsGroupMember, pk=pk)
     back = reverse("improvement-project", args=[member.project_id]) + "#members"
-    if request.method == "POST":
-        member.delete()
-        return redirect(back)
-    return confirm_page(
+    return remove_page(
         request,
+        member,
+        said="Member removed.",
+        then=back,
         title=f"Remove {member.name} from the Champions' Group?",
         consequence="They will no longer be listed as a member.",
         cancel=back,
-    )
-
-
-def confirm_page(
-    request: HttpRequest, *, title: str, consequence: str, cancel: str
-) -> HttpResponse:
-    return render(
-        request,
-        "improvement/confirm.html",
-        {"title": title, "consequence": consequence, "cancel": cancel},
     )
 
 
@@ -226,7 +215,7 @@ def aim_new(request: HttpRequest) -> HttpResponse:
     form = bind(LocalAimForm, request)
     if request.method == "POST" and form.is_valid():
         aim = form.save()
-        return redirect(reverse("improvement-aim", args=[aim.pk]))
+        return done(request, "Local aim created.", reverse("improvement-aim", args=[aim.pk]))
     return form_page(
         request,
         form,
@@ -245,12 +234,11 @@ def aim_new(request: HttpRequest) -> HttpResponse:
 def aim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     aim = get_object_or_404(LocalAim, pk=pk)
     form = bind(LocalAimForm, request, instance=aim)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(reverse("improvement-aim", args=[aim.pk]))
-    return form_page(
+    return save_page(
         request,
         form,
+        said="Local aim saved.",
+        then=reverse("improvement-aim", args=[aim.pk]),
         title=f"Change {aim.title}",
         lead="Leave the statement blank to write it again from the template.",
         cancel=reverse("improvement-aim", args=[aim.pk]),

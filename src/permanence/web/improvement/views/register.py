@@ -21,7 +21,11 @@ from permanence.web.improvement.models import (
     Risk,
     RiskStatus,
 )
-from permanence.web.improvement.views._common import bind, can_edit, form_page, redirect
+from permanence.web.improvement.views._common import (
+    bind,
+    can_edit,
+    save_page,
+)
 from permanence.web.improvement.views.projects import GET_OR_POST
 
 # ---------------------------------------------------------------------------------------
@@ -75,12 +79,11 @@ def feedback_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = bind(FeedbackForm, request)
     form.instance.project = project
     back = reverse("improvement-feedback", args=[project.pk])
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(back)
-    return form_page(
+    return save_page(
         request,
         form,
+        said="Feedback added.",
+        then=back,
         title="Record the views of a child, parent or carer",
         lead="A few questions about how a meeting or stage felt to them, and their own words.",
         cancel=back,
@@ -118,12 +121,11 @@ def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = bind(RiskForm, request)
     form.instance.project = project
     back = reverse("improvement-risks", args=[project.pk])
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(back)
-    return form_page(
+    return save_page(
         request,
         form,
+        said="Risk added.",
+        then=back,
         title="Add a risk or issue",
         lead=f"To the register of {project.title}.",
         cancel=back,
@@ -137,7 +139,6 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_object_or_404(Risk, pk=pk)
     form = bind(RiskForm, request, instance=risk)
     back = reverse("improvement-risks", args=[risk.project_id]) + f"#risk-{risk.pk}"
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect(back)
-    return form_page(request, form, title="Review a risk or issue", cancel=back)
+    return save_page(
+        request, form, said="Risk saved.", then=back, title="Review a risk or issue", cancel=back
+    )

@@ -120,9 +120,9 @@ def prepare(fresh: bool) -> Prepared:
     from permanence.web.accounts.roles import Role
     from permanence.web.improvement.demo import prepare_demo_improvement
     from permanence.web.improvement.models import LocalAim
+    from permanence.web.kernel.scope import Scope, scoped_to
     from permanence.web.records.loading import load_tables
     from permanence.web.records.models import CarePeriod, Child, ImportBatch
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
     call_command("migrate", verbosity=0, interactive=False)
     today = date.today()
@@ -190,8 +190,8 @@ def _remove_authority() -> None:
 def bump_version() -> None:
     """Move the benchmark authority's data version on, as any change to its records does."""
     from permanence.web.accounts.models import LocalAuthority
-    from permanence.web.dashboards.cache import bump
-    from permanence.web.tenancy.scope import Scope, scoped_to
+    from permanence.web.kernel.scope import Scope, scoped_to
+    from permanence.web.kernel.versions import bump
 
     with scoped_to(Scope.everything()):
         bump(LocalAuthority.objects.get(code=AUTHORITY).pk)

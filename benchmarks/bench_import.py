@@ -63,8 +63,8 @@ def _load_three_times(clean: Path, messy: Path) -> list[dict[str, object]]:
     from django.core.management import call_command
 
     from permanence.web.accounts.models import LocalAuthority
+    from permanence.web.kernel.scope import Scope, scoped_to
     from permanence.web.records.importing import import_extract
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
     call_command("migrate", verbosity=0, interactive=False)
     with scoped_to(Scope.everything()):

@@ -77,9 +77,9 @@ def _prepare() -> dict[str, object]:
     from permanence.synth.writers import write_csv
     from permanence.web.accounts.models import LocalAuthority, User
     from permanence.web.accounts.roles import Role
+    from permanence.web.kernel.scope import Scope, scoped_to
     from permanence.web.records.importing import import_extract
     from permanence.web.records.models import Child
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
     call_command("migrate", verbosity=0, interactive=False)
     with scoped_to(Scope.everything()):

@@ -18,9 +18,9 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import load_tables
 from permanence.web.records.models import ImportBatch
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"

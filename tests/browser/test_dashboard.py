@@ -24,11 +24,11 @@ from permanence.synth import generate
 from permanence.synth.generator import default_improvement_start
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
-from permanence.web.dashboards import cache
 from permanence.web.improvement.demo import prepare_demo_improvement
+from permanence.web.kernel import cache
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import load_tables
 from permanence.web.records.models import ImportBatch
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import PASSWORD
 

@@ -61,8 +61,8 @@ def test_the_national_pages_show_no_childs_reference(
     sign_in: Callable[[Role], Page],
     live_server: Any,
 ) -> None:
+    from permanence.web.kernel.scope import Scope, scoped_to
     from permanence.web.records.models import Child
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
     with scoped_to(Scope.authority(sharing_authority.pk)):
         references = list(Child.objects.values_list("child_ref", flat=True))

@@ -16,9 +16,9 @@ from permanence.synth.messy import make_messy
 from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.importing import import_extract
 from permanence.web.records.models import Child, ImportBatch
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 EXTRACT_DATE = date(2026, 9, 30)
 

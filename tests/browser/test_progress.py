@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import Progress
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 
 def test_the_progress_bar_moves_while_the_pack_is_made_and_the_result_is_announced(

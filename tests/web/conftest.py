@@ -7,101 +7,21 @@ of authority A can reach (see test_tenancy_walk.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 
-import polars as pl
 import pytest
 from django.utils import timezone
 
-from permanence.journey.tables import SCHEMAS, JourneyTables
+from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import load_tables
 from permanence.web.records.models import Child, ImportBatch, QueryAnswer
-from permanence.web.tenancy.scope import Scope, scoped_to
+
+from ..core.conftest import journey_tables
 
 PASSWORD = "a-long-test-password"
 B_MARKERS = ("B-SECRET-REF", "Bravo Council", "Bravo Locality Team", "bravo-")
-
-
-def journey_tables(
-    child_ref: str,
-    *,
-    team: str = "Alpha Team",
-    initials: str = "AA",
-    born: date = date(2019, 5, 17),
-    looked_after: date = date(2022, 1, 10),
-) -> JourneyTables:
-    """One accommodated child with a recommendation, reviews and an agency decision."""
-
-    def table(name: str, rows: list[dict[str, object]]) -> pl.DataFrame:
-        return pl.DataFrame(rows, schema=dict(SCHEMAS[name]))
-
-    period = {"child_ref": child_ref, "period_start": looked_after}
-    return JourneyTables(
-        children=table(
-            "children",
-            [
-                {
-                    "child_ref": child_ref,
-                    "initials": initials,
-                    "date_of_birth": born,
-                    "sex": "female",
-                }
-            ],
-        ),
-        care_periods=table("care_periods", [{**period, "team": team}]),
-        placements=table(
-            "placements",
-            [{**period, "placement_type": "foster_la", "start_date": looked_after}],
-        ),
-        legal_statuses=table(
-            "legal_statuses",
-            [{**period, "legal_status": "s25", "start_date": looked_after}],
-        ),
-        meetings=table(
-            "meetings",
-            [
-                {
-                    **period,
-                    "meeting_kind": "planning_72h",
-                    "due_date": date(2022, 1, 13),
-                    "held_date": date(2022, 1, 13),
-                },
-                {
-                    **period,
-                    "meeting_kind": "review",
-                    "review_number": 1,
-                    "due_date": date(2022, 2, 21),
-                    "held_date": date(2022, 2, 18),
-                },
-                {
-                    **period,
-                    "meeting_kind": "review",
-                    "review_number": 2,
-                    "due_date": date(2022, 5, 18),
-                    "held_date": None,
-                },
-            ],
-        ),
-        milestones=table(
-            "milestones",
-            [
-                {
-                    **period,
-                    "milestone": "permanence_recommendation",
-                    "date": date(2022, 6, 1),
-                    "detail": "adoption",
-                },
-                {
-                    **period,
-                    "milestone": "adm_decision",
-                    "date": date(2022, 8, 1),
-                    "detail": "agreed",
-                },
-            ],
-        ),
-    )
 
 
 @pytest.fixture

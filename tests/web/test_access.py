@@ -9,8 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from permanence.web.accounts.access import PUBLIC
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Capability, Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import Child
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import PASSWORD
 

@@ -20,8 +20,8 @@ from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.admin import admin_site
 from permanence.web.audit.models import RecordView
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import Child
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import B_MARKERS, PASSWORD
 

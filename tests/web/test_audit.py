@@ -10,8 +10,8 @@ from django.test import Client
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.audit.models import RecordView
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import Child
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import PASSWORD
 

@@ -22,9 +22,9 @@ from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.audit import log as audit_log
 from permanence.web.audit.models import RecordView
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import Allocation, Notification
 from permanence.web.records.models import CarePeriod, ImportBatch, ImportIssue
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from . import walk
 
@@ -123,7 +123,7 @@ def test_the_walk_finds_a_page_that_forgets_to_audit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(audit_log, "log_children_shown", lambda *args, **kwargs: 0)
-    monkeypatch.setattr("permanence.web.admin.log_children_shown", lambda *args, **kwargs: 0)
+    monkeypatch.setattr("permanence.web.admin.site.log_children_shown", lambda *args, **kwargs: 0)
     found = unaudited_views(
         authority_a_with_an_import, {Role.ADMINISTRATOR: users_a[Role.ADMINISTRATOR]}
     )

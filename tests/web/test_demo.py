@@ -20,8 +20,8 @@ from permanence.web.demo import (
     DEMO_USERS,
     build_demo,
 )
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import CarePeriod, Child, ImportBatch
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 AS_OF = date(2026, 3, 31)
 

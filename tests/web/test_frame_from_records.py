@@ -9,8 +9,8 @@ from polars.testing import assert_frame_equal
 
 from permanence.journey.frame import build_journeys_frame
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.journeys import journeys_frame
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import journey_tables
 

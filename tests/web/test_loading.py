@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, Team
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records import loading
 from permanence.web.records.loading import LoadSummary
 from permanence.web.records.models import (
@@ -26,7 +27,6 @@ from permanence.web.records.models import (
     Placement,
 )
 from permanence.web.records.signals import records_loaded
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import journey_tables
 

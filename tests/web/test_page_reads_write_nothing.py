@@ -12,13 +12,13 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from permanence.web import sessions
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.audit import log
 from permanence.web.audit.models import RecordView
+from permanence.web.kernel import sessions
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import Child
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import PASSWORD
 

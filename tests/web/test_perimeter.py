@@ -15,8 +15,8 @@ from django.test import Client
 import permanence.web
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import ImportBatch
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import PASSWORD
 
@@ -102,6 +102,65 @@ def test_a_refused_page_says_why_without_internals(
     body = response.content.decode()
     assert "not open to you" in body and 'href="/"' in body
     assert "view_child_records" not in body
+
+
+def _is_the_apps_own(body: str) -> None:
+    """Styled as every page (the Design System's page header), with a way back, and
+    nothing of Django's debugging."""
+    assert 'class="ds_page-header"' in body and "site.css" in body
+    assert 'href="/"' in body
+    for internal in ("URLconf", "Traceback", "technical_404", "Django", "a fault the person"):
+        assert internal not in body
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_in_production_a_missing_page_is_the_apps_own(
+    client: Client, users_a: dict[Role, User], settings: Any, signed_in: bool
+) -> None:
+    settings.DEBUG = False
+    if signed_in:
+        client.force_login(users_a[Role.VIEWER])
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    _is_the_apps_own(body)
+    # Someone signed out may only need to sign in; someone signed in is not offered it.
+    assert ('href="/accounts/login/"' in body) is not signed_in
+
+
+def test_in_production_a_refused_page_is_the_apps_own(
+    client: Client, users_a: dict[Role, User], settings: Any
+) -> None:
+    settings.DEBUG = False
+    client.force_login(users_a[Role.VIEWER])
+    response = client.get("/imports/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "This page is not open to you" in body and "administrator" in body
+    _is_the_apps_own(body)
+
+
+def test_in_production_a_fault_is_the_apps_own_500_page(db: None, settings: Any) -> None:
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "tests.web.failing_urls"
+    client = Client(raise_request_exception=False)
+    response = client.get("/fails/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong" in body
+    _is_the_apps_own(body)
+    assert 'href="/accounts/login/"' in body  # nobody is known on a 500: sign in is offered
+
+
+def test_the_favicon_is_found(db: None, client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content)
+    page = client.get("/accounts/login/").content.decode()
+    assert f'rel="icon" href="{response["Location"]}"' in page
 
 
 def test_a_server_error_page_needs_nothing_but_itself() -> None:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from permanence.cli.main import main
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel.scope import Scope, scoped_to
 
 from .conftest import PASSWORD
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from permanence.web.accounts.middleware import scope_for_user
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.kernel.scope import MissingScopeError, Scope, current_scope, scoped_to
 from permanence.web.records.models import Child
-from permanence.web.tenancy.middleware import scope_for_user
-from permanence.web.tenancy.scope import MissingScopeError, Scope, current_scope, scoped_to
 
 
 def test_querying_childrens_records_outside_any_scope_is_refused(db: None) -> None:
@@ -54,14 +54,14 @@ def test_every_model_that_belongs_to_an_authority_is_scoped_by_default() -> None
     from django.apps import apps
 
     from permanence.web.accounts.models import User
-    from permanence.web.tenancy.scope import AuthorityScopedManager
+    from permanence.web.kernel.scope import AuthorityScopedManager
 
     unscoped = []
     for model in apps.get_models():
         if not model.__module__.startswith("permanence.web"):
             continue
         # Historical models too: the admin's version pages look them up by their default
-        # manager, which must be the scope (web/tenancy/history.py).
+        # manager, which must be the scope (web/kernel/history.py).
         if "authority" not in {field.name for field in model._meta.get_fields()}:
             continue
         if model.__name__ in UNSCOPED_BY_DESIGN:

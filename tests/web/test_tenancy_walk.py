@@ -29,8 +29,8 @@ from django.urls import reverse
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.admin import admin_site
-from permanence.web.tenancy import scope as scope_module
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel import scope as scope_module
+from permanence.web.kernel.scope import Scope, scoped_to
 
 from . import walk
 from .conftest import B_MARKERS

@@ -12,9 +12,9 @@ from django.test import Client
 
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records import import_views
 from permanence.web.records.models import ImportBatch
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..core.ingest.test_workbook_limits import crafted_workbook
 

@@ -22,7 +22,7 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from permanence.web.accounts.models import LocalAuthority, User
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel.scope import Scope, scoped_to
 
 # Named parameters (<int:pk>, (?P<pk>...)) and the admin's unnamed groups (([^/]+)).
 _PARAMETER = re.compile(

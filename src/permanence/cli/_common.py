@@ -42,7 +42,7 @@ def _jsonable(value: Any) -> Any:
 def authority_by_code(code: str) -> LocalAuthority:
     """The authority with ``code`` (Django must be set up), or a usage error naming it."""
     from permanence.web.accounts.models import LocalAuthority
-    from permanence.web.tenancy.scope import Scope, scoped_to
+    from permanence.web.kernel.scope import Scope, scoped_to
 
     # Finding which authority to work for is the one look across authorities.
     with scoped_to(Scope.everything()):

@@ -114,8 +114,8 @@ def _frame_from_database(code: str, as_of: date) -> pl.DataFrame:
     from permanence.web import setup
 
     setup()
+    from permanence.web.kernel.scope import Scope, scoped_to
     from permanence.web.records.journeys import journeys_frame
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
     authority = authority_by_code(code)
     with scoped_to(Scope.authority(authority.pk)):

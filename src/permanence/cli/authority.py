@@ -34,7 +34,7 @@ def run(arguments: argparse.Namespace) -> int:
     from permanence.web.accounts.models import LocalAuthority, User
     from permanence.web.accounts.passwords import password_problems
     from permanence.web.accounts.roles import Role
-    from permanence.web.tenancy.scope import Scope, scoped_to
+    from permanence.web.kernel.scope import Scope, scoped_to
 
     with scoped_to(Scope.everything()):
         if LocalAuthority.objects.filter(code=arguments.code).exists():

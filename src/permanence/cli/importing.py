@@ -117,9 +117,9 @@ def run(arguments: argparse.Namespace) -> int:
 def _follow_ups(authority_id: int, since: Any) -> list[str]:
     """Run here the work the load queued (planning, the national snapshot), so the
     command's result is complete without a worker; a failure is left to the worker."""
+    from permanence.web.kernel.scope import Scope, scoped_to
     from permanence.web.tasks.jobs import run_here
     from permanence.web.tasks.models import Job
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
     with scoped_to(Scope.authority(authority_id)):
         queued = list(

@@ -53,8 +53,8 @@ def run(arguments: argparse.Namespace) -> int:
         validate_return,
         write_return,
     )
+    from permanence.web.kernel.scope import Scope, scoped_to
     from permanence.web.records.journeys import journeys_frame
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
     year = CollectionYear(arguments.year)
     today = timezone.localdate()

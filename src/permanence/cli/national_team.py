@@ -41,7 +41,7 @@ def run(arguments: argparse.Namespace) -> int:
     from permanence.web.accounts.models import User
     from permanence.web.accounts.passwords import password_problems
     from permanence.web.accounts.roles import Role
-    from permanence.web.tenancy.scope import Scope, scoped_to
+    from permanence.web.kernel.scope import Scope, scoped_to
 
     by = f"by the system administrator's command line (account {getpass.getuser()})"
     with scoped_to(Scope.everything()), transaction.atomic():

@@ -100,8 +100,8 @@ def run(arguments: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from permanence.reports.files import PackFormat, file_name, make_files, write_files
+    from permanence.web.kernel.scope import Scope, scoped_to
     from permanence.web.reports.assemble import pack_content
-    from permanence.web.tenancy.scope import Scope, scoped_to
 
     planned = targets(arguments.out, arguments.format)
     today = timezone.localdate()

@@ -49,8 +49,10 @@ def _totals(validation: Validation) -> str:
     errors, queries = validation.error_count, validation.query_count
     if not errors and not queries:
         return "No issues found."
+    refused = validation.rows_refused
     return (
-        f"{errors + queries:,} issue(s): {errors:,} error(s) (rows refused), "
+        f"{errors + queries:,} issue(s): {errors:,} error(s), refusing {refused:,} "
+        f"row{'' if refused == 1 else 's'}; "
         f"{queries:,} quer{'y' if queries == 1 else 'ies'} (rows loaded, to check)."
     )
 

@@ -142,7 +142,8 @@ class _Writer:
             ("Extract date", validation.extract_date.isoformat()),
             ("Column profile", validation.profile),
             ("Files", ", ".join(Path(name).name for name in validation.files)),
-            ("Errors (rows refused)", validation.error_count),
+            ("Errors", validation.error_count),
+            ("Rows refused (each counted once)", validation.rows_refused),
             ("Queries (rows loaded, to check)", validation.query_count),
             ("Queries answered in the app", answered),
         ]

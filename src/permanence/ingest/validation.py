@@ -31,6 +31,21 @@ row's date looked after could not be read): with ``child_ref`` and ``rule`` it i
 data lead's answer to a query is found again in later imports."""
 
 
+CAUSE_PREFIXES = ("TABLE", "COLUMN", "FILE")
+"""Rules about a whole file, sheet, table or column: a cause that can refuse many rows."""
+KNOCK_ON_RANKS = {"REF003": 2, "REF002": 3}
+"""Rules that refuse a row only because something else was refused or could not be read:
+a file that could not be read (REF003), then a refused child or care period (REF002)."""
+KNOCK_ON_RULES = frozenset(KNOCK_ON_RANKS)
+
+
+def rule_rank(rule: str) -> int:
+    """Where a rule's issues are listed: causes first, row rules next, knock-ons last."""
+    if rule.startswith(CAUSE_PREFIXES):
+        return 0
+    return KNOCK_ON_RANKS.get(rule, 1)
+
+
 @dataclass(frozen=True, slots=True)
 class TableCounts:
     """What became of one table's rows. ``read == loaded + refused + duplicates``."""
@@ -79,16 +94,28 @@ class Validation:
         return int((self.issues["severity"] == "query").sum())
 
     @property
+    def rows_refused(self) -> int:
+        """Rows that will not load, each counted once however many rules refused it."""
+        return sum(counts.refused for counts in self.counts.values())
+
+    @property
     def has_errors(self) -> bool:
         """Whether any row (or table) would be refused."""
         return self.error_count > 0
 
     def issues_by_rule(self) -> pl.DataFrame:
-        """One row per rule that found something: code, severity, count, message, fix."""
+        """One row per rule that found something: code, severity, count, message, fix.
+
+        Causes (a file, table or column) come first, knock-on refusals last (see
+        ``rule_rank``), so a reader meets what to fix before what follows from it.
+        """
         return (
             self.issues.group_by("rule", "severity", "message", "fix", maintain_order=True)
             .agg(pl.len().alias("count"), pl.col("table").unique().sort().alias("tables"))
-            .sort(["severity", "count", "rule"], descending=[False, True, False])
+            .with_columns(
+                pl.col("rule").map_elements(rule_rank, return_dtype=pl.Int8).alias("_rank")
+            )
+            .sort(["_rank", "severity", "count", "rule"], descending=[False, False, True, False])
             .select("rule", "severity", "count", "tables", "message", "fix")
         )
 

@@ -8,7 +8,9 @@ reference or even check a guess. Changing the key (the ``PSEUDONYM_KEY`` setting
 changes every pseudonym.
 
 Used wherever a child is named to someone who need not know who the child is: calendar
-feeds and alert emails (review planning), and the dashboards' charts and tables.
+feeds and alert emails (review planning), and the dashboards' charts and tables. A file
+that leaves the authority names a child by the whole keyed hash instead, made for that
+use alone (``long_pseudonym``): the permanence milestone return's ``child_id``.
 
 The key must be strong: references are short digit strings, so with a weak key anyone
 holding a pseudonym can try every reference until one matches. ``key_weaknesses`` says
@@ -32,12 +34,31 @@ _READABLE = str.maketrans(_STANDARD, _ALPHABET)
 
 def pseudonym(key: str, authority: str, child_ref: str) -> str:
     """The pseudonymous reference of ``child_ref`` in ``authority`` under ``key``."""
-    if not key:
-        raise ValueError("a pseudonym needs a key: set PSEUDONYM_KEY")
-    message = f"{authority}\x1f{child_ref}".encode()
-    digest = hmac.new(key.encode(), message, hashlib.sha256).digest()
+    digest = pseudonym_digest(key, authority, child_ref)
     letters = base64.b32encode(digest).decode("ascii").translate(_READABLE)
     return f"C-{letters[:4]}-{letters[4:8]}"
+
+
+def long_pseudonym(key: str, authority: str, child_ref: str, *, use: str) -> str:
+    """The whole keyed hash of ``child_ref`` in ``authority`` for one ``use``, as 64
+    lower-case hexadecimal digits: for a file that leaves the authority, where a child
+    must be told apart from thousands of others and followed from year to year.
+
+    The use's name is hashed in too, so one use's pseudonyms cannot be matched with
+    another's, or with the short references the authority's own pages show."""
+    if not use:
+        raise ValueError("a long pseudonym is made for one named use")
+    return pseudonym_digest(key, authority, child_ref, use=use).hex()
+
+
+def pseudonym_digest(key: str, authority: str, child_ref: str, *, use: str = "") -> bytes:
+    """HMAC-SHA-256 under ``key`` of the use (when there is one), the authority's code and
+    the child's reference, joined by U+001F: every pseudonym is made from this."""
+    if not key:
+        raise ValueError("a pseudonym needs a key: set PSEUDONYM_KEY")
+    parts = [use, authority, child_ref] if use else [authority, child_ref]
+    message = "\x1f".join(parts).encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).digest()
 
 
 MIN_KEY_CHARACTERS = 43

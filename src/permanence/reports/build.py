@@ -7,8 +7,10 @@ those from the database in the authority's scope (``permanence.web.reports.assem
 the tests build a pack straight from the synthetic generator.
 
 The figures are the dashboard's with its default view (every child, entry periods by
-year), so what the group sees on the screen and in the pack agree. What differs is who
-can be told apart: the pack leaves the room, so no chart carries any reference. A run
+year), worked out by the dashboard's own functions (``permanence.pages``: the aims
+overview, each aim's survival curve, where children wait), so what the group sees on the
+screen and in the pack agree: there is one way to work them out. What differs is who can
+be told apart: the pack leaves the room, so no chart carries any reference. A run
 chart's dot is a child; a still-waiting bar is labelled by its rank ("Child 1 (longest
 wait)"), worked out here and nowhere else, and meaningless outside this pack.
 """
@@ -22,28 +24,25 @@ from typing import Final
 import polars as pl
 
 from permanence.analysis.aims import AIM_2, AimDefinition, end_words
-from permanence.analysis.aims_outcomes import AimResult, evaluate_aim
-from permanence.analysis.aims_text import describe_progress, whole_percent
-from permanence.analysis.periods import Granularity
-from permanence.analysis.stages import GroupBy, StageFigures, stage_table
-from permanence.analysis.stages_text import where_most_waiting_is
+from permanence.analysis.aims_outcomes import AimResult
 from permanence.charts import (
     ImprovementMarks,
     aim_run_chart,
     aim_run_sentences,
-    aim_survival_chart,
     still_waiting_chart,
 )
 from permanence.charts.words import SETTING_NOT_RECORDED_PHRASE, SETTING_PHRASES, join_words
+from permanence.pages.aim_page import aim_survival
+from permanence.pages.filters import Filters
+from permanence.pages.overview import NO_IMPROVEMENT, overview
+from permanence.pages.stages import stage_summary
 from permanence.reports.content import (
     MEETING_INTERVAL_DAYS,
     AimCharts,
-    AimOverview,
     CycleItem,
     PackContent,
     QualitySummary,
     RiskItem,
-    StageRow,
     count_of,
 )
 
@@ -54,6 +53,8 @@ STILL_WAITING_SHOWN: Final = 25
 SURVIVAL_AIM: Final = AIM_2.id
 #: The still-waiting bars' label: a rank by length of wait, never a reference.
 RANK_TITLE: Final = "Child, longest wait first"
+#: The dashboard's default view: every child, entry periods by year.
+DASHBOARD_DEFAULT: Final = Filters()
 
 
 def default_since(meeting_date: date) -> date:
@@ -87,20 +88,15 @@ def build_pack(
     if last_meeting > as_of:
         raise ValueError("the last meeting cannot be after this one")
     chosen = marks or {}
-    results = [evaluate_aim(frame, aim, granularity=Granularity.YEAR, as_of=as_of) for aim in aims]
-    overview = tuple(
-        _overview(result, chosen.get(result.aim.id, ImprovementMarks())) for result in results
-    )
+    figures = overview(frame, aims, DASHBOARD_DEFAULT, chosen, as_of=as_of)
     charts = tuple(
-        _aim_charts(result, chosen.get(result.aim.id, ImprovementMarks())) for result in results
+        _aim_charts(summary.result, chosen.get(summary.aim.id, NO_IMPROVEMENT))
+        for summary in figures.aims
     )
     survival = next(
-        (aim_survival_chart(result) for result in results if result.aim.id == survival_aim), None
+        (aim_survival(s.result)[0] for s in figures.aims if s.aim.id == survival_aim), None
     )
-    stages = stage_table(frame, by=GroupBy.ALL, as_of=as_of).overall
-    ranked = stages.ranked()
-    open_periods = frame.filter(pl.col("period_end").is_null())
-    accommodated = open_periods.filter(pl.col("accommodated_date").is_not_null())
+    stages = stage_summary(frame, DASHBOARD_DEFAULT, as_of=as_of)
     closed, opened, under_test = _cycles(cycles, since=last_meeting, until=as_of)
     open_risks = _open_risks(risks)
     return PackContent(
@@ -108,18 +104,16 @@ def build_pack(
         authority_code=authority_code,
         meeting_date=as_of,
         since=last_meeting,
-        looked_after=open_periods.height,
-        accommodated=accommodated.height,
-        waiting_for_recommendation=accommodated.filter(
-            pl.col("recommendation_date").is_null()
-        ).height,
-        aims=overview,
+        looked_after=figures.looked_after,
+        accommodated=figures.accommodated,
+        waiting_for_recommendation=figures.waiting_for_recommendation,
+        aims=figures.aims,
         aim_charts=charts,
         survival=survival,
         survival_words=survival.caption if survival is not None else "",
         stage_children=stages.children,
-        stages=tuple(_stage_row(stage) for stage in ranked),
-        stage_sentence=where_most_waiting_is(ranked),
+        stages=stages.rows,
+        stage_sentence=stages.top,
         cycles_closed=closed,
         cycles_opened=opened,
         cycles_still_under_test=under_test,
@@ -131,23 +125,6 @@ def build_pack(
 
 # ---------------------------------------------------------------------------------------
 # Aims
-
-
-def _overview(result: AimResult, marks: ImprovementMarks) -> AimOverview:
-    aim, figures = result.aim, result.overall
-    return AimOverview(
-        id=aim.id,
-        title=aim.title,
-        statement=aim.statement,
-        national=aim.national,
-        percent_met=whole_percent(figures.met, figures.known) if figures.known else None,
-        known=figures.known,
-        still_waiting=figures.still_waiting,
-        past_target=figures.waiting_over_target,
-        left_without_end=figures.left_without_end,
-        headline=aim_run_sentences(result, marks, headline_only=True)[0],
-        progress=describe_progress(aim, result.progress) if aim.target_percent else "",
-    )
 
 
 def _aim_charts(result: AimResult, marks: ImprovementMarks) -> AimCharts:
@@ -209,24 +186,6 @@ def _waiting_words(result: AimResult) -> list[str]:
         "Bars are numbered by the length of the wait, not named: Child 1 has waited longest."
     )
     return words
-
-
-# ---------------------------------------------------------------------------------------
-# Where children wait
-
-
-def _stage_row(stage: StageFigures) -> StageRow:
-    return StageRow(
-        label=stage.label,
-        rank=stage.rank,
-        share=stage.share,
-        reached=stage.reached,
-        median=stage.median,
-        lower_quartile=stage.lower_quartile,
-        upper_quartile=stage.upper_quartile,
-        p90=stage.p90,
-        in_now=stage.in_now,
-    )
 
 
 # ---------------------------------------------------------------------------------------

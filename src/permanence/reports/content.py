@@ -27,10 +27,11 @@ from enum import StrEnum
 from typing import Any, Final
 
 from permanence.analysis import periods
-from permanence.analysis.stages_text import share_text
 from permanence.charts import ChartSpec, words
 from permanence.ingest.format import TABLE_LABELS
 from permanence.ingest.rules import all_rules
+from permanence.pages.overview import AimSummary
+from permanence.pages.stages import StageRow
 
 #: The fortnightly meeting: "since the last meeting" means this many days before it.
 MEETING_INTERVAL_DAYS: Final = 14
@@ -49,30 +50,6 @@ count_of = words.plural
 
 
 @dataclass(frozen=True, slots=True)
-class AimOverview:
-    """One aim's row in the aims at a glance, with its sentences."""
-
-    id: str
-    title: str
-    statement: str
-    national: bool
-    percent_met: int | None
-    known: int
-    still_waiting: int
-    past_target: int
-    left_without_end: int
-    headline: str
-    progress: str
-
-    @property
-    def met_text(self) -> str:
-        """ "44% of 404" or "None known"."""
-        if self.percent_met is None:
-            return "None known"
-        return f"{self.percent_met}% of {self.known}"
-
-
-@dataclass(frozen=True, slots=True)
 class AimCharts:
     """An aim's run chart with its findings in words, and the children still waiting."""
 
@@ -83,54 +60,6 @@ class AimCharts:
     findings: tuple[str, ...]
     still_waiting: ChartSpec
     waiting_words: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StageRow:
-    """One stage of the journey in the stage table (days are whole days)."""
-
-    label: str
-    rank: int
-    share: float
-    reached: int
-    median: float | None
-    lower_quartile: float | None
-    upper_quartile: float | None
-    p90: float | None
-    in_now: int
-
-    def cells(self) -> tuple[str, ...]:
-        """The row as the PDF and the slides print it, under ``STAGE_HEADINGS``."""
-        middle_half = (
-            f"{_days(self.lower_quartile)} to {_days(self.upper_quartile)}"
-            if self.lower_quartile is not None and self.upper_quartile is not None
-            else ""
-        )
-        return (
-            self.label,
-            share_text(self.share),
-            f"{self.reached:,}",
-            _days(self.median),
-            middle_half,
-            _days(self.p90),
-            f"{self.in_now:,}",
-        )
-
-
-#: The stage table's column headings, for ``StageRow.cells``.
-STAGE_HEADINGS: tuple[str, ...] = (
-    "Stage (ended by)",
-    "Share of all waiting",
-    "Children who completed it",
-    "Median days",
-    "Middle half (days)",
-    "90th percentile (days)",
-    "Waiting in it now",
-)
-
-
-def _days(value: float | None) -> str:
-    return "" if value is None else f"{round(value):,}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +275,7 @@ class PackContent:
     looked_after: int
     accommodated: int
     waiting_for_recommendation: int
-    aims: tuple[AimOverview, ...]
+    aims: tuple[AimSummary, ...]
     aim_charts: tuple[AimCharts, ...]
     survival: ChartSpec | None
     survival_words: str

@@ -17,13 +17,14 @@ adopt, builds it from the journeys frame, checks it against its own rules and wr
   the day the return was made, when the year is not over: the return then says it is
   provisional).
 - **Who the child is, and is not**: no reference, no initials, no date of birth. The
-  child is named by a pseudonym, ``child_id``: HMAC-SHA256 of the authority's code and
-  the child's reference, keyed by a secret of the authority's own that is itself derived
-  (HMAC-SHA256 again) from the ``PSEUDONYM_KEY`` setting and the authority's code. The
-  same child has the same ``child_id`` in every year's return from that authority, so
-  journeys can be followed across years; children cannot be matched across authorities,
-  and nobody without the key can work back to a reference or test a guess. Rotating the
-  key breaks that continuity: every child gets a new ``child_id``.
+  child is named by a pseudonym, ``child_id``: the project's one pseudonym scheme
+  (``journey.pseudonym``), HMAC-SHA256 under the ``PSEUDONYM_KEY`` setting of this
+  return's use, the authority's code and the child's reference, as 64 hexadecimal digits
+  (``long_pseudonym``). The same child has the same ``child_id`` in every year's return
+  from that authority, so journeys can be followed across years; children cannot be
+  matched across authorities, nor with the short references the authority's own pages
+  show, and nobody without the key can work back to a reference or test a guess.
+  Rotating the key breaks that continuity: every child gets a new ``child_id``.
 
 The file is CSV (UTF-8, a header row, ISO dates, blank for "not recorded") with a JSON
 sidecar describing the return and every column (``docs/milestone-return.md``).
@@ -32,7 +33,6 @@ sidecar describing the return and every column (``docs/milestone-return.md``).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +43,7 @@ from typing import Any
 import polars as pl
 
 from permanence.analysis.disclosure import IDENTIFYING_COLUMNS
+from permanence.journey.pseudonym import long_pseudonym
 from permanence.journey.vocabulary import (
     AgeBand,
     AgencyDecisionOutcome,
@@ -54,7 +55,8 @@ from permanence.journey.vocabulary import (
 
 RETURN_FORMAT = "permanence-milestone-return"
 RETURN_VERSION = "1.0"
-_PSEUDONYM_CONTEXT = b"permanence milestone return child_id v1"
+#: The use the return's pseudonyms are made for, hashed into each (``long_pseudonym``).
+PSEUDONYM_USE = "permanence milestone return child_id v1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,25 +198,16 @@ class CollectionYear:
         return f"1 August {self.year - 1} to 31 July {self.year}"
 
 
-def authority_secret(key: str, authority: str) -> bytes:
-    """The authority's own secret for pseudonyms, derived from the ``PSEUDONYM_KEY``."""
-    if not key:
-        raise ValueError("the milestone return needs a pseudonym key: set PSEUDONYM_KEY")
-    message = _PSEUDONYM_CONTEXT + b"\x1f" + authority.encode()
-    return hmac.new(key.encode(), message, hashlib.sha256).digest()
+def child_id(key: str, authority: str, child_ref: str) -> str:
+    """The child's pseudonym in the return: 64 hexadecimal digits (``long_pseudonym``)."""
+    return long_pseudonym(key, authority, child_ref, use=PSEUDONYM_USE)
 
 
-def child_id(secret: bytes, authority: str, child_ref: str) -> str:
-    """HMAC-SHA256 of the authority's code and the child's reference, as 64 hex digits."""
-    message = f"{authority}\x1f{child_ref}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
-
-
-def _pseudonyms(refs: pl.Series, secret: bytes, authority: str) -> pl.Series:
+def _pseudonyms(refs: pl.Series, key: str, authority: str) -> pl.Series:
     # A keyed hash has no polars expression, so each distinct child is hashed once in
     # Python: an authority's year holds at most a few thousand children (microseconds each).
     distinct = refs.unique().drop_nulls().to_list()
-    mapping = {ref: child_id(secret, authority, ref) for ref in distinct}
+    mapping = {ref: child_id(key, authority, ref) for ref in distinct}
     return refs.replace_strict(mapping, return_dtype=pl.String)
 
 
@@ -252,9 +245,9 @@ class MilestoneReturn:
             "care_periods": "every care period open at any time in the collection year",
             "rows": self.rows.height,
             "child_id": {
-                "method": "HMAC-SHA256(authority secret, "
-                "authority code + U+001F + child reference)",
-                "authority_secret": "HMAC-SHA256(PSEUDONYM_KEY, context + U+001F + authority code)",
+                "method": "HMAC-SHA256(PSEUDONYM_KEY, use + U+001F + authority code + U+001F "
+                "+ child reference), as 64 hexadecimal digits",
+                "use": PSEUDONYM_USE,
                 "stable": "the same child has the same child_id in every year's return from the "
                 "same authority, while the key is unchanged; rotating the key breaks continuity",
             },
@@ -271,7 +264,8 @@ def build_return(frame: pl.DataFrame, *, authority: str, year: int, key: str) ->
     """
     collection = CollectionYear(year)
     as_of = _frame_date(frame)
-    secret = authority_secret(key, authority)
+    if not key:
+        raise ValueError("the milestone return needs a pseudonym key: set PSEUDONYM_KEY")
     in_year = (
         (pl.col("authority") == authority)
         & (pl.col("period_start") <= collection.last_day)
@@ -294,9 +288,7 @@ def build_return(frame: pl.DataFrame, *, authority: str, year: int, key: str) ->
         pl.lit(year, dtype=pl.Int32).alias("collection_year"),
         pl.lit(None, dtype=pl.String).alias("child_id"),
         *_FROM_FRAME,
-    ).with_columns(
-        _pseudonyms(periods.get_column("child_ref"), secret, authority).alias("child_id")
-    )
+    ).with_columns(_pseudonyms(periods.get_column("child_ref"), key, authority).alias("child_id"))
     rows = rows.select([pl.col(c.name).cast(c.dtype) for c in RETURN_COLUMNS]).sort(
         "child_id", "period_number"
     )

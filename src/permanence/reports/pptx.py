@@ -36,9 +36,9 @@ from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
 from permanence.charts import ChartSpec
+from permanence.pages.stages import STAGE_HEADINGS
 from permanence.reports.content import (
     PACK_TITLE,
-    STAGE_HEADINGS,
     CycleItem,
     PackContent,
     Section,
@@ -166,13 +166,13 @@ def _aims(
     _text(slide, [content.opening()], top=BODY_TOP, height=_in(0.6), size=16)
     rows = [
         [
-            f"{aim.title}{'' if aim.national else ' (local)'}",
-            aim.met_text,
-            str(aim.still_waiting),
-            str(aim.past_target),
-            str(aim.left_without_end),
+            f"{summary.aim.title}{'' if summary.aim.national else ' (local)'}",
+            summary.met_text,
+            str(summary.still_waiting),
+            str(summary.past_target),
+            str(summary.left_without_end),
         ]
-        for aim in content.aims
+        for summary in content.aims
     ]
     top = BODY_TOP + _in(0.75)
     height = _table(
@@ -190,7 +190,7 @@ def _aims(
         size=14,
         description=f"Each aim on {long_date(content.meeting_date)}",
     )
-    headlines = [f"{aim.title}: {aim.headline}" for aim in content.aims]
+    headlines = [f"{summary.aim.title}: {summary.headline}" for summary in content.aims]
     below = top + height + _in(0.25)
     if BODY_BOTTOM - below >= _in(0.8):
         room = Emu(BODY_BOTTOM - below)
@@ -199,8 +199,8 @@ def _aims(
     _notes(
         slide,
         [
-            f"{aim.title}: {aim.statement} {aim.headline} {aim.progress}".strip()
-            for aim in content.aims
+            f"{s.aim.title}: {s.aim.statement} {s.headline} {s.progress}".strip()
+            for s in content.aims
         ],
     )
 

@@ -110,17 +110,17 @@ def sheet_names(charts: Sequence[ChartSpec]) -> dict[str, str]:
 def aims_frame(content: PackContent) -> pl.DataFrame:
     rows = [
         {
-            "Aim": aim.title,
-            "National or local": "National" if aim.national else "Local",
-            "Aim statement": aim.statement,
-            "Met the aim (%)": aim.percent_met,
-            "Children whose outcome is known": aim.known,
-            "Still waiting": aim.still_waiting,
-            "Waiting past the target": aim.past_target,
-            "Left care without it": aim.left_without_end,
-            "What the run chart says": aim.headline,
+            "Aim": summary.aim.title,
+            "National or local": "National" if summary.aim.national else "Local",
+            "Aim statement": summary.aim.statement,
+            "Met the aim (%)": summary.percent_met,
+            "Children whose outcome is known": summary.known,
+            "Still waiting": summary.still_waiting,
+            "Waiting past the target": summary.past_target,
+            "Left care without it": summary.left_without_end,
+            "What the run chart says": summary.headline,
         }
-        for aim in content.aims  # a handful of aims
+        for summary in content.aims  # a handful of aims
     ]
     schema: dict[str, Any] = {
         "Aim": pl.String,

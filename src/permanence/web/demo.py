@@ -14,13 +14,20 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import transaction
 
+from permanence.analysis.benchmarking import Section
 from permanence.synth import generate
+from permanence.synth.generator import default_improvement_start
 from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.improvement.demo import prepare_demo_improvement
+from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.national.publication import reference_date
+from permanence.web.national.sharing import decide
+from permanence.web.planning.demo import prepare_demo_planning
 from permanence.web.records.importing import import_extract
-from permanence.web.records.loading import LoadSummary
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.records.loading import LoadSummary, load_tables
+from permanence.web.records.models import ImportBatch
 
 DEMO_AUTHORITY_CODE = "DEMO"
 DEMO_AUTHORITY_NAME = "Glenlochy Council (synthetic)"
@@ -99,9 +106,6 @@ def _create_users(authority: LocalAuthority) -> None:
 
 def _prepare_review_planning(authority: LocalAuthority, as_of: date) -> None:
     """Review planning's part of the demo: due and overdue lists, and the feed addresses."""
-    from permanence.synth.generator import default_improvement_start
-    from permanence.web.planning.demo import prepare_demo_planning
-
     lines = prepare_demo_planning(
         authority, as_of=as_of, improvement_start=default_improvement_start(as_of)
     )
@@ -110,9 +114,6 @@ def _prepare_review_planning(authority: LocalAuthority, as_of: date) -> None:
 
 def _prepare_improvement_record(authority: LocalAuthority, as_of: date) -> None:
     """The improvement record's part: a project with its driver diagram, cycles and measures."""
-    from permanence.synth.generator import default_improvement_start
-    from permanence.web.improvement.demo import prepare_demo_improvement
-
     prepare_demo_improvement(
         authority, as_of=as_of, improvement_start=default_improvement_start(as_of)
     )
@@ -122,12 +123,6 @@ def _prepare_national_picture(
     authority: LocalAuthority, *, seed: int, years: float, as_of: date
 ) -> None:
     """The demo authority and two synthetic neighbours share their figures nationally."""
-    from permanence.analysis.benchmarking import Section
-    from permanence.web.national.publication import reference_date
-    from permanence.web.national.sharing import decide
-    from permanence.web.records.loading import load_tables
-    from permanence.web.records.models import ImportBatch
-
     sharing = [authority]
     for offset, (code, name, children) in enumerate(DEMO_NEIGHBOURS, start=1):
         tables = generate(children, seed + offset, end=as_of, years=years)

@@ -1,14 +1,26 @@
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
 
 from permanence.web.accounts.access import public
 from permanence.web.admin import admin_site
-from permanence.web.records import views as records
+from permanence.web.children import views as children
+
+
+@public
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever a page links to: send them the static icon.
+
+    Not a permanent redirect: the icon's address carries its hash, which changes with it.
+    """
+    return HttpResponseRedirect(static("permanence/favicon.svg"))
+
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("permanence.web.dashboards.urls")),
-    path("children/", records.child_list, name="child-list"),
-    path("children/<int:pk>/", records.child_journey, name="child-journey"),
+    path("children/", children.child_list, name="child-list"),
+    path("children/<int:pk>/", children.child_journey, name="child-journey"),
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path(
@@ -39,4 +51,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("permanence.web.reports.urls")),
     path("work/", include("permanence.web.tasks.urls")),
     path("admin/", admin_site.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]

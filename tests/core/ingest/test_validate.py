@@ -94,7 +94,7 @@ def test_the_result_is_json(check, extracts):
 def test_the_text_summary(check, extracts):
     tables = extracts.add_rows(extracts.base(), "care_periods", "C3,2022-01-01,,,East")
     text = render_text(check(tables))
-    assert "1 issue(s): 1 error(s) (rows refused), 0 queries (rows loaded, to check)." in text
+    assert "1 issue(s): 1 error(s), refusing 1 row; 0 queries (rows loaded, to check)." in text
     assert "care_periods.csv row 4 child C3  REF001 error child_ref: no such child" in text
 
 
@@ -180,3 +180,13 @@ def test_what_the_import_reads_silently_raises_nothing(messy):
     assert messy.issues.filter(pl.col("rule").is_in(["DATE001", "FILE001", "ROW001"])).is_empty()
     for counts in messy.counts.values():
         assert counts.read == counts.loaded + counts.refused + counts.duplicates
+
+
+def test_issues_by_rule_lead_with_the_cause_and_end_with_its_knock_ons(check, extracts):
+    tables = extracts.replace(
+        extracts.base(), "children", "child_ref,initials", "child_reference,initials"
+    )
+    rules = check(tables).issues_by_rule()["rule"].to_list()
+    # One column missing, then the 2 care periods it refuses, then their 16 rows (REF002
+    # outnumbers both but comes last: it follows from them).
+    assert rules == ["COLUMN001", "REF003", "REF002"]

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from permanence.journey.pseudonym import pseudonym
+from permanence.journey.pseudonym import long_pseudonym, pseudonym
 
 READABLE = re.compile(r"^C-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$")
 
@@ -41,6 +41,16 @@ def test_no_two_children_of_a_large_authority_share_a_pseudonym() -> None:
 def test_a_pseudonym_needs_a_key() -> None:
     with pytest.raises(ValueError, match="PSEUDONYM_KEY"):
         pseudonym("", "ALPHA", "007")
+
+
+def test_a_long_pseudonym_is_the_whole_keyed_hash_of_its_use_authority_and_reference() -> None:
+    by_hand = hmac.new(b"key", b"a return\x1fALPHA\x1f007", hashlib.sha256).hexdigest()
+    assert long_pseudonym("key", "ALPHA", "007", use="a return") == by_hand
+    assert long_pseudonym("key", "ALPHA", "007", use="another use") != by_hand
+    with pytest.raises(ValueError, match="use"):
+        long_pseudonym("key", "ALPHA", "007", use="")
+    with pytest.raises(ValueError, match="PSEUDONYM_KEY"):
+        long_pseudonym("", "ALPHA", "007", use="a return")
 
 
 # -- the key's strength ------------------------------------------------------------------

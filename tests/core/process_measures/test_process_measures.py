@@ -18,7 +18,7 @@ from permanence.analysis.process_measures import (
     reviews_in_time,
 )
 
-from .conftest import Journey, frame_of
+from ..conftest import Journey, frame_of
 
 AS_OF = date(2025, 8, 1)
 

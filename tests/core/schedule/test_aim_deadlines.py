@@ -8,7 +8,7 @@ import polars as pl
 
 from permanence.analysis.schedule import AIM_DEADLINE_COLUMNS, aim_deadlines
 
-from .conftest import Journey, frame_of
+from ..conftest import Journey, frame_of
 
 AS_OF = date(2025, 7, 1)
 

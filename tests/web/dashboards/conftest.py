@@ -23,9 +23,9 @@ from permanence.synth import generate
 from permanence.synth.generator import default_improvement_start
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
-from permanence.web.dashboards import cache
 from permanence.web.improvement.models import ChangeIdea, ImprovementProject, PdsaCycle
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel import cache
+from permanence.web.kernel.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD, journey_tables
 

@@ -15,13 +15,15 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from permanence.pages.overview import Overview
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.accounts.roles import Role
-from permanence.web.dashboards import service
-from permanence.web.dashboards.cache import LruCache, bump, data_version
+from permanence.web.dashboards import views
 from permanence.web.improvement.models import ImprovementProject
+from permanence.web.kernel.cache import LruCache
+from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.kernel.versions import bump, data_version
 from permanence.web.records.models import CarePeriod
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import journey_tables
 
@@ -191,14 +193,15 @@ def test_a_page_is_worked_out_once_until_something_changes(
 ) -> None:
     authority_a, _ = synthetic
     calls = 0
-    real = service.overview
+    real = views.overview
 
-    def counted(*args: Any, **kwargs: Any) -> service.Overview:
+    def counted(*args: Any, **kwargs: Any) -> Overview:
         nonlocal calls
         calls += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(service, "overview", counted)
+    # The overview as the dashboards' views call it.
+    monkeypatch.setattr(views, "overview", counted)
     client = as_role(Role.VIEWER)
     for _ in range(3):
         client.get("/")

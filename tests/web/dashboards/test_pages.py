@@ -12,8 +12,8 @@ from django.test import Client
 
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import PlanningSettings
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import IMPROVEMENT_START
 
@@ -135,7 +135,7 @@ def test_an_address_with_defaults_and_blanks_goes_to_its_shortest_form(
 def test_a_past_measuring_date_is_kept_apart_from_the_extract_date(
     synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
 ) -> None:
-    from permanence.web.dashboards import cache
+    from permanence.web.kernel import cache
     from permanence.web.records.models import ImportBatch
 
     authority, _ = synthetic

@@ -23,8 +23,8 @@ from permanence.journey.pseudonym import pseudonym
 from permanence.journey.vocabulary import PlacementType
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import Placement
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import INITIALS, REF_PREFIX, a_children, signed_in
 
@@ -108,7 +108,7 @@ def test_a_local_aim_of_another_authority_is_not_found(
     users_b: dict[Role, User],
 ) -> None:
     from permanence.web.improvement.models import LocalAim
-    from permanence.web.tenancy.scope import Scope, scoped_to
+    from permanence.web.kernel.scope import Scope, scoped_to
 
     authority_a, _ = synthetic
     with scoped_to(Scope.authority(authority_a.pk)):

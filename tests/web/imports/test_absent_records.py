@@ -20,6 +20,7 @@ from django.test import Client
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import (
     AbsentRecord,
@@ -29,7 +30,6 @@ from permanence.web.records.models import (
     ImportIssue,
     Milestone,
 )
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 from .conftest import Loader

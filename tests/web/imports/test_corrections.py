@@ -22,9 +22,9 @@ import polars as pl
 from permanence.analysis.aims import AIM_2
 from permanence.analysis.aims_outcomes import Outcome, aim_children
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import CarePeriod, LegalStatus, Meeting, Milestone, Placement
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import Loader
 from .one_child import FIRST_EXTRACT, SECOND_EXTRACT, write_extract

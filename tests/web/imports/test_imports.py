@@ -19,8 +19,8 @@ from permanence.synth.messy import make_messy
 from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import CarePeriod, Child, ImportBatch, ImportIssue
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 
@@ -281,3 +281,106 @@ def test_only_data_leads_and_administrators_bring_in_extracts(
     client.login(username=users_a[role].username, password=PASSWORD)
     assert client.get("/imports/").status_code == 403
     assert client.get("/imports/new/").status_code == 403
+
+
+# -- a file with wrong headings: the page leads with the cause ---------------------------
+
+
+@pytest.fixture(scope="module")
+def misheaded_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real extract whose children file heads two needed columns the wrong way."""
+    folder = tmp_path_factory.mktemp("misheaded")
+    write_csv(generate(40, 3, end=EXTRACT_DATE), folder)
+    children = folder / "children.csv"
+    header, rest = children.read_text(encoding="utf-8").split("\n", 1)
+    assert header.startswith("child_ref,initials,date_of_birth,")
+    header = header.replace("child_ref", "Child Reference").replace("date_of_birth", "DOB")
+    children.write_text(f"{header}\n{rest}", encoding="utf-8")
+    return folder
+
+
+def _data_rows(folder: Path) -> dict[str, int]:
+    """Rows of each file, counted here from the files themselves (no header, no blank)."""
+    return {
+        path.stem: sum(1 for line in path.read_text(encoding="utf-8").splitlines()[1:] if line)
+        for path in folder.glob("*.csv")
+    }
+
+
+def _preview(client: Client, folder: Path) -> str:
+    response = client.post(
+        "/imports/new/",
+        {"extract_files": _upload(folder), "profile": "canonical", "extract_date": "2025-03-31"},
+    )
+    assert response.status_code == 302
+    return str(response["Location"])
+
+
+def _figure(page: str, label: str) -> int:
+    after = page.split(f"<dt>{label}</dt><dd>", 1)[1]
+    return int(after.split("<", 1)[0].strip())
+
+
+def test_a_file_with_wrong_headings_is_the_first_thing_the_page_says(
+    data_lead: Client, authority_a: LocalAuthority, misheaded_extract: Path
+) -> None:
+    rows = _data_rows(misheaded_extract)
+    page = data_lead.get(_preview(data_lead, misheaded_extract)).content.decode()
+    cause = (
+        "children.csv lacks 2 columns every row needs (child_ref, date_of_birth), "
+        f"so none of its {rows['children']} rows can be loaded"
+    )
+    assert cause in page
+    assert "Nothing in this extract can be loaded" in page
+    # The cause comes before any figure or table, and the headings sit beside those expected.
+    assert page.index(cause) < page.index("Rows refused") < page.index("Issues by rule")
+    assert "Headings expected beside those found in children.csv" in page
+    assert "Did you mean “Child Reference”?" in page and "Did you mean “DOB”?" in page
+    # Care periods are not said to be missing from the extract: their child's file could
+    # not be read, and every row that follows is folded under that cause.
+    assert "REF001" not in page
+    knock_ons = sum(count for table, count in rows.items() if table != "children")
+    assert f"{knock_ons} rows refused only because of the problems above" in page
+    assert page.index("Issues by rule") < page.index('id="knock-ons"')
+
+
+def test_the_rows_refused_are_counted_exactly_once(
+    data_lead: Client, authority_a: LocalAuthority, misheaded_extract: Path
+) -> None:
+    rows = _data_rows(misheaded_extract)
+    page = data_lead.get(_preview(data_lead, misheaded_extract)).content.decode()
+    # Every row of every file is refused, each once: not the number of errors found (the
+    # two missing columns are two errors about the 40 rows of one file).
+    assert _figure(page, "Rows refused") == sum(rows.values())
+    assert _figure(page, "Rows that would load") == 0
+
+
+def test_nothing_to_load_offers_no_load_button_and_discarding_asks_first(
+    data_lead: Client, authority_a: LocalAuthority, misheaded_extract: Path
+) -> None:
+    batch_url = _preview(data_lead, misheaded_extract)
+    page = data_lead.get(batch_url).content.decode()
+    assert "Load the extract" not in page
+    discard_url = f"{batch_url}discard/"
+    assert f'class="ds_button ds_button--secondary button--warning" href="{discard_url}"' in page
+    # Following the link asks; it discards nothing (no script needed).
+    question = data_lead.get(discard_url)
+    assert question.status_code == 200
+    assert "Discard this extract?" in question.content.decode()
+    with scoped_to(Scope.authority(authority_a.pk)):
+        batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.PREVIEWED and Path(batch.upload_dir).is_dir()
+    # Saying yes discards it.
+    assert data_lead.post(discard_url).status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DISCARDED
+
+
+def test_an_extract_with_rows_to_load_still_offers_to_load_them(
+    data_lead: Client, authority_a: LocalAuthority, clean_extract: Path
+) -> None:
+    page = data_lead.get(_preview(data_lead, clean_extract)).content.decode()
+    assert "Load the extract" in page and "Discard the extract" in page
+    assert "Nothing in this extract can be loaded" not in page
+    assert _figure(page, "Rows refused") == 0
+    assert _figure(page, "Rows that would load") == sum(_data_rows(clean_extract).values())

@@ -21,10 +21,10 @@ from permanence.analysis.aims import AIM_2
 from permanence.analysis.aims_outcomes import aim_children
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.data_queries import AnswerError, answer_query
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import CarePeriod, Child, ImportBatch, QueryAnswer
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 from .conftest import Loader

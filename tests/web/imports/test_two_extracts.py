@@ -30,10 +30,10 @@ from permanence.synth.corrections import EarlierExtract, earlier_extract, with_r
 from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.data_queries import remove_absent
 from permanence.web.records.journeys import journey_tables, journeys_frame
 from permanence.web.records.models import AbsentRecord
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import Loader
 

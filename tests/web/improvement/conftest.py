@@ -17,7 +17,6 @@ import pytest
 
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Role
-from permanence.web.dashboards import cache
 from permanence.web.improvement.models import (
     Agency,
     ChampionsGroupMember,
@@ -36,7 +35,8 @@ from permanence.web.improvement.models import (
     PdsaCycle,
     Risk,
 )
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel import cache
+from permanence.web.kernel.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Role
 from permanence.web.improvement.models import ChangeIdea, Decision, PdsaCycle
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel.scope import Scope, scoped_to
 
 from .conftest import Record
 

@@ -13,8 +13,8 @@ from permanence.analysis.schedule import STATUTORY_POLICY
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.improvement.models import Decision, Measure, PdsaCycle
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import ReviewPolicyVersion
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import Record
 

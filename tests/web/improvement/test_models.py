@@ -28,7 +28,7 @@ from permanence.web.improvement.models import (
     risk_band,
 )
 from permanence.web.improvement.ramps import ramps, spread
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel.scope import Scope, scoped_to
 
 from .conftest import Record
 

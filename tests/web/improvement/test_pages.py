@@ -13,12 +13,15 @@ import polars as pl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from permanence.analysis.aims import local_aim
 from permanence.charts.driver_diagram import svg_texts
+from permanence.pages.measure_reading import read_series
+from permanence.pages.measure_series import MeasurePoint, MeasureSeries
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Role
-from permanence.web.dashboards import cache
+from permanence.web.dashboards import assembly
 from permanence.web.improvement.models import (
     ChangeIdea,
     Decision,
@@ -32,10 +35,9 @@ from permanence.web.improvement.models import (
     MeasureValue,
     PdsaCycle,
 )
-from permanence.web.improvement.series import MeasurePoint, MeasureSeries, read_series
 from permanence.web.improvement.views import measures
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.journeys import journeys_frame
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import Record
 
@@ -470,7 +472,7 @@ def test_the_measure_csv_escapes_formulas_and_is_kept_by_no_cache(
     heading = text(response).splitlines()[0].split(",")
     assert "'=1+1" in heading and "=1+1" not in heading
     # No text a person types reaches a cell today; a cell that could run is escaped all
-    # the same (``service.to_csv``), here a point labelled like a formula.
+    # the same (``permanence.pages.tables.to_csv``), here a point labelled like a formula.
     formula = MeasureSeries(
         y_title="Count",
         unit="count",
@@ -499,7 +501,7 @@ def test_the_journeys_frame_is_built_once_per_data_version(
         return journeys_frame(as_of)
 
     # The dashboards' cache is the only place that should build the frame.
-    monkeypatch.setattr(cache, "journeys_frame", counted)
+    monkeypatch.setattr(assembly, "journeys_frame", counted)
     pages = [
         reverse("improvement-measure", args=[record_a.outcome.pk]),
         reverse("improvement-measure-csv", args=[record_a.outcome.pk]),
@@ -622,3 +624,18 @@ def test_a_control_chart_measure_draws_its_tests_of_change(
     assert "P chart" in body
     labels = {row.get("label") for row in values_in(spec_of(body))}
     assert "Cycle 1 of alpha-idea" in labels
+
+
+def test_the_close_form_calls_none_of_the_minimum_record_optional_and_closes_today(
+    lead: Client, record_a: Record, in_a: None
+) -> None:
+    url = reverse("improvement-cycle-close", args=[record_a.second_cycle.pk])
+    body = text(lead.get(url))
+    for field in ("hoped_to_achieve", "learned", "next_steps"):
+        label = re.search(rf'<label class="ds_label" for="id_{field}">([^<]*)</label>', body)
+        assert label is not None and "(optional)" not in label.group(1)
+    closed_on = re.search(r'<input type="date" name="closed_on"[^>]*>', body)
+    assert closed_on is not None
+    assert f'value="{timezone.localdate().isoformat()}"' in closed_on.group(0)
+    # The parts a group may leave for later still say so.
+    assert "How did the result compare with the prediction? (optional)" in body

@@ -14,7 +14,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import CAPABILITIES, Capability, Role
 from permanence.web.improvement import models
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel.scope import Scope, scoped_to
 
 from .conftest import Record
 

@@ -17,8 +17,8 @@ from django.urls import get_resolver
 
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.accounts.roles import Role
-from permanence.web.tenancy import scope as scope_module
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel import scope as scope_module
+from permanence.web.kernel.scope import Scope, scoped_to
 
 from ..conftest import B_MARKERS
 from ..test_tenancy_walk import _fill, _routes

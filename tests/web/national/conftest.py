@@ -21,9 +21,9 @@ from permanence.journey.tables import JourneyTables
 from permanence.synth import generate
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.national.publication import reference_date, window_start
 from permanence.web.national.sharing import decide
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 

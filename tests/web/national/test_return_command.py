@@ -16,8 +16,8 @@ import pytest
 
 from permanence.cli.main import main
 from permanence.reports.milestone_return import CollectionYear, read_return
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import CarePeriod
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import REF_MARKER, Nation
 

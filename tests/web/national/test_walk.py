@@ -14,9 +14,9 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
+from permanence.web.accounts import middleware
 from permanence.web.accounts.models import User
-from permanence.web.tenancy import middleware
-from permanence.web.tenancy.scope import Scope
+from permanence.web.kernel.scope import Scope
 
 from ..test_tenancy_walk import _b_identifiers, _routes, _urls
 from .conftest import REF_MARKER, Nation

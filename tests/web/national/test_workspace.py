@@ -17,12 +17,12 @@ from django.test import Client
 from permanence.analysis.aims import NATIONAL_AIMS
 from permanence.analysis.aims_outcomes import Outcome
 from permanence.analysis.benchmarking import Section
+from permanence.web.accounts.middleware import scope_for_user
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability, Role
+from permanence.web.kernel.scope import Scope
 from permanence.web.national.models import NationalPublication, NationalSnapshot, SharingDecision
 from permanence.web.national.snapshots import snapshot_path
-from permanence.web.tenancy.middleware import scope_for_user
-from permanence.web.tenancy.scope import Scope
 
 from ..conftest import PASSWORD
 from .conftest import REF_MARKER, Nation

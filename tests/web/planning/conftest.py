@@ -17,8 +17,8 @@ import pytest
 
 from permanence.journey.tables import SCHEMAS, JourneyTables
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import CarePeriod
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 Meeting = tuple[str, date | None, date | None, int | None]  # kind, due, held, number
 Milestone = tuple[str, date, str | None]  # kind, date, detail

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import ReviewPolicyVersion
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Role
-from permanence.web.dashboards import cache
+from permanence.web.dashboards import assembly
+from permanence.web.kernel import cache
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning import lists
 from permanence.web.planning.lists import DueLists, due_lists, team_periods, worker_periods
 from permanence.web.planning.models import PlanningSettings
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import child_tables, combine
 
@@ -91,7 +92,7 @@ def test_another_days_aims_are_built_for_that_day(
 ) -> None:
     # Seven weeks ago W-0001 (then 23 weeks in) was approaching and W-0002 not yet near.
     day = timezone.localdate() - timedelta(weeks=7)
-    monkeypatch.setattr(cache, "journeys_frame", refuse)
+    monkeypatch.setattr(assembly, "journeys_frame", refuse)
     with scoped_to(Scope.authority(authority_a.pk)):
         settings = PlanningSettings.for_authority(authority_a.pk)
         then = due_lists(worker_periods(waiting, day), day, settings)

@@ -18,10 +18,10 @@ from django.test import Client, override_settings
 
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.alerts import run_alerts
 from permanence.web.planning.lists import pseudonym_of
 from permanence.web.planning.models import AlertDigest, Notification
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 from .conftest import child_tables, combine

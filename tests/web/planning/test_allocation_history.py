@@ -7,8 +7,8 @@ from django.test import Client
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import Allocation
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 from .conftest import period_of

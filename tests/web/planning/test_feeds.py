@@ -12,10 +12,10 @@ from icalendar import Calendar
 
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.feeds import hash_token
 from permanence.web.planning.lists import pseudonym_of
 from permanence.web.planning.models import CalendarFeed
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import B_MARKERS, PASSWORD
 from .conftest import child_tables

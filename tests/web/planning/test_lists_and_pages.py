@@ -11,11 +11,11 @@ from django.test import Client
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Role
 from permanence.web.audit.models import RecordView
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning import views
 from permanence.web.planning.lists import due_lists, team_periods, worker_periods
 from permanence.web.planning.models import Allocation, PlanningSettings
 from permanence.web.records.models import Child
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 from .conftest import child_tables, combine, period_of

@@ -12,9 +12,9 @@ import pytest
 
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, Team
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import PlannedMeeting, ReviewPolicyVersion
 from permanence.web.records.models import CarePeriod, Child, Meeting, Placement
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import child_tables, period_of
 

@@ -16,11 +16,12 @@ from permanence.analysis.schedule import PolicyHistory, ReviewPolicy
 from permanence.journey.frame import build_journeys_frame
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
-from permanence.web.dashboards import cache
+from permanence.web.dashboards import assembly
+from permanence.web.kernel import cache
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning import views
 from permanence.web.planning.measures import Measure, planned_reviews, process_measures
 from permanence.web.planning.models import ReviewPolicyVersion
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD
 from .conftest import Meeting, child_tables, combine
@@ -169,13 +170,13 @@ def test_the_summary_page_reads_the_dashboards_cached_frame(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     built: list[date] = []
-    build = cache.journeys_frame
+    build = assembly.journeys_frame
 
     def counted(as_of: date, *args: Any, **kwargs: Any) -> pl.DataFrame:
         built.append(as_of)
         return build(as_of, *args, **kwargs)
 
-    monkeypatch.setattr(cache, "journeys_frame", counted)
+    monkeypatch.setattr(assembly, "journeys_frame", counted)
     monkeypatch.setattr(views, "_today", lambda: TODAY)
     client.login(username=users_a[Role.VIEWER].username, password=PASSWORD)
     for _ in range(3):

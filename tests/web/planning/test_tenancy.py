@@ -16,13 +16,13 @@ from django.test import Client
 
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel import scope as scope_module
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning import feeds
 from permanence.web.planning.alerts import run_alerts
 from permanence.web.planning.models import Allocation, PlanningSettings, ReviewPolicyVersion
 from permanence.web.planning.planner import replan_periods
 from permanence.web.records.models import CarePeriod, Child
-from permanence.web.tenancy import scope as scope_module
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import B_MARKERS, PASSWORD
 from ..test_tenancy_walk import walk_for_leaks

@@ -27,7 +27,6 @@ from permanence.synth import default_improvement_start, generate
 from permanence.synth.messy import make_messy
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
-from permanence.web.dashboards import cache
 from permanence.web.improvement.models import (
     ChangeIdea,
     Decision,
@@ -35,10 +34,11 @@ from permanence.web.improvement.models import (
     PdsaCycle,
     Risk,
 )
+from permanence.web.kernel import cache
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.importing import check_extract
 from permanence.web.records.loading import load_tables
 from permanence.web.records.models import Child, ImportBatch
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from ..conftest import PASSWORD, journey_tables
 from ..improvement.conftest import improvement_record

@@ -24,12 +24,12 @@ from permanence.synth.writers import write_csv  # noqa: E402
 from permanence.web.accounts.models import LocalAuthority, User  # noqa: E402
 from permanence.web.accounts.roles import Role  # noqa: E402
 from permanence.web.audit.models import RecordView  # noqa: E402
+from permanence.web.kernel.scope import Scope, scoped_to  # noqa: E402
 from permanence.web.planning.models import PlannedMeeting  # noqa: E402
 from permanence.web.planning.planner import replan_periods  # noqa: E402
 from permanence.web.records.importing import import_extract, preview_upload  # noqa: E402
 from permanence.web.records.models import CarePeriod, Child, ImportBatch  # noqa: E402
 from permanence.web.tasks.models import Job  # noqa: E402
-from permanence.web.tenancy.scope import Scope, scoped_to  # noqa: E402
 
 CODE = "ALPHA"
 PASSWORD = "a-long-test-password"

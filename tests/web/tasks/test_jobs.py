@@ -20,13 +20,13 @@ from permanence.synth import generate
 from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import PlannedMeeting
 from permanence.web.records import tasks as load_tasks
 from permanence.web.records.models import Child, ImportBatch
 from permanence.web.tasks import jobs
 from permanence.web.tasks.locks import authority_load_lock
 from permanence.web.tasks.models import Job
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import EXTRACT_DATE, signed_in
 

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import ImportBatch
 from permanence.web.tasks.jobs import start_job
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import Progress
 from permanence.web.tasks.worker import queue_daily_digests
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 from .conftest import signed_in
 

@@ -4,7 +4,11 @@ A care period belongs to a child and every other record to a care period. A row 
 child or period is not in the extract at all is refused (REF001). A row whose child or
 period is in the extract but was itself refused is refused too (REF002), naming the row
 and rule that refused its parent: loading it would attach it to nothing, and loading the
-parent later without it would silently lose it. These run table by table, children
+parent later without it would silently lose it. Where a file of the parent table could
+not be read at all (it lacks a column every row needs, ``COLUMN001``), a row whose parent
+is not found is refused because of that file (REF003), not reported as missing from the
+extract: the parent is most likely in the file that could not be read, and the file is
+the one thing to fix. These run table by table, children
 first, so a refusal cascades from a child to its care periods to their records.
 """
 
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from permanence.ingest.extract import SOURCE
+from permanence.ingest.extract import BLOCKED, SOURCE
 from permanence.ingest.format import CHILD_LEVEL_TABLES
 from permanence.ingest.readers import ROW
 from permanence.ingest.rules import hits, no_hits, rule, sentence
@@ -44,6 +48,8 @@ def _parent_keys(ws: Workspace, table: str) -> tuple[str, list[str], pl.DataFram
 )
 def missing_parent(ws: Workspace, table: str) -> pl.DataFrame:
     parent, key, present, _ = _parent_keys(ws, table)
+    if _unreadable_files(ws, parent):
+        return no_hits()  # REF003: the parent's file could not be read
     orphans = ws.active[table].join(present, on=key, how="anti")
     what = "child" if parent == "children" else "care period"
     return hits(orphans, fields=key, value=pl.lit(f"no such {what} in the {parent} table"))
@@ -79,3 +85,30 @@ def refused_parent(ws: Workspace, table: str) -> pl.DataFrame:
     what = "child" if parent == "children" else "care period"
     cause = sentence(f"the {what} on row {{}} of {{}} was refused ({{}})", ROW, SOURCE, "rule")
     return hits(rows, fields=key, value=cause.fill_null(f"the {what} was not loaded"))
+
+
+@rule(
+    "REF003",
+    "error",
+    phase="reference",
+    tables=CHILD_LEVEL_TABLES,
+    fields=("child_ref", "period_start"),
+    message="The row's child or care period cannot be found because the file that should hold "
+    "it could not be read (it lacks a column every row needs), so the row is refused with it.",
+    fix="Correct the file named here (see its missing column, COLUMN001); this row will then be "
+    "checked against it.",
+)
+def unreadable_parent(ws: Workspace, table: str) -> pl.DataFrame:
+    parent, key, present, _ = _parent_keys(ws, table)
+    files = _unreadable_files(ws, parent)
+    if not files:
+        return no_hits()
+    orphans = ws.active[table].join(present, on=key, how="anti")
+    named = ", ".join(files)
+    return hits(orphans, fields=key, value=pl.lit(f"{named} could not be read (COLUMN001)"))
+
+
+def _unreadable_files(ws: Workspace, table: str) -> list[str]:
+    """The files (or sheets) of ``table`` that lack a column every row needs."""
+    blocked = ws.raw[table].filter(pl.col(BLOCKED))
+    return sorted(blocked.get_column(SOURCE).unique().to_list())

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from permanence.web.accounts.roles import CAPABILITIES, NATIONAL_CAPABILITIES, Capability, Role
-from permanence.web.tenancy.history import ScopedHistoricalRecords
-from permanence.web.tenancy.scope import AuthorityScopedManager
+from permanence.web.kernel.history import ScopedHistoricalRecords
+from permanence.web.kernel.scope import AuthorityScopedManager
 
 
 class LocalAuthority(models.Model):

@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.db import OperationalError, transaction
@@ -37,9 +37,8 @@ from django.utils import timezone
 
 from permanence.web.accounts.models import User
 from permanence.web.audit.models import RecordView
-from permanence.web.database import brief_wait, is_busy
-from permanence.web.records.models import Child
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel.database import brief_wait, is_busy
+from permanence.web.kernel.scope import Scope, scoped_to
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,15 @@ FLUSH_BATCH = 500
 Entry = dict[str, Any]
 
 
-def log_record_view(request: HttpRequest, child: Child, what: str = RECORD) -> None:
+class ChildRecord(Protocol):
+    """A child's record, as the log needs it (``records.Child``, which sits above the log)."""
+
+    pk: Any
+    authority_id: int
+    child_ref: str
+
+
+def log_record_view(request: HttpRequest, child: ChildRecord, what: str = RECORD) -> None:
     """Record that the signed-in person looked at ``child``'s record on this request."""
     _record(
         [
@@ -81,7 +88,8 @@ def log_children_shown(request: HttpRequest, shown: Iterable[Any], what: str) ->
         return 0
     # Linked to the record where there is one (an extract's reference may not be a record
     # yet, and a past version's child may have been deleted since).
-    records = dict(Child.objects.filter(child_ref__in=refs).values_list("child_ref", "pk"))
+    children = RecordView._meta.get_field("child").related_model._default_manager
+    records = dict(children.filter(child_ref__in=refs).values_list("child_ref", "pk"))
     _record(
         [
             _entry(

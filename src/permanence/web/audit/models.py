@@ -13,8 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from permanence.web.accounts.models import LocalAuthority
-from permanence.web.records.models import Child
-from permanence.web.tenancy.scope import AuthorityScopedManager
+from permanence.web.kernel.scope import AuthorityScopedManager
 
 
 class RecordView(models.Model):
@@ -24,7 +23,10 @@ class RecordView(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="record_views"
     )
     # The reference is copied so the log still says whose record it was if the record goes.
-    child = models.ForeignKey(Child, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Named, not imported: the records app sits above the log it writes to.
+    child = models.ForeignKey(
+        "records.Child", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     child_ref = models.CharField(max_length=64)
     path = models.CharField(max_length=500)
     what = models.CharField(

@@ -7,6 +7,9 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         from permanence.web.dashboards import checks  # noqa: F401 - registers the check
-        from permanence.web.dashboards.invalidation import connect
+        from permanence.web.dashboards.assembly import build_authority_data
+        from permanence.web.kernel.cache import build_with
 
-        connect()
+        # Every app reads the authority's data from the kernel; this app, which reads
+        # the records, the planning settings and the improvement record, works it out.
+        build_with(build_authority_data)

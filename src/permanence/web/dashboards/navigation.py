@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from permanence.web.accounts.roles import Capability
+from permanence.web.planning.alerts import unread_count
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,5 @@ def _is_current(here: str, link: NavLink) -> bool:
 
 
 def _with_unread(label: str, user: Any) -> str:
-    try:
-        from permanence.web.planning.alerts import unread_count
-    except ImportError:  # pragma: no cover - review planning is installed with the app
-        return label
     unread = unread_count(user)
     return f"{label} ({unread} new)" if unread else label

@@ -6,21 +6,20 @@ only by a pseudonymous reference. A role that may open a child's record
 (``VIEW_CHILD_RECORDS``) also gets a link to the child's journey from each dot and bar;
 nobody else gets any link, in the page, the chart's data or its downloads.
 
-The pages are worked out by ``service`` from the cached journeys frame (``cache``) and
-their bodies are cached per filter set, so a page is served in a few milliseconds until
-the authority's records change.
+The pages are worked out by ``permanence.pages`` from the cached journeys frame
+(``kernel.cache``) and their bodies are cached per filter set, so a page is served in a
+few milliseconds until the authority's records change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from typing import Any, Final, cast
-from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,20 +29,19 @@ from django.views.decorators.http import require_GET
 
 from permanence.analysis.aims import AimDefinition
 from permanence.charts import ChartSpec, ImprovementMarks, render_png, render_svg
+from permanence.pages.aim_page import AimPage, aim_page
+from permanence.pages.filter_form import FORM_INTRO, filter_choices, form_fields
+from permanence.pages.filters import Filters, measuring_date, parse_filters
+from permanence.pages.identity import CHILD_LABEL, Identity
+from permanence.pages.overview import NO_IMPROVEMENT, overview
+from permanence.pages.stages import StagesPage, stages_page
+from permanence.pages.tables import table_html, to_csv
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
-from permanence.web.dashboards import cache, service
-from permanence.web.dashboards.cache import AuthorityData, authority_data, cached
-from permanence.web.dashboards.filters import (
-    FORM_INTRO,
-    Filters,
-    filter_choices,
-    form_fields,
-    measuring_date,
-    parse_filters,
-)
-from permanence.web.dashboards.service import NO_IMPROVEMENT, AimPage, Identity
+from permanence.web.kernel import cache
+from permanence.web.kernel.addresses import tidy_address
+from permanence.web.kernel.cache import AuthorityData, authority_data, cached
 
 FORMATS: Final[dict[str, str]] = {
     "png": "image/png",
@@ -94,27 +92,6 @@ def viewing(request: HttpRequest) -> Viewing:
     )
 
 
-def tidy_address(
-    request: HttpRequest,
-    query: str,
-    *,
-    problems: Sequence[str] = (),
-    keep: Sequence[str] = (),
-) -> HttpResponseRedirect | None:
-    """A redirect to the shortest address of the same view (``query``, the filters written
-    back, then the ``keep`` parameters that are not filters, such as a list's page), when
-    the form sent defaults and blanks ("?period=all&team=&age=..."), so the address people
-    share is the clear one. Never when part of the address could not be used
-    (``problems``): the page says what."""
-    if problems or not request.GET:
-        return None
-    kept = urlencode([(name, request.GET[name]) for name in keep if request.GET.get(name)])
-    wanted = "&".join(part for part in (query, kept) if part)
-    if request.GET.urlencode() == wanted:
-        return None
-    return HttpResponseRedirect(f"{request.path}?{wanted}" if wanted else request.path)
-
-
 # ---------------------------------------------------------------------------------------
 # Charts on a page
 
@@ -152,7 +129,7 @@ def chart_block(
         chart=chart,
         dom_id=dom_id,
         spec_script=json_script(chart.spec, f"{dom_id}-spec"),
-        table=mark_safe(table),  # noqa: S308 - every cell escaped by service.table_html
+        table=mark_safe(table),  # noqa: S308 - every cell escaped by table_html
         downloads={fmt: download(fmt) for fmt in (*FORMATS, TABLE_PAGE)},
         rows=rows,
     )
@@ -162,7 +139,7 @@ def data_table(
     chart: ChartSpec, *, links: Mapping[str, str] | None = None, link_column: str | None = None
 ) -> str:
     """The chart's data as an HTML table (every cell escaped)."""
-    return service.table_html(
+    return table_html(
         chart.data,
         caption=f"The data of the chart: {chart.title}",
         links=links,
@@ -284,9 +261,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     def body() -> str:
         data = view.data
-        figures = service.overview(
-            data.frame, data.aims, view.filters, data.improvements, as_of=data.as_of
-        )
+        figures = overview(data.frame, data.aims, view.filters, data.improvements, as_of=data.as_of)
         aims = [
             {
                 "summary": summary,
@@ -329,7 +304,7 @@ def aim_page_of(view: Viewing, aim: AimDefinition) -> AimPage:
         data,
         "aim-page",
         view.key(aim.id),
-        lambda: service.aim_page(
+        lambda: aim_page(
             data.frame,
             aim,
             view.filters,
@@ -359,7 +334,7 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
                 chart,
                 _addresses("dashboard-aim-chart", [aim.id, name], view.query),
                 links=page.links if linked else None,
-                link_column=service.CHILD_LABEL if linked else None,
+                link_column=CHILD_LABEL if linked else None,
             )
 
         return render_to_string(
@@ -399,14 +374,14 @@ def _numbered(improvement: ImprovementMarks) -> list[dict[str, Any]]:
     ]
 
 
-def stages_page_of(view: Viewing) -> service.StagesPage:
+def stages_page_of(view: Viewing) -> StagesPage:
     """Where children wait for this view's filters, worked out once per data version."""
     data = view.data
     return cached(
         data,
         "stages-page",
         view.key(),
-        lambda: service.stages_page(data.frame, view.filters, as_of=data.as_of),
+        lambda: stages_page(data.frame, view.filters, as_of=data.as_of),
     )
 
 
@@ -470,7 +445,7 @@ def aim_chart(request: HttpRequest, aim_id: str, chart: str, fmt: str) -> HttpRe
             spec,
             ("aim", aim.id, chart),
             links=page.links if linked else None,
-            link_column=service.CHILD_LABEL if linked else None,
+            link_column=CHILD_LABEL if linked else None,
             back=_with_query(reverse("dashboard-aim", args=[aim.id]), view.query),
         )
     return _download(view, spec, fmt, ("aim", aim.id, chart))
@@ -515,7 +490,7 @@ def _table_page(
         "dashboards/table_page.html",
         {
             "chart": chart,
-            "table": mark_safe(table),  # noqa: S308 - every cell escaped by service.table_html
+            "table": mark_safe(table),  # noqa: S308 - every cell escaped by table_html
             "dom_id": f"chart-{chart.name}",
             "rows": chart.data.height,
             "back": back,
@@ -534,7 +509,7 @@ def _download(view: Viewing, chart: ChartSpec, fmt: str, parts: tuple[str, ...])
             return render_png(chart)
         if fmt == "svg":
             return render_svg(chart).encode("utf-8")
-        return service.to_csv(chart).encode("utf-8")
+        return to_csv(chart).encode("utf-8")
 
     body = cached(view.data, "download", view.key(*parts, fmt), content)
     response = HttpResponse(body, content_type=FORMATS[fmt])

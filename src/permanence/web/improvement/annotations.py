@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from permanence.web.improvement.chart import Annotation, AnnotationKind
+from permanence.charts.annotations import Annotation, AnnotationKind
 from permanence.web.improvement.models import ChangeIdea, ImprovementProject, PdsaCycle
 
 __all__ = ["MarkedChange", "project_annotations"]

@@ -36,7 +36,7 @@ from permanence.web.improvement.models import (
     Risk,
     RiskStatus,
 )
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel.scope import Scope, scoped_to
 
 MEMBERS = (
     ("Team leader, children and families", Agency.SOCIAL_WORK, "Chair"),

@@ -1,9 +1,9 @@
 """The improvement record's forms.
 
-Every form renders through ``improvement/_form.html``: an error summary at the top
-linking to each field with an error, a label on every field, hints and errors tied to
-their fields (Django 5.2 adds ``aria-describedby`` for both), and radio and checkbox
-groups in a fieldset with a legend. Forms group their fields with ``fieldsets``.
+Every form renders through the project's one form renderer (``kernel/forms.py``): an
+error summary at the top linking to each field with an error, a label on every field,
+hints and errors tied to their fields, radio and checkbox groups in a fieldset with a
+legend, all in the Design System's markup. Forms group their fields with ``fieldsets``.
 """
 
 from __future__ import annotations
@@ -100,17 +100,6 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
             super().add_error(field, fresh)
         elif field is not None and field in getattr(self, "cleaned_data", {}):
             del self.cleaned_data[field]
-
-
-def error_links(form: forms.BaseForm) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary: each field's errors link to the field."""
-    links: list[tuple[str, str]] = []
-    for name, errors in form.errors.items():
-        if name == NON_FIELD_ERRORS:
-            continue
-        anchor = form[name].id_for_label if name in form.fields else ""
-        links.extend((anchor, str(message)) for message in errors)
-    return links
 
 
 # ---------------------------------------------------------------------------------------
@@ -512,6 +501,9 @@ class CycleForm(RecordForm):
 class CloseCycleForm(RecordForm):
     """Closing a cycle: what was learned and the next steps first."""
 
+    #: Demanded by ``clean`` (in the model's words), so never labelled "(optional)".
+    required_in_clean = ("hoped_to_achieve", "learned", "next_steps")
+
     fieldsets_spec = (
         (
             "The minimum record",
@@ -554,10 +546,11 @@ class CloseCycleForm(RecordForm):
         closed_on = self.fields["closed_on"]
         closed_on.required = True
         closed_on.label = "Closed on (the act date)"
-        self.initial.setdefault("closed_on", timezone.localdate())
+        if not self.initial.get("closed_on"):  # an open cycle's own value is None
+            self.initial["closed_on"] = timezone.localdate()
         decision: Any = self.fields["decision"]
         decision.choices = [c for c in decision.choices if c[0]]
-        decision.help_text = "Optional. Adopting the change marks it implemented from this date."
+        decision.help_text = "Adopting the change marks it implemented from this date."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -40,8 +40,8 @@ from permanence.analysis.runchart import RULE_SET_NAMES
 from permanence.analysis.stages import STAGES
 from permanence.journey.vocabulary import AgeBand, MeetingKind
 from permanence.web.accounts.models import LocalAuthority, Team
-from permanence.web.tenancy.history import ScopedHistoricalRecords
-from permanence.web.tenancy.scope import AuthorityScopedManager
+from permanence.web.kernel.history import ScopedHistoricalRecords
+from permanence.web.kernel.scope import AuthorityScopedManager
 
 NATIONAL_AIM_CHOICES = [(aim.id, f"{aim.title}: {aim.statement}") for aim in NATIONAL_AIMS]
 NATIONAL_AIMS_BY_ID = {aim.id: aim for aim in NATIONAL_AIMS}

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from permanence.analysis.benchmarking import Section
 from permanence.web.accounts.models import LocalAuthority
-from permanence.web.tenancy.scope import AuthorityScopedManager
+from permanence.web.kernel.scope import AuthorityScopedManager
 
 
 class SharingDecision(models.Model):

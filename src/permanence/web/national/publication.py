@@ -36,10 +36,10 @@ from django.db import IntegrityError, transaction
 from permanence.analysis.benchmarking import Section, national_figures
 from permanence.analysis.disclosure import ProtectedTable
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.national.models import NationalPublication, NationalSnapshot
 from permanence.web.national.sharing import current_shares
 from permanence.web.national.snapshots import national_frame
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 WINDOW_YEARS = 3
 

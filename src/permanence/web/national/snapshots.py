@@ -29,6 +29,7 @@ from django.utils import timezone
 from permanence.analysis.benchmarking import national_snapshot
 from permanence.journey.frame import frame_schema
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.kernel.scope import Scope, current_scope, scoped_to
 from permanence.web.national.models import NationalSnapshot
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import (
@@ -39,7 +40,6 @@ from permanence.web.records.models import (
     Milestone,
     Placement,
 )
-from permanence.web.tenancy.scope import Scope, current_scope, scoped_to
 
 _RECORD_MODELS = (Child, CarePeriod, Placement, LegalStatus, Meeting, Milestone)
 

@@ -12,13 +12,13 @@ from typing import Any
 from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.national.publication import reference_date
 from permanence.web.national.sharing import current_shares
 from permanence.web.national.snapshots import build_snapshot
 from permanence.web.tasks.jobs import runs
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import Progress
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 
 @runs(Job.Kind.NATIONAL_SNAPSHOT)

@@ -2,7 +2,7 @@
 
 Every national page reads a ``NationalPublication`` (``publication.py``): figures that
 have been through disclosure control. No page here queries a child's record; a national
-user's own scope reaches nothing (``tenancy.middleware``), and the figures are computed
+user's own scope reaches nothing (``accounts.middleware``), and the figures are computed
 inside the one explicit scope of ``publication.workspace``. A hidden count shows as "c"
 with the note; a withheld figure shows as "c" too.
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from permanence.analysis.periods import long_date
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import CAPABILITIES, Capability, Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.lists import DueLists, due_lists, pseudonym_of, worker_periods
 from permanence.web.planning.models import (
     AlertDigest,
@@ -38,7 +39,6 @@ from permanence.web.planning.models import (
     PlanningSettings,
 )
 from permanence.web.planning.planner import periods_needing_planning, replan_periods
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 _SECTIONS = (
     (NoticeState.OVERDUE, "Overdue"),

@@ -18,12 +18,12 @@ from django.db.models import Count, Q
 
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Capability, Role
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning import feeds
 from permanence.web.planning.alerts import notices_for, recipients, store_notices
 from permanence.web.planning.models import Allocation, PlanningSettings, ReviewPolicyVersion
 from permanence.web.planning.planner import replan_periods
 from permanence.web.records.models import CarePeriod
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 DEMO_SITE = os.environ.get("PERMANENCE_SITE_URL", "http://127.0.0.1:8000")
 ALLOCATED_TO_PRACTITIONER = 6

@@ -23,9 +23,9 @@ from icalendar import Calendar, Event
 from permanence.analysis.schedule import PlanStatus
 from permanence.web.accounts.models import Team, User
 from permanence.web.accounts.roles import Capability
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.lists import pseudonym_of, team_periods, worker_periods
 from permanence.web.planning.models import CalendarFeed, PlannedMeeting
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 PRODUCT_ID = "-//permanence//review planning//EN"
 

@@ -22,7 +22,8 @@ from django.db.models import Q, QuerySet
 from permanence.analysis.schedule import ClockState, PlanStatus, aim_deadlines
 from permanence.journey.pseudonym import pseudonym
 from permanence.web.accounts.models import Team, User
-from permanence.web.dashboards import cache
+from permanence.web.kernel import cache
+from permanence.web.kernel.pseudonyms import pseudonym_key
 from permanence.web.planning.models import Allocation, PlannedMeeting, PlanningSettings
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import CarePeriod, Child
@@ -30,7 +31,7 @@ from permanence.web.records.models import CarePeriod, Child
 
 def pseudonym_of(authority_code: str, child_ref: str) -> str:
     """The child's pseudonymous reference under the ``PSEUDONYM_KEY`` setting."""
-    return pseudonym(cache.pseudonym_key(), authority_code, child_ref)
+    return pseudonym(pseudonym_key(), authority_code, child_ref)
 
 
 def allocations_in_force(today: date) -> QuerySet[Allocation]:

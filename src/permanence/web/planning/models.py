@@ -30,9 +30,9 @@ from permanence.analysis.schedule import (
 )
 from permanence.journey.vocabulary import Route
 from permanence.web.accounts.models import LocalAuthority, Team
+from permanence.web.kernel.history import ScopedHistoricalRecords
+from permanence.web.kernel.scope import AuthorityScopedManager
 from permanence.web.records.models import CarePeriod, Meeting
-from permanence.web.tenancy.history import ScopedHistoricalRecords
-from permanence.web.tenancy.scope import AuthorityScopedManager
 
 _POLICY_FIELDS = (
     "planning_72h_days",

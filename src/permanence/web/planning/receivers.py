@@ -19,13 +19,13 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import ReviewPolicyVersion
 from permanence.web.planning.planner import replan_periods
 from permanence.web.records.models import CarePeriod, Meeting, Milestone, Placement
 from permanence.web.records.signals import records_loaded
 from permanence.web.tasks.jobs import start_job
 from permanence.web.tasks.models import Job
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 logger = logging.getLogger(__name__)
 

@@ -23,11 +23,6 @@ from permanence.web.tasks.progress import Progress
 STEP = 1000
 
 
-def digest_key(authority_id: int, day: date) -> str:
-    """An authority's digest of a day: one at a time."""
-    return f"alert-digest:{authority_id}:{day.isoformat()}"
-
-
 @runs(Job.Kind.REPLAN)
 def replan(job: Job, progress: Progress) -> dict[str, Any]:
     """Replan the care periods a load touched, or (``all_open``) every open one."""

@@ -23,7 +23,7 @@ from permanence.web.accounts.access import public, requires
 from permanence.web.accounts.models import Team, User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
-from permanence.web.dashboards.cache import authority_data
+from permanence.web.kernel.cache import authority_data
 from permanence.web.planning import feeds
 from permanence.web.planning.lists import (
     DueLists,

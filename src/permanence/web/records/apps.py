@@ -7,4 +7,22 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         # Loading a previewed extract is a job the worker runs.
+        from permanence.web.kernel.versions import move_on_when_changed
         from permanence.web.records import tasks  # noqa: F401
+        from permanence.web.records.models import (
+            CarePeriod,
+            Child,
+            LegalStatus,
+            Meeting,
+            Milestone,
+            Placement,
+            QueryAnswer,
+        )
+        from permanence.web.records.signals import move_version_on, records_loaded
+
+        # Every page showing an authority's records is out of date once they change:
+        # a row typed in at once, an import (bulk, so no per-row signal) once committed.
+        move_on_when_changed(
+            Child, CarePeriod, Placement, LegalStatus, Meeting, Milestone, QueryAnswer
+        )
+        records_loaded.connect(move_version_on, dispatch_uid="permanence.records.version")

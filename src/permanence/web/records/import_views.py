@@ -21,24 +21,27 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Case, QuerySet, When
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from permanence.ingest import IngestError
 from permanence.ingest.quality_report import write_quality_report
+from permanence.ingest.validation import KNOCK_ON_RULES
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown
 from permanence.web.records.data_queries import answer_queries, answers_table
+from permanence.web.records.import_outline import ordered_rules, outline
 from permanence.web.records.importing import (
     discard_upload,
     preview_upload,
     stored_validation,
 )
-from permanence.web.records.models import ImportBatch
+from permanence.web.records.models import ImportBatch, ImportIssue
 from permanence.web.records.tasks import load_key
 from permanence.web.tasks.jobs import AlreadyActive, start_job
 from permanence.web.tasks.models import Job
@@ -177,7 +180,7 @@ def _save_upload(files: list[Any], authority_code: str) -> Path:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     validation = stored_validation(batch)
-    issues = Paginator(batch.issues.all(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    issues = Paginator(_causes_first(batch), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
     by_child = validation.issues_by_child().head(200).to_dicts()
     log_children_shown(
         request,
@@ -186,20 +189,37 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     answer_queries(issues)
     job = latest_loads([batch.pk]).get(batch.pk)
+    task = describe(job, result_url=request.path) if job is not None else None
+    lead = outline(batch)
+    to_fix, knock_on_rules = ordered_rules(validation.issues_by_rule().to_dicts())
+    waiting = batch.status == ImportBatch.Status.PREVIEWED and (
+        task is None or bool(task["finished"])
+    )
     return render(
         request,
         "records/imports/detail.html",
         {
             "batch": batch,
             "job": job,
-            "task": describe(job, result_url=request.path) if job is not None else None,
+            "task": task,
             "figures": batch.summary.get("validation", {}),
+            "outline": lead,
+            "waiting": waiting,
+            "can_load": waiting and not lead.nothing_loads,
             "load": batch.summary.get("load"),
-            "by_rule": validation.issues_by_rule().to_dicts(),
+            "by_rule": to_fix,
+            "knock_on_rules": knock_on_rules,
             "by_child": by_child,
             "issues": issues,
         },
     )
+
+
+def _causes_first(batch: ImportBatch) -> QuerySet[ImportIssue]:
+    """Every issue: those about a whole file or table first, the refusals that only follow
+    from another one last."""
+    rank = Case(When(rule__in=KNOCK_ON_RULES, then=2), When(row__isnull=True, then=0), default=1)
+    return batch.issues.alias(rank=rank).order_by("rank", "severity", "table", "row", "rule", "pk")
 
 
 @require_POST
@@ -231,14 +251,17 @@ def import_load(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("import-detail", pk=batch.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Capability.IMPORT_DATA)
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (a page of its own, so it works without script); POST discards."""
     batch = get_object_or_404(ImportBatch, pk=pk, status=ImportBatch.Status.PREVIEWED)
     job = latest_loads([batch.pk]).get(batch.pk)
     if job is not None and job.is_active:
         messages.error(request, "This extract is loading, so it cannot be discarded now.")
         return redirect("import-detail", pk=batch.pk)
+    if request.method != "POST":
+        return render(request, "records/imports/discard.html", {"batch": batch})
     discard_upload(batch)
     messages.info(request, "The extract was discarded; nothing was loaded.")
     return redirect("import-list")

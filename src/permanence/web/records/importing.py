@@ -24,15 +24,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from permanence.ingest import Extract, TableCounts, Validation, read_extract, validate
+from permanence.ingest.headings import heading_report
 from permanence.ingest.quality_report import summarise
 from permanence.ingest.readers import DEFAULT_MAX_BYTES
 from permanence.ingest.validation import ISSUE_SCHEMA
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import LoadProgress, LoadSummary, load_tables
 from permanence.web.records.models import ImportBatch, ImportIssue
 from permanence.web.tasks.locks import authority_load_lock
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 
 class AlreadyLoaded(Exception):  # noqa: N818 - a state of the batch, said to a person
@@ -101,7 +102,12 @@ def import_extract(
         )
         with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
             batch = _new_batch(
-                authority, user, validation, extract_date, replaces_children=replaces_children
+                authority,
+                user,
+                extract,
+                validation,
+                extract_date,
+                replaces_children=replaces_children,
             )
             load = _load(batch, extract, validation, user)
     return ImportOutcome(validation, batch, load)
@@ -125,7 +131,7 @@ def preview_upload(
     and with no batch to point at them nothing would ever remove them later.
     """
     try:
-        _, validation = check_extract(
+        extract, validation = check_extract(
             sorted(upload_dir.iterdir()),
             profile=profile,
             extract_date=extract_date,
@@ -135,6 +141,7 @@ def preview_upload(
             batch = _new_batch(
                 authority,
                 user,
+                extract,
                 validation,
                 extract_date,
                 upload_dir,
@@ -175,7 +182,7 @@ def confirm_upload(
         with scoped_to(Scope.authority(batch.authority_id)), transaction.atomic():
             _check_still_waiting(batch, lock=True)
             batch.issues.all().delete()
-            batch.summary = {"validation": summarise(validation)}
+            batch.summary = _summary(extract, validation)
             load = _load(batch, extract, validation, user, progress)
     shutil.rmtree(upload_dir, ignore_errors=True)
     return load
@@ -210,9 +217,16 @@ def discard_upload(batch: ImportBatch) -> None:
     batch.save(update_fields=["status", "upload_dir"])
 
 
+def _summary(extract: Extract, validation: Validation) -> dict[str, object]:
+    """What a batch keeps of its check: the figures, and the headings of any file that
+    lacks a column (beside those expected), so its page can say what to fix."""
+    return {"validation": summarise(validation), "headings": heading_report(extract)}
+
+
 def _new_batch(
     authority: LocalAuthority,
     user: User | None,
+    extract: Extract,
     validation: Validation,
     extract_date: date,
     upload_dir: Path | None = None,
@@ -229,7 +243,7 @@ def _new_batch(
         status=ImportBatch.Status.PREVIEWED,
         upload_dir=str(upload_dir) if upload_dir is not None else "",
         replaces_children=replaces_children,
-        summary={"validation": summarise(validation)},
+        summary=_summary(extract, validation),
     )
 
 

@@ -37,6 +37,7 @@ from permanence.journey.identity import Candidate, candidate, match_records
 from permanence.journey.tables import IDENTITIES, JourneyTables
 from permanence.journey.vocabulary import Sex
 from permanence.web.accounts.models import LocalAuthority, Team, User
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import (
     AbsentRecord,
     CarePeriod,
@@ -50,7 +51,6 @@ from permanence.web.records.models import (
     Placement,
 )
 from permanence.web.records.signals import records_loaded
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 Key = tuple[Any, ...]
 #: Told, as the load goes, how many of the extract's rows it has been through so far.

@@ -3,7 +3,7 @@
 Field names match the canonical tables in ``permanence.journey.tables`` column for
 column, so records turn into tables (and tables into records) without a mapping layer.
 Every row is owned by a local authority and is reached only through the authority
-scope (``permanence.web.tenancy``); every change is kept by django-simple-history.
+scope (``permanence.web.kernel``); every change is kept by django-simple-history.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from permanence.journey.vocabulary import (
     Sex,
 )
 from permanence.web.accounts.models import LocalAuthority, Team
-from permanence.web.tenancy.history import ScopedHistoricalRecords
-from permanence.web.tenancy.scope import AuthorityScopedManager
+from permanence.web.kernel.history import ScopedHistoricalRecords
+from permanence.web.kernel.scope import AuthorityScopedManager
 
 
 class ImportBatch(models.Model):

@@ -3,7 +3,7 @@
 Everything is read through the scoped managers, so this must run inside the authority's
 scope (a request of one of its people, or ``scoped_to`` in the command): the journeys
 frame, the aims and what their charts mark come from the dashboards' cached data
-(``dashboards.cache.authority_data``), so the pack shows what the dashboards show that
+(``kernel.cache.authority_data``), so the pack shows what the dashboards show that
 day; the PDSA cycles, the risks and the latest import's data-quality figures come from
 the improvement record and the imports. ``permanence.reports.build`` does the rest,
 without Django.
@@ -24,8 +24,8 @@ from permanence.reports.content import (
     RiskItem,
 )
 from permanence.web.accounts.models import LocalAuthority
-from permanence.web.dashboards.cache import authority_data
 from permanence.web.improvement.models import PdsaCycle, Risk, RiskKind, RiskStatus
+from permanence.web.kernel.cache import authority_data
 from permanence.web.records.models import ImportBatch
 
 

@@ -17,12 +17,12 @@ from typing import Any
 
 from permanence.reports.files import make_files
 from permanence.web.accounts.models import LocalAuthority, User
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.reports import storage
 from permanence.web.reports.assemble import pack_content
 from permanence.web.tasks.jobs import runs
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import Progress
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 
 @runs(Job.Kind.REPORT_PACK)

@@ -33,7 +33,8 @@ from permanence.reports.files import PackFormat
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Capability
-from permanence.web.dashboards import cache
+from permanence.web.dashboards.assembly import latest_extract_date
+from permanence.web.kernel import cache
 from permanence.web.reports import storage
 from permanence.web.tasks.jobs import start_job
 from permanence.web.tasks.models import Job
@@ -94,7 +95,7 @@ def pack(request: HttpRequest) -> HttpResponse:
             "since_value": request.POST.get("since", "") if form.is_bound else "",
             "authority_name": authority.name,
             "today": today,
-            "extract_date": cache.latest_extract_date(),
+            "extract_date": latest_extract_date(),
             "default_since": default_since(today),
             "recent": storage.recent(authority.pk),
             "interval": MEETING_INTERVAL_DAYS,

@@ -38,7 +38,7 @@ def database_from_url(url: str) -> dict[str, Any]:
 
 #: How long a write on the embedded database waits for another to finish before it gives
 #: up. A load holds the one write lock for as long as it writes (minutes, for the largest
-#: extracts); the worker's own writes wait it out (``web.database.while_busy``), and the
+#: extracts); the worker's own writes wait it out (``web.kernel.database.while_busy``), and the
 #: few writes a page makes either wait briefly or are kept for later (the audit log).
 EMBEDDED_BUSY_TIMEOUT_SECONDS = 20
 
@@ -74,18 +74,20 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "simple_history",
     "axes",
     "csp",
     "permanence.web.security",
     "django_tasks",
     "django_tasks_db",
-    "permanence.web.tenancy",
+    "permanence.web.kernel",
     "permanence.web.tasks",
     "permanence.web.accounts",
     "permanence.web.records",
     "permanence.web.audit",
     "permanence.web.dashboards",
+    "permanence.web.children",
     "permanence.web.planning",
     "permanence.web.improvement",
     "permanence.web.national",
@@ -102,9 +104,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "permanence.web.sessions.RenewIdleSessionMiddleware",
-    "permanence.web.database.DatabaseBusyMiddleware",
-    "permanence.web.tenancy.middleware.AuthorityScopeMiddleware",
+    "permanence.web.kernel.sessions.RenewIdleSessionMiddleware",
+    "permanence.web.kernel.database.DatabaseBusyMiddleware",
+    "permanence.web.accounts.middleware.AuthorityScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -129,6 +131,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders through the project's templates, in the Design System's markup
+# (``web/kernel/forms.py``).
+FORM_RENDERER = "permanence.web.kernel.forms.DesignSystemRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -173,7 +179,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions end after two idle hours (long enough for a Champions' Group meeting) and when
 # the browser closes. Reading a page writes nothing: the idle clock is renewed at most
 # every few minutes, and skipped while the embedded database is busy with a load
-# (``web.sessions``).
+# (``web.kernel.sessions``).
 SESSION_COOKIE_AGE = 2 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_AFTER_SECONDS = int(os.environ.get("PERMANENCE_SESSION_RENEW_SECONDS", 5 * 60))

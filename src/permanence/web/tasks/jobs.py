@@ -39,10 +39,11 @@ from django_tasks import task, task_backends
 
 from permanence.ingest import IngestError
 from permanence.web.accounts.models import LocalAuthority, User
-from permanence.web.database import is_busy, while_busy
+from permanence.web.audit.log import flush_spooled_views
+from permanence.web.kernel.database import is_busy, while_busy
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import Progress
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 logger = logging.getLogger(__name__)
 
@@ -288,8 +289,6 @@ def _update(job_id: int, **fields: Any) -> None:
 
 def _after_each_job() -> None:
     """Views of children's records kept while a load held the database are logged now."""
-    from permanence.web.audit.log import flush_spooled_views
-
     try:
         while_busy(flush_spooled_views, patience=60)
     except Exception:

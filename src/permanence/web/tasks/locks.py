@@ -29,7 +29,7 @@ from pathlib import Path
 from django.db import OperationalError, connection, transaction
 
 from permanence.web.accounts.models import LocalAuthority
-from permanence.web.tenancy.scope import Scope, scoped_to
+from permanence.web.kernel.scope import Scope, scoped_to
 
 
 class AuthorityBusy(Exception):  # noqa: N818 - a state of the world, said to a person

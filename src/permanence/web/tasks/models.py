@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from permanence.web.accounts.models import LocalAuthority
-from permanence.web.tenancy.scope import AuthorityScopedManager
+from permanence.web.kernel.scope import AuthorityScopedManager
 
 
 class Job(models.Model):

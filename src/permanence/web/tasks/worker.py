@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.management import call_command
@@ -27,10 +27,11 @@ from django.db import connection
 from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority
-from permanence.web.database import while_busy
+from permanence.web.audit.log import flush_spooled_views
+from permanence.web.kernel.database import while_busy
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.tasks.jobs import WORKER_NAME, AlreadyActive, recover, start_job
 from permanence.web.tasks.models import Job
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,6 @@ def _housekeeping_loop() -> None:
 
 def housekeeping(now: datetime | None = None) -> None:
     """One round of what the worker does unasked (see the module)."""
-    from permanence.web.audit.log import flush_spooled_views
-
     now = now or timezone.now()
     recovered = while_busy(lambda: recover(now), patience=60)
     if recovered:
@@ -77,14 +76,17 @@ def housekeeping(now: datetime | None = None) -> None:
     while_busy(lambda: _clear_old_tries(now), patience=60)
 
 
+def digest_key(authority_id: int, day: date) -> str:
+    """An authority's digest of a day: one at a time (review planning sends it)."""
+    return f"alert-digest:{authority_id}:{day.isoformat()}"
+
+
 def queue_daily_digests(now: datetime) -> list[Job]:
     """Queue each authority's digest for today, once, from ``PERMANENCE_ALERTS_AT``."""
     hour, minute = (int(part) for part in str(settings.PERMANENCE_ALERTS_AT).split(":"))
     if now.time() < time(hour, minute):
         return []
     day = now.date()
-    from permanence.web.planning.tasks import digest_key
-
     started: list[Job] = []
     with scoped_to(Scope.everything()):
         authority_ids = list(LocalAuthority.objects.values_list("pk", flat=True))

@@ -45,3 +45,25 @@ def test_ref002_fires_down_the_cascade(check, extracts):
 
 def test_ref002_quiet(check, extracts):
     assert extracts.issues_of(check(extracts.base()), "REF002").is_empty()
+
+
+def test_ref003_fires_when_the_parents_file_cannot_be_read(check, extracts):
+    # The children file's reference column is headed wrongly: no child can be read, so the
+    # care periods are refused because of that file, not reported as children missing from
+    # the extract; what belongs to the periods follows as REF002.
+    tables = extracts.replace(
+        extracts.base(), "children", "child_ref,initials", "child_reference,initials"
+    )
+    validation = check(tables)
+    assert extracts.issues_of(validation, "REF001").is_empty()
+    knock_on = extracts.issues_of(validation, "REF003")
+    assert knock_on["table"].to_list() == ["care_periods", "care_periods"]
+    assert set(knock_on["value"]) == {"children.csv could not be read (COLUMN001)"}
+    assert validation.counts["children"].refused == 2
+    assert validation.counts["care_periods"].refused == 2
+    # Every row of every table is refused, each counted once: 2+2+3+3+4+6.
+    assert validation.rows_refused == 20
+
+
+def test_ref003_quiet(check, extracts):
+    assert extracts.issues_of(check(extracts.base()), "REF003").is_empty()

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Capability
-from permanence.web.improvement.forms import error_links
 
 M = TypeVar("M", bound=models.Model)
 
@@ -74,7 +73,6 @@ def form_page(
         "lead": lead,
         "cancel": cancel,
         "submit": submit,
-        "error_links": error_links(form) if form.is_bound else [],
         **(extra or {}),
     }
     return render(request, template, context)

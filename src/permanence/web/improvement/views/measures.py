@@ -19,12 +19,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from permanence.analysis.periods import Granularity
 from permanence.charts.annotations import ordered
 from permanence.charts.spec import ChartSpec
+from permanence.pages.measure_chart import Annotation, measure_chart
+from permanence.pages.measure_reading import MeasureReading, SignalFinding, read_series
+from permanence.pages.measure_series import (
+    EnteredValue,
+    MeasureSeries,
+    aim_percent_series,
+    aim_weeks_series,
+    entered_series,
+    process_series,
+    stage_series,
+)
+from permanence.pages.tables import to_csv
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
-from permanence.web.dashboards import service
-from permanence.web.dashboards.cache import authority_data
 from permanence.web.improvement.annotations import MarkedChange, project_annotations
-from permanence.web.improvement.chart import Annotation, measure_chart
 from permanence.web.improvement.forms import MeasureForm, MeasureValueForm
 from permanence.web.improvement.models import (
     AIM_SOURCES,
@@ -33,18 +42,6 @@ from permanence.web.improvement.models import (
     MeasureSource,
     MeasureValue,
     PdsaCycle,
-)
-from permanence.web.improvement.series import (
-    EnteredValue,
-    MeasureReading,
-    MeasureSeries,
-    SignalFinding,
-    aim_percent_series,
-    aim_weeks_series,
-    entered_series,
-    process_series,
-    read_series,
-    stage_series,
 )
 from permanence.web.improvement.views._common import (
     authority_id_of,
@@ -55,6 +52,7 @@ from permanence.web.improvement.views._common import (
     today,
 )
 from permanence.web.improvement.views.projects import GET_OR_POST, confirm_page
+from permanence.web.kernel.cache import authority_data
 from permanence.web.planning.measures import authority_process_measures
 
 
@@ -312,7 +310,7 @@ def measure_csv(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(f"This measure's aim cannot be measured: {problem}")
     series = measure_series(measure, authority_id_of(request))
     chart = _chart(measure, series, _reading(measure, series), [])
-    response = HttpResponse(service.to_csv(chart), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(to_csv(chart), content_type="text/csv; charset=utf-8")
     name = slugify(measure.title) or f"measure-{measure.pk}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     # As the dashboards' downloads: the authority's figures, for no shared cache to keep.

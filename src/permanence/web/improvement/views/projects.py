@@ -16,7 +16,6 @@ from permanence.analysis.aims_outcomes import evaluate_aim
 from permanence.analysis.aims_text import describe
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
-from permanence.web.dashboards.cache import authority_data
 from permanence.web.improvement.forms import LocalAimForm, MemberForm, ProjectForm
 from permanence.web.improvement.models import (
     Agency,
@@ -36,6 +35,7 @@ from permanence.web.improvement.views._common import (
     form_page,
     redirect,
 )
+from permanence.web.kernel.cache import authority_data
 
 GET_OR_POST = ["GET", "POST"]
 

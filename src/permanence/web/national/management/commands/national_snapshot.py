@@ -14,11 +14,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.national.models import NationalSnapshot
 from permanence.web.national.publication import reference_date
 from permanence.web.national.sharing import current_shares
 from permanence.web.national.snapshots import build_snapshot, is_current
-from permanence.web.tenancy.scope import Scope, scoped_to
 
 
 class Command(BaseCommand):

@@ -1,0 +1,249 @@
+"""A measure's points, worked out from the journeys frame or from values entered by hand.
+
+No Django here: the views hand in the frame (``records.journeys.journeys_frame``), the
+aim definition and the entered values, and get back a ``MeasureSeries``, which
+``measure_reading`` reads with the rules and ``measure_chart`` draws. The analyses are the
+core's: ``aims_outcomes`` for the aims, ``process_measures`` for the process measures
+(their monthly tables handed in by the views, judged by the authority's review policy as
+the planning summary judges them), ``stages`` for where children wait.
+
+Every point covers a span of days (``first`` to ``last``): one day for a child's point on
+a weeks-waited chart, a month or a quarter for a percentage.
+
+Nothing that identifies a child goes into a series: a child's point carries the date of
+their decision and the weeks they waited, never their reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+import polars as pl
+
+from permanence.analysis.aims import AimDefinition
+from permanence.analysis.aims_outcomes import aim_children, evaluate_aim
+from permanence.analysis.periods import Granularity, long_date
+from permanence.analysis.stages import STAGES, GroupBy, stage_table
+from permanence.charts.runchart import aim_run_points
+
+Unit = Literal["percent", "weeks", "days", "count"]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurePoint:
+    first: date
+    last: date
+    value: float
+    label: str
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureSeries:
+    """A measure's points in time order, with how to draw and read them."""
+
+    y_title: str
+    unit: Unit
+    points: tuple[MeasurePoint, ...]
+    x_title: str = "Month"
+    per_day: bool = False
+    """One point per child (dated by a day), not one per period."""
+    target: float | None = None
+    target_label: str = ""
+    note: str = ""
+
+    @property
+    def is_proportion(self) -> bool:
+        return self.unit == "percent" and all(p.denominator for p in self.points)
+
+
+# ---------------------------------------------------------------------------------------
+# Series from the data
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _quarter_end(first: date) -> date:
+    month = first.month + 2
+    return _month_end(date(first.year, month, 1))
+
+
+def aim_weeks_series(frame: pl.DataFrame, aim: AimDefinition) -> MeasureSeries:
+    """One point per child whose clock stopped: the weeks they waited, at the date it
+    stopped (PACE's run chart). Children still waiting are not points; the page says so."""
+    children = aim_children(frame, aim)
+    # The dashboard's points, in its order: the same chart reads the same way everywhere.
+    ordered = aim_run_points(children)
+    points = tuple(
+        MeasurePoint(first=day, last=day, value=float(weeks), label=long_date(day))
+        for day, weeks in ordered.select("date", "value").iter_rows()
+    )
+    # Drawn where the dashboard draws it (a target in months at its average length).
+    target = aim.target_in_weeks
+    waiting = children.filter(pl.col("still_waiting")).height
+    return MeasureSeries(
+        y_title="Weeks waited",
+        unit="weeks",
+        points=points,
+        x_title="Date of the decision",
+        per_day=True,
+        target=target,
+        target_label=f"Aim: within {aim.target_text}",
+        note=(
+            f"One point per child, at the date their clock stopped. {_children(waiting)} "
+            "still waiting are not on this chart: they join it when they have their decision, "
+            "which may make it look worse for a while. That is honest."
+        ),
+    )
+
+
+def aim_percent_series(
+    frame: pl.DataFrame, aim: AimDefinition, granularity: Granularity
+) -> MeasureSeries:
+    """The percentage of children meeting the aim, per entry period, among those whose
+    outcome is known (met or not met)."""
+    result = evaluate_aim(frame, aim, granularity=granularity)
+    last_day = _quarter_end if granularity is Granularity.QUARTER else _month_end
+    points = tuple(
+        MeasurePoint(
+            first=period.first_day,
+            last=last_day(period.first_day),
+            value=100 * period.figures.met / period.figures.known,
+            label=period.label,
+            numerator=period.figures.met,
+            denominator=period.figures.known,
+        )
+        for period in result.periods
+        if period.figures.known
+    )
+    return MeasureSeries(
+        y_title=f"Percentage within {aim.target_text}",
+        unit="percent",
+        points=points,
+        x_title="Month the clock started"
+        if granularity is Granularity.MONTH
+        else "Quarter the clock started",
+        target=float(aim.target_percent) if aim.target_percent is not None else None,
+        target_label=f"Aim: {aim.target_percent}%" if aim.target_percent is not None else "",
+        note=(
+            "Each point counts the children whose clock started in that period and whose "
+            "outcome is known. Recent periods hold few known outcomes yet, and children still "
+            "waiting past the target already count as not met."
+        ),
+    )
+
+
+_PROCESS_X_TITLES = {
+    "planning_72h": "Month accommodated",
+    "planning_meeting": "Month accommodated",
+    "reviews": "Month the review was due",
+}
+
+
+def process_series(key: str, rows: pl.DataFrame | None, note: str = "") -> MeasureSeries:
+    """A process measure per month from its table (``month``, ``numerator``,
+    ``denominator``, ``percentage``, as ``analysis.process_measures`` gives it); ``None``
+    when the authority's policy asks for no such meeting."""
+    if rows is None:
+        note = "The review policy has never asked for this meeting, so nobody is counted."
+    points = tuple(
+        MeasurePoint(
+            first=month,
+            last=_month_end(month),
+            value=float(percentage),
+            label=f"{month:%B %Y}",
+            numerator=int(numerator),
+            denominator=int(denominator),
+        )
+        for month, numerator, denominator, percentage in (
+            rows.select("month", "numerator", "denominator", "percentage").iter_rows()
+            if rows is not None
+            else ()
+        )
+    )
+    return MeasureSeries(
+        y_title="Percentage in time",
+        unit="percent",
+        points=points,
+        x_title=_PROCESS_X_TITLES[key],
+        note=note,
+    )
+
+
+def stage_series(frame: pl.DataFrame, key: str) -> MeasureSeries:
+    """The median days children spent in one stage, by month accommodated
+    (``analysis.stages``), among the children who completed the stage."""
+    stage = next(stage for stage in STAGES if stage.key == key)
+    result = stage_table(frame, by=GroupBy.PERIOD, granularity=Granularity.MONTH)
+    points = []
+    for group in result.groups:
+        figures = next(s for s in group.stages if s.key == key)
+        if figures.reached == 0 or figures.median is None:
+            continue
+        first = date.fromisoformat(f"{group.key}-01") if len(group.key) == 7 else None
+        if first is None:
+            continue
+        points.append(
+            MeasurePoint(
+                first=first,
+                last=_month_end(first),
+                value=float(figures.median),
+                label=group.label,
+                denominator=figures.reached,
+            )
+        )
+    return MeasureSeries(
+        y_title=f"Median days to {stage.label.lower()}",
+        unit="days",
+        points=tuple(points),
+        x_title="Month accommodated",
+        note="Each point is the median of the days the children accommodated that month "
+        "spent in this stage, among those who have completed it.",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EnteredValue:
+    month: date
+    numerator: int | None = None
+    denominator: int | None = None
+    count: int | None = None
+
+
+def entered_series(values: Sequence[EnteredValue], *, ratio: bool, unit: str) -> MeasureSeries:
+    """Values entered by hand each month: percentages from numerators and denominators, or
+    counts."""
+    ordered = sorted(values, key=lambda value: value.month)
+    if ratio:
+        points = tuple(
+            MeasurePoint(
+                first=v.month,
+                last=_month_end(v.month),
+                value=100 * (v.numerator or 0) / v.denominator,
+                label=f"{v.month:%B %Y}",
+                numerator=v.numerator,
+                denominator=v.denominator,
+            )
+            for v in ordered
+            if v.denominator
+        )
+        return MeasureSeries(y_title=f"Percentage {unit}".strip(), unit="percent", points=points)
+    points = tuple(
+        MeasurePoint(
+            first=v.month, last=_month_end(v.month), value=float(v.count), label=f"{v.month:%B %Y}"
+        )
+        for v in ordered
+        if v.count is not None
+    )
+    return MeasureSeries(y_title=(unit or "Count").capitalize(), unit="count", points=points)
+
+
+def _children(count: int) -> str:
+    return "1 child" if count == 1 else f"{count} children"

@@ -24,6 +24,7 @@ from permanence.analysis.direction import Better
 from permanence.analysis.periods import long_date
 from permanence.journey.frame import FRAME_COLUMNS
 from permanence.journey.vocabulary import (
+    MILESTONE_WORDS,
     AgeBand,
     AgencyDecisionOutcome,
     PlacementType,
@@ -497,38 +498,41 @@ def local_aim(
 # ---------------------------------------------------------------------------------------
 # Words for the milestones an aim can start or stop at, for sentences people read.
 
-START_WORDS: dict[str, str] = {
-    "period_start": "who became looked after",
-    "accommodated_date": "accommodated",
-    "home_cso_start": "whose Compulsory Supervision Order at home began",
-    "planning_72h_date": "with a 72-hour planning meeting",
-    "planning_2wk_date": "with a 2-week planning meeting",
-    "first_review_date": "with a first Looked After Child review",
-    "legal_advice_date": "with a legal advice meeting",
-    "assessment_completed_date": "with a parenting capacity assessment completed",
-    "recommendation_date": "with a permanence recommendation",
-    "decision_away_date": "with a decision for permanence away from home",
-    "permanence_panel_date": "presented to the permanence panel",
-    "agency_decision_date": "with an agency decision maker's decision",
-    "plan_agreed_date": "whose plan the agency decision maker agreed",
-    "lodged_date": "with an application lodged in court",
-}
-
-END_WORDS: dict[str, str] = {
-    "planning_72h_date": "a 72-hour planning meeting",
-    "planning_2wk_date": "a 2-week planning meeting",
-    "first_review_date": "a first Looked After Child review",
-    "assessment_completed_date": "a completed parenting capacity assessment",
-    "legal_advice_date": "a legal advice meeting",
-    "recommendation_date": "a permanence recommendation",
-    "decision_away_date": "a decision for permanence away from home",
-    "permanence_panel_date": "a permanence panel",
-    "agency_decision_date": "the agency decision maker's decision",
-    "lodged_date": "an application lodged in court",
-    "order_date": "an order granted",
-    "court_order_date": "an order granted by the court",
-    HEARINGS_COLUMN: "a Children's Hearing reviewing the order",
-}
+# The milestones an aim's clock may start at, and stop at, in the order a form offers them;
+# what each is called is in the journey vocabulary's one table of milestone words.
+START_CLOCKS: tuple[str, ...] = (
+    "period_start",
+    "accommodated_date",
+    "home_cso_start",
+    "planning_72h_date",
+    "planning_2wk_date",
+    "first_review_date",
+    "legal_advice_date",
+    "assessment_completed_date",
+    "recommendation_date",
+    "decision_away_date",
+    "permanence_panel_date",
+    "agency_decision_date",
+    "plan_agreed_date",
+    "lodged_date",
+)
+END_CLOCKS: tuple[str, ...] = (
+    "planning_72h_date",
+    "planning_2wk_date",
+    "first_review_date",
+    "assessment_completed_date",
+    "legal_advice_date",
+    "recommendation_date",
+    "decision_away_date",
+    "permanence_panel_date",
+    "agency_decision_date",
+    "lodged_date",
+    "order_date",
+    "court_order_date",
+    HEARINGS_COLUMN,
+)
+START_WORDS: dict[str, str] = {column: MILESTONE_WORDS[column].who for column in START_CLOCKS}
+END_WORDS: dict[str, str] = {column: MILESTONE_WORDS[column].noun for column in END_CLOCKS}
 
 
 def start_words(aim: AimDefinition) -> str:

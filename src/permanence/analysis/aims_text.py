@@ -20,6 +20,7 @@ from permanence.analysis.aims_outcomes import (
     stops_on_reversal,
 )
 from permanence.analysis.periods import long_date
+from permanence.journey.vocabulary import plural
 
 
 def whole_percent(part: int, whole: int) -> int:
@@ -122,9 +123,9 @@ def describe_progress(aim: AimDefinition, progress: AimProgress) -> str:
     if progress.days_until_by is not None:
         days = progress.days_until_by
         if days > 0:
-            timing = f"; {days} days to go"
+            timing = f"; {plural(days, 'day')} to go"
         elif days == 0:
             timing = "; the 'by' date is today"
         else:
-            timing = f"; the 'by' date passed {-days} days ago"
+            timing = f"; the 'by' date passed {plural(-days, 'day')} ago"
     return f"{aim.title} toward {goal}{since}: {standing}{timing}."

@@ -510,7 +510,7 @@ def _local_deadlines(
         yield _item(
             PlannedKind.ASSESSMENT_COMPLETED,
             started + timedelta(days=policy.assessment_limit_days),
-            f"within {policy.assessment_limit_days} days of the assessment starting on "
+            f"within {plural(policy.assessment_limit_days, 'day')} of the assessment starting on "
             f"{long_date(started)}, for children under {policy.young_child_age}",
             policy,
             met_on=completed if completed is not None and completed >= started else None,
@@ -587,7 +587,7 @@ def _review_before(
     item = _item(
         kind,
         event,
-        f"{words} {long_date(event)} (a review in the {window} days before it counts)",
+        f"{words} {long_date(event)} (a review in the {plural(window, 'day')} before it counts)",
         policy,
         met_on=latest.held if latest else None,
         ref=latest.ref if latest else None,
@@ -597,7 +597,9 @@ def _review_before(
         return replace(
             item,
             status=PlanStatus.CLOSED,
-            closed_reason=f"no review was held in the {window} days before {long_date(event)}",
+            closed_reason=(
+                f"no review was held in the {plural(window, 'day')} before {long_date(event)}"
+            ),
             closed_on=event,
         )
     return item

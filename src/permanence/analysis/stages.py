@@ -49,7 +49,7 @@ from permanence.analysis.periods import (
     period_label,
     period_start,
 )
-from permanence.journey.vocabulary import Route
+from permanence.journey.vocabulary import MILESTONE_WORDS, Route
 
 JOURNEY_START = "accommodated_date"
 
@@ -74,39 +74,41 @@ class Stage:
 
     key: str
     column: str
-    label: str
     must_pass: bool
     away_only: bool = False
     home_only: bool = False
     owner: Owner = Owner.AUTHORITY
 
+    @property
+    def label(self) -> str:
+        """The stage's name: the heading of the milestone that ends it, from the journey
+        vocabulary's one table of milestone words."""
+        return MILESTONE_WORDS[self.column].heading
+
 
 STAGES: tuple[Stage, ...] = (
-    Stage("planning_72h", "planning_72h_date", "72-hour planning meeting", must_pass=True),
-    Stage("planning_2wk", "planning_2wk_date", "2-week planning meeting", must_pass=False),
-    Stage("first_review", "first_review_date", "First Looked After Child review", must_pass=True),
+    Stage("planning_72h", "planning_72h_date", must_pass=True),
+    Stage("planning_2wk", "planning_2wk_date", must_pass=False),
+    Stage("first_review", "first_review_date", must_pass=True),
     Stage(
         "assessment",
         "assessment_completed_date",
-        "Parenting capacity assessment completed",
         must_pass=False,
     ),
-    Stage("legal_advice", "legal_advice_date", "Legal advice meeting", must_pass=False),
-    Stage("recommendation", "recommendation_date", "Permanence recommendation", must_pass=True),
-    Stage("returned_home", "returned_home_date", "Returned home", must_pass=True, home_only=True),
-    Stage("panel", "permanence_panel_date", "Permanence panel", must_pass=True, away_only=True),
+    Stage("legal_advice", "legal_advice_date", must_pass=False),
+    Stage("recommendation", "recommendation_date", must_pass=True),
+    Stage("returned_home", "returned_home_date", must_pass=True, home_only=True),
+    Stage("panel", "permanence_panel_date", must_pass=True, away_only=True),
     Stage(
         "agency_decision",
         "agency_decision_date",
-        "Agency decision maker's decision",
         must_pass=True,
         away_only=True,
     ),
-    Stage("lodged", "lodged_date", "Application lodged in court", must_pass=True, away_only=True),
+    Stage("lodged", "lodged_date", must_pass=True, away_only=True),
     Stage(
         "order",
         "court_order_date",
-        "Order granted by the court",
         must_pass=True,
         away_only=True,
         owner=Owner.COURT,
@@ -114,7 +116,6 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "supervision_ended",
         "supervision_ended_date",
-        "Supervision order ended by a Children's Hearing",
         must_pass=True,
         home_only=True,
         owner=Owner.HEARING,

@@ -15,43 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-# How the journeys frame's start columns read after "Children ...".
-START_PHRASES: dict[str, str] = {
-    "accommodated_date": "accommodated",
-    "period_start": "who became looked after",
-    "home_cso_start": "whose Compulsory Supervision Order at home began",
-    "decision_away_date": "with a decision for permanence away from home",
-    "agency_decision_date": "with an agency decision",
-    "recommendation_date": "with a permanence recommendation",
-    "lodged_date": "whose application was lodged in court",
-}
-
-# How the frame's end columns read: (after "half ...", after "without ...").
-END_PHRASES: dict[str, tuple[str, str]] = {
-    "recommendation_date": ("had a recommendation", "a recommendation"),
-    "decision_away_date": (
-        "had a decision for permanence away from home",
-        "a decision for permanence away from home",
-    ),
-    "agency_decision_date": ("had an agency decision", "an agency decision"),
-    "lodged_date": ("had an application lodged in court", "an application lodged in court"),
-    "order_date": ("had an order granted", "an order granted"),
-    "permanence_panel_date": ("had been to the permanence panel", "a permanence panel"),
-    "legal_advice_date": ("had a legal advice meeting", "a legal advice meeting"),
-    "planning_72h_date": ("had a 72-hour planning meeting", "a 72-hour planning meeting"),
-    "planning_2wk_date": ("had a 2-week planning meeting", "a 2-week planning meeting"),
-    "first_review_date": (
-        "had a first Looked After Child review",
-        "a first Looked After Child review",
-    ),
-    "assessment_completed_date": (
-        "had a completed parenting capacity assessment",
-        "a completed parenting capacity assessment",
-    ),
-    "period_end": ("had left care", "leaving care"),
-}
-
-STOP_PHRASES: dict[str, str] = {"period_end": "left care"}
+from permanence.journey.vocabulary import milestone_words
 
 
 def week_of(days: int) -> int:
@@ -61,7 +25,8 @@ def week_of(days: int) -> int:
 
 def group_name(start: str, period: str | None = None, by: Mapping[str, Any] | None = None) -> str:
     """ "Children accommodated in 2023", with any grouping in front ("team North, ...")."""
-    phrase = START_PHRASES.get(start, f"starting ({start})")
+    words = milestone_words(start)
+    phrase = words.who if words is not None else f"starting ({start})"
     text = f"children {phrase}" + (f" in {period}" if period else "")
     prefix = ", ".join(
         f"{name} {'not recorded' if value is None else value}" for name, value in (by or {}).items()
@@ -78,7 +43,8 @@ def describe(
     confidence: float = 0.95,
 ) -> str:
     """One group's summary row (from ``SurvivalResult.summary``) as a sentence."""
-    reached_phrase, noun = END_PHRASES.get(end, (f"reached {end}", end))
+    words = milestone_words(end)
+    reached_phrase, noun = (words.reached, words.short) if words else (f"reached {end}", end)
     n = int(summary["n"])
     parts = [f"{who}: {n}" if n else f"{who}: none"]
     if n:
@@ -131,7 +97,8 @@ def _still_open(summary: Mapping[str, Any], stopped: str | None, noun: str) -> s
     if waiting:
         pieces.append(f"{waiting} still waiting")
     if gone:
-        action = STOP_PHRASES.get(stopped or "", "stopped being followed")
+        words = milestone_words(stopped or "")
+        action = words.stopped if words is not None else "stopped being followed"
         pieces.append(f"{gone} {action} without {noun}")
     return ", ".join(pieces)
 

@@ -186,6 +186,7 @@ def run_chart(
     ringed: str | None = None,
     ring_key: str = "",
     better: Better | None = None,
+    target_text: str | None = None,
 ) -> ChartSpec:
     """A run chart of ``points`` as ``result`` (the analysis of the same points) reads it.
 
@@ -202,7 +203,9 @@ def run_chart(
 
     ``better`` is the measure's direction (lower is better for a wait): with it, each
     signal reads as an improvement or a concern, in its colour and in the words, and the
-    aim line as met or not. Only the points that form a signal are marked; a signal about
+    aim line as met or not; ``target_text`` is the aim in words where its number alone
+    would mislead ("2 years" for an aim of 104.4 weeks). Only the points that form a
+    signal are marked; a signal about
     the whole series (the number of runs, crossings) is said in the title line and the
     text alternative.
     """
@@ -252,10 +255,11 @@ def run_chart(
     }
     finding_lines = findings(result, dates, **wording)
     top = headline(result, dates, **wording)
-    text = _alt_text(points, result, words, target, finding_lines, annotations, better)
+    aim_words = target_text or (words.value(target) if target is not None else "")
+    text = _alt_text(points, result, words, target, finding_lines, annotations, better, aim_words)
     if note:
         text = f"{text} {note}"
-    key = [*title_line(result, words, target, better), *annotation_key(annotations)]
+    key = [*title_line(result, words, target, better, aim_words), *annotation_key(annotations)]
     if ringed is not None and ring_key and points.get_column(ringed).is_not_null().any():
         key = [*key, ring_key]
     spec = base_spec(title=title, description=text, subtitle=key)
@@ -773,7 +777,11 @@ def headline(
 
 
 def title_line(
-    result: RunChartResult, words: RunChartWords, target: float | None, better: Better | None
+    result: RunChartResult,
+    words: RunChartWords,
+    target: float | None,
+    better: Better | None,
+    aim_words: str = "",
 ) -> list[str]:
     """The lines under the title: which way is better, whether the aim is met, and any
     signal about the whole series (said here once, never painted on the points)."""
@@ -782,7 +790,7 @@ def title_line(
         direction = f"{better.words}."
         if target is not None and better is Better.HIGHER:
             direction = f"{better.words}: the aim is a floor, and a dot on or above it meets it."
-        lines.append(f"{direction}{_aim_status(result, words, target, better)}")
+        lines.append(f"{direction}{_aim_status(result, words, target, better, aim_words)}")
     lines += [_series_line(result, signal) for signal in series_signals(result.signals)]
     return lines
 
@@ -802,7 +810,11 @@ def _series_line(result: RunChartResult, signal: Signal) -> str:
 
 
 def _aim_status(
-    result: RunChartResult, words: RunChartWords, target: float | None, better: Better
+    result: RunChartResult,
+    words: RunChartWords,
+    target: float | None,
+    better: Better,
+    aim_words: str = "",
 ) -> str:
     """ " The median, 50.1 weeks, does not yet meet the aim of 26 weeks." or ""."""
     median = result.phases[-1].median if result.phases else float("nan")
@@ -810,9 +822,8 @@ def _aim_status(
         return ""
     met = meets_target(float(median), target, better)
     verb = "meets" if met else "does not yet meet"
-    return (
-        f" The {words.median_noun}, {words.value(median)}, {verb} the aim of {words.value(target)}."
-    )
+    aim = aim_words or words.value(target)
+    return f" The {words.median_noun}, {words.value(median)}, {verb} the aim of {aim}."
 
 
 def _series_sentence(result: RunChartResult, signal: Signal, words: RunChartWords) -> str:
@@ -952,6 +963,7 @@ def _alt_text(
     finding_lines: list[str],
     annotations: Sequence[Annotation],
     better: Better | None = None,
+    aim_words: str = "",
 ) -> str:
     dates = points.get_column("date")
     first, last = dates.min(), dates.max()
@@ -967,9 +979,9 @@ def _alt_text(
     if better is not None:
         parts.append(f"{better.words}.")
     if target is not None:
-        parts.append(_target_sentence(points, words, target, better))
+        parts.append(_target_sentence(points, words, target, better, aim_words))
     if better is not None and target is not None:
-        parts.append(_aim_status(result, words, target, better).strip())
+        parts.append(_aim_status(result, words, target, better, aim_words).strip())
     parts += finding_lines
     parts.append(_rules_sentence(result))
     if annotations:
@@ -978,7 +990,11 @@ def _alt_text(
 
 
 def _target_sentence(
-    points: pl.DataFrame, words: RunChartWords, target: float, better: Better | None
+    points: pl.DataFrame,
+    words: RunChartWords,
+    target: float,
+    better: Better | None,
+    aim_words: str = "",
 ) -> str:
     """How many points met the aim: at or under it, or (a floor) at or over it."""
     values = points.get_column("value")
@@ -987,7 +1003,7 @@ def _target_sentence(
         met = int((values <= target if better is Better.LOWER else values >= target).sum())
         bound = "or less" if better is Better.LOWER else "or more"
         return (
-            f"The aim is {words.value(target)} {bound}; {met} of the {n} "
+            f"The aim is {aim_words or words.value(target)} {bound}; {met} of the {n} "
             f"{words.one if n == 1 else words.many} ({round(100 * met / n)}%) met it."
         )
     if words.kind == "percent":
@@ -1205,6 +1221,7 @@ def aim_run_chart(
         ringed=DECISION if decision is not None else None,
         ring_key=RING_KEY,
         better=aim.better,
+        target_text=aim.target_text,
     )
 
 

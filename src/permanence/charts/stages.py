@@ -297,7 +297,7 @@ def _alt_text(
         share = "under 1" if stage.share < 0.5 else number(stage.share, digits=0)
         reading = f"{stage.rank}. {stage.label}, {share}% of all waiting"
         if stage.median is not None:
-            reading += f" (median {number(stage.median, digits=0)} days"
+            reading += f" (median {plural(round(stage.median), 'day')}"
             if stage.lower_quartile is not None and stage.upper_quartile is not None:
                 reading += (
                     f", middle half {number(stage.lower_quartile, digits=0)} to "

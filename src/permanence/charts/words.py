@@ -12,60 +12,11 @@ from typing import Final
 
 import polars as pl
 
-# What a child waits for ("a permanence recommendation"): the aims' own words.
-from permanence.analysis.aims import END_WORDS
-from permanence.journey.vocabulary import CareSetting, plural_expr, plural_word
+from permanence.journey.vocabulary import CareSetting, milestone_words, plural_expr, plural_word
 from permanence.journey.vocabulary import plural as vocabulary_plural
 
 AXIS_DATE_FORMAT: Final = "%b %Y"  # d3-time-format: "Mar 2023"
 DAY_FORMAT: Final = "%-d %b %Y"  # polars (chrono): "14 Mar 2023"
-
-# What a frame date column is called in a table heading or tooltip.
-MILESTONE_HEADINGS: Final[dict[str, str]] = {
-    "period_start": "Date looked after",
-    "accommodated_date": "Date accommodated",
-    "home_cso_start": "Date the order at home began",
-    "planning_72h_date": "72-hour planning meeting",
-    "planning_2wk_date": "2-week planning meeting",
-    "first_review_date": "First Looked After Child review",
-    "assessment_completed_date": "Parenting capacity assessment completed",
-    "legal_advice_date": "Legal advice meeting",
-    "recommendation_date": "Permanence recommendation",
-    "decision_away_date": "Decision for permanence away from home",
-    "permanence_panel_date": "Permanence panel",
-    "agency_decision_date": "Agency decision maker's decision",
-    "plan_agreed_date": "Plan agreed by the agency decision maker",
-    "lodged_date": "Application lodged in court",
-    "order_date": "Order granted",
-    "court_order_date": "Order granted by the court",
-    "supervision_ended_date": "Supervision order ended by a Children's Hearing",
-    "returned_home_date": "Returned home",
-    "hearings": "Children's Hearing reviewing the order",
-}
-
-# "... the weeks they had waited since being accommodated."
-SINCE_WORDS: Final[dict[str, str]] = {
-    "period_start": "since becoming looked after",
-    "accommodated_date": "since being accommodated",
-    "home_cso_start": "since the Compulsory Supervision Order at home began",
-    "recommendation_date": "since the permanence recommendation",
-    "decision_away_date": "since the decision for permanence away from home",
-    "agency_decision_date": "since the agency decision maker's decision",
-    "plan_agreed_date": "since the plan was agreed",
-    "permanence_panel_date": "since the permanence panel",
-    "lodged_date": "since the application was lodged in court",
-}
-
-# The legend title of entry cohorts: "Accommodated in" 2023.
-COHORT_TITLES: Final[dict[str, str]] = {
-    "period_start": "Looked after in",
-    "accommodated_date": "Accommodated in",
-    "home_cso_start": "Order at home began in",
-    "decision_away_date": "Decision away from home in",
-    "agency_decision_date": "Agency decision in",
-    "plan_agreed_date": "Plan agreed in",
-    "recommendation_date": "Recommendation in",
-}
 
 # Short names for bar labels, where the full CareSetting label is too long.
 SHORT_SETTINGS: Final[dict[str, str]] = {
@@ -90,21 +41,36 @@ SETTING_PHRASES: Final[dict[str, str]] = {
 SETTING_NOT_RECORDED_PHRASE: Final = "with where they live not recorded"
 
 
+# What a milestone is called is written once, in the journey vocabulary's table
+# (``MILESTONE_WORDS``); these read it, with a plain fallback for any other column.
+
+
 def heading(column: str) -> str:
     """A frame column's name for people: "Date accommodated"."""
-    return MILESTONE_HEADINGS.get(column, column.replace("_", " ").capitalize())
+    words = milestone_words(column)
+    return words.heading if words else column.replace("_", " ").capitalize()
 
 
 def since(column: str) -> str:
-    return SINCE_WORDS.get(column, f"since the {column.removesuffix('_date').replace('_', ' ')}")
+    """ "since being accommodated"."""
+    words = milestone_words(column)
+    return words.since if words else f"since the {_plain(column)}"
 
 
 def cohort_title(column: str) -> str:
-    return COHORT_TITLES.get(column, "Clock started in")
+    """ "Accommodated in" (2023)."""
+    words = milestone_words(column)
+    return words.cohort if words else "Clock started in"
 
 
 def end_words(column: str) -> str:
-    return END_WORDS.get(column, f"a {column.removesuffix('_date').replace('_', ' ')}")
+    """What a child waits for: "a permanence recommendation"."""
+    words = milestone_words(column)
+    return words.noun if words else f"a {_plain(column)}"
+
+
+def _plain(column: str) -> str:
+    return column.removesuffix("_date").replace("_", " ")
 
 
 def the(words: str) -> str:

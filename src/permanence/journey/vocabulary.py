@@ -10,6 +10,7 @@ acronym is stigmatising to the children it describes and never appears in what p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 import polars as pl
@@ -251,3 +252,213 @@ def plural_expr(
         pl.when(count == 1).then(pl.lit(singular)).otherwise(pl.lit(plural_form or f"{singular}s"))
     )
     return pl.concat_str([shown, pl.lit(" "), word])
+
+
+# ---------------------------------------------------------------------------------------
+# What each milestone is called: one table, every word a sentence, a heading or a chart
+# needs. Adding a milestone is one entry here; a test checks every milestone has every word.
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneWords:
+    """The words for one milestone (a date column of the journeys frame), each as it reads
+    in its place:
+
+    - ``heading``: a table heading, a tooltip, a stage's name: "Date accommodated",
+      "Permanence recommendation".
+    - ``who``: after "children ...", for whom a clock starts there: "accommodated", "with a
+      permanence recommendation".
+    - ``noun``: what a child waits for, after "had ..." or "waiting for ...": "a permanence
+      recommendation".
+    - ``short``: the same, shorter, for a sentence that already says what is measured: "a
+      recommendation".
+    - ``reached``: after "half ...": "had a recommendation".
+    - ``stopped``: after "3 ...", for children no longer followed because of it: "left
+      care".
+    - ``since``: after "the weeks they had waited ...": "since being accommodated".
+    - ``cohort``: before a year, for children whose clock started there: "Accommodated in".
+    """
+
+    heading: str
+    who: str
+    noun: str
+    short: str
+    reached: str
+    stopped: str
+    since: str
+    cohort: str
+
+
+def _words(
+    heading: str,
+    who: str,
+    noun: str,
+    since: str,
+    cohort: str,
+    *,
+    short: str | None = None,
+    reached: str | None = None,
+    stopped: str | None = None,
+) -> MilestoneWords:
+    """A milestone's words; ``short`` defaults to ``noun``, ``reached`` to "had " and the
+    short form, ``stopped`` to ``reached``."""
+    short = short or noun
+    reached = reached or f"had {short}"
+    return MilestoneWords(heading, who, noun, short, reached, stopped or reached, since, cohort)
+
+
+MILESTONE_WORDS: dict[str, MilestoneWords] = {
+    "period_start": _words(
+        "Date looked after",
+        "who became looked after",
+        "becoming looked after",
+        "since becoming looked after",
+        "Looked after in",
+        reached="had become looked after",
+    ),
+    "accommodated_date": _words(
+        "Date accommodated",
+        "accommodated",
+        "being accommodated",
+        "since being accommodated",
+        "Accommodated in",
+        reached="had been accommodated",
+    ),
+    "home_cso_start": _words(
+        "Date the order at home began",
+        "whose Compulsory Supervision Order at home began",
+        "a Compulsory Supervision Order at home",
+        "since the Compulsory Supervision Order at home began",
+        "Order at home began in",
+    ),
+    "planning_72h_date": _words(
+        "72-hour planning meeting",
+        "with a 72-hour planning meeting",
+        "a 72-hour planning meeting",
+        "since the 72-hour planning meeting",
+        "72-hour planning meeting in",
+    ),
+    "planning_2wk_date": _words(
+        "2-week planning meeting",
+        "with a 2-week planning meeting",
+        "a 2-week planning meeting",
+        "since the 2-week planning meeting",
+        "2-week planning meeting in",
+    ),
+    "first_review_date": _words(
+        "First Looked After Child review",
+        "with a first Looked After Child review",
+        "a first Looked After Child review",
+        "since the first Looked After Child review",
+        "First review in",
+    ),
+    "assessment_completed_date": _words(
+        "Parenting capacity assessment completed",
+        "with a parenting capacity assessment completed",
+        "a completed parenting capacity assessment",
+        "since the parenting capacity assessment was completed",
+        "Assessment completed in",
+    ),
+    "legal_advice_date": _words(
+        "Legal advice meeting",
+        "with a legal advice meeting",
+        "a legal advice meeting",
+        "since the legal advice meeting",
+        "Legal advice meeting in",
+    ),
+    "recommendation_date": _words(
+        "Permanence recommendation",
+        "with a permanence recommendation",
+        "a permanence recommendation",
+        "since the permanence recommendation",
+        "Recommendation in",
+        short="a recommendation",
+    ),
+    "decision_away_date": _words(
+        "Decision for permanence away from home",
+        "with a decision for permanence away from home",
+        "a decision for permanence away from home",
+        "since the decision for permanence away from home",
+        "Decision away from home in",
+    ),
+    "permanence_panel_date": _words(
+        "Permanence panel",
+        "presented to the permanence panel",
+        "a permanence panel",
+        "since the permanence panel",
+        "Permanence panel in",
+        reached="had been to the permanence panel",
+    ),
+    "agency_decision_date": _words(
+        "Agency decision maker's decision",
+        "with an agency decision maker's decision",
+        "the agency decision maker's decision",
+        "since the agency decision maker's decision",
+        "Agency decision in",
+        short="an agency decision",
+    ),
+    "plan_agreed_date": _words(
+        "Plan agreed by the agency decision maker",
+        "whose plan the agency decision maker agreed",
+        "a plan agreed by the agency decision maker",
+        "since the plan was agreed",
+        "Plan agreed in",
+    ),
+    "lodged_date": _words(
+        "Application lodged in court",
+        "with an application lodged in court",
+        "an application lodged in court",
+        "since the application was lodged in court",
+        "Application lodged in",
+    ),
+    "order_date": _words(
+        "Order granted",
+        "with an order granted",
+        "an order granted",
+        "since the order was granted",
+        "Order granted in",
+    ),
+    "court_order_date": _words(
+        "Order granted by the court",
+        "with an order granted by the court",
+        "an order granted by the court",
+        "since the court granted the order",
+        "Order granted in",
+    ),
+    "supervision_ended_date": _words(
+        "Supervision order ended by a Children's Hearing",
+        "whose supervision order a Children's Hearing ended",
+        "a supervision order ended by a Children's Hearing",
+        "since the supervision order ended",
+        "Supervision ended in",
+    ),
+    "returned_home_date": _words(
+        "Returned home",
+        "who returned home",
+        "a return home",
+        "since returning home",
+        "Returned home in",
+        reached="had returned home",
+    ),
+    "hearings": _words(
+        "Children's Hearing reviewing the order",
+        "with a Children's Hearing reviewing the order",
+        "a Children's Hearing reviewing the order",
+        "since the Children's Hearing reviewing the order",
+        "Hearing in",
+    ),
+    "period_end": _words(
+        "Date the period ended",
+        "who left care",
+        "leaving care",
+        "since leaving care",
+        "Left care in",
+        reached="had left care",
+        stopped="left care",
+    ),
+}
+
+
+def milestone_words(column: str) -> MilestoneWords | None:
+    """The words for a milestone column, or None for a column the table does not name."""
+    return MILESTONE_WORDS.get(column)

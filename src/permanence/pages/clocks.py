@@ -10,6 +10,7 @@ import polars as pl
 
 from permanence.analysis.aims import AimDefinition, end_words
 from permanence.analysis.aims_outcomes import Outcome, aim_children
+from permanence.journey.vocabulary import plural
 
 
 @dataclass(frozen=True)
@@ -115,5 +116,4 @@ def _day(day: date) -> str:
 
 
 def _days(count: int | None) -> str:
-    value = count or 0
-    return "1 day" if value == 1 else f"{value:,} days"
+    return plural(count or 0, "day")

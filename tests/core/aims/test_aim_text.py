@@ -116,3 +116,23 @@ def test_progress_toward_a_local_aim() -> None:
         "1 April 2025: 70% of the 50 children whose outcome is known met it, below the aim; "
         "274 days to go."
     )
+
+
+def test_one_day_is_said_in_the_singular() -> None:
+    aim = local_aim(
+        "recommendation",
+        id="a",
+        title="Our aim",
+        by_date=date(2027, 3, 31),
+        start_on_or_after=date(2025, 4, 1),
+        target_percent=80,
+    )
+    for days, words in ((1, "; 1 day to go."), (-1, "; the 'by' date passed 1 day ago.")):
+        progress = AimProgress(
+            start_on_or_after=aim.start_on_or_after,
+            by_date=aim.by_date,
+            target_percent=80,
+            figures=figures(met=35, reached_late=15),
+            days_until_by=days,
+        )
+        assert describe_progress(aim, progress).endswith(words)

@@ -246,3 +246,30 @@ def test_a_sustained_shift_before_the_work_began_is_not_credited_to_it():
     credited = "It began before the improvement work did (June 2021), so it is not a result"
     assert any(credited in line for line in later)
     assert not any("It began before" in line for line in earlier)
+
+
+def test_aim_1_says_its_aim_is_a_floor_and_keeps_its_dots_off_the_edges(build):
+    from permanence.analysis.aims import AIM_1
+    from permanence.analysis.aims_outcomes import evaluate_aim
+    from permanence.charts import aim_run_chart
+
+    result = evaluate_aim(build.synthetic_frame(), AIM_1)
+    chart = aim_run_chart(result)
+    values = points_layer(chart.spec)["data"]["values"]
+    assert values, "the synthetic authority has children whose order at home was reviewed"
+    title_line = chart.spec["title"]["subtitle"][0]
+    assert title_line.startswith("Higher is better: the aim is a floor")
+    assert "The aim is 2 years or more" in chart.alt_text
+    margin_labels = [
+        row["lines"]
+        for layer in chart.spec["layer"]
+        if layer["mark"].get("type") == "text"
+        for row in layer["data"]["values"]
+        if "lines" in row
+    ]
+    assert ["Aim:", "at least 2 years"] in margin_labels
+    # By hand: a review held 2 years (104.4 weeks) or more after the order began meets it.
+    met = sum(1 for v in values if v["value"] >= 104.4)
+    assert f"{met} of the {len(values)} children" in chart.alt_text
+    # The first and last dots sit inside the plot, padded from its edges.
+    assert points_layer(chart.spec)["encoding"]["x"]["scale"]["padding"] > 0

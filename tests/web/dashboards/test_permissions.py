@@ -247,3 +247,23 @@ def test_the_journey_names_the_child_to_roles_allowed_to_see_it(
     viewer = as_role(Role.VIEWER)
     assert viewer.get(f"/children/{child['pk']}/").status_code == 403
     assert viewer.get("/children/").status_code == 403
+
+
+def test_the_journeys_placement_strip_has_a_key_and_says_itself_in_words(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    authority_a, _ = synthetic
+    with scoped_to(Scope.authority(authority_a.pk)):
+        accommodated = Placement.objects.exclude(placement_type=PlacementType.AT_HOME)
+        away = set(accommodated.values_list("care_period__child_id", flat=True))
+    child = next(c for c in a_children(authority_a) if c["pk"] in away)
+    body = as_role(Role.PRACTITIONER).get(f"/children/{child['pk']}/").content.decode()
+    strip = re.search(r'<svg class="placement-strip" role="img" aria-label="([^"]+)"', body)
+    assert strip is not None, "the strip is named for screen readers, not hidden from them"
+    assert strip.group(1).startswith("Where the child lived in this care period, from ")
+    # Each period's key names exactly the care settings its strip draws.
+    for period in body.split('<svg class="placement-strip"')[1:]:
+        drawn = set(re.findall(r'<rect class="setting--(\w+)"', period.split("</svg>", 1)[0]))
+        key = period.split('<ul class="placement-key"', 1)[1].split("</ul>", 1)[0]
+        named = re.findall(r"setting--(\w+)", key)
+        assert drawn and sorted(named) == sorted(drawn)

@@ -23,6 +23,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from permanence.charts.placement_strip import PlacementStrip
+from permanence.charts.placement_strip import placement_strip as core_placement_strip
 from permanence.journey.vocabulary import (
     CareSetting,
     Destination,
@@ -363,35 +365,15 @@ def _decision_detail(decision: Milestone) -> str:
     return detail
 
 
-def placement_strip(
-    period: CarePeriod, placements: list[Placement], as_of: date
-) -> list[dict[str, Any]]:
-    """Each placement's share of the period so far, for a strip drawn beside the list."""
-    end = period.period_end or as_of
-    total = max((end - period.period_start).days, 1)
-    strip = []
-    offset = 0.0
-    for placement in placements:
-        finish = min(placement.end_date or end, end)
-        days = max((finish - placement.start_date).days, 0)
-        kind = (
-            PlacementType(placement.placement_type)
-            if placement.placement_type in PlacementType.codes()
-            else None
-        )
-        setting = kind.setting if kind is not None else None
-        percent = round(100 * days / total, 2)
-        strip.append(
-            {
-                "offset": offset,
-                "percent": percent,
-                "setting": setting.value if setting is not None else "other",
-                "label": _label(PlacementType, placement.placement_type),
-                "days": days,
-            }
-        )
-        offset += percent
-    return strip
+def placement_strip(period: CarePeriod, placements: list[Placement], as_of: date) -> PlacementStrip:
+    """Each placement's share of the period so far, with its key and text alternative, for
+    the strip drawn beside the list (worked out in ``charts.placement_strip``)."""
+    return core_placement_strip(
+        period.period_start,
+        period.period_end,
+        as_of,
+        [(p.placement_type, p.start_date, p.end_date) for p in placements],
+    )
 
 
 def _due_next(period_ids: list[int], as_of: date) -> list[dict[str, Any]]:

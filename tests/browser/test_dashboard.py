@@ -177,6 +177,11 @@ def test_filters_live_in_the_address_and_a_shared_address_shows_the_same_view(
     page = sign_in(Role.DATA_LEAD)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("link", name="Where children wait", exact=True).click()
+    # The filters fold away, closed, saying which children are shown.
+    disclosure = page.locator(".filters-disclosure summary")
+    expect(disclosure).to_contain_text("Which children to show: all children")
+    expect(page.locator("form.filters")).to_be_hidden()
+    disclosure.click()
     team = page.get_by_label("Team", exact=True)
     chosen = team.locator("option").nth(2).get_attribute("value") or ""
     team.select_option(chosen)
@@ -186,6 +191,7 @@ def test_filters_live_in_the_address_and_a_shared_address_shows_the_same_view(
     assert "per=quarter" in page.url and "team=" in page.url
     assert "period=" not in page.url and "route=" not in page.url  # defaults left out
     expect(page.locator(".ds_leader")).to_contain_text(f"team {chosen}")
+    expect(page.locator(".filters-disclosure summary")).to_contain_text(f"team {chosen}")
     expect(
         page.get_by_role("heading", name="By the quarter children were accommodated")
     ).to_be_visible()
@@ -309,6 +315,7 @@ def test_where_children_wait_and_the_childrens_list_are_accessible(
     page.get_by_text("Show the data as a table").first.click()
     assert_accessible(page)
     page.get_by_role("link", name="Children", exact=True).click()
+    page.locator(".filters-disclosure summary").click()
     page.get_by_label("Age when accommodated").select_option("1_4")
     page.get_by_role("button", name="Show these children").click()
     page.wait_for_load_state()
@@ -324,6 +331,9 @@ def test_the_filters_and_a_chart_table_work_from_the_keyboard(
     dashboard: LocalAuthority, sign_in: Callable[[Role], Page]
 ) -> None:
     page = sign_in(Role.VIEWER)
+    disclosure = page.locator(".filters-disclosure summary")
+    disclosure.focus()
+    page.keyboard.press("Enter")  # the folded filters open from the keyboard
     route = page.get_by_label("Route recommended")
     route.focus()
     page.keyboard.press("ArrowDown")  # the first route

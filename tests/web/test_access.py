@@ -36,9 +36,10 @@ def test_every_view_declares_who_may_use_it() -> None:
     assert undeclared == []
 
 
-def test_only_the_sign_in_pages_and_the_calendar_feed_are_public() -> None:
+def test_only_the_sign_in_pages_the_calendar_feed_and_the_icon_are_public() -> None:
     # The calendar feed is read by calendar programs that cannot sign in: its secret,
-    # revocable address is the credential (see docs/review-planning.md).
+    # revocable address is the credential (see docs/review-planning.md). The icon's
+    # address only sends a browser to the static icon.
     public = sorted(
         pattern.name or ""
         for pattern in _leaf_patterns(get_resolver().url_patterns)
@@ -47,6 +48,7 @@ def test_only_the_sign_in_pages_and_the_calendar_feed_are_public() -> None:
     assert public == sorted(
         [
             "calendar-feed",
+            "favicon",
             "login",
             "logout",
             "password_reset",

@@ -37,6 +37,11 @@ class AimSummary:
 
     @property
     def figures(self) -> AimFigures:
+        """The tile's figures. An aim with a "from" date counts only the children whose
+        clock started on or after it, as the progress line under the tile does: the two
+        count the same children (the run chart still shows the periods before it)."""
+        if self.aim.start_on_or_after is not None:
+            return self.result.progress.figures
         return self.result.overall
 
     @property

@@ -4,6 +4,7 @@ clock worked out as a person would by hand, and figures that agree with the reco
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -12,9 +13,10 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from permanence.analysis.aims import AIM_2, AIM_4, NATIONAL_AIMS
+from permanence.analysis.aims import AIM_2, AIM_4, NATIONAL_AIMS, local_aim
 from permanence.analysis.aims_outcomes import Outcome
 from permanence.journey.frame import build_journeys_frame
+from permanence.journey.tables import JourneyTables
 from permanence.pages.clocks import all_clocks, clocks_of
 from permanence.pages.filters import Filters
 from permanence.pages.overview import overview
@@ -229,3 +231,56 @@ def test_the_overview_counts_what_the_tables_hold() -> None:
     assert aim_2.percent_met == 100  # both recommended within 26 weeks
     in_2023 = overview(frame, NATIONAL_AIMS, Filters(period="2023"), {}, as_of=AS_OF)
     assert next(s for s in in_2023.aims if s.aim.id == "aim_2").figures.counted == 1
+
+
+def _accommodated(ref: str, looked_after: date, recommended: date | None) -> JourneyTables:
+    """One accommodated child, recommended on ``recommended`` (or still waiting)."""
+    tables = journey_tables(ref, looked_after=looked_after)
+    milestones = tables.milestones.filter(pl.col("milestone") == "permanence_recommendation")
+    if recommended is None:
+        milestones = milestones.clear()
+    else:
+        milestones = milestones.with_columns(pl.lit(recommended).alias("date"))
+    meetings = tables.meetings.filter(pl.col("meeting_kind") == "planning_72h").with_columns(
+        pl.lit(looked_after + timedelta(days=3)).alias("due_date"),
+        pl.lit(looked_after + timedelta(days=3)).alias("held_date"),
+    )
+    return dataclasses.replace(tables, milestones=milestones, meetings=meetings)
+
+
+def test_a_local_aims_tile_counts_the_children_its_progress_line_counts() -> None:
+    # A local Aim 2 (a recommendation within 26 weeks, 182 days) from 1 January 2023.
+    # By hand: A is before the "from" date, so not counted. From it: B met (61 days), C
+    # not met (366 days), D still waiting and within the 26 weeks (accommodated 1 August
+    # 2026, 60 days before the measuring date): pending, so not known.
+    # The tile: 1 of the 2 known met it, 50%; 1 still waiting. Counting A too would say
+    # 2 of 3, 67%: the contradiction the tile must not show.
+    children = [
+        _accommodated("A", date(2022, 1, 10), date(2022, 6, 1)),
+        _accommodated("B", date(2023, 3, 1), date(2023, 5, 1)),
+        _accommodated("C", date(2023, 6, 1), date(2024, 6, 1)),
+        _accommodated("D", date(2026, 8, 1), None),
+    ]
+    tables = JourneyTables(
+        **{
+            name: pl.concat([getattr(child, name) for child in children])
+            for name in (f.name for f in dataclasses.fields(JourneyTables))
+        }
+    )
+    frame = build_journeys_frame(tables, AS_OF, authority="T")
+    aim = local_aim(
+        "recommendation",
+        id="local_1",
+        title="Quicker recommendations",
+        by_date=date(2027, 3, 31),
+        start_on_or_after=date(2023, 1, 1),
+        target_percent=50,
+    )
+    [tile] = overview(frame, [aim], Filters(), {}, as_of=AS_OF).aims
+    assert (tile.figures.counted, tile.figures.known, tile.figures.met) == (3, 2, 1)
+    assert tile.percent_met == 50
+    assert tile.still_waiting == 1
+    assert "50% of the 2 children whose outcome is known met it" in tile.progress
+    # Without a "from" date (the national aims) the tile counts every child as before.
+    [national] = overview(frame, [AIM_2], Filters(), {}, as_of=AS_OF).aims
+    assert (national.figures.counted, national.figures.known, national.figures.met) == (4, 3, 2)

@@ -35,6 +35,11 @@
       var source = document.getElementById(element.getAttribute("data-chart-spec"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
+      // A chart that takes its container's width fits it, padding and legend included,
+      // and follows it when the window changes (the core spec leaves sizing to the page).
+      if (spec.width === "container" && !spec.autosize) {
+        spec.autosize = { type: "fit", contains: "padding", resize: true };
+      }
       window.vegaEmbed(element, spec, CHART_OPTIONS)
         .then(function (result) {
           views[element.id] = result.view;

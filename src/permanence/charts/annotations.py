@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from permanence.charts.spec import (
     ANNOTATION_SIZE,
@@ -25,6 +25,9 @@ from permanence.charts.spec import (
 )
 from permanence.charts.words import capitalise, day_text, month_year, short_month_year, wrap
 from permanence.journey.vocabulary import Coded
+
+if TYPE_CHECKING:  # the run chart imports this module: only the type is needed here
+    from permanence.charts.runchart import PhaseStart
 
 
 class AnnotationKind(Coded):
@@ -53,6 +56,9 @@ class ImprovementMarks:
     start: date | None = None
     annotations: tuple[Annotation, ...] = ()
     name: str = "the improvement work"
+    #: the new phases a person accepted on the aim's run chart, in date order: its
+    #: chart, its sentences and the overview's headline all read the points with them
+    phases: tuple[PhaseStart, ...] = ()
 
 
 # How each kind of annotation looks: a PDSA cycle is a test (dashed rule, hollow marker);

@@ -1117,11 +1117,14 @@ def aim_run_sentences(
     phase_starts: Sequence[date | PhaseStart | PhaseBreak] = (),
 ) -> list[str]:
     """What the run chart rules say about an aim's run chart (read as ``aim_run_chart``
-    reads it, with the same ``phase_starts``), in sentences: every finding, or with
+    reads it, with the same ``phase_starts``: by default the phases accepted in
+    ``marks``), in sentences: every finding, or with
     ``headline_only`` the one sentence an overview shows. The dashboards and the report
     pack both say it from here."""
     points = aim_run_points(result.children)
-    analysis = analyse_points(points, improvement_start=marks.start, phase_starts=phase_starts)
+    analysis = analyse_points(
+        points, improvement_start=marks.start, phase_starts=phase_starts or marks.phases
+    )
     if analysis is None:
         waiting_for = aim_end_words(result.aim)
         return [f"No child has had {waiting_for} yet, so there is no run chart to read."]

@@ -24,13 +24,17 @@ from permanence.analysis.periods import Granularity
 from permanence.charts import (
     ChartSpec,
     ImprovementMarks,
+    PhaseStart,
     aim_competing_events_chart,
     aim_p_chart,
     aim_run_chart,
+    aim_run_points,
     aim_run_sentences,
     aim_survival_chart,
+    analyse_points,
     still_waiting_chart,
 )
+from permanence.charts.words import month_year
 from permanence.pages.filters import Filters
 from permanence.pages.identity import CHILD_LABEL, JOURNEY, PSEUDONYM, Identity, identify
 from permanence.pages.overview import NO_IMPROVEMENT, AimSummary, aim_frame, summarise_aim
@@ -58,6 +62,9 @@ class AimPage:
     competing: ChartSpec | None = None
     #: the routes whose application stops the aim's clock, in words (Aim 4)
     routes_text: str = ""
+    #: the new phases the run chart suggests (sustained shifts), as a person would
+    #: accept them; each is also said in ``findings``
+    suggestions: tuple[PhaseStart, ...] = ()
 
     @property
     def charts(self) -> dict[str, ChartSpec]:
@@ -118,6 +125,7 @@ def aim_page(
         improvement_start=improvement.start,
         improvement_name=improvement.name,
         annotations=improvement.annotations,
+        phase_starts=improvement.phases,
     )
     waiting = still_waiting_chart(
         result,
@@ -144,7 +152,7 @@ def aim_page(
     return AimPage(
         summary=summary,
         run_chart=run,
-        findings=tuple(aim_run_sentences(result, improvement)),
+        findings=run_findings(result, improvement),
         still_waiting=waiting,
         survival=survival,
         survival_note=survival_note,
@@ -154,6 +162,44 @@ def aim_page(
         links=links,
         competing=aim_competing_events_chart(result),
         routes_text=_routes_text(aim),
+        suggestions=suggested_phases(result, improvement),
+    )
+
+
+def suggested_phases(result: AimResult, improvement: ImprovementMarks) -> tuple[PhaseStart, ...]:
+    """The new phases the run chart suggests, read with the phases already accepted (so
+    an accepted one is not offered again), each dated by its first child."""
+    points = aim_run_points(result.children)
+    analysis = analyse_points(
+        points, improvement_start=improvement.start, phase_starts=improvement.phases
+    )
+    if analysis is None:
+        return ()
+    dates = points.get_column("date").to_list()
+    return tuple(
+        PhaseStart.from_suggestion(suggestion, dates) for suggestion in analysis.rephase_suggestions
+    )
+
+
+def run_findings(result: AimResult, improvement: ImprovementMarks) -> tuple[str, ...]:
+    """What the run chart says, read with the accepted phases, and for each accepted phase
+    that began before the improvement work, that it did: the page and the pack say this."""
+    early = (early_phase_sentence(phase, improvement) for phase in improvement.phases)
+    return (
+        *aim_run_sentences(result, improvement, phase_starts=improvement.phases),
+        *(sentence for sentence in early if sentence),
+    )
+
+
+def early_phase_sentence(phase: PhaseStart, improvement: ImprovementMarks) -> str:
+    """For an accepted phase that begins before the improvement work it would be credited
+    to, the sentence that says so (empty otherwise)."""
+    if improvement.start is None or phase.on >= improvement.start:
+        return ""
+    return (
+        f"The new phase accepted from {month_year(phase.on)} began before "
+        f"{improvement.name} did ({month_year(improvement.start)}), so its new median is "
+        "not a result of that work."
     )
 
 

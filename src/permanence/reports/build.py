@@ -28,11 +28,10 @@ from permanence.analysis.aims_outcomes import AimResult
 from permanence.charts import (
     ImprovementMarks,
     aim_run_chart,
-    aim_run_sentences,
     still_waiting_chart,
 )
 from permanence.charts.words import SETTING_NOT_RECORDED_PHRASE, SETTING_PHRASES, join_words
-from permanence.pages.aim_page import aim_survival
+from permanence.pages.aim_page import aim_survival, run_findings
 from permanence.pages.filters import Filters
 from permanence.pages.overview import NO_IMPROVEMENT, overview
 from permanence.pages.stages import stage_summary
@@ -134,6 +133,7 @@ def _aim_charts(result: AimResult, marks: ImprovementMarks) -> AimCharts:
         improvement_start=marks.start,
         improvement_name=marks.name,
         annotations=marks.annotations,
+        phase_starts=marks.phases,
     )
     waiting = still_waiting_chart(
         result, numbered=True, label_title=RANK_TITLE, longest=STILL_WAITING_SHOWN
@@ -143,7 +143,7 @@ def _aim_charts(result: AimResult, marks: ImprovementMarks) -> AimCharts:
         title=aim.title,
         statement=aim.statement,
         run_chart=run,
-        findings=tuple(aim_run_sentences(result, marks)),
+        findings=run_findings(result, marks),
         still_waiting=waiting,
         waiting_words=tuple(_waiting_words(result)),
     )

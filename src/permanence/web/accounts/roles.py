@@ -32,6 +32,9 @@ class Capability(StrEnum):
     """Choose what the authority shares with the national workspace, and withdraw it."""
     EDIT_IMPROVEMENT = "edit_improvement"
     """Keep the improvement record: projects, driver diagrams, PDSA cycles, measures."""
+    ACCEPT_PHASES = "accept_phases"
+    """Accept (or undo) a new phase on an aim's run chart, which moves the median every
+    page and the pack draw: the data lead's call for the group, not every editor's."""
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -44,6 +47,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EDIT_CHILD_RECORDS,
             Capability.IMPORT_DATA,
             Capability.EDIT_IMPROVEMENT,
+            Capability.ACCEPT_PHASES,
         }
     ),
     Role.PRACTITIONER: frozenset(

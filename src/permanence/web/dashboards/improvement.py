@@ -13,6 +13,9 @@ works on has no improvement start: its median is of all its children.
 **Tests of change.** Every PDSA cycle (at the day its test began) and every change
 implemented (from the day it was built in) of those same projects, as the improvement
 record's own charts mark them (``project_annotations``).
+
+**Accepted phases.** The new phases a data lead accepted on an aim's run chart
+(``AcceptedPhase``), kept by the aim's id: the chart draws a new median from each.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from permanence.analysis.aims import AimDefinition
-from permanence.charts import Annotation, ImprovementMarks
+from permanence.charts import Annotation, ImprovementMarks, PhaseStart
 from permanence.web.improvement.annotations import project_annotations
-from permanence.web.improvement.models import ImprovementProject, LocalAim
+from permanence.web.improvement.models import AcceptedPhase, ImprovementProject, LocalAim
 
 
 def local_aims() -> list[AimDefinition]:
@@ -43,7 +46,7 @@ def clock(aim: AimDefinition) -> tuple[str, str]:
 
 
 def improvements_for(aims: Sequence[AimDefinition]) -> dict[str, ImprovementMarks]:
-    """Each aim's improvement start and tests of change, by aim id."""
+    """Each aim's improvement start, tests of change and accepted phases, by aim id."""
     starts: dict[tuple[str, str], list[date]] = defaultdict(list)
     marks: dict[tuple[str, str], list[Annotation]] = defaultdict(list)
     for project in ImprovementProject.objects.select_related("local_aim"):
@@ -57,13 +60,25 @@ def improvements_for(aims: Sequence[AimDefinition]) -> dict[str, ImprovementMark
         if project.improvement_start is not None:
             starts[on].append(project.improvement_start)
         marks[on].extend(mark.annotation for mark in project_annotations(project))
+    phases = accepted_phases()
     return {
         aim.id: ImprovementMarks(
             start=min(starts[clock(aim)], default=None),
             annotations=_unique(marks[clock(aim)]),
+            phases=phases.get(aim.id, ()),
         )
         for aim in aims
     }
+
+
+def accepted_phases() -> dict[str, tuple[PhaseStart, ...]]:
+    """The phases accepted on each aim's run chart (in scope), in date order."""
+    by_aim: dict[str, list[PhaseStart]] = defaultdict(list)
+    for aim_id, on, baseline_n in AcceptedPhase.objects.order_by("starts_on").values_list(
+        "aim_id", "starts_on", "baseline_n"
+    ):
+        by_aim[aim_id].append(PhaseStart(on, baseline_n))
+    return {aim_id: tuple(phases) for aim_id, phases in by_aim.items()}
 
 
 def _unique(annotations: Iterable[Annotation]) -> tuple[Annotation, ...]:

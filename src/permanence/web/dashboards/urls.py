@@ -3,11 +3,19 @@ every download) can be bookmarked and shared."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from permanence.web.dashboards import views
+from permanence.web.dashboards import phases, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("aims/<slug:aim_id>/", views.aim_detail, name="dashboard-aim"),
+    path(
+        "aims/<slug:aim_id>/phases/accept/", phases.accept_phase, name="dashboard-aim-phase-accept"
+    ),
+    path(
+        "aims/<slug:aim_id>/phases/<int:pk>/undo/",
+        phases.undo_phase,
+        name="dashboard-aim-phase-undo",
+    ),
     path(
         "aims/<slug:aim_id>/charts/<slug:chart>.<slug:fmt>",
         views.aim_chart,

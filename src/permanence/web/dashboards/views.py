@@ -39,6 +39,7 @@ from permanence.pages.tables import table_html, to_csv
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
+from permanence.web.dashboards.phases import PHASES_SLOT, phases_section
 from permanence.web.kernel import cache
 from permanence.web.kernel.addresses import tidy_address
 from permanence.web.kernel.cache import AuthorityData, authority_data, cached
@@ -355,6 +356,10 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
         )
 
     html = cached(view.data, "aim-html", view.key(aim.id), body)
+    # The phases carry this person's form (its CSRF token, their role's buttons): never
+    # cached, put in the cached body where the run chart's findings end.
+    phases = phases_section(request, aim, aim_page_of(view, aim), view.query)
+    html = html.replace(PHASES_SLOT, phases, 1)
     return _page(
         request,
         view,

@@ -8,6 +8,7 @@ class ImprovementConfig(AppConfig):
 
     def ready(self) -> None:
         from permanence.web.improvement.models import (
+            AcceptedPhase,
             ChangeIdea,
             ImprovementProject,
             LocalAim,
@@ -15,5 +16,6 @@ class ImprovementConfig(AppConfig):
         )
         from permanence.web.kernel.versions import move_on_when_changed
 
-        # The local aims and the tests of change marked on the charts come from these.
-        move_on_when_changed(LocalAim, ImprovementProject, PdsaCycle, ChangeIdea)
+        # The local aims, the tests of change marked on the charts and the run charts'
+        # accepted phases come from these.
+        move_on_when_changed(LocalAim, ImprovementProject, PdsaCycle, ChangeIdea, AcceptedPhase)

@@ -997,3 +997,47 @@ class Risk(models.Model):
             raise ValidationError(
                 {"reviewed_on": "A risk cannot be reviewed before it was raised."}
             )
+
+
+# ---------------------------------------------------------------------------------------
+# Phases of an aim's run chart
+
+#: What the "why" field offers before anyone types: the PACE rule for starting a phase.
+PHASE_REASON_DEFAULT = "The group agreed the change has become the way things are done."
+
+
+class AcceptedPhase(models.Model):
+    """A new phase of an aim's run chart, accepted by a person: from the first child on or
+    after ``starts_on`` the chart draws a new median, resting on the phase's first
+    ``baseline_n`` children (as PACE charts did after a sustained shift).
+
+    Kept by date, not by position, so the phase still begins at the right child when later
+    extracts add children. Undoing one deletes the row; its history keeps who accepted it,
+    why, and who undid it.
+    """
+
+    authority = _authority()
+    aim_id = models.CharField("aim", max_length=40)
+    starts_on = models.DateField("the new phase starts on")
+    baseline_n = models.PositiveSmallIntegerField(
+        "children its median rests on", validators=[MinValueValidator(1)]
+    )
+    reason = models.TextField("why", default=PHASE_REASON_DEFAULT)
+    accepted_by = _created_by()
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuthorityScopedManager["AcceptedPhase"]()
+    history = ScopedHistoricalRecords()
+
+    class Meta:
+        ordering = ["aim_id", "starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "aim_id", "starts_on"],
+                name="accepted_phase_once_per_aim_and_date",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="accepted_phase_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"New phase of {self.aim_id} from {self.starts_on:%d %B %Y}"

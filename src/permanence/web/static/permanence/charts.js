@@ -15,6 +15,7 @@
     tooltip: { disableDefaultStyle: true }
   };
 
+  var LEGIBLE = 540;  // px: the narrowest a chart is drawn
   var views = {};
   window.permanenceCharts = views;
 
@@ -37,8 +38,13 @@
       var spec = JSON.parse(source.textContent);
       // A chart that takes its container's width fits it, padding and legend included,
       // and follows it when the window changes (the core spec leaves sizing to the page).
-      if (spec.width === "container" && !spec.autosize) {
-        spec.autosize = { type: "fit", contains: "padding", resize: true };
+      // Narrower than LEGIBLE its axis titles and legend squeeze the plot to a sliver, so
+      // there the chart keeps that width and scrolls inside its own region (.chart).
+      if (spec.width === "container" && element.clientWidth < LEGIBLE) {
+        spec.width = LEGIBLE;
+      }
+      if (!spec.autosize) {
+        spec.autosize = { type: "fit", contains: "padding", resize: spec.width === "container" };
       }
       window.vegaEmbed(element, spec, CHART_OPTIONS)
         .then(function (result) {

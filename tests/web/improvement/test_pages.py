@@ -605,6 +605,20 @@ def test_a_control_chart_measure_draws_its_tests_of_change(
     assert "Cycle 1 of alpha-idea" in labels
 
 
+def test_a_new_cycle_starts_today_unless_told_otherwise(
+    lead: Client, record_a: Record, in_a: None
+) -> None:
+    body = text(lead.get(reverse("improvement-cycle-new", args=[record_a.idea.pk])))
+    started_on = re.search(r'<input type="date" name="started_on"[^>]*>', body)
+    assert started_on is not None
+    assert f'value="{timezone.localdate().isoformat()}"' in started_on.group(0)
+    # A cycle already started keeps its own date.
+    cycle = record_a.second_cycle
+    edit = text(lead.get(reverse("improvement-cycle-edit", args=[cycle.pk])))
+    kept = re.search(r'<input type="date" name="started_on"[^>]*>', edit)
+    assert kept is not None and f'value="{cycle.started_on.isoformat()}"' in kept.group(0)
+
+
 def test_the_close_form_calls_none_of_the_minimum_record_optional_and_closes_today(
     lead: Client, record_a: Record, in_a: None
 ) -> None:

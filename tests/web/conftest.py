@@ -7,6 +7,7 @@ of authority A can reach (see test_tenancy_walk.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.improvement.models import AcceptedPhase
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import load_tables
 from permanence.web.records.models import Child, ImportBatch, QueryAnswer
@@ -97,5 +99,14 @@ def two_authorities(
             reason="bravo-only reason",
             answered_by=users_b[Role.DATA_LEAD],
             answered_at=timezone.now(),
+        )
+        # A new phase B's data lead accepted on Aim 2's run chart: the walks post its undo.
+        AcceptedPhase.objects.create(
+            authority=authority_b,
+            aim_id="aim_2",
+            starts_on=date(2022, 6, 1),
+            baseline_n=9,
+            reason="bravo-only phase reason",
+            accepted_by=users_b[Role.DATA_LEAD],
         )
     return authority_a, authority_b

@@ -29,6 +29,7 @@ from django.urls import reverse
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.admin import admin_site
+from permanence.web.improvement.models import AcceptedPhase
 from permanence.web.kernel import scope as scope_module
 from permanence.web.kernel.scope import Scope, scoped_to
 
@@ -267,3 +268,37 @@ def test_the_walk_reaches_authority_as_own_records(
     response = client.get("/children/")
     assert response.status_code == 200
     assert "A-0001" in response.content.decode()
+
+
+def test_the_walk_posts_the_undo_of_bs_accepted_phase_at_its_aim(
+    two_authorities: tuple[LocalAuthority, LocalAuthority],
+) -> None:
+    _, authority_b = two_authorities
+    owned_by_b = walk.identifiers_of(authority_b)
+    with scoped_to(Scope.authority(authority_b.pk)):
+        [phase] = AcceptedPhase.objects.all()
+    by_template = {route.template: route for route in walk.routes()}
+    undo = list(walk.urls(by_template["aims/<slug:aim_id>/phases/<int:pk>/undo/"], owned_by_b))
+    assert f"/aims/{phase.aim_id}/phases/{phase.pk}/undo/" in undo
+    accept = list(walk.urls(by_template["aims/<slug:aim_id>/phases/accept/"], owned_by_b))
+    assert accept == [f"/aims/{phase.aim_id}/phases/accept/"]
+
+
+def test_the_walk_finds_bs_phase_undone_when_the_scoping_mechanism_is_removed(
+    two_authorities: tuple[LocalAuthority, LocalAuthority],
+    users_a: dict[Role, User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    authority_a, authority_b = two_authorities
+    monkeypatch.setattr(
+        scope_module, "scope_queryset", lambda queryset, lookup="authority": queryset
+    )
+    findings = walk_authority_b(
+        {Role.ADMINISTRATOR: users_a[Role.ADMINISTRATOR]},
+        authority_a,
+        authority_b,
+        only=("/aims/",),
+    )
+    # Only the aims' addresses were posted: B's phase was undone by one of them.
+    phase_changed = [c for c in findings.changed if re.search(r"\bAcceptedPhase\b", c)]
+    assert phase_changed, findings.changed

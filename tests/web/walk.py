@@ -29,6 +29,8 @@ _PARAMETER = re.compile(
     r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>[^)]*\)|(?P<bare>\(\[\^/\]\+\))"
 )
 _ID_NAMES = {"object_id", "pk", "id"}
+#: The aim the walks fill into an aim's addresses (authority B's accepted phase is on it).
+WALKED_AIM = "aim_2"
 
 
 @dataclass(frozen=True)
@@ -143,11 +145,17 @@ def urls(route: Route, owned: Identifiers) -> Iterator[str]:
             candidates[name] = [str(pk) for pk in pks] or ["1"]
         elif name == "app_label":
             candidates[name] = sorted({m._meta.app_label for m in authority_models()})
+        elif name == "aim_id":
+            # A real aim, so an aim's actions (accepting and undoing a run chart's phase)
+            # reach the row they name rather than stopping at an unknown aim.
+            candidates[name] = [WALKED_AIM]
         else:
             candidates[name] = ["x"]
-    first = names[0]
-    for value in candidates[first]:
-        yield route.fill([value, *(candidates[name][0] for name in names[1:])])
+    # Every value of the identifier (whichever place it has in the address); one of each
+    # other parameter.
+    walked = next((name for name in names if name in _ID_NAMES), names[0])
+    for value in candidates[walked]:
+        yield route.fill([value if name == walked else candidates[name][0] for name in names])
 
 
 def body_text(response: Any) -> str:

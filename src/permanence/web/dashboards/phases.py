@@ -99,9 +99,8 @@ def _back(aim_id: str, query: str) -> HttpResponseRedirect:
     url = reverse("dashboard-aim", args=[aim_id])
     # Only ever a query string on our own address: never somewhere else.
     query = query.lstrip("?").replace("#", "")
-    return HttpResponseRedirect(
-        f"{url}?{query}#phases-heading" if query else f"{url}#phases-heading"
-    )
+    # To the top of the page, where the banner says what changed.
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
 @requires(Capability.ACCEPT_PHASES)

@@ -28,6 +28,7 @@ from permanence.charts import (
     aim_competing_events_chart,
     aim_p_chart,
     aim_run_chart,
+    aim_run_charts_by_team,
     aim_run_points,
     aim_run_sentences,
     aim_survival_chart,
@@ -163,6 +164,17 @@ def aim_page(
         competing=aim_competing_events_chart(result),
         routes_text=_routes_text(aim),
         suggestions=suggested_phases(result, improvement),
+    )
+
+
+def by_team_chart(page: AimPage) -> ChartSpec:
+    """The aim's run chart for each team, side by side, from the same children (and the
+    same filters) as the page's own run chart, with the same improvement start. Its
+    points carry no child's reference, for any role: a panel is read as a team's."""
+    return aim_run_charts_by_team(
+        page.summary.result,
+        improvement_start=page.improvement.start,
+        improvement_name=page.improvement.name,
     )
 
 

@@ -88,7 +88,9 @@ def measure_chart(
     annotations: Sequence[Annotation],
     improvement_start: date | None,
 ) -> ChartSpec:
-    """The chart of one measure, its tests of change marked without anyone drawing them."""
+    """The chart of one measure, its tests of change marked without anyone drawing them,
+    its signals coloured as an improvement or a concern when the reading knows which way
+    is better (``MeasureReading.better``)."""
     if reading is None or not series.points:
         return empty_chart(
             name=name,
@@ -120,6 +122,7 @@ def measure_chart(
             tooltip=tooltip,
             y_domain=(0.0, 100.0) if series.unit == "percent" else None,
             note=series.note,
+            better=reading.better,
         )
     assert isinstance(reading.result, ControlChartResult)
     return control_chart(
@@ -137,4 +140,5 @@ def measure_chart(
         improvement_start=improvement_start,
         annotations=annotations,
         note=series.note,
+        better=reading.better,
     )

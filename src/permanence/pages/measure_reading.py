@@ -20,6 +20,7 @@ from permanence.analysis.control import (
     analyse_control_chart,
     describe_control_chart,
 )
+from permanence.analysis.direction import Better, Reading, reading
 from permanence.analysis.periods import long_date
 from permanence.analysis.runchart import (
     RunChartResult,
@@ -46,6 +47,8 @@ class SignalFinding:
     """The last day of the signal's first point (the same day for a child's point)."""
     last: date
     """The last day of the signal's last point."""
+    reading: Reading = Reading.NEITHER
+    """An improvement or a concern, when the measure's better direction is known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ class MeasureReading:
     signals: tuple[SignalFinding, ...] = ()
     baseline_points: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: which way the measure improves (None when nobody has said)
+    better: Better | None = None
 
 
 def baseline_size(series: MeasureSeries, improvement_start: date | None) -> int:
@@ -76,11 +81,14 @@ def read_series(
     chart: str = "run",
     rules: str = "ihi",
     improvement_start: date | None = None,
+    better: Better | None = None,
 ) -> MeasureReading | None:
     """The run chart (or control chart) reading of ``series``; None with no points.
 
     The first phase's centre rests on the baseline (the points before the improvement
-    work began) when there are any; otherwise on every point.
+    work began) when there are any; otherwise on every point. With ``better`` (which
+    way the measure improves) the reading says so first, and each signal made of points
+    is read as an improvement or a concern (``analysis.direction.reading``).
     """
     if not series.points:
         return None
@@ -89,7 +97,7 @@ def read_series(
     notes = _baseline_notes(before, baseline_end, improvement_start)
     labels = [point.label for point in series.points]
     if chart == "control":
-        return _read_control(series, baseline_end, labels, notes)
+        return _read_control(series, baseline_end, labels, notes, better)
     values = np.array([point.value for point in series.points], dtype=np.float64)
     result = analyse_run_chart(
         values, rules="anhoej" if rules == "anhoej" else "ihi", baseline_end=baseline_end
@@ -98,16 +106,26 @@ def read_series(
     return MeasureReading(
         chart="run",
         result=result,
-        lines=tuple(lines),
+        lines=_said_with_direction(lines, better),
         centre=_floats(result.median),
-        signals=_findings(series, result.signals, lines),
+        signals=_findings(series, result.signals, lines, better),
         baseline_points=baseline_end or 0,
         notes=notes,
+        better=better,
     )
 
 
+def _said_with_direction(lines: Sequence[str], better: Better | None) -> tuple[str, ...]:
+    """The rules' lines, opened by which way is better when it is known."""
+    return tuple(lines) if better is None else (f"{better.words}.", *lines)
+
+
 def _read_control(
-    series: MeasureSeries, baseline_end: int | None, labels: list[str], notes: tuple[str, ...]
+    series: MeasureSeries,
+    baseline_end: int | None,
+    labels: list[str],
+    notes: tuple[str, ...],
+    better: Better | None,
 ) -> MeasureReading:
     if series.is_proportion:
         result = analyse_control_chart(
@@ -126,13 +144,14 @@ def _read_control(
     return MeasureReading(
         chart=result.chart,
         result=result,
-        lines=tuple(lines),
+        lines=_said_with_direction(lines, better),
         centre=_floats(result.centre * scale),
         lower=_floats(result.lower * scale),
         upper=_floats(result.upper * scale),
-        signals=_findings(series, result.signals, lines),
+        signals=_findings(series, result.signals, lines, better),
         baseline_points=baseline_end or 0,
         notes=notes,
+        better=better,
     )
 
 
@@ -170,11 +189,22 @@ def _floats(values: npt.NDArray[np.float64]) -> tuple[float | None, ...]:
     return tuple(None if not np.isfinite(v) else round(float(v), 3) for v in values.tolist())
 
 
+#: How a signal's sentence ends when it is read one way or the other.
+_MEANING: dict[Reading, str] = {
+    Reading.IMPROVEMENT: "an improvement",
+    Reading.CONCERN: "a concern",
+}
+
+
 def _findings(
-    series: MeasureSeries, signals: Sequence[Signal], lines: Sequence[str]
+    series: MeasureSeries,
+    signals: Sequence[Signal],
+    lines: Sequence[str],
+    better: Better | None = None,
 ) -> tuple[SignalFinding, ...]:
     """Each signal with its sentence (the describe functions list them, in order, after a
-    "Signals:" line) and the span of days its points cover."""
+    "Signals:" line), what it means when the better direction is known, and the span of
+    days its points cover."""
     described: list[str] = []
     if "Signals:" in lines:
         start = list(lines).index("Signals:") + 1
@@ -187,10 +217,14 @@ def _findings(
         if not points:
             continue
         first_point, last_point = series.points[min(points)], series.points[max(points)]
+        meaning = reading(signal, better)
+        if meaning in _MEANING:
+            sentence = f"{sentence.rstrip('.')}: {_MEANING[meaning]}."
         findings.append(
             SignalFinding(
                 rule=signal.rule,
                 description=sentence,
+                reading=meaning,
                 points=points,
                 first=first_point.first,
                 began_by=first_point.last,

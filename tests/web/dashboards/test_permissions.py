@@ -34,6 +34,7 @@ PAGES = [
     "/aims/aim_2/",
     "/aims/aim_3/",
     "/aims/aim_4/",
+    "/aims/aim_2/by-team/",
     "/where-children-wait/",
 ]
 DOWNLOAD = re.compile(

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from permanence.analysis.aims import AIM_TEMPLATES, AimDefinition, local_aim
+from permanence.analysis.direction import Better
 from permanence.journey.vocabulary import MeetingKind
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.improvement.models import (
@@ -23,6 +24,8 @@ from permanence.web.improvement.models import (
     FeedbackPoint,
     ImprovementProject,
     LocalAim,
+    Measure,
+    MeasureSource,
     PdsaCycle,
     Risk,
     risk_band,
@@ -351,3 +354,31 @@ def test_feedback_meetings_are_named_as_the_journey_names_them() -> None:
     assert {point.label: kind.label for point, kind in same_meeting.items()} == {
         kind.label: kind.label for kind in MeetingKind
     }
+
+
+class TestWhichWayIsBetter:
+    """A measure knows which way it improves where that is known, and is told otherwise."""
+
+    @pytest.mark.parametrize(
+        ("fields", "expected"),
+        [
+            # Aim 1's aim is a floor (a review once the order has lasted two years).
+            ({"source": MeasureSource.AIM_WEEKS, "national_aim": "aim_1"}, Better.HIGHER),
+            ({"source": MeasureSource.AIM_WEEKS, "national_aim": "aim_2"}, Better.LOWER),
+            ({"source": MeasureSource.AIM_PERCENT, "national_aim": "aim_2"}, Better.HIGHER),
+            ({"source": MeasureSource.PROCESS, "process_measure": "reviews"}, Better.HIGHER),
+            ({"source": MeasureSource.STAGE, "stage": "planning"}, Better.LOWER),
+            ({"source": MeasureSource.ENTERED_COUNT}, None),
+            ({"source": MeasureSource.ENTERED_COUNT, "better": "lower"}, Better.LOWER),
+            ({"source": MeasureSource.ENTERED_RATIO, "better": "higher"}, Better.HIGHER),
+        ],
+    )
+    def test_the_direction(self, fields: dict[str, str], expected: Better | None) -> None:
+        assert Measure(**fields).direction() is expected
+
+    def test_a_measure_from_aim_1_is_higher_is_better(self) -> None:
+        measure = Measure(source=MeasureSource.AIM_WEEKS, national_aim="aim_1")
+        assert measure.direction() is Better.HIGHER
+        # What the data lead might set for an entered measure does not override an aim's.
+        measure.better = "lower"
+        assert measure.direction() is Better.HIGHER

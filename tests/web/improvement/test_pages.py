@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permanence.analysis.aims import local_aim
+from permanence.analysis.direction import Better
 from permanence.charts.driver_diagram import svg_texts
 from permanence.pages.measure_series import MeasurePoint, MeasureSeries
 from permanence.web.accounts.models import User
@@ -632,3 +633,50 @@ def test_the_close_form_calls_none_of_the_minimum_record_optional_and_closes_tod
     assert f'value="{timezone.localdate().isoformat()}"' in closed_on.group(0)
     # The parts a group may leave for later still say so.
     assert "How did the result compare with the prediction? (optional)" in body
+
+
+@pytest.mark.parametrize(
+    ("better", "said", "drawn"),
+    [
+        ("lower", "an improvement", "Shift (improvement)"),
+        ("higher", "a concern", "Shift (concern)"),
+    ],
+)
+def test_an_entered_measures_page_reads_a_shift_down_by_the_direction_its_lead_set(
+    lead: Client, record_a: Record, in_a: None, better: str, said: str, drawn: str
+) -> None:
+    # Hand-worked: the median of the 14 months is (9 + 10) / 2 = 9.5, and the last six
+    # are all below it: a shift downward.
+    measure = entered_measure(
+        record_a, [10, 12, 11, 9, 10, 13, 12, 11, 5, 4, 6, 5, 4, 6], date(2024, 1, 1)
+    )
+    measure.better = better
+    measure.save()
+    body = text(lead.get(reverse("improvement-measure", args=[measure.pk])))
+    assert f"{better.capitalize()} is better." in body
+    assert f": {said}." in body
+    assert drawn in json.dumps(spec_of(body))
+
+
+def test_the_data_lead_sets_which_way_is_better_on_the_measures_form(
+    lead: Client, record_a: Record, in_a: None
+) -> None:
+    address = reverse("improvement-measure-new", args=[record_a.project.pk])
+    form = text(lead.get(address))
+    assert 'name="better"' in form and "Lower is better" in form and "Higher is better" in form
+    response = lead.post(
+        address,
+        {
+            "kind": MeasureKind.PROCESS,
+            "title": "Placement moves",
+            "source": MeasureSource.ENTERED_COUNT,
+            "period": "month",
+            "unit": "placement moves",
+            "better": "lower",
+            "chart": "run",
+            "rules": "ihi",
+        },
+    )
+    assert response.status_code == 302, text(response)
+    measure = Measure.objects.get(title="Placement moves")
+    assert measure.better == "lower" and measure.direction() is Better.LOWER

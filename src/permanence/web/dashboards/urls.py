@@ -8,6 +8,7 @@ from permanence.web.dashboards import phases, views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("aims/<slug:aim_id>/", views.aim_detail, name="dashboard-aim"),
+    path("aims/<slug:aim_id>/by-team/", views.aim_by_team, name="dashboard-aim-by-team"),
     path(
         "aims/<slug:aim_id>/phases/accept/", phases.accept_phase, name="dashboard-aim-phase-accept"
     ),

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET
 
 from permanence.analysis.aims import AimDefinition
 from permanence.charts import ChartSpec, ImprovementMarks, render_png, render_svg
-from permanence.pages.aim_page import AimPage, aim_page
+from permanence.pages.aim_page import AimPage, aim_page, by_team_chart
 from permanence.pages.filter_form import FORM_INTRO, filter_choices, form_fields
 from permanence.pages.filters import Filters, measuring_date, parse_filters
 from permanence.pages.identity import CHILD_LABEL, Identity
@@ -352,6 +352,9 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
                 "annotations": _numbered(page.improvement),
                 "filters": view.filters,
                 "overview_href": _with_query(reverse("home"), view.query),
+                "by_team_href": _with_query(
+                    reverse("dashboard-aim-by-team", args=[aim.id]), view.query
+                ),
             },
         )
 
@@ -367,6 +370,51 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
         lead=_lead(view, aim.statement or aim.title),
         body=html,
         action=reverse("dashboard-aim", args=[aim.id]),
+        extra={"charts": True, "aim": aim},
+    )
+
+
+#: The by-team chart's name among an aim's downloads.
+BY_TEAM: Final = "run-chart-by-team"
+
+
+def by_team_of(view: Viewing, aim: AimDefinition) -> ChartSpec:
+    """The aim's run chart for each team, from the aim page's own cached figures."""
+    return cached(
+        view.data, "aim-by-team", view.key(aim.id), lambda: by_team_chart(aim_page_of(view, aim))
+    )
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def aim_by_team(request: HttpRequest, aim_id: str) -> HttpResponse:
+    """An aim's run chart for each team, side by side, each with its own median."""
+    view = viewing(request)
+    aim = _aim_or_404(view, aim_id)
+    if tidied := tidy_address(request, view.query, problems=view.problems):
+        return tidied
+
+    def body() -> str:
+        chart = by_team_of(view, aim)
+        return render_to_string(
+            "dashboards/by_team_body.html",
+            {
+                "aim": aim,
+                "chart": chart_block(
+                    chart, _addresses("dashboard-aim-chart", [aim.id, BY_TEAM], view.query)
+                ),
+                "aim_href": _with_query(reverse("dashboard-aim", args=[aim.id]), view.query),
+            },
+        )
+
+    html = cached(view.data, "aim-by-team-html", view.key(aim.id), body)
+    return _page(
+        request,
+        view,
+        title=f"{aim.title}: the run chart for each team",
+        lead=_lead(view, aim.statement or aim.title),
+        body=html,
+        action=reverse("dashboard-aim-by-team", args=[aim.id]),
         extra={"charts": True, "aim": aim},
     )
 
@@ -439,7 +487,7 @@ def aim_chart(request: HttpRequest, aim_id: str, chart: str, fmt: str) -> HttpRe
     view = viewing(request)
     aim = _aim_or_404(view, aim_id)
     page = aim_page_of(view, aim)
-    spec = page.charts.get(chart)
+    spec = by_team_of(view, aim) if chart == BY_TEAM else page.charts.get(chart)
     if spec is None:
         raise Http404("That aim has no chart of that name.")
     if fmt == TABLE_PAGE:
@@ -451,7 +499,12 @@ def aim_chart(request: HttpRequest, aim_id: str, chart: str, fmt: str) -> HttpRe
             ("aim", aim.id, chart),
             links=page.links if linked else None,
             link_column=CHILD_LABEL if linked else None,
-            back=_with_query(reverse("dashboard-aim", args=[aim.id]), view.query),
+            back=_with_query(
+                reverse(
+                    "dashboard-aim-by-team" if chart == BY_TEAM else "dashboard-aim", args=[aim.id]
+                ),
+                view.query,
+            ),
         )
     return _download(view, spec, fmt, ("aim", aim.id, chart))
 

@@ -577,7 +577,7 @@ class MeasureForm(AimChoiceMixin, RecordForm):
         (
             "Defined against the data",
             "Fill in the part that goes with your choice of what it is defined against.",
-            ["source", "aim", "period", "process_measure", "stage", "unit"],
+            ["source", "aim", "period", "process_measure", "stage", "unit", "better"],
         ),
         ("The chart", "", ["chart", "rules"]),
     )
@@ -593,12 +593,14 @@ class MeasureForm(AimChoiceMixin, RecordForm):
             "process_measure",
             "stage",
             "unit",
+            "better",
             "chart",
             "rules",
         ]
         widgets = {
             "kind": forms.RadioSelect,
             "source": forms.RadioSelect,
+            "better": forms.RadioSelect,
             "chart": forms.RadioSelect,
             "rules": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 2}),

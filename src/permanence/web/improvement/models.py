@@ -36,6 +36,7 @@ from permanence.analysis.aims import (
     AimDefinition,
     AimKind,
 )
+from permanence.analysis.direction import Better
 from permanence.analysis.runchart import RULE_SET_NAMES
 from permanence.analysis.stages import STAGES
 from permanence.journey.vocabulary import AgeBand, MeetingKind
@@ -680,6 +681,15 @@ class ProcessMeasure(models.TextChoices):
     REVIEWS = "reviews", "Looked After Child reviews held by their due date"
 
 
+class MeasureBetter(models.TextChoices):
+    """Which way a measure improves, as its data lead says it for a measure entered by
+    hand (the others know it from what they measure: ``Measure.direction``)."""
+
+    HIGHER = Better.HIGHER.value, "Higher is better"
+    LOWER = Better.LOWER.value, "Lower is better"
+    NOT_SET = "", "Not set: signals are not read as an improvement or a concern"
+
+
 class ChartKind(models.TextChoices):
     RUN = "run", "Run chart"
     CONTROL = "control", "Control chart (P chart for percentages, I chart otherwise)"
@@ -738,6 +748,15 @@ class Measure(models.Model):
     rules = models.CharField(
         "run chart rules", max_length=10, choices=RuleSet.choices, default=RuleSet.IHI
     )
+    better = models.CharField(
+        "which way is better",
+        max_length=10,
+        choices=MeasureBetter.choices,
+        default=MeasureBetter.NOT_SET,
+        blank=True,
+        help_text="For values entered by hand: whether a rise or a fall is the improvement. "
+        "Other measures know it from what they measure.",
+    )
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -763,6 +782,24 @@ class Measure(models.Model):
         if self.local_aim is not None:
             return self.local_aim.to_definition()
         return NATIONAL_AIMS_BY_ID.get(self.national_aim)
+
+    def direction(self) -> Better | None:
+        """Which way the measure improves, where it is known: the aim's own direction for
+        its weeks (lower for a wait, higher for Aim 1's floor), higher for a percentage
+        meeting an aim and for a process measure (meetings and reviews held in time),
+        lower for the days spent in a stage; for values entered by hand, what the data
+        lead set (None while not set)."""
+        if self.source == MeasureSource.AIM_WEEKS:
+            try:
+                aim = self.aim_definition()
+            except ValueError:  # a local aim that cannot be measured: its page says why
+                return None
+            return aim.better if aim is not None else None
+        if self.source in (MeasureSource.AIM_PERCENT, MeasureSource.PROCESS):
+            return Better.HIGHER
+        if self.source == MeasureSource.STAGE:
+            return Better.LOWER
+        return Better(self.better) if self.better else None
 
     @property
     def aim_title(self) -> str:

@@ -198,6 +198,7 @@ def _reading(measure: Measure, series: MeasureSeries) -> MeasureReading | None:
         chart=measure.chart,
         rules=measure.rules,
         improvement_start=measure.project.improvement_start,
+        better=measure.direction(),
     )
 
 

@@ -275,6 +275,28 @@ def test_an_unreadable_upload_is_a_message_on_the_form_and_leaves_no_file(
     assert [p for p in (tmp_path / "uploads").rglob("*") if p.is_file()] == []
 
 
+def test_the_upload_form_is_the_design_systems_and_names_what_is_missing(
+    data_lead: Client, authority_a: LocalAuthority, settings: Any, tmp_path: Path
+) -> None:
+    settings.DATA_DIR = tmp_path
+    blank = data_lead.get("/imports/new/").content.decode()
+    # The one form rendering: Design System questions, labels and hints, nothing hand-made.
+    assert blank.count('<div class="ds_question">') == 4
+    assert '<label class="ds_label" for="id_extract_files">Extract files</label>' in blank
+    assert 'class="ds_checkbox__input"' in blank
+    # Sent with no file and no date: the error summary links each field, and nothing is saved.
+    response = data_lead.post("/imports/new/", {"profile": "canonical", "extract_date": ""})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="ds_error-summary"' in page
+    assert '<a href="#id_extract_files">This field is required.</a>' in page
+    assert '<a href="#id_extract_date">This field is required.</a>' in page
+    assert page.count("ds_question--error") == 2
+    assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").rglob("*"))
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert not ImportBatch.objects.exists()
+
+
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.VIEWER])
 def test_only_data_leads_and_administrators_bring_in_extracts(
     client: Client, users_a: dict[Role, User], role: Role

@@ -63,6 +63,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data:  # no file chosen: said beside the field, like any required one
+                return [single(None, initial)]
             return [single(item, initial) for item in data]
         return [single(data, initial)]
 

@@ -22,7 +22,10 @@ def _free_port() -> int:
 def _children_of(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
+        try:
+            text = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended while we looked has no children
+            continue
         found += [int(child) for child in text]
     return found
 

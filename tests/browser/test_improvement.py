@@ -50,6 +50,7 @@ def test_a_pdsa_cycle_is_planned_refused_closed_and_marked_on_the_chart(
     expect(page.get_by_role("heading", name="Improvement projects", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Start a new project").click()
+    expect(page.get_by_label("Title")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Title").fill("Permanence within 26 weeks")
     page.get_by_label("Aim", exact=True).select_option("national:aim_2")
@@ -65,6 +66,7 @@ def test_a_pdsa_cycle_is_planned_refused_closed_and_marked_on_the_chart(
     page.get_by_label("Primary driver").fill("Early, focused planning")
     submit(page, "Add the primary driver")
     page.get_by_role("link", name="Add a secondary driver under Early, focused planning").click()
+    expect(page.get_by_label("Secondary driver")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Secondary driver").fill("Permanence discussed with parents")
     submit(page, "Add the secondary driver")
@@ -84,6 +86,7 @@ def test_a_pdsa_cycle_is_planned_refused_closed_and_marked_on_the_chart(
 
     # A PDSA cycle: all it needs to start is what it hopes to achieve, and its date.
     page.get_by_role("link", name="Plan a PDSA cycle").click()
+    expect(page.get_by_label("What do you hope this change will achieve?")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("What do you hope this change will achieve?").fill(
         "Parents will know the plan for their child by the end of the meeting."

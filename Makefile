@@ -44,11 +44,11 @@ lint: install
 
 test: lint
 	scripts/ensure-chromium
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal --durations=30
 
 test-postgres: install
 	@test -n "$$PERMANENCE_DATABASE_URL" || (echo "set PERMANENCE_DATABASE_URL to a PostgreSQL server" && exit 1)
-	$(BIN)/pytest -n auto tests/web
+	$(BIN)/pytest -n auto --dist worksteal --durations=30 tests/web
 
 benchmark: install
 	$(BIN)/python -m benchmarks

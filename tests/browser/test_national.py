@@ -77,3 +77,46 @@ def test_the_national_pages_show_no_childs_reference(
         text = page.content()
         # References of 5 or more digits, so a count or a year cannot be mistaken for one.
         assert [ref for ref in references if len(ref) >= 5 and ref in text] == []
+
+
+#: The narrowest a chart is drawn (``LEGIBLE`` in charts.js and national.js).
+LEGIBLE = 540
+
+
+@pytest.mark.parametrize("width", [320, 1366])
+def test_national_charts_keep_a_legible_width_and_scroll_inside_their_region(
+    sharing_authority: LocalAuthority,
+    sign_in: Callable[[Role], Page],
+    live_server: Any,
+    width: int,
+) -> None:
+    """At 320 px a national chart is drawn 540 px wide and scrolls inside its own labelled
+    region (the page does not scroll sideways); at 1366 px it fits its column. Without
+    the minimum width the 320 px chart is squeezed into 288 px and this fails."""
+    page = sign_in(Role.NATIONAL)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/national/aims/aim_2/")
+    charts = page.locator("[data-vega-spec][data-rendered='true']")
+    expect(charts.first).to_be_attached()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for chart in charts.all():
+        drawn = chart.evaluate(
+            """(element) => ({
+                svg: element.querySelector("svg").getBoundingClientRect().width,
+                box: element.clientWidth,
+                scrolls: element.scrollWidth > element.clientWidth,
+                role: element.getAttribute("role"),
+                label: element.getAttribute("aria-label") || "",
+                tabindex: element.getAttribute("tabindex"),
+            })"""
+        )
+        if width == 320:
+            assert drawn["svg"] >= LEGIBLE, drawn
+            assert drawn["scrolls"], drawn
+            # Its own region, named and reachable from the keyboard, as on the dashboards
+            # (vega-embed makes the container a labelled graphics document).
+            assert drawn["role"] in {"region", "graphics-document"} and drawn["label"], drawn
+            assert drawn["tabindex"] == "0", drawn
+        else:
+            assert drawn["box"] > LEGIBLE and drawn["svg"] <= drawn["box"] + 1, drawn
+            assert not drawn["scrolls"], drawn

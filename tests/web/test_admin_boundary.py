@@ -8,6 +8,7 @@ of every model with a history to the boundary, for reading and for writing.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.admin import admin_site
 from permanence.web.audit.models import RecordView
+from permanence.web.improvement.models import AcceptedPhase
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import Child
 
@@ -138,3 +140,79 @@ def test_opening_a_childs_history_is_audited(
             assert RecordView.objects.filter(
                 viewer=users_a[Role.ADMINISTRATOR], child_ref="A-0001", path=url
             ).exists(), url
+
+
+def _phase_of(authority: LocalAuthority) -> AcceptedPhase:
+    with scoped_to(Scope.authority(authority.pk)):
+        [phase] = AcceptedPhase.objects.all()
+        return phase
+
+
+def _admin_urls(phase: AcceptedPhase) -> list[str]:
+    with scoped_to(Scope.authority(phase.authority_id)):
+        version = phase.history.first()
+    assert version is not None
+    return [
+        reverse("admin:improvement_acceptedphase_change", args=[phase.pk]),
+        reverse("admin:improvement_acceptedphase_history", args=[phase.pk]),
+        reverse("admin:improvement_acceptedphase_delete", args=[phase.pk]),
+        reverse("admin:improvement_acceptedphase_simple_history", args=[phase.pk, version.pk]),
+    ]
+
+
+def test_accepted_phases_are_in_the_admin_with_their_history(
+    admin_of_a: Client,
+    two_authorities: tuple[LocalAuthority, LocalAuthority],
+    users_a: dict[Role, User],
+) -> None:
+    authority_a, _ = two_authorities
+    assert AcceptedPhase in _history_admins()
+    with scoped_to(Scope.authority(authority_a.pk)):
+        AcceptedPhase.objects.create(
+            authority=authority_a,
+            aim_id="aim_2",
+            starts_on=date(2024, 3, 4),
+            baseline_n=9,
+            reason="alpha phase reason",
+            accepted_by=users_a[Role.DATA_LEAD],
+        )
+    listing = admin_of_a.get(reverse("admin:improvement_acceptedphase_changelist"))
+    assert listing.status_code == 200
+    assert "aim_2" in listing.content.decode()
+    phase = _phase_of(authority_a)
+    for url in _admin_urls(phase):
+        assert admin_of_a.get(url).status_code == 200, url
+    # Accepted on the aim's page only, where the chart suggests it: none is added here,
+    # and its date and count stay; its "why" may be put right.
+    assert admin_of_a.get(reverse("admin:improvement_acceptedphase_add")).status_code == 403
+    response = admin_of_a.post(
+        reverse("admin:improvement_acceptedphase_change", args=[phase.pk]),
+        {"reason": "Put right", "starts_on": "2020-01-01", "baseline_n": "1", "aim_id": "aim_3"},
+    )
+    assert response.status_code == 302
+    changed = _phase_of(authority_a)
+    assert (changed.reason, changed.starts_on, changed.baseline_n, changed.aim_id) == (
+        "Put right",
+        date(2024, 3, 4),
+        9,
+        "aim_2",
+    )
+
+
+def test_another_authoritys_accepted_phase_is_invisible_and_unchangeable_in_the_admin(
+    admin_of_a: Client, two_authorities: tuple[LocalAuthority, LocalAuthority]
+) -> None:
+    _, authority_b = two_authorities
+    phase = _phase_of(authority_b)
+    listing = admin_of_a.get(reverse("admin:improvement_acceptedphase_changelist"))
+    assert listing.status_code == 200
+    assert not any(marker in listing.content.decode() for marker in B_MARKERS)
+    for url in _admin_urls(phase):
+        response = admin_of_a.get(url)
+        assert response.status_code in {302, 404}, url
+        assert not any(marker in response.content.decode() for marker in B_MARKERS), url
+        admin_of_a.post(url, {"reason": "Changed by A", "post": "yes"})
+    kept = _phase_of(authority_b)
+    assert (kept.pk, kept.reason) == (phase.pk, "bravo-only phase reason")
+    with scoped_to(Scope.authority(authority_b.pk)):
+        assert kept.history.count() == 1

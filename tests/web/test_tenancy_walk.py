@@ -302,3 +302,43 @@ def test_the_walk_finds_bs_phase_undone_when_the_scoping_mechanism_is_removed(
     # Only the aims' addresses were posted: B's phase was undone by one of them.
     phase_changed = [c for c in findings.changed if re.search(r"\bAcceptedPhase\b", c)]
     assert phase_changed, findings.changed
+
+
+def test_the_walk_reaches_bs_accepted_phase_in_the_admin_history_pages_included(
+    two_authorities: tuple[LocalAuthority, LocalAuthority],
+) -> None:
+    _, authority_b = two_authorities
+    owned_by_b = walk.identifiers_of(authority_b)
+    with scoped_to(Scope.authority(authority_b.pk)):
+        [phase] = AcceptedPhase.objects.all()
+        [version] = phase.history.all()
+    walked = {url for route in walk.routes() for url in walk.urls(route, owned_by_b)}
+    base = f"/admin/improvement/acceptedphase/{phase.pk}"
+    for url in (
+        "/admin/improvement/acceptedphase/",
+        f"{base}/change/",
+        f"{base}/delete/",
+        f"{base}/history/",
+        f"{base}/history/{version.pk}/",
+    ):
+        assert url in walked, url
+
+
+def test_the_walk_finds_bs_phase_in_the_admin_when_the_scoping_mechanism_is_removed(
+    two_authorities: tuple[LocalAuthority, LocalAuthority],
+    users_a: dict[Role, User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    authority_a, authority_b = two_authorities
+    monkeypatch.setattr(
+        scope_module, "scope_queryset", lambda queryset, lookup="authority": queryset
+    )
+    findings = walk_authority_b(
+        {Role.ADMINISTRATOR: users_a[Role.ADMINISTRATOR]},
+        authority_a,
+        authority_b,
+        post=False,
+        only=("/admin/improvement/acceptedphase/",),
+    )
+    assert any("/history/" in leak for leak in findings.shown), findings.shown
+    assert any("/change/" in leak for leak in findings.shown), findings.shown

@@ -90,13 +90,16 @@ class TopBand:
     """Where the markers and the improvement label sit in the band at the top of a plot.
 
     Markers for tests of change close together in time are stacked in rows so their
-    numbers never overlap; the improvement label sits under the lowest row. ``pixels`` is
-    the height of the band, which the chart keeps clear of data by raising its y scale.
+    numbers never overlap; the improvement label sits under the lowest row, and the new
+    phases' labels ("Phase 2 begins") under that, so no point ever sits on them.
+    ``pixels`` is the height of the band, which the chart keeps clear of data by raising
+    its y scale.
     """
 
     rows: tuple[int, ...]
     label_y: int
     pixels: int
+    phase_y: int = 0
 
     @classmethod
     def plan(
@@ -106,6 +109,7 @@ class TopBand:
         first: date,
         last: date,
         improvement: bool,
+        phases: bool = False,
     ) -> TopBand:
         items = ordered(annotations)
         every_date = [first, last, *(item.date for item in items)]
@@ -127,9 +131,12 @@ class TopBand:
         markers_bottom = MARKER_Y + (used - 1) * MARKER_ROW + 14 if used else 0
         label_y = markers_bottom + 4
         pixels = (label_y + LABEL_ROW if improvement else markers_bottom) + CLEARANCE
-        if not used and not improvement:
+        phase_y = label_y + LABEL_ROW if improvement else (markers_bottom + 4 if used else 4)
+        if phases:
+            pixels = phase_y + LABEL_ROW + CLEARANCE
+        elif not used and not improvement:
             pixels = 0
-        return cls(rows=tuple(rows), label_y=label_y, pixels=pixels)
+        return cls(rows=tuple(rows), label_y=label_y, pixels=pixels, phase_y=phase_y)
 
     def marker_y(self, row: int) -> int:
         return MARKER_Y + row * MARKER_ROW
@@ -269,14 +276,37 @@ def improvement_rule(start: date | None, label: str, x: dict[str, Any]) -> list[
     ]
 
 
+#: The white outline drawn under a label so that rules and dots behind it do not cross
+#: its letters (the label is drawn twice: the outline, then the words).
+HALO_WIDTH = 4
+
+
+def with_halo(layer: dict[str, Any]) -> list[dict[str, Any]]:
+    """A text layer drawn over a white outline of itself: a rule or a dot behind the
+    words stays behind them and never strikes them through."""
+    outline = {
+        **layer,
+        "mark": {
+            **layer["mark"],
+            "color": "white",
+            "stroke": "white",
+            "strokeWidth": HALO_WIDTH,
+            "strokeJoin": "round",
+            "aria": False,
+        },
+    }
+    return [outline, layer]
+
+
 def improvement_label(
     start: date | None, label: str, x: dict[str, Any], band: TopBand
 ) -> list[Any]:
-    """The red rule's label in words, beside it, under the markers."""
+    """The red rule's label in words, beside it, under the markers, on a white outline
+    so the tests of change's dashed rules do not cross its words."""
     if start is None:
         return []
     values = _improvement_values(start, label)
-    return [
+    return with_halo(
         {
             "data": {"values": values},
             "mark": {
@@ -290,8 +320,8 @@ def improvement_label(
                 "aria": False,
             },
             "encoding": {"x": x, "y": {"value": band.label_y}, "text": {"field": "text"}},
-        },
-    ]
+        }
+    )
 
 
 def improvement_text(name: str) -> str:
@@ -311,4 +341,5 @@ __all__ = [
     "improvement_label",
     "improvement_rule",
     "improvement_text",
+    "with_halo",
 ]

@@ -52,6 +52,7 @@ from permanence.charts.annotations import (
     improvement_label,
     improvement_rule,
     improvement_text,
+    with_halo,
 )
 from permanence.charts.layers import Axes, axis_date_format, side_label, target_layers
 from permanence.charts.signals import (
@@ -218,7 +219,11 @@ def run_chart(
         points, result, marked, words, x_title, y_title, label_title, tooltip, date_format
     )
     band = TopBand.plan(
-        annotations, first=min(dates), last=max(dates), improvement=improvement_start is not None
+        annotations,
+        first=min(dates),
+        last=max(dates),
+        improvement=improvement_start is not None,
+        phases=len(result.phases) > 1,
     )
     axes = Axes(
         x_title=x_title,
@@ -309,6 +314,8 @@ def _layers(
     )
     if ringed is not None:
         layers += _ring_layer(values, points, ringed, tooltip, axes)
+    # Words over the points: a dot never hides a phase's label.
+    layers += _phase_labels(dates, result, x, band)
     layers += improvement_label(improvement_start, improvement, x, band)
     layers += annotation_markers(annotations, x, band)
     return layers
@@ -635,33 +642,49 @@ def _median_layers(
     ]
 
 
-def _phase_layers(dates: Sequence[date], result: RunChartResult, x: dict[str, Any]) -> list[Any]:
-    if len(result.phases) < 2:
-        return []
-    values = [
+def _phase_values(dates: Sequence[date], result: RunChartResult) -> list[dict[str, str]]:
+    return [
         {"date": dates[phase.start].isoformat(), "text": f"Phase {phase.index + 1} begins"}
         for phase in result.phases[1:]
     ]
+
+
+def _phase_layers(dates: Sequence[date], result: RunChartResult, x: dict[str, Any]) -> list[Any]:
+    """The rule where each new phase begins, under the points (its label is drawn over
+    them, by ``_phase_labels``)."""
+    if len(result.phases) < 2:
+        return []
     return [
         {
-            "data": {"values": values},
+            "data": {"values": _phase_values(dates, result)},
             "mark": {"type": "rule", "color": GREY, "strokeDash": [2, 3], "strokeWidth": 1.5},
             "encoding": {"x": x, "description": {"field": "text", "type": "nominal"}},
         },
+    ]
+
+
+def _phase_labels(
+    dates: Sequence[date], result: RunChartResult, x: dict[str, Any], band: TopBand
+) -> list[Any]:
+    """ "Phase 2 begins" beside its rule in the band at the top of the plot (kept clear
+    of points), under the improvement label, over everything else and on a white outline,
+    so no dot hides it and no rule strikes through its words."""
+    if len(result.phases) < 2:
+        return []
+    return with_halo(
         {
-            "data": {"values": values},
+            "data": {"values": _phase_values(dates, result)},
             "mark": {
                 "type": "text",
                 "align": "left",
-                "baseline": "bottom",
+                "baseline": "top",
                 "dx": 4,
-                "dy": -4,
                 "color": GREY,
                 "aria": False,
             },
-            "encoding": {"x": x, "y": {"value": "height"}, "text": {"field": "text"}},
-        },
-    ]
+            "encoding": {"x": x, "y": {"value": band.phase_y}, "text": {"field": "text"}},
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ is one for all, and the text alternative says each team's median and latest sign
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Final
 
@@ -20,6 +21,7 @@ from permanence.analysis.direction import Better
 from permanence.analysis.runchart import RuleSet, RunChartResult
 from permanence.charts.runchart import (
     AIM_WORDS,
+    PhaseStart,
     aim_label,
     aim_run_points,
     analyse_points,
@@ -28,7 +30,7 @@ from permanence.charts.runchart import (
 )
 from permanence.charts.signals import point_signals, shape_and_colour
 from permanence.charts.spec import ChartSpec, base_spec, empty_chart
-from permanence.charts.words import children, end_words, since, the
+from permanence.charts.words import children, end_words, month_year, since, the
 
 #: What a child with no team recorded is shown under.
 NO_TEAM: Final = "Team not recorded"
@@ -49,6 +51,7 @@ def aim_run_charts_by_team(
     improvement_name: str = "the improvement work",
     rules: RuleSet = "ihi",
     columns: int = COLUMNS,
+    phase_starts: Sequence[date | PhaseStart] = (),
 ) -> ChartSpec:
     """An aim's run chart for each team, side by side: one median per panel.
 
@@ -56,6 +59,12 @@ def aim_run_charts_by_team(
     panel of their own. Every panel shares the weeks axis (0 to the longest wait or the
     aim, whichever is higher) and one legend; each team's points are analysed on their
     own, with the baseline before ``improvement_start`` as on the aim's own chart.
+
+    ``phase_starts``: the new phases the authority accepted on the aim's own chart. Each
+    team's panel begins a new phase at its first child on or after each one's date, as
+    the aim's chart does. The team's new median is of all its children in that phase:
+    how many children an accepted phase's median rests on was counted over the whole
+    authority, and says nothing about one team's children.
     """
     aim = result.aim
     name = f"{aim.id}-run-chart-by-team"
@@ -71,10 +80,13 @@ def aim_run_charts_by_team(
     every = aim_run_points(rows)
     longest = float(np.nanmax(every.get_column("value").to_numpy()))
     top = max(longest, aim.target_in_weeks) * 1.05
+    starts = [start.on if isinstance(start, PhaseStart) else start for start in phase_starts]
     panels: list[Panel] = []
     for team in teams:
         points = aim_run_points(rows.filter(pl.col(TEAM_HEADING) == team))
-        analysis = analyse_points(points, rules=rules, improvement_start=improvement_start)
+        analysis = analyse_points(
+            points, rules=rules, improvement_start=improvement_start, phase_starts=starts
+        )
         assert analysis is not None  # ``_teams`` keeps only teams with a child on the chart
         chart = run_chart(
             points,
@@ -180,5 +192,12 @@ def _alt_text(
             better=better,
         )
         median_words = "" if np.isnan(median) else f", median wait {AIM_WORDS.value(median)}"
+        dates = points.get_column("date").to_list()
+        for phase in analysis.phases[1:]:
+            if not np.isnan(phase.median):
+                median_words += (
+                    f", then {AIM_WORDS.value(phase.median)} from "
+                    f"{month_year(dates[phase.start])} (an accepted new phase)"
+                )
         parts.append(f"{team}: {children(points.height)}{median_words}. {said}")
     return " ".join(parts)

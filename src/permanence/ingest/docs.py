@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -167,14 +167,16 @@ GENERATORS: dict[str, Callable[[], str]] = {
 }
 
 
-def render(document: str) -> str:
-    """``document`` with every generated part brought up to date."""
+def render(document: str, generators: Mapping[str, Callable[[], str]] | None = None) -> str:
+    """``document`` with every generated part brought up to date (by ``generators``: by
+    default the import docs' own)."""
+    making = GENERATORS if generators is None else generators
 
     def replace(match: re.Match[str]) -> str:
         name = match.group("name")
-        if name not in GENERATORS:
+        if name not in making:
             raise KeyError(f"no generator for the generated part {name!r}")
-        return f"{match.group(1)}{GENERATORS[name]()}\n{match.group(4)}"
+        return f"{match.group(1)}{making[name]()}\n{match.group(4)}"
 
     return _BLOCK.sub(replace, document)
 

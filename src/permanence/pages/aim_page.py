@@ -169,12 +169,14 @@ def aim_page(
 
 def by_team_chart(page: AimPage) -> ChartSpec:
     """The aim's run chart for each team, side by side, from the same children (and the
-    same filters) as the page's own run chart, with the same improvement start. Its
+    same filters) as the page's own run chart, with the same improvement start and the
+    same accepted phases (each team's new median from each accepted phase's start). Its
     points carry no child's reference, for any role: a panel is read as a team's."""
     return aim_run_charts_by_team(
         page.summary.result,
         improvement_start=page.improvement.start,
         improvement_name=page.improvement.name,
+        phase_starts=page.improvement.phases,
     )
 
 

@@ -43,6 +43,7 @@ from typing import Any, Final
 import polars as pl
 
 from permanence.analysis.disclosure import IDENTIFYING_COLUMNS
+from permanence.ingest.headings import did_you_mean
 from permanence.ingest.rules import Severity
 from permanence.journey.pseudonym import long_pseudonym
 from permanence.journey.vocabulary import (
@@ -315,6 +316,8 @@ def _frame_date(frame: pl.DataFrame) -> date:
 # The import's severities (``ingest.rules.Severity``): an error refuses the return until
 # it is put right; a query is allowed, but worth checking.
 ERROR: Final[Severity] = "error"
+#: How many unknown values of one column a message names.
+SHOWN_VALUES: Final = 5
 QUERY: Final[Severity] = "query"
 
 #: The return's column for each step of the journey the import orders (rule MILE001).
@@ -479,18 +482,40 @@ def _row_rules(year: CollectionYear, as_of: date) -> list[_RowRule]:
             QUERY,
         ),
     ]
-    for column in RETURN_COLUMNS:
-        if column.codes is not None:
-            codes = sorted(column.codes.codes())
-            rules.append(
-                _RowRule(
-                    f"code:{column.name}",
-                    ERROR,
-                    f"{column.name} must be one of: {', '.join(codes)}",
-                    pl.col(column.name).is_not_null() & ~pl.col(column.name).is_in(codes),
-                )
-            )
     return rules
+
+
+def _code_problems(numbered: pl.DataFrame) -> list[ReturnProblem]:
+    """For each coded column holding a value its vocabulary lacks: the values, the rows,
+    the codes it may hold, and for each unknown value the code it most likely is."""
+    problems = []
+    for column in RETURN_COLUMNS:
+        if column.codes is None:
+            continue
+        codes = sorted(column.codes.codes())
+        broken = numbered.filter(
+            pl.col(column.name).is_not_null() & ~pl.col(column.name).is_in(codes)
+        )
+        if broken.is_empty():
+            continue
+        unknown = broken.get_column(column.name).unique(maintain_order=True).to_list()
+        said = []
+        for value in unknown[:SHOWN_VALUES]:
+            guess = did_you_mean(str(value), codes)
+            said.append(f'"{value}"' + (f" (did you mean {guess}?)" if guess else ""))
+        if len(unknown) > SHOWN_VALUES:
+            said.append(f"and {len(unknown) - SHOWN_VALUES} more")
+        problems.append(
+            ReturnProblem(
+                f"code:{column.name}",
+                ERROR,
+                f"{column.name} holds {'a code' if len(unknown) == 1 else 'codes'} not in "
+                f"{column.codes.__name__}: {', '.join(said)}. It must be blank or one of: "
+                f"{', '.join(codes)}",
+                tuple(broken.get_column("_row").to_list()),
+            )
+        )
+    return problems
 
 
 def validate_return(
@@ -510,6 +535,7 @@ def validate_return(
         broken = numbered.filter(rule.broken).get_column("_row").to_list()
         if broken:
             problems.append(ReturnProblem(rule.rule, rule.severity, rule.message, tuple(broken)))
+    problems += _code_problems(numbered)
     others = numbered.filter(pl.col("authority") != authority).get_column("_row").to_list()
     if others:
         problems.append(
@@ -538,6 +564,10 @@ def validate_return(
 
 
 def _column_problems(columns: Sequence[str]) -> list[ReturnProblem]:
+    """The header against the format: no identifying column; exactly the format's
+    columns, in order. The message names each missing column with the heading found
+    that is most likely it ("did you mean"), each heading the format does not have, the
+    first column out of place, and the headings found beside those expected."""
     problems = []
     identifying = sorted(set(columns) & IDENTIFYING_COLUMNS)
     if identifying:
@@ -548,23 +578,45 @@ def _column_problems(columns: Sequence[str]) -> list[ReturnProblem]:
                 f"the return must not hold {', '.join(identifying)}: it would identify children",
             )
         )
-    if tuple(columns) != COLUMN_NAMES:
-        missing = [name for name in COLUMN_NAMES if name not in columns]
-        extra = [name for name in columns if name not in COLUMN_NAMES]
-        detail = []
-        if missing:
-            detail.append("missing " + ", ".join(missing))
-        if extra:
-            detail.append("not in the format " + ", ".join(extra))
-        if not detail:
-            detail.append("in the wrong order")
-        problems.append(
-            ReturnProblem(
-                "columns",
-                ERROR,
-                f"the columns must be exactly the format's, in order: {'; '.join(detail)}",
-            )
+    if tuple(columns) == COLUMN_NAMES:
+        return problems
+    extra = [name for name in columns if name not in COLUMN_NAMES]
+    offered: set[str] = set()
+    detail = []
+    for name in COLUMN_NAMES:
+        if name in columns:
+            continue
+        guess = did_you_mean(name, [h for h in extra if h not in offered and h not in identifying])
+        if guess is None:
+            detail.append(f"{name} is missing")
+        else:
+            offered.add(guess)
+            detail.append(f'{name} is missing (did you mean "{guess}"?)')
+    unknown = [name for name in extra if name not in offered]
+    if unknown:
+        detail.append("not in the format: " + ", ".join(f'"{name}"' for name in unknown))
+    duplicated = sorted({name for name in columns if list(columns).count(name) > 1})
+    if duplicated:
+        detail.append("more than once: " + ", ".join(duplicated))
+    if not detail:
+        position = next(
+            i
+            for i, (found, wanted) in enumerate(zip(columns, COLUMN_NAMES, strict=False))
+            if found != wanted
         )
+        detail.append(
+            f"in the wrong order: column {position + 1} is {columns[position]}, where the "
+            f"format has {COLUMN_NAMES[position]}"
+        )
+    problems.append(
+        ReturnProblem(
+            "columns",
+            ERROR,
+            f"the headings are not the format's ({'; '.join(detail)}). Found: "
+            f"{', '.join(columns) or 'no headings'}. Expected, in this order: "
+            f"{', '.join(COLUMN_NAMES)}",
+        )
+    )
     return problems
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import groupby
 
 import numpy as np
 import polars as pl
@@ -15,6 +16,7 @@ import polars as pl
 from permanence.analysis.aims import AIM_2
 from permanence.analysis.aims_outcomes import evaluate_aim
 from permanence.charts import aim_run_charts_by_team, render_png
+from permanence.charts.runchart import PhaseStart
 from permanence.charts.signals import NO_SIGNAL
 
 from .test_render import vega_lite_validator, with_few_rows
@@ -86,3 +88,35 @@ def test_no_children_is_a_chart_that_says_so(build):
     chart = aim_run_charts_by_team(evaluate_aim(empty, AIM_2, as_of=build.AS_OF))
     assert "No children yet" in json.dumps(chart.spec)
     assert chart.data.height == 0
+
+
+def test_each_team_draws_the_accepted_phases_with_its_own_new_median(build):
+    """An accepted phase from 10 April 2023: North's 8th child (recommended 2 January
+    + 7 x 14 days) begins its new phase; South's last child was recommended on 3 April,
+    so South has no new phase. The authority's phase rested on its first child alone
+    (``baseline_n=1``); a team's new median is of all its children in the phase."""
+    accepted = PhaseStart(date(2023, 4, 10), baseline_n=1)
+    chart = aim_run_charts_by_team(evaluate_aim(two_teams(build), AIM_2), phase_starts=[accepted])
+    north_before, north_after = NORTH[:7], NORTH[7:]
+    assert float(np.median(north_before)) == 52 and float(np.median(north_after)) == 55
+    expected = {
+        "North": [float(np.median(north_before))] * 7 + [float(np.median(north_after))] * 4,
+        "South": [float(np.median(SOUTH))] * 7,
+    }
+    for panel, team in zip(chart.spec["concat"], ("North", "South"), strict=True):
+        (median,) = [
+            layer for layer in panel["layer"] if layer["mark"].get("interpolate") == "step-after"
+        ]
+        drawn = [row["median"] for row in median["data"]["values"]]
+        assert [step for step, _ in groupby(drawn)] == [
+            step for step, _ in groupby(expected[team])
+        ], team
+    assert chart.data.get_column("Median").to_list() == expected["North"] + expected["South"]
+    assert (
+        "North: 11 children, median wait 52 weeks, then 55 weeks from April 2023 "
+        "(an accepted new phase)." in chart.alt_text
+    )
+    assert "South: 7 children, median wait 20 weeks." in chart.alt_text
+    # Without the accepted phase North keeps one median.
+    plain = aim_run_charts_by_team(evaluate_aim(two_teams(build), AIM_2))
+    assert plain.data.get_column("Median").to_list()[:11] == [52.0] * 11

@@ -23,8 +23,9 @@ from permanence.analysis.aims_outcomes import evaluate_aim
 from permanence.charts.small_multiples import NO_TEAM
 from permanence.pages.filters import parse_filters
 from permanence.pages.overview import aim_frame
-from permanence.web.accounts.models import LocalAuthority
+from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.improvement.models import AcceptedPhase
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.scope import Scope, scoped_to
 
@@ -109,3 +110,60 @@ def test_an_unknown_aim_has_no_page_by_team(
     synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
 ) -> None:
     assert as_role(Role.VIEWER).get("/aims/no-such-aim/by-team/").status_code == 404
+
+
+def test_each_team_draws_the_authoritys_accepted_phase_with_its_own_new_median(
+    synthetic: tuple[LocalAuthority, LocalAuthority],
+    as_role: Callable[[Role], Client],
+    users_a: dict[Role, User],
+) -> None:
+    """A phase the authority accepted on Aim 2's chart starts a new phase on every team's
+    panel at that team's first child on or after its date; the team's new median is of
+    its own children from there (worked out here with numpy from the frame)."""
+    authority_a, _ = synthetic
+    with scoped_to(Scope.authority(authority_a.pk)):
+        data = authority_data(authority_a.pk, TODAY)
+    filters = parse_filters({}, teams=data.teams, as_of=data.as_of, today=TODAY).filters
+    children = evaluate_aim(aim_frame(data.frame, AIM_2, filters, data.as_of), AIM_2).children
+    placed = children.filter(
+        pl.col("end_date").is_not_null() & ~pl.col("end_before_start").fill_null(value=False)
+    ).with_columns(pl.col("team").fill_null(NO_TEAM))
+    after_start = sorted(placed.filter(pl.col("end_date") >= IMPROVEMENT_START)["end_date"])
+    on = after_start[len(after_start) // 2]
+    expected: dict[str, float] = {}
+    for (team,), rows in placed.group_by("team"):
+        later = rows.filter(pl.col("end_date") >= on)
+        if later.height and later.height < rows.height:
+            expected[str(team)] = float(np.median(later.get_column("weeks_waited").to_numpy()))
+    assert len(expected) >= 2, "at least two teams should have children either side"
+
+    client = as_role(Role.DATA_LEAD)
+    before = list(
+        csv.DictReader(
+            io.StringIO(client.get("/aims/aim_2/charts/run-chart-by-team.csv").content.decode())
+        )
+    )
+    with scoped_to(Scope.authority(authority_a.pk)):
+        AcceptedPhase.objects.create(
+            authority=authority_a,
+            aim_id="aim_2",
+            starts_on=on,
+            baseline_n=9,  # counted over the authority: a team's median rests on its own
+            reason="Built in",
+            accepted_by=users_a[Role.DATA_LEAD],
+        )
+    after = list(
+        csv.DictReader(
+            io.StringIO(client.get("/aims/aim_2/charts/run-chart-by-team.csv").content.decode())
+        )
+    )
+    date_column = next(key for key in after[0] if key.startswith("Date of"))
+    for team, median in expected.items():
+        mine = [row for row in after if row["Team"] == team]
+        later = [float(row["Median"]) for row in mine if row[date_column][:10] >= on.isoformat()]
+        assert later and later == [pytest.approx(median)] * len(later), team
+        earlier = [row for row in before if row["Team"] == team]
+        assert float(mine[0]["Median"]) == pytest.approx(float(earlier[0]["Median"])), team
+    # The page's words say so too.
+    body = client.get(PAGE).content.decode()
+    assert "(an accepted new phase)" in body

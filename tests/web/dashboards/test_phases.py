@@ -4,6 +4,7 @@ roles with ACCEPT_PHASES may, and only in their own authority."""
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.improvement.models import PHASE_REASON_DEFAULT, AcceptedPhase
 from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.kernel.versions import data_version
 
 from .conftest import IMPROVEMENT_START
 from .test_pages import specs
@@ -65,6 +67,12 @@ def accept(
     )
 
 
+def suggest(monkeypatch: pytest.MonkeyPatch, *phases: PhaseStart) -> None:
+    """Make the run chart suggest ``phases``: which charts suggest one is the core's
+    business (tests/core/pages); here the view must accept only what is suggested."""
+    monkeypatch.setattr(aim_page_module, "suggested_phases", lambda *args: phases)
+
+
 def phases_of(authority: LocalAuthority) -> list[AcceptedPhase]:
     with scoped_to(Scope.authority(authority.pk)):
         return list(AcceptedPhase.objects.select_related("accepted_by"))
@@ -74,6 +82,7 @@ def test_accepting_records_who_when_and_why_and_redraws_the_median(
     synthetic: tuple[LocalAuthority, LocalAuthority],
     as_role: Callable[[Role], Client],
     users_a: dict[Role, User],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     authority_a, _ = synthetic
     client = as_role(Role.DATA_LEAD)
@@ -83,6 +92,7 @@ def test_accepting_records_who_when_and_why_and_redraws_the_median(
     on = dots[len(dots) * 2 // 3][0]
     assert on > IMPROVEMENT_START
     later = [weeks for day, weeks in dots if day >= on]
+    suggest(monkeypatch, PhaseStart(on, len(later)))
 
     response = accept(client, on, len(later), reason="Weekly tracking is how we work now")
     assert response.status_code == 302
@@ -107,11 +117,13 @@ def test_undo_removes_the_phase_and_history_keeps_it(
     synthetic: tuple[LocalAuthority, LocalAuthority],
     as_role: Callable[[Role], Client],
     users_a: dict[Role, User],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     authority_a, _ = synthetic
     client = as_role(Role.DATA_LEAD)
     dots = waits(run_chart(client))
     on = dots[len(dots) // 2][0]
+    suggest(monkeypatch, PhaseStart(on, 9))
     accept(client, on, 9)
     [phase] = phases_of(authority_a)
     assert 2 in medians(run_chart(client))
@@ -134,11 +146,14 @@ def test_undo_removes_the_phase_and_history_keeps_it(
 
 
 def test_posting_the_accept_twice_keeps_one_phase(
-    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+    synthetic: tuple[LocalAuthority, LocalAuthority],
+    as_role: Callable[[Role], Client],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     authority_a, _ = synthetic
     client = as_role(Role.DATA_LEAD)
     on = waits(run_chart(client))[20][0]
+    suggest(monkeypatch, PhaseStart(on, 9))
     accept(client, on, 9)
     response = accept(client, on, 9, reason="Clicked again")
     assert response.status_code == 302
@@ -165,7 +180,7 @@ def test_a_suggested_phase_carries_a_one_click_form_for_the_data_lead_only(
 ) -> None:
     # Which charts suggest a phase is the core's business (tests/core/pages): here, one is.
     suggested = PhaseStart(IMPROVEMENT_START - timedelta(days=60), 9)
-    monkeypatch.setattr(aim_page_module, "suggested_phases", lambda *args: (suggested,))
+    suggest(monkeypatch, suggested)
     page = as_role(Role.DATA_LEAD).get("/aims/aim_2/").content.decode()
     assert "Accept the new phase from" in page
     assert PHASE_REASON_DEFAULT in page
@@ -207,8 +222,10 @@ def test_authority_as_administrator_cannot_accept_or_undo_for_authority_b(
     synthetic: tuple[LocalAuthority, LocalAuthority],
     as_role: Callable[[Role], Client],
     users_b: dict[Role, User],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     authority_a, authority_b = synthetic
+    suggest(monkeypatch, PhaseStart(date(2022, 6, 1), 9))
     with scoped_to(Scope.authority(authority_b.pk)):
         bs = AcceptedPhase.objects.create(
             authority=authority_b,
@@ -224,3 +241,43 @@ def test_authority_as_administrator_cannot_accept_or_undo_for_authority_b(
     accept(client, date(2022, 6, 1), 9)
     assert [(p.pk, p.reason) for p in phases_of(authority_b)] == [(bs.pk, bs.reason)]
     assert [p.authority_id for p in phases_of(authority_a)] == [authority_a.pk]
+
+
+def test_a_forged_date_the_chart_does_not_suggest_is_refused_and_nothing_is_kept(
+    synthetic: tuple[LocalAuthority, LocalAuthority],
+    as_role: Callable[[Role], Client],
+    users_a: dict[Role, User],
+) -> None:
+    """Read with the real rules: a date the aim's page does not offer (any child's date
+    that is not a suggested phase's first child) posted by hand saves nothing."""
+    authority_a, _ = synthetic
+    client = as_role(Role.DATA_LEAD)
+    page = client.get("/aims/aim_2/").content.decode()
+    offered = set(re.findall(r'name="starts_on" value="([0-9-]+)"', page))
+    forged = next(day for day, _ in waits(run_chart(client))[5:] if day.isoformat() not in offered)
+    version = data_version(authority_a.pk)
+    response = accept(client, forged, 9, reason="Forged by hand")
+    assert response.status_code == 302
+    assert phases_of(authority_a) == []
+    assert data_version(authority_a.pk) == version  # nothing changed, nothing redrawn
+    shown = client.get(response["Location"]).content.decode()
+    assert f"The run chart does not suggest a new phase from {forged:%-d %B %Y}" in shown
+    assert "nothing was accepted" in shown
+    assert set(medians(run_chart(client))) == {1}
+
+
+def test_the_suggested_phase_is_kept_with_the_charts_own_count_whatever_is_posted(
+    synthetic: tuple[LocalAuthority, LocalAuthority],
+    as_role: Callable[[Role], Client],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    authority_a, _ = synthetic
+    client = as_role(Role.DATA_LEAD)
+    on = waits(run_chart(client))[20][0]
+    suggest(monkeypatch, PhaseStart(on, 9))
+    # One day later than suggested: refused.
+    accept(client, on + timedelta(days=1), 9)
+    assert phases_of(authority_a) == []
+    # The suggested day with a forged count: kept with the chart's own count.
+    accept(client, on, 3)
+    assert [(p.starts_on, p.baseline_n) for p in phases_of(authority_a)] == [(on, 9)]

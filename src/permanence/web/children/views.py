@@ -53,8 +53,8 @@ from permanence.web.records.models import (
     Meeting,
     Milestone,
     Placement,
-    QueryAnswer,
 )
+from permanence.web.records.query_forms import absent_row, query_row
 
 CHILDREN_PER_PAGE = 50
 DUE_NEXT_SHOWN = 5
@@ -229,15 +229,21 @@ def _data_queries(
     """The child's data queries with their answers, and the child's records no longer in
     the extract; the forms to answer and decide for those who may."""
     user = cast(User, request.user)  # ``requires`` admits signed-in people only
+    can_answer = user.can(Capability.IMPORT_DATA)
+    queries = child_queries(child, care_periods)
+    absent = list(
+        AbsentRecord.objects.filter(child=child, status__in=AbsentRecord.OPEN)
+        .select_related("missing_from", "decided_by")
+        .order_by("status", "period_start", "table")
+    )
+    back_to = f"{request.path}#data-queries"
     return {
-        "queries": child_queries(child, care_periods),
-        "absent": list(
-            AbsentRecord.objects.filter(child=child, status__in=AbsentRecord.OPEN)
-            .select_related("missing_from", "decided_by")
-            .order_by("status", "period_start", "table")
-        ),
-        "can_answer": user.can(Capability.IMPORT_DATA),
-        "answer_kinds": QueryAnswer.Kind.choices,
+        "queries": [
+            query_row(query, number, can_answer=can_answer)
+            for number, query in enumerate(queries, start=1)
+        ],
+        "absent": [absent_row(absence, back_to=back_to, where="-child") for absence in absent],
+        "can_answer": can_answer,
     }
 
 

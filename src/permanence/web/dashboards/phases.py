@@ -6,12 +6,17 @@ says when the shift began before the improvement work). Accepting it keeps an
 ``AcceptedPhase`` (who, when and why, with its change history); the authority's data
 version moves on, so every page and the pack then draw the new median from that date.
 Only roles with ``ACCEPT_PHASES`` see the buttons, and the views refuse everyone else.
+Only a phase the run chart suggests now can be accepted: a date posted by hand that the
+chart (read with the filters the person was reading it with) does not suggest is refused,
+and nothing is kept. The number of children the new median rests on is the suggestion's,
+whatever was posted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import parse_qs
 
 from django import forms
 from django.contrib import messages
@@ -25,12 +30,16 @@ from django.views.decorators.http import require_POST
 from permanence.analysis.aims import AimDefinition
 from permanence.charts import ImprovementMarks, PhaseStart
 from permanence.charts.words import month_year
+from permanence.pages import aim_page
 from permanence.pages.aim_page import AimPage
+from permanence.pages.filters import measuring_date, parse_filters
+from permanence.pages.overview import NO_IMPROVEMENT, summarise_aim
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.models import PHASE_REASON_DEFAULT, AcceptedPhase
-from permanence.web.kernel.cache import authority_data
+from permanence.web.kernel import cache
+from permanence.web.kernel.cache import authority_data, cached
 
 #: Where the phases section goes in an aim's cached page body: it carries a form with the
 #: person's own CSRF token and their role's buttons, so it is never cached.
@@ -122,6 +131,22 @@ def accept_phase(request: HttpRequest, aim_id: str) -> HttpResponse:
         messages.error(request, problem)
         return _back(aim.id, request.POST.get("filters", ""))
     data = form.cleaned_data
+    when = month_year(data["starts_on"])
+    if AcceptedPhase.objects.filter(aim_id=aim.id, starts_on=data["starts_on"]).exists():
+        messages.info(request, f"The new phase from {when} was already accepted.")
+        return _back(aim.id, data["filters"])
+    suggested = {
+        phase.on: phase for phase in _suggested_now(user.authority_id, aim, data["filters"])
+    }
+    chosen = suggested.get(data["starts_on"])
+    if chosen is None:
+        messages.error(
+            request,
+            f"The run chart does not suggest a new phase from {data['starts_on']:%-d %B %Y}, "
+            "so nothing was accepted. Only a phase the chart suggests now can be accepted: "
+            "open the aim's page to see what it suggests.",
+        )
+        return _back(aim.id, data["filters"])
     try:
         with transaction.atomic():
             _, created = AcceptedPhase.objects.get_or_create(
@@ -129,14 +154,13 @@ def accept_phase(request: HttpRequest, aim_id: str) -> HttpResponse:
                 starts_on=data["starts_on"],
                 defaults={
                     "authority_id": user.authority_id,
-                    "baseline_n": data["baseline_n"],
+                    "baseline_n": chosen.baseline_n or data["baseline_n"],
                     "reason": data["reason"],
                     "accepted_by": user,
                 },
             )
     except IntegrityError:  # the same click, posted twice at once: the first one counts
         created = False
-    when = month_year(data["starts_on"])
     if created:
         messages.success(
             request,
@@ -145,6 +169,22 @@ def accept_phase(request: HttpRequest, aim_id: str) -> HttpResponse:
     else:
         messages.info(request, f"The new phase from {when} was already accepted.")
     return _back(aim.id, data["filters"])
+
+
+def _suggested_now(authority_id: int, aim: AimDefinition, query: str) -> tuple[PhaseStart, ...]:
+    """The new phases the aim's run chart suggests now, read with the filters in ``query``
+    (the page the person accepted from), as the aim's page works them out."""
+    params = parse_qs(query.lstrip("?"))
+    day = cache.today()
+    data = authority_data(authority_id, measuring_date(params, today=day))
+    filters = parse_filters(params, teams=data.teams, as_of=data.as_of, today=day).filters
+    improvement = data.improvements.get(aim.id, NO_IMPROVEMENT)
+
+    def work_out() -> tuple[PhaseStart, ...]:
+        summary = summarise_aim(data.frame, aim, filters, improvement, as_of=data.as_of)
+        return aim_page.suggested_phases(summary.result, improvement)
+
+    return cached(data, "aim-suggestions", (aim.id, filters.key()), work_out)
 
 
 @requires(Capability.ACCEPT_PHASES)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from permanence.web.admin import HistoryAdmin, admin_site
 from permanence.web.improvement.models import (
+    AcceptedPhase,
     ChampionsGroupMember,
     ChangeIdea,
     Driver,
@@ -82,3 +83,19 @@ class FeedbackAdmin(HistoryAdmin):
 class RiskAdmin(HistoryAdmin):
     list_display = ("description", "owner", "likelihood", "impact", "status", "project")
     list_filter = ("status",)
+
+
+@admin.register(AcceptedPhase, site=admin_site)
+class AcceptedPhaseAdmin(HistoryAdmin):
+    """The new phases accepted on the aims' run charts, with their change history. A phase
+    is accepted on the aim's page, only where the chart suggests it (so none is added
+    here, and its date and count are not changed); here an administrator may put its
+    "why" right, or remove it (as "Undo" on the aim's page does)."""
+
+    list_display = ("aim_id", "starts_on", "baseline_n", "accepted_by", "accepted_at")
+    list_filter = ("aim_id",)
+    readonly_fields = ("aim_id", "starts_on", "baseline_n", "accepted_by", "accepted_at")
+    fields = ("aim_id", "starts_on", "baseline_n", "reason", "accepted_by", "accepted_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

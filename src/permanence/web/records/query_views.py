@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -32,23 +31,9 @@ from permanence.web.records.data_queries import (
     withdraw_answer,
 )
 from permanence.web.records.models import AbsentRecord, CarePeriod, Child, QueryAnswer
+from permanence.web.records.query_forms import AnswerForm, DecisionForm, absent_row
 
 ABSENT_PER_PAGE = 100
-
-
-class DecisionForm(forms.Form):
-    note = forms.CharField(label="Why (kept with the decision)", required=False, max_length=1000)
-
-
-class AnswerForm(forms.Form):
-    rule = forms.CharField(max_length=16)
-    care_period = forms.IntegerField(required=False)
-    kind = forms.ChoiceField(label="Answer", choices=QueryAnswer.Kind.choices)
-    reason = forms.CharField(
-        label="Reason",
-        max_length=1000,
-        help_text='For example "sibling assessment" or "date confirmed with the team".',
-    )
 
 
 @requires(Capability.IMPORT_DATA)
@@ -65,7 +50,12 @@ def absent_records(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "records/queries/absent.html",
-        {"page": page, "kept": kept[:ABSENT_PER_PAGE], "kept_count": kept.count()},
+        {
+            "page": page,
+            "rows": [absent_row(absence) for absence in page],
+            "kept": kept[:ABSENT_PER_PAGE],
+            "kept_count": kept.count(),
+        },
     )
 
 

@@ -202,6 +202,10 @@ def test_an_action_is_logged_and_done_and_a_decision_follows_its_rules(
     page = client.get(f"/children/{child.pk}/meetings/").content.decode()
     assert "waiting for a sibling assessment" in page
     assert "Book the parenting assessment" not in page  # done: no longer open
+    journey = client.get(f"/children/{child.pk}/").content.decode()
+    assert "purposeful delay, in the child&#x27;s interest, decided by team leader" in journey
+    assert "to be looked at again on 1 March 2022" in journey
+    assert f"/children/{child.pk}/meetings/" in journey
     with _in(authority):
         assert PlanDecision.objects.get().entered_by == person
 

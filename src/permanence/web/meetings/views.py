@@ -284,3 +284,21 @@ def date_differences(request: HttpRequest) -> HttpResponse:
     found = differences()
     log_children_shown(request, [d.meeting.care_period for d in found], "meeting dates that differ")
     return render(request, "meetings/differences.html", {"found": found})
+
+
+def on_the_journey(child: Child) -> dict[str, Any]:
+    """What the child's journey page shows of the meetings: the decisions, the meetings
+    recorded and the actions still open, with the address of the child's meetings page."""
+    meetings = PlanningMeeting.objects.filter(care_period__child=child)
+    return {
+        "meetings_href": _child_url(child.pk),
+        "meetings_count": meetings.count(),
+        "open_actions": list(
+            MeetingAction.objects.filter(
+                meeting__care_period__child=child, done_on__isnull=True
+            ).order_by("due_date")
+        ),
+        "plan_decisions": list(
+            PlanDecision.objects.filter(care_period__child=child).order_by("-decided_on", "-pk")
+        ),
+    }

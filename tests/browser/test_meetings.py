@@ -152,3 +152,11 @@ def test_a_practitioner_records_a_two_week_meeting_with_the_keyboard_and_the_mea
     assert states["care_plan_agreed"] == ""
     # The measure: one more two-week meeting held that month, and it set every review date.
     assert review_dates_measure(demo_authority, month) == (before[0] + 1, before[1] + 1)
+
+    # A decision's form, and the journey page that shows it, pass the same checks.
+    page.goto(f"{live_server.url}/children/{child.pk}/decisions/new/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Record a decision")
+    reflows_and_passes_axe(page, assert_accessible)
+    page.goto(f"{live_server.url}/children/{child.pk}/")
+    expect(page.get_by_role("heading", name="Planning meetings and decisions")).to_be_visible()
+    reflows_and_passes_axe(page, assert_accessible)

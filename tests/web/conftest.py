@@ -21,6 +21,7 @@ from permanence.web.records.loading import load_tables
 from permanence.web.records.models import Child, ImportBatch, QueryAnswer
 
 from ..core.conftest import journey_tables
+from .meetings.records import add_meeting_records
 
 PASSWORD = "a-long-test-password"
 B_MARKERS = ("B-SECRET-REF", "Bravo Council", "Bravo Locality Team", "bravo-")
@@ -109,4 +110,7 @@ def two_authorities(
             reason="bravo-only phase reason",
             accepted_by=users_b[Role.DATA_LEAD],
         )
+    # Planning meetings, their checklists, actions and decisions (web/meetings).
+    add_meeting_records(authority_a, users_a[Role.PRACTITIONER], "alpha")
+    add_meeting_records(authority_b, users_b[Role.PRACTITIONER], "bravo-meeting")
     return authority_a, authority_b

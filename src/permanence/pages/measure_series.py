@@ -147,10 +147,13 @@ _PROCESS_X_TITLES = {
 }
 
 
-def process_series(key: str, rows: pl.DataFrame | None, note: str = "") -> MeasureSeries:
+def process_series(
+    key: str, rows: pl.DataFrame | None, note: str = "", *, x_title: str | None = None
+) -> MeasureSeries:
     """A process measure per month from its table (``month``, ``numerator``,
     ``denominator``, ``percentage``, as ``analysis.process_measures`` gives it); ``None``
-    when the authority's policy asks for no such meeting."""
+    when the authority's policy asks for no such meeting. ``x_title`` names the months
+    of a measure the table above does not know (the meeting measures say their own)."""
     if rows is None:
         note = "The review policy has never asked for this meeting, so nobody is counted."
     points = tuple(
@@ -172,7 +175,7 @@ def process_series(key: str, rows: pl.DataFrame | None, note: str = "") -> Measu
         y_title="Percentage in time",
         unit="percent",
         points=points,
-        x_title=_PROCESS_X_TITLES[key],
+        x_title=x_title or _PROCESS_X_TITLES[key],
         note=note,
     )
 

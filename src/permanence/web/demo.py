@@ -22,6 +22,7 @@ from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.improvement.demo import prepare_demo_improvement
 from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.meetings.demo import prepare_demo_meetings
 from permanence.web.national.publication import reference_date
 from permanence.web.national.sharing import decide
 from permanence.web.planning.demo import prepare_demo_planning
@@ -78,6 +79,7 @@ def build_demo(*, children: int, seed: int, years: float, as_of: date) -> DemoSu
         raise RuntimeError("the demo extract was not loaded")
     _prepare_review_planning(authority, as_of)
     _prepare_improvement_record(authority, as_of)
+    prepare_demo_meetings(authority, as_of=as_of, seed=seed)
     _prepare_national_picture(authority, seed=seed, years=years, as_of=as_of)
     return DemoSummary(
         authority=authority,

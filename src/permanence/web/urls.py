@@ -44,6 +44,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="password_reset_complete",
     ),
     path("", include("permanence.web.planning.urls")),
+    path("", include("permanence.web.meetings.urls")),
     path("improvement/", include("permanence.web.improvement.urls")),
     path("imports/", include("permanence.web.records.import_urls")),
     path("data-quality/", include("permanence.web.records.query_urls")),

@@ -43,6 +43,7 @@ from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
 from permanence.web.kernel.addresses import tidy_address
 from permanence.web.kernel.cache import authority_data, cached
+from permanence.web.meetings.views import on_the_journey as meetings_on_the_journey
 from permanence.web.planning.models import PlannedMeeting
 from permanence.web.records.data_queries import child_queries
 from permanence.web.records.models import (
@@ -219,6 +220,7 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_href": reverse("planning-child", args=[child.pk]),
             "authority_name": data.name,
             **_data_queries(request, child, care_periods),
+            **meetings_on_the_journey(child),
         },
     )
 

@@ -37,6 +37,7 @@ from permanence.analysis.aims import (
     AimKind,
 )
 from permanence.analysis.direction import Better
+from permanence.analysis.meeting_measures import MEASURE_TITLES as MEETING_MEASURE_TITLES
 from permanence.analysis.runchart import RULE_SET_NAMES
 from permanence.analysis.stages import STAGES
 from permanence.journey.vocabulary import AgeBand, MeetingKind
@@ -679,6 +680,17 @@ class ProcessMeasure(models.TextChoices):
     PLANNING_72H = "planning_72h", "72-hour planning meetings held within 72 hours"
     PLANNING_MEETING = "planning_meeting", "2-week planning meetings held within 14 days"
     REVIEWS = "reviews", "Looked After Child reviews held by their due date"
+    # What the planning meetings achieved (web/meetings, docs/meetings.md).
+    MTG_72H_ON_TIME = "mtg_72h_on_time", MEETING_MEASURE_TITLES["mtg_72h_on_time"]
+    MTG_2WK_ON_TIME = "mtg_2wk_on_time", MEETING_MEASURE_TITLES["mtg_2wk_on_time"]
+    MTG_2WK_AGENDA_DONE = "mtg_2wk_agenda_done", MEETING_MEASURE_TITLES["mtg_2wk_agenda_done"]
+    MTG_72H_AGENDA_DONE = "mtg_72h_agenda_done", MEETING_MEASURE_TITLES["mtg_72h_agenda_done"]
+    MTG_PERMANENCE_TALK = "mtg_permanence_talk", MEETING_MEASURE_TITLES["mtg_permanence_talk"]
+    MTG_REVIEW_DATES = "mtg_review_dates", MEETING_MEASURE_TITLES["mtg_review_dates"]
+    CONCURRENT_PLANNING = "concurrent_planning", MEETING_MEASURE_TITLES["concurrent_planning"]
+    LEGAL_ADVICE_EARLY = "legal_advice_early", MEETING_MEASURE_TITLES["legal_advice_early"]
+    UNDER_3_DAY_ONE = "under_3_day_one", MEETING_MEASURE_TITLES["under_3_day_one"]
+    MTG_ACTIONS_ON_TIME = "mtg_actions_on_time", MEETING_MEASURE_TITLES["mtg_actions_on_time"]
 
 
 class MeasureBetter(models.TextChoices):

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "permanence.web.dashboards",
     "permanence.web.children",
     "permanence.web.planning",
+    "permanence.web.meetings",
     "permanence.web.improvement",
     "permanence.web.national",
     "permanence.web.reports",

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from permanence.analysis.meeting_measures import MEASURE_TITLES as MEETING_MEASURES
 from permanence.analysis.periods import Granularity
 from permanence.charts.annotations import ordered
 from permanence.charts.spec import ChartSpec
@@ -55,6 +56,7 @@ from permanence.web.improvement.views._common import (
 )
 from permanence.web.improvement.views.projects import GET_OR_POST
 from permanence.web.kernel.cache import authority_data
+from permanence.web.meetings.measures import authority_meeting_measures
 from permanence.web.planning.measures import authority_process_measures
 
 
@@ -160,6 +162,10 @@ def measure_series(measure: Measure, authority_id: int) -> MeasureSeries:
         if measure.source == MeasureSource.AIM_WEEKS:
             return aim_weeks_series(frame, aim)
         return aim_percent_series(frame, aim, Granularity(measure.period))
+    if measure.source == MeasureSource.PROCESS and measure.process_measure in MEETING_MEASURES:
+        # What the planning meetings achieved: from the meetings recorded (web/meetings).
+        mine = authority_meeting_measures(authority_id, frame, data.as_of)[measure.process_measure]
+        return process_series(mine.key, mine.table, mine.note, x_title=mine.x_title)
     if measure.source == MeasureSource.PROCESS:
         key = measure.process_measure
         # The planning summary's figures: judged by the authority's review policy.

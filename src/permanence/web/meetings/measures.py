@@ -1,0 +1,169 @@
+"""The meeting measures for one authority: its records (in the current scope) turned into
+the core's plain facts, the precedence rule applied, the measures worked out by
+``permanence.analysis.meeting_measures``.
+
+Read by the improvement record (a measure defined against one of them) and by the
+authority's meetings page. The imported meetings are read from ``records.Meeting``; the
+date accommodated and the child's age from the journeys frame.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+from django.db.models import Min
+
+from permanence.analysis.meeting_measures import (
+    LEGAL_ADVICE_DAYS,
+    ActionFacts,
+    MeetingFacts,
+    MeetingMeasure,
+    PeriodFacts,
+    meeting_measures,
+)
+from permanence.analysis.meetings import (
+    ItemState,
+    MeetingKind,
+    ResolvedDate,
+    resolve_held_date,
+)
+from permanence.web.meetings.models import (
+    AgendaItemRecord,
+    MeetingAction,
+    PlanDecision,
+    PlanningMeeting,
+)
+from permanence.web.planning.models import policy_history
+from permanence.web.records.models import CarePeriod, Meeting
+
+IMPORTED_KINDS = (MeetingKind.PLANNING_72H.value, MeetingKind.PLANNING_2WK.value)
+
+
+@dataclass(frozen=True)
+class DatedMeeting:
+    """A meeting entered in the app and the date its figures use."""
+
+    meeting: PlanningMeeting
+    resolved: ResolvedDate
+    first_of_its_kind: bool
+
+
+def imported_dates(period_ids: Sequence[int] | None = None) -> dict[tuple[int, str], date]:
+    """The first held date of each imported 72-hour and two-week meeting, by care period
+    (of the periods ``period_ids``, or of every period in scope)."""
+    found = Meeting.objects.filter(meeting_kind__in=IMPORTED_KINDS, held_date__isnull=False)
+    if period_ids is not None:
+        found = found.filter(care_period_id__in=period_ids)
+    rows = found.values("care_period_id", "meeting_kind").annotate(first=Min("held_date"))
+    return {(row["care_period_id"], row["meeting_kind"]): row["first"] for row in rows}
+
+
+def dated_meetings(
+    meetings: list[PlanningMeeting], imported: dict[tuple[int, str], date]
+) -> list[DatedMeeting]:
+    """Each entered meeting with its date by the precedence rule: the first meeting of a
+    kind in a care period meets the import's first meeting of that kind; a later one of
+    the same kind (a second planning meeting) keeps its own date."""
+    seen: set[tuple[int, str]] = set()
+    dated = []
+    for meeting in sorted(meetings, key=lambda m: (m.held_date, m.pk)):
+        key = (meeting.care_period_id, meeting.kind)
+        first = key not in seen
+        seen.add(key)
+        brought = imported.get(key) if first and meeting.kind in IMPORTED_KINDS else None
+        dated.append(DatedMeeting(meeting, resolve_held_date(meeting.held_date, brought), first))
+    return dated
+
+
+def differences() -> list[DatedMeeting]:
+    """Entered meetings whose date differs from the import's: for the data lead."""
+    meetings = list(
+        PlanningMeeting.objects.filter(kind__in=IMPORTED_KINDS).select_related("care_period__child")
+    )
+    return [d for d in dated_meetings(meetings, imported_dates()) if d.resolved.in_conflict]
+
+
+def _limits(authority_id: int, as_of: date) -> tuple[int, int, int]:
+    """The 72-hour, planning meeting and legal advice limits, in days, of the review
+    policy in force on ``as_of`` (the statutory 3 days, 14 days and 84 days without one)."""
+    policy = policy_history(authority_id).in_force_on(as_of)
+    weeks = policy.planning_meeting_weeks
+    legal = policy.legal_advice_week
+    return (
+        policy.planning_72h_days,
+        weeks * 7 if weeks else 14,
+        legal * 7 if legal else LEGAL_ADVICE_DAYS,
+    )
+
+
+def authority_meeting_measures(
+    authority_id: int, frame: pl.DataFrame, as_of: date
+) -> dict[str, MeetingMeasure]:
+    """Every meeting measure for the authority in scope, measured on ``as_of``."""
+    periods = {
+        (ref, start): pk
+        for pk, ref, start in CarePeriod.objects.values_list(
+            "pk", "child__child_ref", "period_start"
+        )
+    }
+    imported = imported_dates()
+    entered = list(PlanningMeeting.objects.all())
+    dated = dated_meetings(entered, imported)
+    held: dict[int, dict[str, date]] = defaultdict(dict)
+    for key, day in imported.items():
+        held[key[0]][key[1]] = day
+    for item in dated:
+        if item.first_of_its_kind and item.resolved.used is not None:
+            held[item.meeting.care_period_id][item.meeting.kind] = item.resolved.used
+    decisions: dict[int, dict[str, date]] = defaultdict(dict)
+    for period_id, kind, day in PlanDecision.objects.values_list(
+        "care_period_id", "kind", "decided_on"
+    ).order_by("decided_on"):
+        decisions[period_id].setdefault(kind, day)
+    facts = []
+    for ref, start, accommodated, end, age in frame.select(
+        "child_ref", "period_start", "accommodated_date", "period_end", "age_at_accommodation"
+    ).iter_rows():
+        if accommodated is None:
+            continue
+        pk = periods.get((ref, start))
+        facts.append(
+            PeriodFacts(
+                accommodated=accommodated,
+                period_end=end,
+                under_3=age is not None and age < 3,
+                held=held.get(pk, {}) if pk is not None else {},
+                decisions=decisions.get(pk, {}) if pk is not None else {},
+            )
+        )
+    states: dict[int, dict[str, ItemState]] = defaultdict(dict)
+    for meeting_id, item_key, state in AgendaItemRecord.objects.values_list(
+        "meeting_id", "key", "state"
+    ):
+        states[meeting_id][item_key] = ItemState(state)
+    meeting_facts = [
+        MeetingFacts(
+            item.meeting.kind,
+            item.resolved.used if item.first_of_its_kind else item.meeting.held_date,
+            states.get(item.meeting.pk, {}),
+        )
+        for item in dated
+    ]
+    actions = [
+        ActionFacts(due, done)
+        for due, done in MeetingAction.objects.values_list("due_date", "done_on")
+    ]
+    within_72h, within_meeting, legal = _limits(authority_id, as_of)
+    return meeting_measures(
+        facts,
+        meeting_facts,
+        actions,
+        as_of=as_of,
+        planning_72h_days=within_72h,
+        planning_meeting_days=within_meeting,
+        legal_advice_days=legal,
+    )

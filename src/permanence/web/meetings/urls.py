@@ -1,0 +1,17 @@
+"""The addresses of planning meetings and decisions."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from permanence.web.meetings import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("children/<int:pk>/meetings/", views.child_meetings, name="meetings-child"),
+    path("children/<int:pk>/meetings/new/", views.meeting_new, name="meetings-new"),
+    path("children/<int:pk>/decisions/new/", views.decision_new, name="meetings-decision-new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meetings-meeting"),
+    path("meetings/<int:pk>/change/", views.meeting_edit, name="meetings-meeting-edit"),
+    path("meetings/<int:pk>/actions/new/", views.action_new, name="meetings-action-new"),
+    path("meetings/actions/<int:pk>/", views.action_edit, name="meetings-action-edit"),
+    path("meetings/decisions/<int:pk>/", views.decision_edit, name="meetings-decision-edit"),
+    path("meetings/dates-that-differ/", views.date_differences, name="meetings-differences"),
+]

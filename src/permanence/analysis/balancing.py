@@ -39,7 +39,7 @@ from typing import Final
 import polars as pl
 
 from permanence.analysis.periods import frame_as_of
-from permanence.analysis.process_map import map_children
+from permanence.analysis.process_map import outcome_columns
 
 ENGINE: Final = "in-memory"
 MEASURE_COLUMNS: Final = ("month", "numerator", "denominator", "percentage")
@@ -152,27 +152,23 @@ def _monthly(rows: pl.LazyFrame, hit: pl.Expr, *extra: pl.Expr) -> pl.DataFrame:
 
 def _moves_within(rows: pl.LazyFrame, after: str, until: pl.Expr) -> pl.LazyFrame:
     """``rows`` with ``moves``: how many of each row's placement moves are dated after its
-    ``after`` column and on or before ``until`` (an expression over the row's columns)."""
-    counted = (
-        rows.select(*KEY, after, until.alias("_until"), "placement_moves")
-        .explode("placement_moves")
-        .group_by(KEY)
-        .agg(
-            (
-                (pl.col("placement_moves") > pl.col(after))
-                & (pl.col("placement_moves") <= pl.col("_until"))
-            )
-            .sum()
-            .cast(pl.Int64)
-            .alias("moves")
-        )
-    )
-    return rows.join(counted, on=list(KEY), how="left").with_columns(pl.col("moves").fill_null(0))
+    ``after`` column and on or before ``until`` (an expression over the row's columns).
+    The two bounds go at the head of each row's list, so one list expression compares
+    every move with its own row's dates."""
+    bounded = pl.concat_list(pl.col(after), until, pl.col("placement_moves"))
+    moves = pl.element().slice(2)
+    counted = bounded.list.eval(
+        ((moves > pl.element().first()) & (moves <= pl.element().get(1))).sum()
+    ).list.first()
+    return rows.with_columns(counted.fill_null(0).cast(pl.Int64).alias("moves"))
 
 
 def _with_outcomes(frame: pl.DataFrame, as_of: date) -> pl.LazyFrame:
-    outcomes = map_children(frame, as_of=as_of).select(*KEY, "outcome", "outcome_date")
-    return frame.lazy().join(outcomes.lazy(), on=list(KEY), how="inner")
+    return (
+        frame.lazy()
+        .filter(pl.col("accommodated_date").is_not_null() & (pl.col("accommodated_date") <= as_of))
+        .with_columns(outcome_columns(as_of))
+    )
 
 
 def moves_before_permanence(frame: pl.DataFrame, *, as_of: date | None = None) -> pl.DataFrame:

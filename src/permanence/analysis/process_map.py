@@ -169,7 +169,8 @@ def _on_day(column: str, as_of: date) -> pl.Expr:
     )
 
 
-def _outcome_columns(as_of: date) -> list[pl.Expr]:
+def outcome_columns(as_of: date) -> list[pl.Expr]:
+    """``outcome_date`` and ``outcome``: where and when the journey ended, by ``as_of``."""
     court = _on_day("court_order_date", as_of)
     hearing = _on_day("supervision_ended_date", as_of)
     ended = _on_day("period_end", as_of)
@@ -192,7 +193,7 @@ def _outcome_columns(as_of: date) -> list[pl.Expr]:
             .fill_null("left_care")
         )
     )
-    return [first.alias("_outcome_date"), kind.alias("outcome")]
+    return [first.alias("outcome_date"), kind.alias("outcome")]
 
 
 def map_children(frame: pl.DataFrame, *, as_of: date | None = None) -> pl.DataFrame:
@@ -214,12 +215,12 @@ def _map_children(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     lazy = frame.select(NEEDED).filter(start.is_not_null() & (start <= as_of))
     lazy = lazy.with_columns(
         *[_on_day(step.column, as_of).alias(_entered(step)) for step in STEPS],
-        *_outcome_columns(as_of),
+        *outcome_columns(as_of),
     )
     expressions: list[pl.Expr] = []
     for index, step in enumerate(STEPS):
         later = [pl.col(_entered(other)) for other in STEPS[index + 1 :]]
-        leave = pl.min_horizontal(*later, pl.col("_outcome_date"))
+        leave = pl.min_horizontal(*later, pl.col("outcome_date"))
         here = pl.col(_entered(step))
         on_path = here.is_not_null() & (leave.is_null() | (here <= leave))
         following = [
@@ -256,7 +257,7 @@ def _map_children(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
         "accommodated_date",
         *[f"{prefix}_{step.key}" for step in STEPS for prefix in ("entered", "days", "next")],
         "outcome",
-        pl.col("_outcome_date").alias("outcome_date"),
+        "outcome_date",
         "place",
         "reversals",
         "broken_down_returns",

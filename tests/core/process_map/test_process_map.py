@@ -23,38 +23,8 @@ START = date(2024, 1, 1)
 AS_OF = date(2025, 6, 30)
 
 
-def five_children(build: Any) -> pl.DataFrame:
-    """The worked example of docs/process-map.md."""
-    a = build.journey(
-        "A",
-        START,
-        planning_72h=3,
-        first_review=40,
-        recommendation=100,
-        panel=150,
-        agency_decision=170,
-        lodged=200,
-        order=300,
-    )
-    b = build.journey(
-        "B",
-        START,
-        planning_72h=2,
-        first_review=30,
-        recommendation=90,
-        route="return_home",
-        returned_home=100,
-        supervision_ended=400,
-    )
-    c = build.journey("C", date(2025, 6, 1), planning_72h=5)
-    d = build.journey("D", date(2024, 3, 1), planning_72h=1, left=date(2024, 3, 1) + timedelta(50))
-    d.destination = "independent_living"
-    e = build.journey("E", date(2025, 1, 1), planning_72h=-2, first_review=20)
-    return build.journeys([a, b, c, d, e], AS_OF)
-
-
 def test_every_count_and_duration_of_the_worked_example(build: Any) -> None:
-    figures = process_map(five_children(build))
+    figures = process_map(build.five_children())
     assert figures.children == 5
     rows = {
         step.key: (
@@ -112,7 +82,7 @@ def test_every_count_and_duration_of_the_worked_example(build: Any) -> None:
 
 
 def test_where_each_child_is_now_and_on_a_past_date(build: Any) -> None:
-    frame = five_children(build)
+    frame = build.five_children()
     now = dict(map_children(frame).select("child_ref", "place").iter_rows())
     assert now == {
         "A": "po",
@@ -127,7 +97,7 @@ def test_where_each_child_is_now_and_on_a_past_date(build: Any) -> None:
 
 
 def test_a_childs_days_add_up_to_their_journey(build: Any) -> None:
-    children = map_children(five_children(build))
+    children = map_children(build.five_children())
     total = pl.sum_horizontal(pl.col(f"days_{key}").fill_null(0) for key in STEP_KEYS)
     journey = (
         pl.col("outcome_date").fill_null(AS_OF) - pl.col("accommodated_date")

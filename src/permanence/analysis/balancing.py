@@ -39,7 +39,7 @@ from typing import Final
 import polars as pl
 
 from permanence.analysis.periods import frame_as_of
-from permanence.analysis.process_map import outcome_columns
+from permanence.analysis.process_map import with_outcome
 
 ENGINE: Final = "in-memory"
 MEASURE_COLUMNS: Final = ("month", "numerator", "denominator", "percentage")
@@ -153,21 +153,28 @@ def _monthly(rows: pl.LazyFrame, hit: pl.Expr, *extra: pl.Expr) -> pl.DataFrame:
 def _moves_within(rows: pl.LazyFrame, after: str, until: pl.Expr) -> pl.LazyFrame:
     """``rows`` with ``moves``: how many of each row's placement moves are dated after its
     ``after`` column and on or before ``until`` (an expression over the row's columns).
-    The two bounds go at the head of each row's list, so one list expression compares
-    every move with its own row's dates."""
-    bounded = pl.concat_list(pl.col(after), until, pl.col("placement_moves"))
-    moves = pl.element().slice(2)
-    counted = bounded.list.eval(
-        ((moves > pl.element().first()) & (moves <= pl.element().get(1))).sum()
-    ).list.first()
-    return rows.with_columns(counted.fill_null(0).cast(pl.Int64).alias("moves"))
+    Only rows with a move are exploded (a move a row), counted and joined back."""
+    numbered = rows.with_row_index("_row")
+    move = pl.col("placement_moves")
+    counted = (
+        numbered.filter(move.list.len() > 0)
+        .select("_row", pl.col(after).alias("_after"), until.alias("_until"), move)
+        .explode("placement_moves")
+        .filter((move > pl.col("_after")) & (move <= pl.col("_until")))
+        .group_by("_row")
+        .agg(pl.len().cast(pl.Int64).alias("moves"))
+    )
+    return (
+        numbered.join(counted, on="_row", how="left")
+        .with_columns(pl.col("moves").fill_null(0))
+        .drop("_row")
+    )
 
 
 def _with_outcomes(frame: pl.DataFrame, as_of: date) -> pl.LazyFrame:
-    return (
-        frame.lazy()
-        .filter(pl.col("accommodated_date").is_not_null() & (pl.col("accommodated_date") <= as_of))
-        .with_columns(outcome_columns(as_of))
+    accommodated = pl.col("accommodated_date")
+    return with_outcome(
+        frame.lazy().filter(accommodated.is_not_null() & (accommodated <= as_of)), as_of
     )
 
 
@@ -203,8 +210,8 @@ def moves_after_decision(frame: pl.DataFrame, *, as_of: date | None = None) -> p
 
 
 def _next_period_start() -> pl.Expr:
-    """The start of the same child's next care period (the frame is sorted by authority,
-    child and period start)."""
+    """The start of the same child's next care period: the journeys frame comes sorted by
+    authority, child and period start (docs/frame.md), and filtering keeps that order."""
     same_child = (pl.col("authority").shift(-1) == pl.col("authority")) & (
         pl.col("child_ref").shift(-1) == pl.col("child_ref")
     )
@@ -218,7 +225,6 @@ def reentry_after_return_home(frame: pl.DataFrame, *, as_of: date | None = None)
     ended = pl.col("period_end")
     rows = (
         frame.lazy()
-        .sort([*KEY[:2], "period_start"])
         .with_columns(_next_period_start().alias("_next"))
         .filter(
             (pl.col("destination") == "home")
@@ -238,7 +244,6 @@ def permanence_ended(frame: pl.DataFrame, *, as_of: date | None = None) -> pl.Da
     ordered = pl.col("court_order_date")
     rows = (
         frame.lazy()
-        .sort([*KEY[:2], "period_start"])
         .with_columns(_next_period_start().alias("_next"))
         .filter(ordered.is_not_null() & pl.col("court_order_type").is_in(COURT_PERMANENCE))
         .with_columns(ordered.dt.truncate("1mo").alias("month"))

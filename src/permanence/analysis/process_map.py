@@ -155,6 +155,10 @@ def _entered(step: Step) -> str:
     return f"_at_{step.key}"
 
 
+def _leave(step: Step) -> str:
+    return f"_leave_{step.key}"
+
+
 def _on_day(column: str, as_of: date) -> pl.Expr:
     """A milestone's date as the map counts it: blank when after ``as_of``, and the day
     of accommodation when dated before it."""
@@ -169,13 +173,12 @@ def _on_day(column: str, as_of: date) -> pl.Expr:
     )
 
 
-def outcome_columns(as_of: date) -> list[pl.Expr]:
-    """``outcome_date`` and ``outcome``: where and when the journey ended, by ``as_of``."""
-    court = _on_day("court_order_date", as_of)
-    hearing = _on_day("supervision_ended_date", as_of)
-    ended = _on_day("period_end", as_of)
+def with_outcome(lazy: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
+    """``lazy`` with ``outcome_date`` and ``outcome``: where and when the journey ended, by
+    ``as_of`` (blank while it goes on)."""
+    court, hearing, ended = pl.col("_court"), pl.col("_hearing"), pl.col("_ended")
     court_kind = pl.col("court_order_type")
-    first = pl.min_horizontal(court, hearing, ended)
+    first = pl.col("outcome_date")
     kind = (
         pl.when(first.is_null())
         .then(None)
@@ -193,7 +196,16 @@ def outcome_columns(as_of: date) -> list[pl.Expr]:
             .fill_null("left_care")
         )
     )
-    return [first.alias("outcome_date"), kind.alias("outcome")]
+    return (
+        lazy.with_columns(
+            _on_day("court_order_date", as_of).alias("_court"),
+            _on_day("supervision_ended_date", as_of).alias("_hearing"),
+            _on_day("period_end", as_of).alias("_ended"),
+        )
+        .with_columns(pl.min_horizontal(court, hearing, ended).alias("outcome_date"))
+        .with_columns(kind.alias("outcome"))
+        .drop("_court", "_hearing", "_ended")
+    )
 
 
 def map_children(frame: pl.DataFrame, *, as_of: date | None = None) -> pl.DataFrame:
@@ -213,14 +225,23 @@ def map_children(frame: pl.DataFrame, *, as_of: date | None = None) -> pl.DataFr
 def _map_children(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     start = pl.col("accommodated_date")
     lazy = frame.select(NEEDED).filter(start.is_not_null() & (start <= as_of))
-    lazy = lazy.with_columns(
-        *[_on_day(step.column, as_of).alias(_entered(step)) for step in STEPS],
-        *outcome_columns(as_of),
+    lazy = with_outcome(
+        lazy.with_columns(*[_on_day(step.column, as_of).alias(_entered(step)) for step in STEPS]),
+        as_of,
     )
+    # When the child left each step: the earliest later milestone or the outcome, worked
+    # out from the last step back (each from the one after it), once per step.
+    leaving: list[pl.Expr] = []
+    after = pl.col("outcome_date")
+    for index in range(len(STEPS) - 1, -1, -1):
+        leaving.append(after.alias(_leave(STEPS[index])))
+        after = pl.min_horizontal(pl.col(_entered(STEPS[index])), pl.col(_leave(STEPS[index])))
+    lazy = lazy.with_columns(leaving[0])
+    for expression in leaving[1:]:
+        lazy = lazy.with_columns(expression)
     expressions: list[pl.Expr] = []
     for index, step in enumerate(STEPS):
-        later = [pl.col(_entered(other)) for other in STEPS[index + 1 :]]
-        leave = pl.min_horizontal(*later, pl.col("outcome_date"))
+        leave = pl.col(_leave(step))
         here = pl.col(_entered(step))
         on_path = here.is_not_null() & (leave.is_null() | (here <= leave))
         following = [

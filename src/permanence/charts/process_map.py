@@ -95,8 +95,11 @@ PIXELS_PER_COLUMN: Final = WIDTH / 8.3
 PIXELS_PER_ROW: Final = HEIGHT / 5.1
 
 
-def process_map_chart(figures: ProcessMapFigures, *, name: str = "process-map") -> ChartSpec:
-    """The process map as a flowchart, its text alternative and its table."""
+def process_map_chart(
+    figures: ProcessMapFigures, *, name: str = "process-map", width: int = WIDTH
+) -> ChartSpec:
+    """The process map as a flowchart ``width`` pixels wide (its height and words in
+    proportion), its text alternative and its table."""
     title = "The journey to permanence, as the records show it"
     if figures.children == 0:
         return empty_chart(name=name, title=title, columns=COLUMNS)
@@ -134,17 +137,18 @@ def process_map_chart(figures: ProcessMapFigures, *, name: str = "process-map") 
         description=description,
         subtitle=[
             f"{plural(figures.children, 'child', 'children')} accommodated, as at "
-            f"{figures.as_of:%-d %B %Y}. Arrows are as thick as the children who went that way "
-            "(routes taken by fewer than 1 in 100 are in the table, not drawn)."
+            f"{figures.as_of:%-d %B %Y}.",
+            "Arrows are as thick as the children who went that way",
+            "(routes taken by fewer than 1 in 100 are in the table, not drawn).",
         ],
-        height=HEIGHT,
+        height=round(HEIGHT * width / WIDTH),
     )
     scale_x = {"domain": [-0.55, 7.75], "nice": False, "zero": False}
     scale_y = {"domain": [4.55, -0.55], "nice": False, "zero": False}
     no_axis = {"axis": None}
     spec.update(
         {
-            "width": WIDTH,
+            "width": width,
             "autosize": {"type": "pad"},
             "layer": [
                 {
@@ -213,8 +217,10 @@ def process_map_chart(figures: ProcessMapFigures, *, name: str = "process-map") 
                     "mark": {
                         "type": "text",
                         "lineBreak": "\n",
-                        "fontSize": 11.5,
-                        "lineHeight": 13.5,
+                        # The words grow and shrink with the chart, so a narrower
+                        # rendering (the pack's column) keeps them inside their boxes.
+                        "fontSize": {"expr": f"11.5 * width / {WIDTH}"},
+                        "lineHeight": {"expr": f"13.5 * width / {WIDTH}"},
                         "color": TEXT,
                         "align": "center",
                         "baseline": "top",

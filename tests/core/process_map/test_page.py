@@ -56,3 +56,19 @@ def test_an_empty_map_says_so(build: Any) -> None:
     page = process_map_page(build.journeys([], AS_OF), Filters(), as_of=AS_OF)
     assert page.children == 0
     assert "no map to draw" in page.text
+
+
+def test_the_pack_draws_the_map_and_its_table(build: Any) -> None:
+    from permanence.analysis.aims import NATIONAL_AIMS
+    from permanence.reports.build import build_pack
+    from permanence.reports.content import SectionKind
+
+    frame = build.five_children()
+    pack = build_pack(frame, NATIONAL_AIMS, authority_name="T", authority_code="T", as_of=AS_OF)
+    assert pack.process_map is not None
+    screen = process_map_page(frame, Filters(), as_of=AS_OF)
+    # the same figures as the page, the chart drawn for the pack's narrower column
+    assert pack.process_map.table() == screen.table()
+    assert pack.process_map.chart.spec["width"] == 900
+    assert pack.process_map.chart in pack.charts()
+    assert SectionKind.PROCESS_MAP in [section.kind for section in pack.sections()]

@@ -9,12 +9,21 @@ import io
 from collections.abc import Callable
 
 from django.test import Client
+from django.urls import reverse
 
+from permanence.analysis.balancing import balancing_table
+from permanence.analysis.direction import Better
 from permanence.analysis.process_map import process_map
 from permanence.pages.filters import Filters, filter_rows
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.accounts.roles import Role
 from permanence.web.dashboards.models import ProcessStepNote
+from permanence.web.improvement.models import (
+    ImprovementProject,
+    Measure,
+    MeasureKind,
+    MeasureSource,
+)
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.scope import Scope, scoped_to
 
@@ -103,3 +112,41 @@ def test_a_viewer_cannot_note_a_step(
     assert refused.status_code == 403
     with scoped_to(Scope.everything()):
         assert not ProcessStepNote.objects.exists()
+
+
+def test_a_balancing_measure_is_kept_in_the_improvement_record_and_beside_an_aim(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    authority_a, _ = synthetic
+    with scoped_to(Scope.authority(authority_a.pk)):
+        data = authority_data(authority_a.pk, TODAY)
+        project = ImprovementProject.objects.get()
+    expected = balancing_table("moves_before_permanence", data.frame, as_of=data.as_of)
+    assert expected.height > 0
+    client = as_role(Role.DATA_LEAD)
+    response = client.post(
+        reverse("improvement-measure-new", args=[project.pk]),
+        {
+            "kind": MeasureKind.BALANCING,
+            "title": "Moves before permanence",
+            "source": MeasureSource.BALANCING,
+            "balancing_measure": "moves_before_permanence",
+            "period": "month",
+            "chart": "control",
+            "rules": "ihi",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with scoped_to(Scope.authority(authority_a.pk)):
+        measure = Measure.objects.get(title="Moves before permanence")
+    assert measure.direction() is Better.LOWER
+    assert client.get(reverse("improvement-measure", args=[measure.pk])).status_code == 200
+    lines = client.get(reverse("improvement-measure-csv", args=[measure.pk])).content.decode()
+    rows = list(csv.reader(io.StringIO(lines)))[1:]
+    assert len(rows) == expected.height
+    for row, month in zip(rows, expected.get_column("month"), strict=True):
+        assert month.isoformat() in row
+    # and beside every aim, over the children the filters keep
+    aim_page = client.get("/aims/aim_2/").content.decode()
+    assert "Stability and balancing measures" in aim_page
+    assert "Children who moved placement 3 or more times before permanence" in aim_page

@@ -70,6 +70,10 @@ FRAME_COLUMNS: dict[str, FrameColumn] = {
     "team": FrameColumn(_S, "The team responsible for the child in this period."),
     "date_of_birth": FrameColumn(_D, "The child's date of birth."),
     "sex": FrameColumn(_S, "The child's sex (a Sex code)."),
+    "ethnicity": FrameColumn(_S, "The child's ethnicity, as the case recording system records it."),
+    "disability": FrameColumn(
+        _S, "Whether the child has a disability, as the case recording system records it."
+    ),
     "age_at_period_start": FrameColumn(_I, "Age in whole years on the date looked after."),
     # where the child lives
     "accommodated_date": FrameColumn(
@@ -293,7 +297,7 @@ def _periods(care_periods: pl.DataFrame, as_of: date) -> pl.DataFrame:
 
 def _children(children: pl.DataFrame) -> pl.DataFrame:
     return children.unique(subset=["authority", "child_ref"], keep="first").select(
-        "authority", "child_ref", "date_of_birth", "sex"
+        "authority", "child_ref", "date_of_birth", "sex", "ethnicity", "disability"
     )
 
 

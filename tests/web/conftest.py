@@ -15,6 +15,7 @@ from django.utils import timezone
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.dashboards.models import ProcessStepNote
 from permanence.web.improvement.models import AcceptedPhase
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import load_tables
@@ -109,6 +110,14 @@ def two_authorities(
             baseline_n=9,
             reason="bravo-only phase reason",
             accepted_by=users_b[Role.DATA_LEAD],
+        )
+        # B's note on a step of its process map: the walks post A's note form at that step.
+        ProcessStepNote.objects.create(
+            authority=authority_b,
+            step="first_review",
+            owner="bravo-only owner",
+            testing="bravo-only test of change",
+            changed_by=users_b[Role.DATA_LEAD],
         )
     # Planning meetings, their checklists, actions and decisions (web/meetings).
     add_meeting_records(authority_a, users_a[Role.PRACTITIONER], "alpha")

@@ -145,6 +145,9 @@ def urls(route: Route, owned: Identifiers) -> Iterator[str]:
             candidates[name] = [str(pk) for pk in pks] or ["1"]
         elif name == "app_label":
             candidates[name] = sorted({m._meta.app_label for m in authority_models()})
+        elif name == "step":
+            # A real step of the process map, so its note's form reaches the row it names.
+            candidates[name] = ["first_review"]
         elif name == "aim_id":
             # A real aim, so an aim's actions (accepting and undoing a run chart's phase)
             # reach the row they name rather than stopping at an unknown aim.

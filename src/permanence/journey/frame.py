@@ -70,6 +70,10 @@ FRAME_COLUMNS: dict[str, FrameColumn] = {
     "team": FrameColumn(_S, "The team responsible for the child in this period."),
     "date_of_birth": FrameColumn(_D, "The child's date of birth."),
     "sex": FrameColumn(_S, "The child's sex (a Sex code)."),
+    "ethnicity": FrameColumn(_S, "The child's ethnicity, as the case recording system records it."),
+    "disability": FrameColumn(
+        _S, "Whether the child has a disability, as the case recording system records it."
+    ),
     "age_at_period_start": FrameColumn(_I, "Age in whole years on the date looked after."),
     # where the child lives
     "accommodated_date": FrameColumn(
@@ -90,6 +94,11 @@ FRAME_COLUMNS: dict[str, FrameColumn] = {
     ),
     "placements_away_count": FrameColumn(
         _I, "How many placements away from home the period has had by as_of."
+    ),
+    "placement_moves": FrameColumn(
+        pl.List(pl.Date),
+        "The start dates of the period's placement moves by as_of, in order: every placement "
+        "away from home after the first (a move back into care after a return home is one).",
     ),
     "home_returns_count": FrameColumn(
         _I,
@@ -288,7 +297,7 @@ def _periods(care_periods: pl.DataFrame, as_of: date) -> pl.DataFrame:
 
 def _children(children: pl.DataFrame) -> pl.DataFrame:
     return children.unique(subset=["authority", "child_ref"], keep="first").select(
-        "authority", "child_ref", "date_of_birth", "sex"
+        "authority", "child_ref", "date_of_birth", "sex", "ethnicity", "disability"
     )
 
 
@@ -330,6 +339,7 @@ def _placements(placements: pl.DataFrame, as_of: date) -> pl.DataFrame:
         pl.col("placement_type").first().alias("first_placement_type"),
         pl.col("placement_type").last().alias("current_placement_type"),
         away.sum().alias("placements_away_count"),
+        pl.col("start_date").filter(away).slice(1).alias("placement_moves"),
         return_home.sum().alias("home_returns_count"),
         pl.when(pl.col("placement_type").last() == PlacementType.AT_HOME.value)
         .then(pl.col("start_date").filter(return_home).last())
@@ -639,6 +649,7 @@ def _derive(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
         pl.col("permanence_panel_count").fill_null(0),
         pl.col("reversal_count").fill_null(0),
         pl.col("hearings").fill_null(pl.lit([], dtype=pl.List(pl.Date))),
+        pl.col("placement_moves").fill_null(pl.lit([], dtype=pl.List(pl.Date))),
         pl.col("reviews").fill_null(pl.lit([], dtype=pl.List(REVIEW_STRUCT))),
         pl.lit(as_of, dtype=pl.Date).alias("as_of"),
     )

@@ -25,6 +25,7 @@ import polars as pl
 
 from permanence.analysis.aims import AimDefinition
 from permanence.analysis.aims_outcomes import aim_children, evaluate_aim
+from permanence.analysis.balancing import BALANCING_BY_KEY, balancing_table
 from permanence.analysis.periods import Granularity, long_date
 from permanence.analysis.stages import STAGES, GroupBy, stage_table
 from permanence.charts.runchart import aim_run_points
@@ -209,6 +210,49 @@ def stage_series(frame: pl.DataFrame, key: str) -> MeasureSeries:
         x_title="Month accommodated",
         note="Each point is the median of the days the children accommodated that month "
         "spent in this stage, among those who have completed it.",
+    )
+
+
+def balancing_series(
+    frame: pl.DataFrame, key: str, delays: pl.DataFrame | None = None, *, as_of: date
+) -> MeasureSeries:
+    """A stability or balancing measure per month (``analysis.balancing``): a percentage
+    with its numerator and denominator, or, for the time to the order, the median days."""
+    measure = BALANCING_BY_KEY[key]
+    table = balancing_table(key, frame, delays, as_of=as_of)
+    note = measure.definition
+    if measure.unit == "days":
+        points = tuple(
+            MeasurePoint(
+                first=month,
+                last=_month_end(month),
+                value=float(median),
+                label=f"{month:%B %Y}",
+                denominator=int(children),
+            )
+            for month, children, median in table.select(
+                "month", "children", "median_days"
+            ).iter_rows()
+            if median is not None
+        )
+        return MeasureSeries(
+            y_title="Median days", unit="days", points=points, x_title=measure.month_of, note=note
+        )
+    points = tuple(
+        MeasurePoint(
+            first=month,
+            last=_month_end(month),
+            value=float(percentage),
+            label=f"{month:%B %Y}",
+            numerator=int(numerator),
+            denominator=int(denominator),
+        )
+        for month, numerator, denominator, percentage in table.select(
+            "month", "numerator", "denominator", "percentage"
+        ).iter_rows()
+    )
+    return MeasureSeries(
+        y_title="Percentage", unit="percent", points=points, x_title=measure.month_of, note=note
     )
 
 

@@ -17,6 +17,7 @@ wait)"), worked out here and nowhere else, and meaningless outside this pack.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Final
@@ -30,10 +31,12 @@ from permanence.charts import (
     aim_run_chart,
     still_waiting_chart,
 )
+from permanence.charts.process_map import process_map_chart
 from permanence.charts.words import SETTING_NOT_RECORDED_PHRASE, SETTING_PHRASES, join_words
 from permanence.pages.aim_page import aim_survival, run_findings
 from permanence.pages.filters import Filters
 from permanence.pages.overview import NO_IMPROVEMENT, overview
+from permanence.pages.process_map import process_map_page
 from permanence.pages.stages import stage_summary
 from permanence.reports.content import (
     MEETING_INTERVAL_DAYS,
@@ -54,6 +57,9 @@ SURVIVAL_AIM: Final = AIM_2.id
 RANK_TITLE: Final = "Child, longest wait first"
 #: The dashboard's default view: every child, entry periods by year.
 DASHBOARD_DEFAULT: Final = Filters()
+#: The process map in the pack: narrower than on the screen (1,240 pixels), so its words
+#: stay legible when the PDF draws it in its text column.
+PACK_MAP_WIDTH: Final = 900
 
 
 def default_since(meeting_date: date) -> date:
@@ -96,6 +102,11 @@ def build_pack(
         (aim_survival(s.result)[0] for s in figures.aims if s.aim.id == survival_aim), None
     )
     stages = stage_summary(frame, DASHBOARD_DEFAULT, as_of=as_of)
+    the_map = process_map_page(frame, DASHBOARD_DEFAULT, as_of=as_of)
+    # Drawn narrower than on the screen, so its words stay legible in the PDF's column.
+    the_map = dataclasses.replace(
+        the_map, chart=process_map_chart(the_map.figures, width=PACK_MAP_WIDTH)
+    )
     closed, opened, under_test = _cycles(cycles, since=last_meeting, until=as_of)
     open_risks = _open_risks(risks)
     return PackContent(
@@ -119,6 +130,7 @@ def build_pack(
         risks=open_risks,
         projects_with_risks=len({risk.project for risk in open_risks}),
         quality=quality,
+        process_map=the_map,
     )
 
 

@@ -31,6 +31,7 @@ from permanence.charts import ChartSpec, words
 from permanence.ingest.format import TABLE_LABELS
 from permanence.ingest.rules import all_rules
 from permanence.pages.overview import AimSummary
+from permanence.pages.process_map import ProcessMapPage
 from permanence.pages.stages import StageRow
 
 #: The fortnightly meeting: "since the last meeting" means this many days before it.
@@ -249,6 +250,7 @@ class SectionKind(StrEnum):
     STILL_WAITING = "still-waiting"
     SURVIVAL = "survival"
     STAGES = "stages"
+    PROCESS_MAP = "process-map"
     CYCLES = "cycles"
     RISKS = "risks"
     QUALITY = "quality"
@@ -288,6 +290,8 @@ class PackContent:
     risks: tuple[RiskItem, ...]
     projects_with_risks: int
     quality: QualitySummary | None
+    #: The process map with the dashboard's default view (``pages.process_map``).
+    process_map: ProcessMapPage | None = None
 
     @property
     def title(self) -> str:
@@ -318,6 +322,8 @@ class PackContent:
             charts += [aim.run_chart, aim.still_waiting]
         if self.survival is not None:
             charts.append(self.survival)
+        if self.process_map is not None:
+            charts.append(self.process_map.chart)
         return tuple(charts)
 
     def sections(self) -> tuple[Section, ...]:
@@ -344,8 +350,10 @@ class PackContent:
             sections.append(
                 Section(SectionKind.SURVIVAL, "Following children from the start", "survival")
             )
+        sections.append(Section(SectionKind.STAGES, "Where children wait", "stages"))
+        if self.process_map is not None:
+            sections.append(Section(SectionKind.PROCESS_MAP, "The process map", "process-map"))
         sections += [
-            Section(SectionKind.STAGES, "Where children wait", "stages"),
             Section(SectionKind.CYCLES, "Tests of change since the last meeting", "cycles"),
             Section(SectionKind.RISKS, "Risks and issues", "risks"),
             Section(SectionKind.QUALITY, "Data quality of the latest import", "quality"),

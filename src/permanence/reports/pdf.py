@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from permanence.charts import ChartSpec
 from permanence.pages.html import templates
+from permanence.pages.process_map import MAP_HEADINGS
 from permanence.pages.stages import STAGE_HEADINGS
 from permanence.reports.content import (
     PACK_TITLE,
@@ -133,6 +134,10 @@ def _stage_rows(content: PackContent) -> list[tuple[str, ...]]:
     return [row.cells() for row in content.stages]
 
 
+def _map_rows(content: PackContent) -> list[tuple[str, ...]]:
+    return list(content.process_map.table()) if content.process_map is not None else []
+
+
 def _cycle_rows(cycle: CycleItem, closed: bool) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = [
         ("Project", cycle.project),
@@ -206,6 +211,8 @@ _HELPERS: Final[dict[str, Any]] = {
     "page_class": _page_class,
     "aim_rows": _aim_rows,
     "stage_rows": _stage_rows,
+    "map_headings": MAP_HEADINGS,
+    "map_rows": _map_rows,
     "cycle_rows": _cycle_rows,
     "risk_rows": _risk_rows,
     "quality_table_rows": _quality_table_rows,

@@ -88,6 +88,7 @@ def render_pptx(content: PackContent, images: Mapping[str, bytes] | None = None)
         SectionKind.STILL_WAITING: _still_waiting,
         SectionKind.SURVIVAL: _survival,
         SectionKind.STAGES: _stages,
+        SectionKind.PROCESS_MAP: _process_map,
         SectionKind.CYCLES: _cycles,
         SectionKind.RISKS: _risks,
         SectionKind.QUALITY: _quality,
@@ -257,6 +258,20 @@ def _stages(
             "counts the days so far in the stage they are in now."
         ],
     )
+
+
+def _process_map(
+    slide: Slide, content: PackContent, section: Section, pictures: Mapping[str, bytes]
+) -> None:
+    the_map = content.process_map
+    assert the_map is not None
+    most = [
+        f"{row.step.label}: {round(100 * row.step.share)}% of the waiting, "
+        f"{row.step.waiting_now:,} waiting now"
+        + (f" (owner: {row.note.owner})" if row.note.owner else "")
+        for row in the_map.most_waiting
+    ]
+    _chart_with_words(slide, the_map.chart, pictures, ["Where most waiting happens:", *most])
 
 
 def _cycles(

@@ -228,12 +228,13 @@ def test_the_sections_run_from_the_aims_to_the_data_quality(content: PackContent
     assert kinds[1 + 2 * aims :] == [
         SectionKind.SURVIVAL,
         SectionKind.STAGES,
+        SectionKind.PROCESS_MAP,
         SectionKind.CYCLES,
         SectionKind.RISKS,
         SectionKind.QUALITY,
     ]
     assert len({section.anchor for section in sections}) == len(sections)
-    assert len(content.charts()) == 2 * aims + 1
+    assert len(content.charts()) == 2 * aims + 2  # and the survival curve and the process map
 
 
 def test_still_waiting_charts_show_at_most_the_longest_waits(content: PackContent) -> None:

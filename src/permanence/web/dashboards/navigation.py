@@ -32,6 +32,12 @@ NAVIGATION: tuple[NavLink, ...] = (
     NavLink("Overview", "home", Capability.VIEW_AGGREGATES, current_on=("home", "dashboard-aim")),
     NavLink("Where children wait", "dashboard-stages", Capability.VIEW_AGGREGATES),
     NavLink(
+        "Process map",
+        "dashboard-process-map",
+        Capability.VIEW_AGGREGATES,
+        current_on=("dashboard-process-map*",),
+    ),
+    NavLink(
         "Children",
         "child-list",
         Capability.VIEW_CHILD_RECORDS,

@@ -3,7 +3,7 @@ every download) can be bookmarked and shared."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from permanence.web.dashboards import phases, views
+from permanence.web.dashboards import phases, process_map, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
@@ -27,5 +27,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "where-children-wait/charts/<slug:chart>.<slug:fmt>",
         views.stages_chart,
         name="dashboard-stages-chart",
+    ),
+    path("process-map/", process_map.process_map, name="dashboard-process-map"),
+    path(
+        "process-map/charts/<slug:chart>.<slug:fmt>",
+        process_map.process_map_chart,
+        name="dashboard-process-map-chart",
+    ),
+    path(
+        "process-map/steps/<slug:step>/note/",
+        process_map.step_note,
+        name="dashboard-process-map-note",
     ),
 ]

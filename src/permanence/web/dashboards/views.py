@@ -28,12 +28,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from permanence.analysis.aims import AimDefinition
+from permanence.analysis.balancing import BalancingFigure, balancing_figures
+from permanence.analysis.equity import Breakdown, breakdowns
 from permanence.charts import ChartSpec, ImprovementMarks, render_png, render_svg
 from permanence.pages.aim_page import AimPage, aim_page, by_team_chart
 from permanence.pages.filter_form import FORM_INTRO, filter_choices, form_fields
-from permanence.pages.filters import Filters, measuring_date, parse_filters
+from permanence.pages.filters import Filters, filter_rows, measuring_date, parse_filters
 from permanence.pages.identity import CHILD_LABEL, Identity
 from permanence.pages.overview import NO_IMPROVEMENT, overview
+from permanence.pages.process_map import balancing_text, map_rows_of
 from permanence.pages.stages import StagesPage, stages_page
 from permanence.pages.tables import table_html, to_csv
 from permanence.web.accounts.access import requires
@@ -355,6 +358,10 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
                 "by_team_href": _with_query(
                     reverse("dashboard-aim-by-team", args=[aim.id]), view.query
                 ),
+                # The stability and balancing measures beside the aim (docs/process-map.md).
+                "balancing": [(f, balancing_text(f)) for f in balancing_of(view)],
+                # Who is being left behind: this aim by each characteristic.
+                "equity": [b for b in equity_of(view) if b.aim_id == aim.id],
             },
         )
 
@@ -425,6 +432,28 @@ def _numbered(improvement: ImprovementMarks) -> list[dict[str, Any]]:
         {"number": index, "annotation": annotation}
         for index, annotation in enumerate(ordered, start=1)
     ]
+
+
+def balancing_of(view: Viewing) -> tuple[BalancingFigure, ...]:
+    """The stability and balancing measures over the children the filters keep."""
+    data = view.data
+
+    def compute() -> tuple[BalancingFigure, ...]:
+        rows = map_rows_of(data.frame, view.filters, data.as_of)
+        return balancing_figures(rows, data.decisions, as_of=data.as_of)
+
+    return cached(data, "balancing", view.key(), compute)
+
+
+def equity_of(view: Viewing) -> tuple[Breakdown, ...]:
+    """Every aim by sex, age band, ethnicity and disability, the tests adjusted together,
+    over the children the filters keep (all entry periods)."""
+    data = view.data
+
+    def compute() -> tuple[Breakdown, ...]:
+        return breakdowns(filter_rows(data.frame, view.filters), data.aims, as_of=data.as_of)
+
+    return cached(data, "equity", view.key(), compute)
 
 
 def stages_page_of(view: Viewing) -> StagesPage:

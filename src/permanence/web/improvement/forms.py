@@ -577,7 +577,16 @@ class MeasureForm(AimChoiceMixin, RecordForm):
         (
             "Defined against the data",
             "Fill in the part that goes with your choice of what it is defined against.",
-            ["source", "aim", "period", "process_measure", "stage", "unit", "better"],
+            [
+                "source",
+                "aim",
+                "period",
+                "process_measure",
+                "stage",
+                "balancing_measure",
+                "unit",
+                "better",
+            ],
         ),
         ("The chart", "", ["chart", "rules"]),
     )
@@ -592,6 +601,7 @@ class MeasureForm(AimChoiceMixin, RecordForm):
             "period",
             "process_measure",
             "stage",
+            "balancing_measure",
             "unit",
             "better",
             "chart",

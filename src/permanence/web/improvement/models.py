@@ -36,6 +36,7 @@ from permanence.analysis.aims import (
     AimDefinition,
     AimKind,
 )
+from permanence.analysis.balancing import BALANCING_BY_KEY, BALANCING_MEASURES
 from permanence.analysis.direction import Better
 from permanence.analysis.meeting_measures import MEASURE_TITLES as MEETING_MEASURE_TITLES
 from permanence.analysis.runchart import RULE_SET_NAMES
@@ -672,6 +673,7 @@ class MeasureSource(models.TextChoices):
     AIM_PERCENT = "aim_percent", "An aim: percentage met by entry period"
     PROCESS = "process", "A process measure from the journeys"
     STAGE = "stage", "A stage of “where children wait”: median days by month accommodated"
+    BALANCING = "balancing", "A stability or balancing measure from the journeys, by month"
     ENTERED_RATIO = "entered_ratio", "Values entered each month: a numerator and denominator"
     ENTERED_COUNT = "entered_count", "Values entered each month: a count"
 
@@ -718,6 +720,7 @@ class PeriodChoice(models.TextChoices):
 
 
 STAGE_CHOICES = [(stage.key, stage.label) for stage in STAGES]
+BALANCING_CHOICES = [(measure.key, measure.title) for measure in BALANCING_MEASURES]
 AIM_SOURCES = frozenset({MeasureSource.AIM_WEEKS, MeasureSource.AIM_PERCENT})
 ENTERED_SOURCES = frozenset({MeasureSource.ENTERED_RATIO, MeasureSource.ENTERED_COUNT})
 
@@ -746,6 +749,9 @@ class Measure(models.Model):
         "process measure", max_length=20, choices=ProcessMeasure.choices, blank=True
     )
     stage = models.CharField(max_length=20, choices=STAGE_CHOICES, blank=True)
+    balancing_measure = models.CharField(
+        "stability or balancing measure", max_length=30, choices=BALANCING_CHOICES, blank=True
+    )
     period = models.CharField(
         "entry period", max_length=10, choices=PeriodChoice.choices, default=PeriodChoice.MONTH
     )
@@ -789,6 +795,10 @@ class Measure(models.Model):
             raise ValidationError({"process_measure": "Choose the process measure."})
         if source == MeasureSource.STAGE and not self.stage:
             raise ValidationError({"stage": "Choose the stage."})
+        if source == MeasureSource.BALANCING and not self.balancing_measure:
+            raise ValidationError(
+                {"balancing_measure": "Choose the stability or balancing measure."}
+            )
 
     def aim_definition(self) -> AimDefinition | None:
         if self.local_aim is not None:
@@ -811,6 +821,9 @@ class Measure(models.Model):
             return Better.HIGHER
         if self.source == MeasureSource.STAGE:
             return Better.LOWER
+        if self.source == MeasureSource.BALANCING:
+            measure = BALANCING_BY_KEY.get(self.balancing_measure)
+            return Better(measure.better) if measure is not None else None
         return Better(self.better) if self.better else None
 
     @property

@@ -27,6 +27,7 @@ from permanence.pages.measure_series import (
     MeasureSeries,
     aim_percent_series,
     aim_weeks_series,
+    balancing_series,
     entered_series,
     process_series,
     stage_series,
@@ -171,6 +172,8 @@ def measure_series(measure: Measure, authority_id: int) -> MeasureSeries:
         # The planning summary's figures: judged by the authority's review policy.
         found = authority_process_measures(authority_id, frame, data.as_of).get(key)
         return process_series(key, found.table if found else None, found.note if found else "")
+    if measure.source == MeasureSource.BALANCING:
+        return balancing_series(frame, measure.balancing_measure, data.decisions, as_of=data.as_of)
     return stage_series(frame, measure.stage)
 
 

@@ -1,0 +1,74 @@
+"""The process map page model and its chart: the table, the words, the flowchart."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from permanence.charts.render import render_png, render_svg
+from permanence.pages.filters import Filters
+from permanence.pages.process_map import MAP_HEADINGS, StepNote, process_map_page
+
+AS_OF = date(2025, 6, 30)
+
+
+def test_the_page_holds_the_map_as_a_table_words_and_a_flowchart(build: Any) -> None:
+    notes = {"first_review": StepNote(owner="Reviewing officers", testing="reviews set at day 1")}
+    page = process_map_page(build.five_children(), Filters(), as_of=AS_OF, notes=notes)
+    assert page.children == 5
+    assert [row.step.key for row in page.most_waiting] == ["returned_home", "first_review"]
+    first_review = next(row for row in page.rows if row.step.key == "first_review")
+    assert first_review.note.owner == "Reviewing officers"
+    assert first_review.cells() == (
+        "First Looked After Child review held (most waiting)",
+        "3",
+        "60",
+        "60",
+        "1",
+        "29%",  # 280 of 959 days
+        "Reviewing officers",
+    )
+    assert len(first_review.cells()) == len(MAP_HEADINGS)
+    assert "5 children accommodated" in page.text
+    assert "first looked after child review held (29% of all the days, 1 waiting there now)" in (
+        page.text
+    )
+    assert "Permanence order 1" in page.text.replace("permanence order 1", "Permanence order 1")
+    # the chart's table is the map's steps, in journey order
+    assert page.chart.data.height == 9
+    assert page.chart.alt_text == page.text
+    boxes = next(layer for layer in page.chart.spec["layer"] if layer["mark"]["type"] == "rect")
+    kinds = {box["key"]: box["kind"] for box in boxes["data"]["values"]}
+    assert kinds["first_review"] == "most" and kinds["panel"] == "step" and kinds["po"] == "outcome"
+    svg = render_svg(page.chart, width=1240)
+    assert "<svg" in svg and "Recommendation" in svg
+    assert render_png(page.chart, scale=1, width=1240)[:4] == b"\x89PNG"
+
+
+def test_filters_apply_before_the_map(build: Any) -> None:
+    page = process_map_page(build.five_children(), Filters(period="2025"), as_of=AS_OF)
+    # only C and E were accommodated in 2025
+    assert page.children == 2
+    assert page.figures.step("first_review").waiting_now == 1
+
+
+def test_an_empty_map_says_so(build: Any) -> None:
+    page = process_map_page(build.journeys([], AS_OF), Filters(), as_of=AS_OF)
+    assert page.children == 0
+    assert "no map to draw" in page.text
+
+
+def test_the_pack_draws_the_map_and_its_table(build: Any) -> None:
+    from permanence.analysis.aims import NATIONAL_AIMS
+    from permanence.reports.build import build_pack
+    from permanence.reports.content import SectionKind
+
+    frame = build.five_children()
+    pack = build_pack(frame, NATIONAL_AIMS, authority_name="T", authority_code="T", as_of=AS_OF)
+    assert pack.process_map is not None
+    screen = process_map_page(frame, Filters(), as_of=AS_OF)
+    # the same figures as the page, the chart drawn for the pack's narrower column
+    assert pack.process_map.table() == screen.table()
+    assert pack.process_map.chart.spec["width"] == 900
+    assert pack.process_map.chart in pack.charts()
+    assert SectionKind.PROCESS_MAP in [section.kind for section in pack.sections()]

@@ -21,6 +21,7 @@ from permanence.web.records.loading import load_tables
 from permanence.web.records.models import Child, ImportBatch, QueryAnswer
 
 from ..core.conftest import journey_tables
+from .sharing_rows import add_bravo_learning
 
 PASSWORD = "a-long-test-password"
 B_MARKERS = ("B-SECRET-REF", "Bravo Council", "Bravo Locality Team", "bravo-")
@@ -109,4 +110,5 @@ def two_authorities(
             reason="bravo-only phase reason",
             accepted_by=users_b[Role.DATA_LEAD],
         )
+    add_bravo_learning(authority_b, users_b)  # shared, then withdrawn: nothing may show
     return authority_a, authority_b

@@ -23,6 +23,7 @@ from permanence.web.records.models import Child, ImportBatch, QueryAnswer
 
 from ..core.conftest import journey_tables
 from .meetings.records import add_meeting_records
+from .sharing_rows import add_bravo_learning
 
 PASSWORD = "a-long-test-password"
 B_MARKERS = ("B-SECRET-REF", "Bravo Council", "Bravo Locality Team", "bravo-")
@@ -122,4 +123,5 @@ def two_authorities(
     # Planning meetings, their checklists, actions and decisions (web/meetings).
     add_meeting_records(authority_a, users_a[Role.PRACTITIONER], "alpha")
     add_meeting_records(authority_b, users_b[Role.PRACTITIONER], "bravo-meeting")
+    add_bravo_learning(authority_b, users_b)  # shared, then withdrawn: nothing may show
     return authority_a, authority_b

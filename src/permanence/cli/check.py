@@ -41,7 +41,7 @@ def add_extract_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",
         metavar="PROFILE",
-        help="column profile: a TOML file, or a shipped one (canonical, template)",
+        help="column profile: a TOML file, or a shipped one (canonical, template, clas)",
     )
     parser.add_argument(
         "--extract-date",

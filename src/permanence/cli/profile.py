@@ -26,7 +26,9 @@ def register(commands: Any) -> None:
         ),
     )
     check.add_argument(
-        "profile", metavar="PROFILE", help="a profile TOML file, or a shipped one (canonical)"
+        "profile",
+        metavar="PROFILE",
+        help="a profile TOML file, or a shipped one (canonical, template, clas)",
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="CSV files, workbooks or folders")
     check.add_argument("--json", action="store_true", help="print the result as JSON")

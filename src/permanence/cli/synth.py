@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from permanence.journey.tables import JourneyTables
 
-FORMATS = ("csv", "xlsx", "both")
+FORMATS = ("csv", "xlsx", "both", "clas")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,7 +77,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--format",
         choices=FORMATS,
         default="csv",
-        help="CSV files, one workbook, or both (default: csv)",
+        help=(
+            "CSV files, one workbook, both, or the authority's Children Looked After "
+            "Statistics return with its permanence supplement (clas; docs/clas.md) "
+            "(default: csv)"
+        ),
     )
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
@@ -119,6 +123,10 @@ def run(arguments: argparse.Namespace) -> int:
     tables = generate_tables(settings)
     if arguments.earlier_extract is not None and arguments.messy:
         raise UsageError("--earlier-extract is written clean: leave out --messy")
+    if arguments.format == "clas" and (arguments.messy or arguments.earlier_extract):
+        raise UsageError(
+            "the CLAS return is written clean: leave out --messy and --earlier-extract"
+        )
     written = write_tables(tables, settings, arguments.out, arguments.format, arguments.messy)
     print(summary(tables, settings, written, messy=arguments.messy))
     earlier: list[Path] = []
@@ -128,7 +136,8 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.load:
         if earlier:
             print(load_written(earlier, arguments.load, settings.end))
-        print(load_written(written, arguments.load, settings.end))
+        profile = "clas" if arguments.format == "clas" else None
+        print(load_written(written, arguments.load, settings.end, profile=profile))
     return 0
 
 
@@ -146,7 +155,9 @@ def write_earlier(tables: JourneyTables, settings: Settings, out: Path) -> tuple
     )
 
 
-def load_written(written: list[Path], authority_code: str, extract_date: date) -> str:
+def load_written(
+    written: list[Path], authority_code: str, extract_date: date, *, profile: str | None = None
+) -> str:
     """Import the files just written into an authority's records; returns what happened.
 
     A workbook and CSV files hold the same tables, so only one of them is read.
@@ -159,7 +170,9 @@ def load_written(written: list[Path], authority_code: str, extract_date: date) -
 
     authority = authority_by_code(authority_code)
     csv_files = [path for path in written if path.suffix == ".csv"]
-    outcome = import_extract(csv_files or written, authority=authority, extract_date=extract_date)
+    outcome = import_extract(
+        csv_files or written, authority=authority, profile=profile, extract_date=extract_date
+    )
     refused = outcome.validation.issues.height
     load = outcome.load.as_dict() if outcome.load is not None else {}
     added = sum(figures["added"] for figures in load.values())
@@ -207,6 +220,10 @@ def write_tables(
     tables: JourneyTables, settings: Settings, out: Path, file_format: str, messy: bool
 ) -> list[Path]:
     """Write the tables as CSV files and/or a workbook in ``out``; returns what was written."""
+    if file_format == "clas":
+        from permanence.synth.clas import write_clas
+
+        return write_clas(tables, out)
     from permanence.synth.messy import make_messy
     from permanence.synth.writers import (
         WORKBOOK_NAME,

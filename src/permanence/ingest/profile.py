@@ -36,7 +36,7 @@ DATE_FORMAT_NAMES: dict[str, str] = {
 
 DEFAULT_DATE_FORMATS: tuple[str, ...] = ("iso", "uk", "excel_serial")
 
-SHIPPED_PROFILES: tuple[str, ...] = ("canonical", "template")
+SHIPPED_PROFILES: tuple[str, ...] = ("canonical", "template", "clas")
 
 MAX_PROFILE_BYTES = 1_000_000
 

@@ -31,6 +31,18 @@ from permanence.ingest.rules.fields import KEY_CODED_COLUMNS
 
 EXAMPLES = 3
 
+AIMS_NEED: dict[str, str] = {
+    "meetings": (
+        "Aim 1 (a Children's Hearing reviewing a Compulsory Supervision Order at home) "
+        "and every measure of planning meetings and Looked After Child reviews"
+    ),
+    "milestones": (
+        "Aims 2, 3 and 4 (the permanence recommendation, the decision for permanence away "
+        "from home, the agency decision maker's decision and the application to court)"
+    ),
+}
+"""An optional table -> what cannot be measured without it (a CLAS return holds neither)."""
+
 
 @dataclass(frozen=True, slots=True)
 class TableCheck:
@@ -73,6 +85,10 @@ class ProfileCheck:
     def problems(self) -> list[str]:
         return [problem for table in self.tables for problem in table.problems()]
 
+    def cannot_measure(self) -> list[str]:
+        """What no figure can show, because the extract lacks the table it needs."""
+        return [AIMS_NEED[t.table] for t in self.tables if t.table in AIMS_NEED and not t.found]
+
     @property
     def ok(self) -> bool:
         return not self.problems()
@@ -83,6 +99,7 @@ class ProfileCheck:
             "origin": self.origin,
             "ok": self.ok,
             "problems": self.problems(),
+            "cannot_measure": self.cannot_measure(),
             "unused_sources": list(self.unused_sources),
             "tables": [
                 {
@@ -175,6 +192,11 @@ def render_check(check: ProfileCheck) -> str:
     if check.unused_sources:
         lines += ["Not read (they match no table of the profile):"]
         lines += [f"  {source}" for source in check.unused_sources]
+        lines.append("")
+    missing = check.cannot_measure()
+    if missing:
+        lines.append("Without the tables not found, these cannot be measured:")
+        lines += [f"  - {what}" for what in missing]
         lines.append("")
     problems = check.problems()
     if problems:

@@ -62,6 +62,36 @@ def snapshot_dir(settings: object, tmp_path: Path) -> Path:
     return directory
 
 
+def _learning_of(authority: LocalAuthority, admin: User, adviser: User) -> None:
+    """A published change idea, a progress score and an adviser's grant, so the walks
+    reach every page of sharing learning with something on it."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from permanence.web.improvement.models import ChangeIdea, ImprovementProject
+    from permanence.web.national.learning import publish
+    from permanence.web.national.models import AdviserGrant, ProjectProgress
+
+    with scoped_to(Scope.authority(authority.pk)):
+        project = ImprovementProject.objects.create(
+            authority=authority, title="North project", national_aim="aim_2"
+        )
+        idea = ChangeIdea.objects.create(authority=authority, project=project, title="North idea")
+        publish(idea, by=admin, files=[("agenda.txt", "text/plain", b"agenda")])
+        ProjectProgress.objects.create(
+            authority=authority, project=project, phase="testing", score=Decimal("2.5")
+        )
+        today = timezone.localdate()
+        AdviserGrant.objects.create(
+            authority=authority,
+            adviser=adviser,
+            starts_on=today,
+            ends_on=today + timedelta(days=30),
+            reason="walk",
+            granted_by=admin,
+        )
+
+
 @pytest.fixture
 def nation(db: None, load: Callable[..., object], snapshot_dir: Path) -> Nation:
     today = timezone.localdate()
@@ -86,8 +116,9 @@ def nation(db: None, load: Callable[..., object], snapshot_dir: Path) -> Nation:
             authority=authority,
             role=Role.ADMINISTRATOR,
         )
-        decide(authority, set(Section), by=admins[code], note="test", as_of=end)
+        decide(authority, set(Section), by=admins[code], note="test", as_of=end, learning=True)
     national = User.objects.create_user(
         username="national-team", password=PASSWORD, role=Role.NATIONAL
     )
+    _learning_of(authorities["NORTH"], admins["NORTH"], national)
     return Nation(authorities=authorities, admins=admins, national=national, births=births)

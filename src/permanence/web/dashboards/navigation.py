@@ -58,6 +58,12 @@ NAVIGATION: tuple[NavLink, ...] = (
         current_on=("improvement*",),
     ),
     NavLink("Report pack", "reports-pack", Capability.VIEW_AGGREGATES, current_on=("reports*",)),
+    NavLink(
+        "Learning across Scotland",
+        "national-library",
+        Capability.VIEW_AGGREGATES,
+        current_on=("national-library*", "national-progress-ours"),
+    ),
     NavLink("Imports", "import-list", Capability.IMPORT_DATA, current_on=("import*",)),
     # Administrators: the work the worker does for the authority, failures first.
     NavLink("Background work", "tasks-status", Capability.MANAGE_USERS, current_on=("tasks*",)),

@@ -37,6 +37,23 @@ def current_shares() -> dict[int, frozenset[Section]]:
     }
 
 
+def learning_authorities() -> frozenset[int]:
+    """The authorities whose decision in force shares what they learn (change ideas,
+    progress): the only authorities whose learning any page, download or list shows."""
+    return frozenset(
+        authority_id for authority_id, decision in current_decisions().items() if decision.learning
+    )
+
+
+def shares_learning(authority_id: int) -> bool:
+    decision = (
+        SharingDecision.everywhere.filter(authority_id=authority_id)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    return decision is not None and decision.learning
+
+
 def decide(
     authority: LocalAuthority,
     sections: Iterable[Section],
@@ -44,8 +61,12 @@ def decide(
     by: User | None,
     note: str = "",
     as_of: date | None = None,
+    learning: bool | None = None,
 ) -> SharingDecision:
     """Record a new decision for ``authority`` and act on it.
+
+    ``learning`` says whether the authority shares what it learns (change ideas in the
+    library, projects' phases and progress scores); None keeps what is in force.
 
     Sharing nothing deletes the authority's snapshot at once. Starting to share builds
     the snapshot (as of ``as_of``, the national reference date) if there is none current.
@@ -53,12 +74,15 @@ def decide(
     no decision is recorded, so the history never shows a choice that was not acted on.
     """
     chosen = frozenset(Section(s) for s in sections)
+    if learning is None:
+        learning = shares_learning(authority.pk)
     with transaction.atomic():
         decision = SharingDecision.everywhere.create(
             authority=authority,
             aims=Section.AIMS in chosen,
             survival=Section.SURVIVAL in chosen,
             stages=Section.STAGES in chosen,
+            learning=learning,
             decided_by=by,
             note=note[:300],
         )

@@ -332,14 +332,22 @@ def sharing(request: HttpRequest) -> HttpResponse:
         chosen = [
             Section(value) for value in request.POST.getlist("sections") if value in set(Section)
         ]
+        learning = request.POST.get("learning") == "yes"
         decide(
             authority,
             chosen,
             by=user,
             note=request.POST.get("note", ""),
             as_of=reference_date(timezone.localdate()),
+            learning=learning,
         )
-        if chosen:
+        if learning and not chosen:
+            messages.success(
+                request,
+                "Saved: your authority shares what it learns (change ideas and progress), "
+                "and none of its figures.",
+            )
+        elif chosen:
             messages.success(request, "Saved: the national figures use your choice from now on.")
         else:
             messages.success(
@@ -365,6 +373,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
                 }
                 for section in Section
             ],
+            "learning": current is not None and current.learning,
         },
     )
 

@@ -1,0 +1,68 @@
+"""The authority's sign-in policy and identity provider, in the administration site."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from permanence.web.admin import HistoryAdmin, admin_site
+from permanence.web.signin.models import IdentityProvider, SignInPolicy
+
+
+@admin.register(SignInPolicy, site=admin_site)
+class SignInPolicyAdmin(HistoryAdmin):
+    list_display = ("__str__", "password_sign_in", "idle_minutes")
+
+
+class IdentityProviderForm(forms.ModelForm):  # type: ignore[type-arg]
+    issuer = forms.URLField(
+        assume_scheme="https", help_text=IdentityProvider._meta.get_field("issuer").help_text
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = (
+            "name",
+            "issuer",
+            "client_id",
+            "client_secret",
+            "claim",
+            "matched_to",
+            "require_verified_email",
+            "enabled",
+        )
+        widgets = {"client_secret": forms.PasswordInput(render_value=False)}
+
+    def clean_client_secret(self) -> str:
+        # An empty box keeps the secret already stored (it is never shown again).
+        secret = str(self.cleaned_data.get("client_secret") or "")
+        if not secret and self.instance.pk:
+            return str(self.instance.client_secret)
+        return secret
+
+
+@admin.register(IdentityProvider, site=admin_site)
+class IdentityProviderAdmin(HistoryAdmin):
+    form = IdentityProviderForm
+    list_display = ("name", "issuer", "client_id", "claim", "matched_to", "enabled")
+    readonly_fields = ("redirect_address", "secret_from")
+
+    @admin.display(description="Redirect address to register with the provider")
+    def redirect_address(self, provider: IdentityProvider) -> str:
+        from django.conf import settings
+        from django.urls import reverse
+
+        hosts = [host for host in settings.ALLOWED_HOSTS if "*" not in host and host[:1] != "."]
+        return f"https://{hosts[0] if hosts else 'YOUR-ADDRESS'}{reverse('sso-callback')}"
+
+    @admin.display(description="Client secret")
+    def secret_from(self, provider: IdentityProvider) -> str:
+        import os
+
+        if not provider.pk:
+            return "-"
+        if os.environ.get(provider.secret_variable):
+            return f"from the server's environment ({provider.secret_variable})"
+        if provider.client_secret:
+            return "stored here"
+        return f"not set: set {provider.secret_variable} on the server, or type it here"

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from permanence.web.admin import HistoryAdmin, admin_site
 from permanence.web.signin.models import IdentityProvider, SignInPolicy
 
 
+class OnePerAuthority(HistoryAdmin):
+    """An authority has one of these: added once, then changed."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not self.model._default_manager.exists()
+
+
 @admin.register(SignInPolicy, site=admin_site)
-class SignInPolicyAdmin(HistoryAdmin):
+class SignInPolicyAdmin(OnePerAuthority):
     list_display = ("__str__", "password_sign_in", "idle_minutes")
 
 
@@ -42,7 +50,7 @@ class IdentityProviderForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(IdentityProvider, site=admin_site)
-class IdentityProviderAdmin(HistoryAdmin):
+class IdentityProviderAdmin(OnePerAuthority):
     form = IdentityProviderForm
     list_display = ("name", "issuer", "client_id", "claim", "matched_to", "enabled")
     readonly_fields = ("redirect_address", "secret_from")

@@ -39,12 +39,16 @@ MIDDLEWARE = [
 SESSION_COOKIE_NAME = "provider_session"
 LOGIN_URL = "/login/"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-TEMPLATES: list[dict[str, Any]] = []
+TEMPLATES: list[dict[str, Any]] = [
+    {"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}
+]
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": os.environ.get("PROVIDER_RSA_KEY", ""),
     "OIDC_ISS_ENDPOINT": os.environ.get("PROVIDER_ISSUER", ""),
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    # Signed out at once when the request names the person's own ID token.
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "OAUTH2_VALIDATOR_CLASS": "provider_site.Validator",
     "SCOPES": {"openid": "OpenID Connect", "email": "Email", "profile": "Profile"},
     "PKCE_REQUIRED": True,

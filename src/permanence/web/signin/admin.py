@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from permanence.web.admin import HistoryAdmin, admin_site
-from permanence.web.signin.models import IdentityProvider, SignInPolicy
+from permanence.web.admin import AuthorityAdmin, HistoryAdmin, admin_site
+from permanence.web.signin.models import ExternalIdentity, IdentityProvider, SignInPolicy
 
 
 class OnePerAuthority(HistoryAdmin):
@@ -74,3 +76,21 @@ class IdentityProviderAdmin(OnePerAuthority):
         if provider.client_secret:
             return "stored here"
         return f"not set: set {provider.secret_variable} on the server, or type it here"
+
+
+@admin.register(ExternalIdentity, site=admin_site)
+class ExternalIdentityAdmin(AuthorityAdmin):
+    """Which account at the provider each person signs in with, bound at their first
+    sign-in. Deleting one lets the person be matched afresh (by email or username) at
+    their next sign-in: for an account bound to the wrong person, or a new account at
+    the provider."""
+
+    list_display = ("user", "provider", "subject", "first_used")
+    readonly_fields = ("user", "provider", "subject", "first_used")
+    search_fields = ("user__username", "user__email", "subject")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

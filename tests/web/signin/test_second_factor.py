@@ -255,3 +255,33 @@ def test_password_sign_in_can_be_turned_off_for_an_authority(
     assert _signed_in_as(client) is None
     _password(client, users_b[Role.VIEWER])
     assert _signed_in_as(client) == users_b[Role.VIEWER].pk
+
+
+def test_a_password_alone_cannot_replace_the_app_half_way_through_signing_in(
+    client: Client, users_a: dict[Role, User]
+) -> None:
+    practitioner = users_a[Role.PRACTITIONER]
+    _app(practitioner)
+    _password(client, practitioner)
+    response = client.get(reverse("second-factor-set-up"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("second-factor")
+    assert not TOTPDevice.objects.filter(user=practitioner, confirmed=False).exists()
+    response = client.post(reverse("second-factor-set-up"), {"code": "123456"})
+    assert response["Location"] == reverse("second-factor")
+    assert _signed_in_as(client) is None
+
+
+def test_a_half_finished_sign_in_lasts_five_minutes(
+    client: Client, users_a: dict[Role, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    practitioner = users_a[Role.PRACTITIONER]
+    key = _app(practitioner)
+    _password(client, practitioner)
+    started = time.time()
+    monkeypatch.setattr(second_factor.time, "time", lambda: started + 5 * 60 + 1)
+    response = client.post(reverse("second-factor"), {"code": code(key)})
+    assert response["Location"] == reverse("login")
+    assert _signed_in_as(client) is None

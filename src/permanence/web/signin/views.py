@@ -145,6 +145,10 @@ def set_up(request: HttpRequest) -> HttpResponseBase:
     user = second_factor.pending_user(request) if signing_in else request.user
     if user is None:
         return redirect("login")
+    if signing_in and second_factor.has_second_factor(user):
+        # Half-way through signing in, only a person with no app yet may set one up: one
+        # who has an app proves it with a code first (else a password would replace it).
+        return redirect("second-factor")
     device = TOTPDevice.objects.filter(
         pk=request.session.get(second_factor.SETTING_UP), user=user, confirmed=False
     ).first()

@@ -19,6 +19,7 @@ from permanence.web.improvement.models import AcceptedPhase
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import load_tables
 from permanence.web.records.models import Child, ImportBatch, QueryAnswer
+from permanence.web.signin.models import ExternalIdentity, IdentityProvider, SignInPolicy
 
 from ..core.conftest import journey_tables
 
@@ -108,5 +109,20 @@ def two_authorities(
             baseline_n=9,
             reason="bravo-only phase reason",
             accepted_by=users_b[Role.DATA_LEAD],
+        )
+        # B's sign-in settings (the walks must neither show nor change them).
+        SignInPolicy.objects.create(authority=authority_b, idle_minutes=45)
+        provider = IdentityProvider.objects.create(
+            authority=authority_b,
+            name="Second council account",  # listed on the public sign-in page
+            issuer="https://idp.bravo.example.invalid",
+            client_id="bravo-client-id",
+            client_secret="bravo-client-secret",
+        )
+        ExternalIdentity.objects.create(
+            authority=authority_b,
+            provider=provider,
+            user=users_b[Role.PRACTITIONER],
+            subject="bravo-subject",
         )
     return authority_a, authority_b

@@ -145,6 +145,7 @@ class ExternalIdentity(models.Model):
 
     class Meta:
         verbose_name = "account at the identity provider"
+        verbose_name_plural = "accounts at the identity provider"
         constraints = [
             models.UniqueConstraint(fields=["provider", "subject"], name="one_person_a_subject"),
             models.UniqueConstraint(fields=["provider", "user"], name="one_subject_a_person"),

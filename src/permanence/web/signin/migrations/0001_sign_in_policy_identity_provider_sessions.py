@@ -122,6 +122,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'account at the identity provider',
+                'verbose_name_plural': 'accounts at the identity provider',
                 'constraints': [models.UniqueConstraint(fields=('provider', 'subject'), name='one_person_a_subject'), models.UniqueConstraint(fields=('provider', 'user'), name='one_subject_a_person')],
             },
         ),

@@ -20,6 +20,7 @@ from permanence.web.improvement.models import AcceptedPhase
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import load_tables
 from permanence.web.records.models import Child, ImportBatch, QueryAnswer
+from permanence.web.signin.models import ExternalIdentity, IdentityProvider, SignInPolicy
 
 from ..core.conftest import journey_tables
 from .meetings.records import add_meeting_records
@@ -119,6 +120,21 @@ def two_authorities(
             owner="bravo-only owner",
             testing="bravo-only test of change",
             changed_by=users_b[Role.DATA_LEAD],
+        )
+        # B's sign-in settings (the walks must neither show nor change them).
+        SignInPolicy.objects.create(authority=authority_b, idle_minutes=45)
+        provider = IdentityProvider.objects.create(
+            authority=authority_b,
+            name="Second council account",  # listed on the public sign-in page
+            issuer="https://idp.bravo.example.invalid",
+            client_id="bravo-client-id",
+            client_secret="bravo-client-secret",
+        )
+        ExternalIdentity.objects.create(
+            authority=authority_b,
+            provider=provider,
+            user=users_b[Role.PRACTITIONER],
+            subject="bravo-subject",
         )
     # Planning meetings, their checklists, actions and decisions (web/meetings).
     add_meeting_records(authority_a, users_a[Role.PRACTITIONER], "alpha")

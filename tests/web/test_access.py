@@ -55,6 +55,12 @@ def test_only_the_sign_in_pages_the_calendar_feed_and_the_icon_are_public() -> N
             "password_reset_done",
             "password_reset_confirm",
             "password_reset_complete",
+            # The second step of a password sign-in (the pending sign-in is the credential).
+            "second-factor",
+            "second-factor-set-up",
+            # Single sign-on: the way to the authority's identity provider and back.
+            "sso-start",
+            "sso-callback",
         ]
     )
 

@@ -50,6 +50,7 @@ def test_the_deployment_checks_include_the_products_own() -> None:
         "sign_in_is_throttled",
         "email_is_sent_from_a_real_address",
         "hosts_are_named",
+        "second_factor_is_required",
     } <= deploy_checks
     result = _django(
         "check", "--deploy", "--fail-level", "WARNING", PERMANENCE_FROM_EMAIL="a@localhost"
@@ -88,3 +89,16 @@ def test_production_will_not_start_without_each_of_its_settings(name: str) -> No
     result = _django("check", without=name)
     assert result.returncode != 0
     assert f"set {name} in the environment" in result.stderr
+
+
+def test_the_deployment_checks_warn_when_administrators_need_no_second_factor() -> None:
+    result = _django(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PERMANENCE_SECOND_FACTOR_ROLES="administrator",
+    )
+    assert result.returncode != 0
+    assert "permanence.W108" in result.stderr + result.stdout
+    assert "data_lead" in result.stderr + result.stdout

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from permanence.web.accounts.access import public
 from permanence.web.admin import admin_site
 from permanence.web.children import views as children
+from permanence.web.signin import views as signin
 
 
 @public
@@ -21,8 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("permanence.web.dashboards.urls")),
     path("children/", children.child_list, name="child-list"),
     path("children/<int:pk>/", children.child_journey, name="child-journey"),
-    path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
-    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/login/", public(signin.SignInView.as_view()), name="login"),
+    path("accounts/logout/", signin.sign_out, name="logout"),
     path(
         "accounts/password-reset/",
         public(auth_views.PasswordResetView.as_view()),
@@ -43,6 +44,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         public(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    path("accounts/", include("permanence.web.signin.urls")),
     path("", include("permanence.web.planning.urls")),
     path("", include("permanence.web.meetings.urls")),
     path("improvement/", include("permanence.web.improvement.urls")),

@@ -23,6 +23,9 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 # Marks views open to everyone (the sign-in pages); the URL walk test reads it.
 PUBLIC = "public"
+# Marks views for anyone signed in, whatever their role: their own account (how they
+# sign in, their sessions). They never show anything of anyone else's.
+SIGNED_IN = "signed_in"
 
 
 def requires(capability: Capability) -> Callable[[View], View]:
@@ -45,3 +48,17 @@ def requires(capability: Capability) -> Callable[[View], View]:
 def public(view: View) -> View:
     view.required_capability = PUBLIC  # type: ignore[attr-defined]
     return view
+
+
+def signed_in(view: View) -> View:
+    """For every person signed in (an account closed since is signed out first)."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if not user.is_authenticated or not user.is_active:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    guarded.required_capability = SIGNED_IN  # type: ignore[attr-defined]
+    return cast(View, guarded)

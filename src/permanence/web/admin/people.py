@@ -18,6 +18,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest
 
+from permanence.web.accounts import second_factor
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.accounts.roles import Role
 from permanence.web.admin.site import AuthorityAdmin, HistoryAdmin, ReadOnlyAdmin, admin_site
@@ -39,7 +40,16 @@ class TeamAdmin(AuthorityAdmin):
 
 @admin.register(User, site=admin_site)
 class UserAdmin(HistoryAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
-    list_display = ("username", "first_name", "last_name", "email", "role", "team", "is_active")
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "team",
+        "is_active",
+        "uses_a_code",
+    )
     list_filter = ("role", "is_active", "team")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -67,7 +77,25 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     exclude = None
     history_list_display = ["role", "team", "is_active"]
 
-    actions = ["let_sign_in_again"]
+    actions = ["let_sign_in_again", "reset_second_factor"]
+
+    @admin.display(boolean=True, description="Second factor")
+    def uses_a_code(self, person: User) -> bool:
+        return second_factor.has_second_factor(person)
+
+    @admin.action(description="Reset the second factor of the selected people")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """For a lost phone: the person sets up an app again at their next sign-in (if their
+        role must have one) or may. Kept in each person's history with who reset it."""
+        reset = []
+        for person in queryset:  # the administrator's own people only (scoped)
+            second_factor.remove(person)
+            second_factor.note_in_history(person, "second factor reset by an administrator")
+            self.log_change(request, person, "Reset the second factor.")
+            reset.append(person.username)
+        messages.success(
+            request, f"The second factor of {len(reset)} was reset: " + ", ".join(reset)
+        )
 
     @admin.action(description="Let the selected people sign in again (clear their failures)")
     def let_sign_in_again(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:

@@ -7,6 +7,11 @@ Instead the clock is renewed at most every ``SESSION_RENEW_AFTER_SECONDS``, with
 moment's wait for the database: while a load holds it, the renewal is simply left for a
 later request. A session is therefore ended between ``SESSION_COOKIE_AGE`` minus the
 renewal interval and ``SESSION_COOKIE_AGE`` after the person's last request.
+
+An authority may set its own idle period (``signin.SignInPolicy``): it is kept in the
+session itself (``IDLE_SECONDS``) when the person signs in, and this module's
+``SessionStore`` (the ``SESSION_ENGINE``) dates the session's end from it. The renewal
+interval is then at most a quarter of that period.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 
@@ -25,8 +31,23 @@ from permanence.web.kernel.database import brief_wait, is_busy
 logger = logging.getLogger(__name__)
 
 RENEWED = "_idle_clock_renewed"
+#: The session's own idle period in seconds, when its authority sets one.
+IDLE_SECONDS = "_idle_seconds"
 #: How long a renewal waits for the embedded database before leaving it for later.
 RENEWAL_WAIT_SECONDS = 0.2
+
+
+class SessionStore(DatabaseSessionStore):
+    """Django's database sessions, ended after the session's own idle period."""
+
+    def get_session_cookie_age(self) -> int:
+        return int(self.get(IDLE_SECONDS) or settings.SESSION_COOKIE_AGE)
+
+
+def renew_after(session: object) -> int:
+    """Seconds between renewals of the idle clock: a quarter of a short idle period."""
+    age = int(session.get(IDLE_SECONDS) or settings.SESSION_COOKIE_AGE)  # type: ignore[attr-defined]
+    return min(settings.SESSION_RENEW_AFTER_SECONDS, max(age // 4, 1))
 
 
 class RenewIdleSessionMiddleware:
@@ -42,7 +63,7 @@ class RenewIdleSessionMiddleware:
         if session.modified:
             # The session is being saved anyway (a sign-in, a message): stamp it for free.
             session[RENEWED] = now
-        elif now - int(session.get(RENEWED, 0)) >= settings.SESSION_RENEW_AFTER_SECONDS:
+        elif now - int(session.get(RENEWED, 0)) >= renew_after(session):
             self._renew(session, now)
         return response
 

@@ -107,3 +107,23 @@ def hosts_are_named(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def second_factor_is_required(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    needed = {"administrator", "data_lead"}
+    missing = needed - set(getattr(settings, "PERMANENCE_SECOND_FACTOR_ROLES", ()))
+    if not missing:
+        return []
+    return [
+        Warning(
+            "Signing in with a password needs no second factor for: "
+            + ", ".join(sorted(missing))
+            + ".",
+            hint=(
+                "These roles manage people or import children's records; leave "
+                "PERMANENCE_SECOND_FACTOR_ROLES unset (or name them in it)."
+            ),
+            id="permanence.W108",
+        )
+    ]

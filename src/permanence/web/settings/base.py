@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "permanence.web.security",
     "django_tasks",
     "django_tasks_db",
@@ -93,6 +96,7 @@ INSTALLED_APPS = [
     "permanence.web.improvement",
     "permanence.web.national",
     "permanence.web.reports",
+    "permanence.web.signin",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +177,16 @@ AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # Behind the production proxy the address is the one it forwards (see production.py).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The second factor (web/accounts/second_factor.py): the roles that must have one. None in
+# development and the demo; production names the administrator and the data lead.
+PERMANENCE_SECOND_FACTOR_ROLES: tuple[str, ...] = tuple(
+    role for role in os.environ.get("PERMANENCE_SECOND_FACTOR_ROLES", "").split(",") if role
+)
+OTP_TOTP_ISSUER = "permanence"
+# Wrong codes are counted by the sign-in throttling (a wrong code is a failed sign-in);
+# django-otp's own growing delay per device would only add a second lock with no message.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -182,6 +196,8 @@ LOGOUT_REDIRECT_URL = "login"
 # every few minutes, and skipped while the embedded database is busy with a load
 # (``web.kernel.sessions``).
 SESSION_COOKIE_AGE = 2 * 60 * 60
+# An authority may set a shorter (or longer) idle period: ``web.kernel.sessions``.
+SESSION_ENGINE = "permanence.web.kernel.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_AFTER_SECONDS = int(os.environ.get("PERMANENCE_SESSION_RENEW_SECONDS", 5 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -36,6 +36,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Administrators and data leads sign in with a second factor (docs/security.md); the list
+# may be widened (or, for a trial, emptied) with PERMANENCE_SECOND_FACTOR_ROLES.
+PERMANENCE_SECOND_FACTOR_ROLES = tuple(
+    role
+    for role in os.environ.get("PERMANENCE_SECOND_FACTOR_ROLES", "administrator,data_lead").split(
+        ","
+    )
+    if role
+)
+
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Sign-in throttling counts the address the proxy in front says the request came from:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0006_measure_better'),
+        ('improvement', '0007_balancing_measures'),
     ]
 
     operations = [

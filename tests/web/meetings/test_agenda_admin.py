@@ -60,6 +60,16 @@ def test_an_authoritys_own_agenda_applies_from_its_date_and_is_checked(
         },
     )
     assert saved.status_code == 302
+    clash = admin.post(
+        "/admin/meetings/agendaversion/add/",
+        {
+            "kind": "planning_2wk",
+            "name": "Another",
+            "effective_from": "2022-01-21",
+            "items": "a: b",
+        },
+    )
+    assert "Another version of this agenda takes effect that day." in clash.content.decode()
     with scoped_to(Scope.authority(authority_a.pk)):
         version = AgendaVersion.objects.get()
         assert version.authority == authority_a

@@ -130,6 +130,14 @@ class AgendaVersion(models.Model):
             parse_items(self.items)
         except ValueError as error:
             raise ValidationError({"items": str(error)}) from None
+        # The constraint cannot see a clash where the local kind is empty (NULLs differ).
+        same_day = AgendaVersion.objects.filter(
+            kind=self.kind, local_kind_id=self.local_kind_id, effective_from=self.effective_from
+        )
+        if self.effective_from and same_day.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"effective_from": "Another version of this agenda takes effect that day."}
+            )
 
 
 def agenda_versions() -> list[Agenda]:

@@ -310,6 +310,8 @@ def indirect_standardisation(band_counts: pl.DataFrame) -> pl.DataFrame:
 SNAPSHOT_BLANKED: tuple[str, ...] = (
     "date_of_birth",
     "sex",
+    "ethnicity",
+    "disability",
     "team",
     "reversed_reason",
 )
@@ -320,9 +322,9 @@ def national_snapshot(frame: pl.DataFrame) -> pl.DataFrame:
     """An authority's journeys frame with only what national figures need.
 
     The child's reference becomes a number (the same for each of a child's care
-    periods, meaningless outside the snapshot); date of birth, sex, team and the free
-    text of a reversed decision are emptied. The columns and types stay those of the
-    frame, so every analysis still reads it.
+    periods, meaningless outside the snapshot); date of birth, sex, ethnicity,
+    disability, team and the free text of a reversed decision are emptied. The columns
+    and types stay those of the frame, so every analysis still reads it.
     """
     return frame.with_columns(
         pl.col("child_ref").rank("dense").over("authority").cast(pl.String).alias("child_ref"),

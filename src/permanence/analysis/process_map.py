@@ -123,6 +123,9 @@ OUTCOMES: Final[tuple[Outcome, ...]] = (
 
 OUTCOME_KEYS: Final = tuple(outcome.key for outcome in OUTCOMES)
 PLACE_KEYS: Final = STEP_KEYS + OUTCOME_KEYS
+#: Each place's code in ``next_<step>`` columns: its index in PLACE_KEYS.
+PLACE_CODES: Final[dict[str, int]] = {key: code for code, key in enumerate(PLACE_KEYS)}
+CODE: Final = pl.UInt8
 PLACE_LABELS: Final[dict[str, str]] = {
     **{step.key: step.label for step in STEPS},
     **{outcome.key: outcome.label for outcome in OUTCOMES},
@@ -214,7 +217,8 @@ def map_children(frame: pl.DataFrame, *, as_of: date | None = None) -> pl.DataFr
 
     Columns: ``authority``, ``child_ref``, ``period_number``, ``accommodated_date``;
     per step ``entered_<step>`` (date), ``days_<step>`` (days there, to the next place or,
-    while waiting, to ``as_of``), ``next_<step>`` (the next place's key, blank while there);
+    while waiting, to ``as_of``), ``next_<step>`` (the next place's code, its index in
+    ``PLACE_KEYS``; blank while there);
     ``outcome`` and ``outcome_date``; ``place`` (where the child is at ``as_of``);
     ``reversals`` and ``broken_down_returns`` (the routes back).
     """
@@ -236,7 +240,12 @@ def _map_children(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     for index in range(len(STEPS) - 1, -1, -1):
         leaving.append(after.alias(_leave(STEPS[index])))
         after = pl.min_horizontal(pl.col(_entered(STEPS[index])), pl.col(_leave(STEPS[index])))
-    lazy = lazy.with_columns(leaving[0])
+    lazy = lazy.with_columns(
+        leaving[0],
+        pl.col("outcome")
+        .replace_strict(PLACE_CODES, default=None, return_dtype=CODE)
+        .alias("_outcome_code"),
+    )
     for expression in leaving[1:]:
         lazy = lazy.with_columns(expression)
     expressions: list[pl.Expr] = []
@@ -244,11 +253,14 @@ def _map_children(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
         leave = pl.col(_leave(step))
         here = pl.col(_entered(step))
         on_path = here.is_not_null() & (leave.is_null() | (here <= leave))
+        # The next place as a small code (its index in PLACE_KEYS): far cheaper than text
+        # over a million rows.
         following = [
-            pl.when(pl.col(_entered(other)) == leave).then(pl.lit(other.key))
+            pl.when(pl.col(_entered(other)) == leave).then(pl.lit(PLACE_CODES[other.key], CODE))
             for other in STEPS[index + 1 :]
         ]
-        next_place = pl.coalesce(*following, pl.col("outcome")) if following else pl.col("outcome")
+        outcome_code = pl.col("_outcome_code")
+        next_place = pl.coalesce(*following, outcome_code) if following else outcome_code
         expressions += [
             pl.when(on_path).then(here).alias(f"entered_{step.key}"),
             pl.when(on_path)
@@ -258,12 +270,12 @@ def _map_children(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
             pl.when(on_path & leave.is_not_null()).then(next_place).alias(f"next_{step.key}"),
         ]
     place_now = pl.coalesce(
-        pl.col("outcome"),
+        pl.col("_outcome_code"),
         *[
-            pl.when(pl.col(_entered(step)).is_not_null()).then(pl.lit(step.key))
+            pl.when(pl.col(_entered(step)).is_not_null()).then(pl.lit(PLACE_CODES[step.key], CODE))
             for step in reversed(STEPS)
         ],
-    )
+    ).replace_strict(dict(enumerate(PLACE_KEYS)), return_dtype=pl.String)
     returns = pl.col("home_returns_count").fill_null(0)
     still_home = pl.col("returned_home_date").is_not_null().cast(pl.Int64)
     return lazy.with_columns(
@@ -417,18 +429,13 @@ def map_figures(children: pl.DataFrame, as_of: date) -> ProcessMapFigures:
 
 
 def _flows(children: pl.DataFrame) -> tuple[Flow, ...]:
-    parts = [
-        children.select(
-            pl.lit(step.key).alias("source"), pl.col(f"next_{step.key}").alias("target")
-        ).filter(pl.col("target").is_not_null())
-        for step in STEPS
-    ]
-    counted = pl.concat(parts).group_by("source", "target").len()
-    order = {key: index for index, key in enumerate(PLACE_KEYS)}
-    found = [
-        Flow(str(source), str(target), int(count)) for source, target, count in counted.iter_rows()
-    ]
-    return tuple(sorted(found, key=lambda flow: (order[flow.source], order[flow.target])))
+    found: list[Flow] = []
+    for step in STEPS:
+        counted = children.get_column(f"next_{step.key}").drop_nulls().value_counts(name="n").rows()
+        found += [Flow(step.key, PLACE_KEYS[code], int(n)) for code, n in counted]
+    return tuple(
+        sorted(found, key=lambda flow: (PLACE_CODES[flow.source], PLACE_CODES[flow.target]))
+    )
 
 
 def _number(value: object) -> int:

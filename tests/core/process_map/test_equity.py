@@ -93,3 +93,14 @@ def test_the_chi_squared_tail_matches_published_values() -> None:
     ):
         assert math.isclose(chi_squared_survival(x, freedom), expected, rel_tol=1e-9)
     assert chi_squared_survival(0.0, 3) == 1.0
+
+
+def test_ethnicity_and_disability_never_leave_the_authority(build: Any) -> None:
+    from permanence.analysis.benchmarking import national_snapshot
+
+    frame = frame_of(build, {"female": (5, 5)}).with_columns(
+        pl.lit("White - Scottish").alias("ethnicity"), pl.lit("yes").alias("disability")
+    )
+    snapshot = national_snapshot(frame)
+    for column in ("ethnicity", "disability", "sex", "date_of_birth"):
+        assert snapshot.get_column(column).null_count() == snapshot.height

@@ -491,3 +491,27 @@ def test_only_an_administrator_grants_and_only_to_the_national_team(
     )
     assert response.status_code == 200
     assert not AdviserGrant.everywhere.exists()
+
+
+def test_rows_made_before_any_decision_show_nowhere(
+    records: tuple[Record, Record], users_a: dict[Role, User], authority_b: LocalAuthority
+) -> None:
+    # Even a row that reached the table without the publishing page (an import of old
+    # data, a mistake in code) shows nowhere until the administrator consents.
+    _, record_b = records
+    SharingDecision.everywhere.filter(authority=authority_b).delete()
+    with scoped_to(Scope.authority(authority_b.pk)):
+        shared = SharedChangeIdea.objects.create(
+            authority=authority_b, title=f"{SECRET}idea", description=f"{SECRET}learned"
+        )
+        ProjectProgress.objects.create(
+            authority=authority_b,
+            project=record_b.project,
+            phase="baseline",
+            score=Decimal("1.0"),
+            note=f"{SECRET}score",
+        )
+    for reader in (users_a[Role.VIEWER], _national()):
+        text = everything_a_reader_reaches(client_for(reader), shared)
+        assert SECRET not in text and "Bravo" not in text
+        assert f"/national/library/{shared.pk}/ 404" in text

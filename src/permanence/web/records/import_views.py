@@ -50,6 +50,7 @@ from permanence.web.tasks.progress import describe
 ISSUES_PER_PAGE = 100
 PROFILE_CHOICES = [
     ("canonical", "The permanence import format (one file per table, or one workbook)"),
+    ("clas", "The Children Looked After Statistics (CLAS) return, with its permanence supplement"),
 ]
 
 

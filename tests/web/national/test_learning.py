@@ -103,6 +103,11 @@ def test_nothing_can_be_published_before_consent(
     client = client_for(users_b[Role.DATA_LEAD])
     page = client.get("/national/library/publish/").content.decode()
     assert "does not share what it learns" in page
+    # Only the administrator, who may open the sharing page, is sent to it.
+    assert "/national/sharing/" not in page
+    assert "Your administrator decides that" in page
+    admin_page = client_for(users_b[Role.ADMINISTRATOR]).get("/national/library/publish/")
+    assert "/national/sharing/" in admin_page.content.decode()
     with scoped_to(Scope.authority(record_b.project.authority_id)):
         idea_pk = record_b.idea.pk
     response = client.post("/national/library/publish/", {"change_idea": idea_pk})

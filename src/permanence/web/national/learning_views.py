@@ -186,7 +186,12 @@ def library_publish(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "national/library_publish.html",
-        {"form": form, "sharing": sharing, "published": published},
+        {
+            "form": form,
+            "sharing": sharing,
+            "published": published,
+            "can_manage_sharing": _person(request).can(Capability.MANAGE_SHARING),
+        },
     )
 
 

@@ -117,6 +117,7 @@ def test_every_response_that_shows_a_child_is_audited(
     assert found == [], "\n".join(found)
 
 
+@pytest.mark.walk_control
 def test_the_walk_finds_a_page_that_forgets_to_audit(
     authority_a_with_an_import: LocalAuthority,
     users_a: dict[Role, User],

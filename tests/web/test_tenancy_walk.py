@@ -219,6 +219,7 @@ def test_the_walk_reaches_every_kind_of_admin_page() -> None:
         assert reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
 
+@pytest.mark.walk_control
 def test_the_walk_finds_leaks_when_the_scoping_mechanism_is_removed(
     two_authorities: tuple[LocalAuthority, LocalAuthority],
     users_a: dict[Role, User],
@@ -240,6 +241,7 @@ def test_the_walk_finds_leaks_when_the_scoping_mechanism_is_removed(
     assert any("/history/" in leak for leak in findings.shown)
 
 
+@pytest.mark.walk_control
 def test_the_walk_finds_changes_when_the_scoping_mechanism_is_removed(
     two_authorities: tuple[LocalAuthority, LocalAuthority],
     users_a: dict[Role, User],
@@ -284,6 +286,7 @@ def test_the_walk_posts_the_undo_of_bs_accepted_phase_at_its_aim(
     assert accept == [f"/aims/{phase.aim_id}/phases/accept/"]
 
 
+@pytest.mark.walk_control
 def test_the_walk_finds_bs_phase_undone_when_the_scoping_mechanism_is_removed(
     two_authorities: tuple[LocalAuthority, LocalAuthority],
     users_a: dict[Role, User],
@@ -324,6 +327,7 @@ def test_the_walk_reaches_bs_accepted_phase_in_the_admin_history_pages_included(
         assert url in walked, url
 
 
+@pytest.mark.walk_control
 def test_the_walk_finds_bs_phase_in_the_admin_when_the_scoping_mechanism_is_removed(
     two_authorities: tuple[LocalAuthority, LocalAuthority],
     users_a: dict[Role, User],

@@ -145,6 +145,7 @@ def test_the_walk_reaches_authority_as_own_record(admin_of_a: Client, record_a: 
     assert "alpha-project" in response.content.decode()
 
 
+@pytest.mark.walk_control
 def test_the_walk_finds_leaks_when_the_scoping_mechanism_is_removed(
     admin_of_a: Client, record_b: Record, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -53,6 +53,7 @@ def test_a_national_user_reaches_no_childs_record_by_any_address(nation: Nation)
     assert leaks == []
 
 
+@pytest.mark.walk_control
 def test_the_walk_would_see_a_leak(nation: Nation, monkeypatch: pytest.MonkeyPatch) -> None:
     # Were the national user to hold every capability and be scoped to every authority,
     # the same walk would find children: an empty walk above is the two guards working.

@@ -125,6 +125,7 @@ def test_a_feed_shows_only_its_own_authoritys_children(
     assert "B-SECRET-REF" not in b_feed
 
 
+@pytest.mark.walk_control
 def test_the_planning_pages_leak_when_the_scoping_mechanism_is_removed(
     planned_everywhere: dict[str, object], client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:

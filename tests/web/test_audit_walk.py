@@ -85,12 +85,14 @@ def unaudited_views(
     authority: LocalAuthority, users: dict[Role, User], visits: Callable[[], None] | None = None
 ) -> list[str]:
     """Every (role, address) whose response showed A's child with no audit row for it."""
-    owned = walk.identifiers_of(authority)
+    clients = {role: Client() for role in users}
+    for role, user in users.items():
+        clients[role].force_login(user)
+    owned = walk.with_models_read_by(walk.identifiers_of(authority), list(clients.values()))
     found = []
     visited = 0
     for role, user in users.items():
-        client = Client()
-        client.force_login(user)
+        client = clients[role]
         for route in walk.routes():
             for url in walk.urls(route, owned):
                 before = _last_view_id(authority)

@@ -29,9 +29,11 @@ from django.urls import reverse
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.admin import admin_site
-from permanence.web.improvement.models import AcceptedPhase
+from permanence.web.improvement.models import AcceptedPhase, ImprovementProject
 from permanence.web.kernel import scope as scope_module
 from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.meetings.models import PlanningMeeting
+from permanence.web.records.models import Child
 
 from . import walk
 from .conftest import B_MARKERS
@@ -92,7 +94,10 @@ def walk_authority_b(
     post: bool = True,
     only: tuple[str, ...] = ("/",),
 ) -> Findings:
-    owned_by_b = walk.identifiers_of(authority_b)
+    clients = {role: Client() for role in users}
+    for role, user in users.items():
+        clients[role].force_login(user)
+    owned_by_b = walk.with_models_read_by(walk.identifiers_of(authority_b), list(clients.values()))
     admin = Client()
     admin.force_login(users[Role.ADMINISTRATOR])
     values, actions = form_values_of_a(admin, authority_a) if post else ({}, set())
@@ -100,8 +105,7 @@ def walk_authority_b(
     changed: list[str] = []
     visited = 0
     for role, user in users.items():
-        client = Client()
-        client.force_login(user)
+        client = clients[role]
         addresses = []
         for route in walk.routes():
             for url in walk.urls(route, owned_by_b):
@@ -187,7 +191,7 @@ def _urls(route: walk.Route, owned: dict[Any, list[int]]) -> list[str]:
 
 def walk_for_leaks(client: Client, authority_b: LocalAuthority) -> list[str]:
     """Every address whose response, to ``client``, shows something of authority B's."""
-    owned = walk.identifiers_of(authority_b)
+    owned = walk.with_models_read_by(walk.identifiers_of(authority_b), [client])
     leaks = []
     for route in walk.routes():
         for url in walk.urls(route, owned):
@@ -346,3 +350,55 @@ def test_the_walk_finds_bs_phase_in_the_admin_when_the_scoping_mechanism_is_remo
     )
     assert any("/history/" in leak for leak in findings.shown), findings.shown
     assert any("/change/" in leak for leak in findings.shown), findings.shown
+
+
+def test_the_walk_fills_an_app_address_with_the_rows_its_view_reads(
+    two_authorities: tuple[LocalAuthority, LocalAuthority], users_a: dict[Role, User]
+) -> None:
+    # Each app address is walked with B's rows of the model its view looks the
+    # identifier up in (read from the SQL the view runs), not with every key B holds.
+    _, authority_b = two_authorities
+    client = Client()
+    client.force_login(users_a[Role.ADMINISTRATOR])
+    read_by = walk.models_read_by([client])
+    assert read_by["children/<int:pk>/"] == {Child}
+    assert read_by["meetings/<int:pk>/"] == {PlanningMeeting}
+    assert read_by["improvement/projects/<int:pk>/"] == {ImprovementProject}
+    owned_by_b = walk.with_models_read_by(walk.identifiers_of(authority_b), [client])
+    with scoped_to(Scope.authority(authority_b.pk)):
+        child = Child.objects.get()
+    by_template = {route.template: route for route in walk.routes()}
+    assert list(walk.urls(by_template["children/<int:pk>/"], owned_by_b)) == [
+        f"/children/{child.pk}/"
+    ]
+    # Most app addresses with an identifier are placed; the rest get every key of B's.
+    with_identifier = [
+        route
+        for route in walk.routes()
+        if route.model is None and "pk" in route.names and not route.template.startswith("admin/")
+    ]
+    assert len(read_by) > 0.7 * len(with_identifier)
+    unplaced = next(route for route in with_identifier if route.template not in read_by)
+    assert len(list(walk.urls(unplaced, owned_by_b))) == len(owned_by_b.every_pk)
+
+
+def test_an_address_the_probe_cannot_place_is_walked_with_every_key() -> None:
+    by_table = {"records_child": Child}
+    placed = walk._models_compared_with_probe(
+        ['SELECT 1 FROM "records_child" WHERE "records_child"."id" = 987654321'], by_table
+    )
+    assert placed == {Child}
+    # Through an alias, or a table of someone else's: not placed, so every key is walked.
+    for sql in (
+        'SELECT 1 FROM "records_child" U0 WHERE U0."id" = 987654321',
+        'SELECT 1 FROM "other_table" WHERE "other_table"."id" = 987654321',
+    ):
+        assert walk._models_compared_with_probe([sql], by_table) is None
+    # The page's own address written to a log is not a lookup.
+    assert walk._models_compared_with_probe(
+        [
+            'SELECT 1 FROM "records_child" WHERE "records_child"."id" = 987654321',
+            "INSERT INTO log (path) VALUES ('/children/987654321/')",
+        ],
+        by_table,
+    ) == {Child}

@@ -12,13 +12,16 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
+from django.db import connection
+from django.db.models import ForeignKey, Model
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from permanence.web.accounts.models import LocalAuthority, User
@@ -94,14 +97,27 @@ def _manager(model: type[Model]) -> Any:
 
 @dataclass(frozen=True)
 class Identifiers:
-    """The rows one authority owns: primary keys by model, and versions by model."""
+    """The rows one authority owns: primary keys by model, and versions by model.
+
+    ``read_by`` names, for an app address, the models its view looks its identifier up
+    in (see :func:`models_read_by`); an address not named there is filled with every
+    primary key the authority holds in any table.
+    """
 
     pks: dict[type[Model], list[int]]
     versions: dict[type[Model], list[tuple[int, int]]]  # (object id, version id)
+    read_by: dict[str, frozenset[type[Model]]] = field(default_factory=dict)
 
     @property
     def every_pk(self) -> list[int]:
         return sorted({pk for pks in self.pks.values() for pk in pks})
+
+    def pks_for(self, route: Route) -> list[int]:
+        if route.model is not None:
+            return self.pks.get(route.model, [])
+        if read := self.read_by.get(route.template):
+            return sorted({pk for model in read for pk in self.pks.get(model, [])})
+        return self.every_pk
 
 
 def identifiers_of(authority: LocalAuthority) -> Identifiers:
@@ -118,6 +134,84 @@ def identifiers_of(authority: LocalAuthority) -> Identifiers:
                     getattr(model, history).values_list(model._meta.pk.attname, "history_id")
                 )
     return Identifiers(pks, versions)
+
+
+#: An identifier no row has, put into an address to see which tables its view reads it from.
+_PROBE = 987_654_321
+_COMPARED_WITH_PROBE = re.compile(
+    rf'"(?P<table>\w+)"\."(?P<column>\w+)"\s*(?:=|IN\s*\()\s*{_PROBE}\b'
+)
+# Outside an address: a page's own address written to a log (".../987654321/") is not a lookup.
+_ANY_PROBE = re.compile(rf"(?<![/\w]){_PROBE}\b")
+
+
+def models_read_by(clients: list[Client]) -> dict[str, frozenset[type[Model]]]:
+    """For each app address with an identifier, the models its view looks it up in.
+
+    Each address is requested with an identifier no row has (posted, if it only takes a
+    form), by the first of ``clients`` the page does not refuse, and the SQL it runs is
+    read: every comparison of the probe with a table's column names the model (or, for a
+    foreign key, the model it points at). An address whose view refuses everyone, or
+    compares the probe in a way this cannot place (an aliased subquery), is left out, so
+    the walk fills it with every identifier the authority holds: the probe only ever
+    narrows what is certain.
+    """
+    by_table = {model._meta.db_table: model for model in apps.get_models()}
+    read_by: dict[str, frozenset[type[Model]]] = {}
+    for route in routes():
+        names = route.names
+        if route.model is not None or not names or "version_id" in names:
+            continue
+        walked = next((name for name in names if name in _ID_NAMES), None)
+        if walked is None:
+            continue
+        filler = {"step": "first_review", "aim_id": WALKED_AIM}
+        url = route.fill(
+            [str(_PROBE) if name == walked else filler.get(name, "x") for name in names]
+        )
+        for client in clients:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+                if response.status_code == 405:
+                    # An action taken only by a form: post it (nothing has the probe's id).
+                    response = client.post(url, {})
+            if response.status_code in {403, 405} or (
+                response.status_code == 302 and "/login/" in response["Location"]
+            ):
+                continue
+            models = _models_compared_with_probe([query["sql"] for query in queries], by_table)
+            if models:
+                read_by[route.template] = models
+            break
+    return read_by
+
+
+def _models_compared_with_probe(
+    statements: list[str], by_table: dict[str, type[Model]]
+) -> frozenset[type[Model]] | None:
+    models: set[type[Model]] = set()
+    for sql in statements:
+        placed = 0
+        for match in _COMPARED_WITH_PROBE.finditer(sql):
+            model = by_table.get(match["table"])
+            if model is None:
+                return None
+            column = next(
+                (f for f in model._meta.concrete_fields if f.column == match["column"]), None
+            )
+            if column is None:
+                return None
+            if isinstance(column, ForeignKey):
+                models.add(column.related_model)  # type: ignore[arg-type]
+            models.add(model)
+            placed += 1
+        if len(_ANY_PROBE.findall(sql)) != placed:
+            return None  # the probe is used somewhere this cannot place
+    return frozenset(models) or None
+
+
+def with_models_read_by(owned: Identifiers, clients: list[Client]) -> Identifiers:
+    return replace(owned, read_by=models_read_by(clients))
 
 
 def urls(route: Route, owned: Identifiers) -> Iterator[str]:
@@ -141,8 +235,7 @@ def urls(route: Route, owned: Identifiers) -> Iterator[str]:
     candidates: dict[str, list[str]] = {}
     for name in names:
         if name in _ID_NAMES:
-            pks = owned.pks.get(route.model, []) if route.model else owned.every_pk
-            candidates[name] = [str(pk) for pk in pks] or ["1"]
+            candidates[name] = [str(pk) for pk in owned.pks_for(route)] or ["1"]
         elif name == "app_label":
             candidates[name] = sorted({m._meta.app_label for m in authority_models()})
         elif name == "step":

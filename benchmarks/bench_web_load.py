@@ -31,6 +31,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -57,6 +58,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = "permanence_bench_webload"
 PASSWORD = "bench-password-not-secret"  # noqa: S105 - a throwaway database
+BENCH_PSEUDONYM_KEY = secrets.token_urlsafe(48)  # production refuses a weak key
 CSRF = "b" * 32
 
 
@@ -107,7 +109,7 @@ def _environment(database_url: str) -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "permanence.web.settings.production",
             "PERMANENCE_SECRET_KEY": "bench-only-not-secret",
-            "PERMANENCE_PSEUDONYM_KEY": "bench-only-pseudonym-key",
+            "PERMANENCE_PSEUDONYM_KEY": BENCH_PSEUDONYM_KEY,
             "PERMANENCE_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PERMANENCE_DATA_DIR": str(WORK_DIR / "data"),
             "PERMANENCE_DATABASE_URL": database_url,

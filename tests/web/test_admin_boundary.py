@@ -23,7 +23,14 @@ from permanence.web.admin import admin_site
 from permanence.web.audit.models import RecordView
 from permanence.web.improvement.models import AcceptedPhase
 from permanence.web.kernel.scope import Scope, scoped_to
-from permanence.web.records.models import Child
+from permanence.web.records.models import (
+    CarePeriod,
+    Child,
+    LegalStatus,
+    Meeting,
+    Milestone,
+    Placement,
+)
 
 from .conftest import B_MARKERS, PASSWORD
 
@@ -216,3 +223,37 @@ def test_another_authoritys_accepted_phase_is_invisible_and_unchangeable_in_the_
     assert (kept.pk, kept.reason) == (phase.pk, "bravo-only phase reason")
     with scoped_to(Scope.authority(authority_b.pk)):
         assert kept.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    "model",
+    [Child, CarePeriod, Placement, LegalStatus, Meeting, Milestone],
+    ids=lambda m: m.__name__,
+)
+def test_every_kind_of_childrens_record_is_read_only_in_the_admin(
+    admin_of_a: Client, two_authorities: tuple[LocalAuthority, LocalAuthority], model: Any
+) -> None:
+    # They change through an import, which names its batch (docs/architecture.md).
+    authority_a, _ = two_authorities
+    opts = model._meta
+    with scoped_to(Scope.authority(authority_a.pk)):
+        row = model.objects.order_by("pk").first()
+        assert row is not None, opts.model_name
+        before = model.objects.filter(pk=row.pk).values().get()
+        version = row.history.first()
+    name = f"admin:{opts.app_label}_{opts.model_name}"
+    assert admin_of_a.get(reverse(f"{name}_add")).status_code == 403
+    assert admin_of_a.post(reverse(f"{name}_add"), {}).status_code == 403
+    assert admin_of_a.post(reverse(f"{name}_change", args=[row.pk]), {}).status_code == 403
+    assert (
+        admin_of_a.post(reverse(f"{name}_delete", args=[row.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    revert = reverse(f"{name}_simple_history", args=[row.pk, version.history_id])
+    assert admin_of_a.post(revert, {}).status_code == 403
+    admin_of_a.post(
+        reverse(f"{name}_changelist"),
+        {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"},
+    )
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert model.objects.filter(pk=row.pk).values().get() == before

@@ -4,9 +4,11 @@ The walk visits every address of the app and the administration site (taken from
 URL resolver, so new pages are walked as soon as they exist) as every role of authority
 A, with A's own identifiers, and reads each response, downloads included. Wherever A's
 child's reference, initials or date of birth appear, the audit log must have gained a
-row, during that request, naming the person and the child.
+row, during that request, naming the person and the child, and the response must tell
+browsers and proxies not to keep it (``Cache-Control: no-store``).
 
-The negative control switches the audit helper off and checks the walk then complains.
+The negative controls switch the audit helper, and the no-store header, off and check
+the walk then complains.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from permanence.web.audit.models import RecordView
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import Allocation, Notification
 from permanence.web.records.models import CarePeriod, ImportBatch, ImportIssue
+from permanence.web.security import middleware as security_middleware
 
 from . import walk
 
@@ -108,6 +111,8 @@ def unaudited_views(
                     ).exists()
                 if not logged:
                     found.append(f"{role.value} {url}")
+                if "no-store" not in response.get("Cache-Control", ""):
+                    found.append(f"{role.value} {url} may be kept (no Cache-Control: no-store)")
     assert visited > 200, "the walk visited too few addresses to mean anything"
     return found
 
@@ -131,3 +136,16 @@ def test_the_walk_finds_a_page_that_forgets_to_audit(
         authority_a_with_an_import, {Role.ADMINISTRATOR: users_a[Role.ADMINISTRATOR]}
     )
     assert any("/admin/records/child/" in place for place in found)
+
+
+@pytest.mark.walk_control
+def test_the_walk_finds_a_page_a_browser_may_keep(
+    authority_a_with_an_import: LocalAuthority,
+    users_a: dict[Role, User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(security_middleware, "patch_cache_control", lambda *args, **kwargs: None)
+    found = unaudited_views(
+        authority_a_with_an_import, {Role.ADMINISTRATOR: users_a[Role.ADMINISTRATOR]}
+    )
+    assert any("/children/" in place and "may be kept" in place for place in found), found

@@ -5,6 +5,7 @@ pseudonym key."""
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -13,8 +14,9 @@ import pytest
 PRODUCTION_ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "permanence.web.settings.production",
     "PERMANENCE_SECRET_KEY": "a-test-secret-key-of-fifty-characters-or-more-0123456789",
-    # Made for these tests with secrets.token_urlsafe(48); never used anywhere else.
-    "PERMANENCE_PSEUDONYM_KEY": "q3Zt0R8vJx2mLkP5wYb7NcH1sGd9FeA4uVi6ToXyKrQz8MjW0nBl3CsE5hUpDa7g",
+    # Made afresh for each run, as the docs say: a key written down here would be a known
+    # one, and someone might copy it into a real server.
+    "PERMANENCE_PSEUDONYM_KEY": secrets.token_urlsafe(48),
     "PERMANENCE_FROM_EMAIL": "permanence@council.example.org",
     "PERMANENCE_ALLOWED_HOSTS": "permanence.example.org",
     "PERMANENCE_DATABASE_URL": "postgres://permanence@db.example.org:5432/permanence",

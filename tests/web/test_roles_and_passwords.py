@@ -169,3 +169,33 @@ def test_signing_in_adds_nothing_to_a_persons_history(
     assert viewer.last_login is not None
     with scoped_to(Scope.everything()):
         assert viewer.history.count() == before
+
+
+def test_the_administration_sites_password_page_refuses_a_weak_password(
+    admin_of_a: Client, users_a: dict[Role, User]
+) -> None:
+    viewer = users_a[Role.VIEWER]
+    url = reverse("admin:auth_user_password_change", args=[viewer.pk])
+    for weak in ("aaaaaaaaaaaa", "password1234", viewer.username + "1"):
+        admin_of_a.post(url, {"password1": weak, "password2": weak, "usable_password": "true"})
+        viewer.refresh_from_db()
+        assert viewer.check_password(PASSWORD), weak
+    response = admin_of_a.post(
+        url, {"password1": STRONG, "password2": STRONG, "usable_password": "true"}
+    )
+    assert response.status_code == 302
+    viewer.refresh_from_db()
+    assert viewer.check_password(STRONG)
+
+
+def test_an_administrator_cannot_set_another_authoritys_persons_password(
+    admin_of_a: Client, users_b: dict[Role, User]
+) -> None:
+    person = users_b[Role.DATA_LEAD]
+    response = admin_of_a.post(
+        reverse("admin:auth_user_password_change", args=[person.pk]),
+        {"password1": STRONG, "password2": STRONG, "usable_password": "true"},
+    )
+    assert response.status_code == 404
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
@@ -129,3 +130,35 @@ def test_attempts_are_logged_and_administrators_see_only_their_own_peoples(
     assert "wrong-password-here" not in failures
     successes = admin.get(reverse("admin:axes_accesslog_changelist")).content.decode()
     assert users_a[Role.VIEWER].username in successes
+
+
+def test_an_administrator_cannot_let_another_authoritys_person_in_again(
+    client: Client, users_a: dict[Role, User], users_b: dict[Role, User]
+) -> None:
+    locked = users_b[Role.DATA_LEAD]
+    for _ in range(ACCOUNT_LIMIT):
+        _sign_in(client, locked.username, "wrong-password-here")
+    admin = Client()
+    admin.force_login(users_a[Role.ADMINISTRATOR])
+    admin.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "let_sign_in_again", "_selected_action": [locked.pk], "post": "yes"},
+    )
+    assert _sign_in(client, locked.username, PASSWORD).status_code == 429
+
+
+def test_letting_someone_in_again_is_kept_in_the_sites_log(
+    client: Client, users_a: dict[Role, User]
+) -> None:
+    locked = users_a[Role.DATA_LEAD]
+    for _ in range(ACCOUNT_LIMIT):
+        _sign_in(client, locked.username, "wrong-password-here")
+    admin = Client()
+    admin.force_login(users_a[Role.ADMINISTRATOR])
+    admin.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "let_sign_in_again", "_selected_action": [locked.pk]},
+    )
+    entry = LogEntry.objects.get(object_id=str(locked.pk))
+    assert entry.user == users_a[Role.ADMINISTRATOR]
+    assert "sign in again" in entry.get_change_message()

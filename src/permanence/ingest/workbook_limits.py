@@ -66,12 +66,25 @@ _WHAT_TO_DO = (
     "workbooks, and import those"
 )
 
-_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s>/])([^>]*)>")
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_SHARED_TYPE = re.compile(rb'\st="s"')
-_ROW = re.compile(rb"<(?:\w+:)?row(?=[\s>/])([^>]*)>")
-_ROW_REF = re.compile(rb'\sr="([0-9]{1,7})"')
-_SHARED_INDEX = re.compile(rb'<(?:\w+:)?c(?=[\s>/])[^>]*\st="s"[^>]*>\s*<(?:\w+:)?v>([0-9]{1,9})<')
+# The patterns allow every way XML lets an element or attribute be written that the
+# reader honours: single or double quotes, white space around "=" and after the element's
+# name, a ">" inside an attribute's value, lower-case column letters and addresses longer
+# than any real spreadsheet's. Each of these once let a hostile workbook past the check.
+_VALUE = rb"""(?:"[^"]*"|'[^']*')"""
+_ATTRIBUTES = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
+_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s>/])" + _ATTRIBUTES + rb">")
+# A cell's address, wherever its attribute sits (a row's address has no letters).
+_CELL_REF = re.compile(rb"""\br\s*=\s*["']\s*([A-Za-z]+)\s*([0-9]+)""")
+_ROW = re.compile(rb"<(?:\w+:)?row(?=[\s>/])" + _ATTRIBUTES + rb">")
+_ROW_REF = re.compile(rb"""\br\s*=\s*["']\s*([0-9]+)""")
+_SHARED_TYPE = re.compile(rb"""\bt\s*=\s*["']\s*s\s*["']""")
+_SHARED_INDEX = re.compile(
+    rb"<(?:\w+:)?c(?=[\s>/])(?:[^>\"']|"
+    + _VALUE
+    + rb""")*?\bt\s*=\s*["']\s*s\s*["']"""
+    + _ATTRIBUTES
+    + rb">\s*<(?:\w+:)?v(?=[\s>])[^>]*>\s*([0-9]+)"
+)
 _STRING_ITEM = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*)>")
 _RELATIONSHIP = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)>")
@@ -256,8 +269,8 @@ def _measure(archive: zipfile.ZipFile, member: str, text_lengths: array[int]) ->
                     size.last_column, max(_column_number(letters) for letters, _ in references)
                 )
                 size.last_row = max(size.last_row, max(int(row) for _, row in references))
-            if b't="s"' in piece:
-                for shared in _SHARED_INDEX.findall(piece):
+            if _SHARED_TYPE.search(piece):
+                for _, shared in _SHARED_INDEX.findall(piece):
                     index_of_text = int(shared)
                     if index_of_text < len(text_lengths):
                         size.shared_text_bytes += text_lengths[index_of_text]
@@ -268,12 +281,16 @@ def _measure(archive: zipfile.ZipFile, member: str, text_lengths: array[int]) ->
 def _count_cells(piece: bytes) -> int:
     if b":c" in piece:  # a writer that prefixes its elements: the slower, general count
         return len(_CELL.findall(piece))
-    return piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+    return sum(piece.count(b"<c" + after) for after in _AFTER_A_NAME)
+
+
+#: What may follow an element's name: white space (XML's four kinds), ">" or "/>".
+_AFTER_A_NAME = (b" ", b"\t", b"\n", b"\r", b">", b"/")
 
 
 def _column_number(letters: bytes) -> int:
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + (letter - 64)
     return number
 

@@ -26,7 +26,7 @@ from permanence.web.audit import log as audit_log
 from permanence.web.audit.models import RecordView
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.models import Allocation, Notification
-from permanence.web.records.models import CarePeriod, ImportBatch, ImportIssue
+from permanence.web.records.models import AbsentRecord, CarePeriod, ImportBatch, ImportIssue
 from permanence.web.security import middleware as security_middleware
 
 from . import walk
@@ -64,6 +64,17 @@ def authority_a_with_an_import(
         )
         # Allocated to the practitioner, with a notice: their own lists name the child.
         period = CarePeriod.objects.get()
+        # A record the latest extract no longer holds: its list names the child.
+        AbsentRecord.objects.create(
+            authority=authority_a,
+            table="milestones",
+            record_pk=1,
+            child=period.child,
+            child_ref=REFERENCE,
+            period_start=period.period_start,
+            description=f"Child {REFERENCE}: a permanence recommendation",
+            missing_from=batch,
+        )
         practitioner = users_a[Role.PRACTITIONER]
         Allocation.objects.create(authority=authority_a, care_period=period, worker=practitioner)
         Notification.objects.create(

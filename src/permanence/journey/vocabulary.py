@@ -411,12 +411,15 @@ MILESTONE_WORDS: dict[str, MilestoneWords] = {
         "since the application was lodged in court",
         "Application lodged in",
     ),
+    # The first of a court's order and a Children's Hearing ending the supervision order:
+    # two owners (finding 5 of issue 13), so its words name both.
     "order_date": _words(
-        "Order granted",
-        "with an order granted",
-        "an order granted",
-        "since the order was granted",
-        "Order granted in",
+        "Court order or supervision ended by a Hearing",
+        "with a court order or a supervision order ended by a Children's Hearing",
+        "a court order or a supervision order ended by a Children's Hearing",
+        "since the court's order or the Children's Hearing's ending of the supervision order",
+        "Court order or Hearing ending supervision in",
+        short="a court order or a Hearing ending supervision",
     ),
     "court_order_date": _words(
         "Order granted by the court",

@@ -28,6 +28,7 @@ from permanence.analysis.aims import AIM_2, AimDefinition, end_words
 from permanence.analysis.aims_outcomes import AimResult
 from permanence.charts import (
     ImprovementMarks,
+    aim_competing_events_chart,
     aim_run_chart,
     still_waiting_chart,
 )
@@ -98,9 +99,11 @@ def build_pack(
         _aim_charts(summary.result, chosen.get(summary.aim.id, NO_IMPROVEMENT))
         for summary in figures.aims
     )
-    survival = next(
-        (aim_survival(s.result)[0] for s in figures.aims if s.aim.id == survival_aim), None
-    )
+    followed = next((s.result for s in figures.aims if s.aim.id == survival_aim), None)
+    survival = None if followed is None else aim_survival(followed)[0]
+    # Beside Kaplan-Meier, what became of the same children: leaving care, going home and
+    # a reversed plan are competing events, not censoring (issue 13).
+    competing = None if followed is None else aim_competing_events_chart(followed)
     stages = stage_summary(frame, DASHBOARD_DEFAULT, as_of=as_of)
     the_map = process_map_page(frame, DASHBOARD_DEFAULT, as_of=as_of)
     # Drawn narrower than on the screen, so its words stay legible in the PDF's column.
@@ -121,6 +124,7 @@ def build_pack(
         aim_charts=charts,
         survival=survival,
         survival_words=survival.caption if survival is not None else "",
+        competing=competing,
         stage_children=stages.children,
         stages=stages.rows,
         stage_sentence=stages.top,

@@ -249,6 +249,7 @@ class SectionKind(StrEnum):
     RUN_CHART = "run-chart"
     STILL_WAITING = "still-waiting"
     SURVIVAL = "survival"
+    COMPETING = "competing"
     STAGES = "stages"
     PROCESS_MAP = "process-map"
     CYCLES = "cycles"
@@ -292,6 +293,9 @@ class PackContent:
     quality: QualitySummary | None
     #: The process map with the dashboard's default view (``pages.process_map``).
     process_map: ProcessMapPage | None = None
+    #: What became of the survival curve's children: the cumulative incidence of each
+    #: outcome (competing events), Kaplan-Meier beside it (docs/survival.md).
+    competing: ChartSpec | None = None
 
     @property
     def title(self) -> str:
@@ -322,6 +326,8 @@ class PackContent:
             charts += [aim.run_chart, aim.still_waiting]
         if self.survival is not None:
             charts.append(self.survival)
+        if self.competing is not None:
+            charts.append(self.competing)
         if self.process_map is not None:
             charts.append(self.process_map.chart)
         return tuple(charts)
@@ -349,6 +355,10 @@ class PackContent:
         if self.survival is not None:
             sections.append(
                 Section(SectionKind.SURVIVAL, "Following children from the start", "survival")
+            )
+        if self.competing is not None:
+            sections.append(
+                Section(SectionKind.COMPETING, "What became of the children", "competing")
             )
         sections.append(Section(SectionKind.STAGES, "Where children wait", "stages"))
         if self.process_map is not None:

@@ -87,6 +87,7 @@ def render_pptx(content: PackContent, images: Mapping[str, bytes] | None = None)
         SectionKind.RUN_CHART: _run_chart,
         SectionKind.STILL_WAITING: _still_waiting,
         SectionKind.SURVIVAL: _survival,
+        SectionKind.COMPETING: _competing,
         SectionKind.STAGES: _stages,
         SectionKind.PROCESS_MAP: _process_map,
         SectionKind.CYCLES: _cycles,
@@ -231,6 +232,20 @@ def _survival(
         "Each line follows the children whose clock started in one year: how many in every "
         "hundred had reached the milestone by each week, counting those still waiting.",
         content.survival_words,
+    ]
+    _chart_with_words(slide, chart, pictures, words)
+
+
+def _competing(
+    slide: Slide, content: PackContent, section: Section, pictures: Mapping[str, bytes]
+) -> None:
+    chart = content.competing
+    assert chart is not None
+    words = [
+        "The same children, each followed to whichever came first: the milestone, leaving "
+        "care, going home or a plan reversed. With those still waiting, the lines add up to "
+        "every child.",
+        chart.caption,
     ]
     _chart_with_words(slide, chart, pictures, words)
 

@@ -62,3 +62,16 @@ def test_a_stage_is_named_by_the_milestone_that_ends_it():
     assert [stage.label for stage in STAGES] == [
         MILESTONE_WORDS[stage.column].heading for stage in STAGES
     ]
+
+
+def test_the_mixed_order_column_says_it_holds_the_hearings_time_too():
+    # Issue 13, finding 5: the court's time and the Children's Hearing's are apart. A local
+    # aim may still stop at `order_date` (the first of either); the words it is chosen by
+    # must not say "an order granted" as if the court's were the only time in it.
+    mixed = MILESTONE_WORDS["order_date"]
+    for said in (mixed.heading, mixed.who, mixed.noun, mixed.since, mixed.cohort):
+        assert "court" in said.lower() and "hearing" in said.lower(), said
+    court = MILESTONE_WORDS["court_order_date"]
+    assert "hearing" not in court.noun.lower()
+    # Offered side by side on the local aim form, the two read differently.
+    assert len({END_WORDS[column] for column in END_CLOCKS}) == len(END_CLOCKS)

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from permanence.analysis.aims import AIM_2, NATIONAL_AIMS
+from permanence.charts.competing import KAPLAN_MEIER, WHICH_TO_READ
 from permanence.ingest.rules import all_rules
 from permanence.journey.frame import build_journeys_frame
 from permanence.journey.tables import SCHEMAS, JourneyTables
@@ -227,6 +228,7 @@ def test_the_sections_run_from_the_aims_to_the_data_quality(content: PackContent
     assert kinds[1 : 1 + 2 * aims] == [SectionKind.RUN_CHART, SectionKind.STILL_WAITING] * aims
     assert kinds[1 + 2 * aims :] == [
         SectionKind.SURVIVAL,
+        SectionKind.COMPETING,
         SectionKind.STAGES,
         SectionKind.PROCESS_MAP,
         SectionKind.CYCLES,
@@ -234,7 +236,8 @@ def test_the_sections_run_from_the_aims_to_the_data_quality(content: PackContent
         SectionKind.QUALITY,
     ]
     assert len({section.anchor for section in sections}) == len(sections)
-    assert len(content.charts()) == 2 * aims + 2  # and the survival curve and the process map
+    # and the survival curve, what became of the children and the process map
+    assert len(content.charts()) == 2 * aims + 3
 
 
 def test_still_waiting_charts_show_at_most_the_longest_waits(content: PackContent) -> None:
@@ -280,3 +283,18 @@ def test_the_survival_curve_follows_aim_2(content: PackContent) -> None:
     assert content.survival is not None
     assert content.survival.name == "aim_2-survival"
     assert "still waiting" in content.survival_words
+
+
+def test_beside_the_survival_curve_what_became_of_aim_2s_children(content: PackContent) -> None:
+    # Issue 13, finding 7: Kaplan-Meier alone treats leaving care as censoring; the pack
+    # gives the Champions' Group the cumulative incidence of each outcome beside it.
+    assert content.competing is not None
+    assert content.competing.name == "aim_2-competing"
+    assert content.competing.caption == WHICH_TO_READ
+    columns = content.competing.data.columns
+    assert columns[:2] == ["Week", "Had a permanence recommendation"]
+    assert columns[-1] == KAPLAN_MEIER
+    # Every week the outcomes and those still waiting add up to every child (each is
+    # rounded to a tenth).
+    totals = content.competing.data.select(columns[1:-1]).sum_horizontal().to_list()
+    assert totals and all(abs(total - 100) <= 0.05 * len(columns) for total in totals)

@@ -122,6 +122,8 @@ def test_each_section_and_its_key_figures_are_in_the_text(text: str, content: Pa
         assert aim.findings[0] in text
         assert aim.waiting_words[0] in text
     assert content.stage_sentence in text
+    assert content.competing is not None
+    assert " ".join(content.competing.caption.split()) in " ".join(text.split())
     assert content.opening() in text
     assert "LEARNED-MARK" in text and "NEXT-MARK" in text and "RISK-MARK" in text
     assert "must not be reported" not in text

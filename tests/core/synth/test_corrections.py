@@ -8,6 +8,7 @@ rows entered in error, which are exactly the records the later extract no longer
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from permanence.journey.identity import Candidate, MatchedBy, candidate, match_r
 from permanence.journey.tables import RECORD_ID, SCHEMAS, JourneyTables, read_canonical_csv
 from permanence.synth.corrections import (
     CorrectionShares,
+    EarlierExtract,
     earlier_extract,
     with_record_ids,
 )
@@ -165,3 +167,53 @@ def test_the_command_writes_the_earlier_extract_beside_the_later(
         == 2
     )
     assert "leave out --messy" in capsys.readouterr().err
+
+
+#: What docs/synthetic-data.md counts on a 600-child authority, in the order it says them.
+COUNTED = (
+    "recommendations",
+    "placement moves",
+    "placement types",
+    "meetings",
+    "spurious recommendations",
+    "duplicate children",
+)
+
+
+def counts(earlier: EarlierExtract) -> dict[str, int]:
+    """What an earlier extract gets wrong, counted as the docs count it."""
+    changed = earlier.corrected
+
+    def values(table: str, column: str) -> int:
+        return changed.filter((pl.col("table") == table) & (pl.col("column") == column)).height
+
+    duplicates = earlier.in_error.children.get_column("child_ref").to_list()
+    spurious = earlier.in_error.milestones.filter(~pl.col("child_ref").is_in(duplicates))
+    return {
+        "recommendations": changed.filter(pl.col("table") == "milestones").height,
+        "placement moves": values("placements", "start_date"),
+        "placement types": values("placements", "placement_type"),
+        "meetings": values("meetings", "held_date"),
+        "spurious recommendations": spurious.height,
+        "duplicate children": len(duplicates),
+    }
+
+
+def test_the_counts_on_a_600_child_authority_are_those_docs_synthetic_data_gives() -> None:
+    docs = Path(__file__).parents[3] / "docs" / "synthetic-data.md"
+    said = re.search(
+        r"On a 600-child authority \(seeds 1 to 5\) that is (\d+) to (\d+) recommendations, "
+        r"(\d+) to (\d+)\s+placement moves, (\d+) to (\d+) placement types and (\d+) to (\d+) "
+        r"meetings corrected, and (\d+) to (\d+)\s+spurious recommendations and (\d+) to (\d+) "
+        r"duplicate children",
+        docs.read_text(encoding="utf-8"),
+    )
+    assert said is not None, "the paragraph on corrections between two extracts has moved"
+    numbers = [int(number) for number in said.groups()]
+    documented = {name: (numbers[2 * i], numbers[2 * i + 1]) for i, name in enumerate(COUNTED)}
+    found = [
+        counts(earlier_extract(authority(600, seed), seed, extract_date=END))
+        for seed in range(1, 6)
+    ]
+    ranges = {name: (min(f[name] for f in found), max(f[name] for f in found)) for name in COUNTED}
+    assert ranges == documented

@@ -20,6 +20,7 @@ from django.test import Client
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.audit.models import RecordView
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import (
@@ -281,3 +282,21 @@ def test_the_childs_journey_shows_the_record_waiting_for_a_decision(
     assert "Records no longer in the extract" in page
     assert "Agency decision maker decision on 01/03/2024" in page
     assert f"/data-quality/not-in-extract/{dropped.pk}/remove/" in page
+
+
+def test_the_list_of_records_no_longer_in_the_extract_is_audited(
+    authority_a: LocalAuthority,
+    dropped: AbsentRecord,
+    data_lead: Client,
+    users_a: dict[Role, User],
+) -> None:
+    # The list names each child (their reference, a link to their journey): every view of
+    # a child's record is audited. The walks' authority has no such record, so they cannot
+    # see this page name a child; this test does.
+    with scope(authority_a):
+        RecordView.objects.all().delete()
+    page = data_lead.get("/data-quality/not-in-extract/")
+    assert page.status_code == 200 and "0311" in page.content.decode()
+    with scope(authority_a):
+        views = list(RecordView.objects.values_list("child_ref", "viewer_id", "path"))
+    assert views == [("0311", users_a[Role.DATA_LEAD].pk, "/data-quality/not-in-extract/")]

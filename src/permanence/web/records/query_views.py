@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
+from permanence.web.audit.log import log_children_shown
 from permanence.web.records.data_queries import (
     AnswerError,
     answer_query,
@@ -47,13 +48,18 @@ def absent_records(request: HttpRequest) -> HttpResponse:
         "missing_from", "decided_by"
     )
     page = Paginator(waiting, ABSENT_PER_PAGE).get_page(request.GET.get("page"))
+    shown_kept = list(kept[:ABSENT_PER_PAGE])
+    # Each row names its child: the view is kept in the audit log, as every view is.
+    log_children_shown(
+        request, [*page.object_list, *shown_kept], "records no longer in the extract"
+    )
     return render(
         request,
         "records/queries/absent.html",
         {
             "page": page,
             "rows": [absent_row(absence) for absence in page],
-            "kept": kept[:ABSENT_PER_PAGE],
+            "kept": shown_kept,
             "kept_count": kept.count(),
         },
     )

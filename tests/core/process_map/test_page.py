@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from permanence.analysis.process_map import process_map
+from permanence.charts.process_map import process_map_chart
 from permanence.charts.render import render_png, render_svg
 from permanence.pages.filters import Filters
 from permanence.pages.process_map import MAP_HEADINGS, StepNote, process_map_page
@@ -30,7 +32,8 @@ def test_the_page_holds_the_map_as_a_table_words_and_a_flowchart(build: Any) -> 
     )
     assert len(first_review.cells()) == len(MAP_HEADINGS)
     assert "5 children accommodated" in page.text
-    assert "first looked after child review held (29% of all the days, 1 waiting there now)" in (
+    # the formal name keeps its capitals inside the sentence
+    assert "first Looked After Child review held (29% of all the days, 1 waiting there now)" in (
         page.text
     )
     assert "Permanence order 1" in page.text.replace("permanence order 1", "Permanence order 1")
@@ -72,3 +75,47 @@ def test_the_pack_draws_the_map_and_its_table(build: Any) -> None:
     assert pack.process_map.chart.spec["width"] == 900
     assert pack.process_map.chart in pack.charts()
     assert SectionKind.PROCESS_MAP in [section.kind for section in pack.sections()]
+
+
+def test_the_routes_back_are_arrows_not_boxes(build: Any) -> None:
+    start = date(2024, 1, 1)
+    # F went home on day 50 and came back on day 80; G's plan (day 60) was reversed on
+    # day 120 and G waits for a new one; H went home and stays there.
+    f = build.accommodated("F", start)
+    f.placements += [("home", start + timedelta(50)), ("foster_la", start + timedelta(80))]
+    g = build.journey("G", start, planning_72h=2, recommendation=60)
+    g.milestones.append(("decision_reversed", start + timedelta(120), "new assessment"))
+    h = build.journey("H", start, recommendation=30, route="return_home", returned_home=40)
+    figures = process_map(build.journeys([f, g, h], AS_OF))
+    chart = process_map_chart(figures)
+    layers = chart.spec["layer"]
+    boxes = next(layer for layer in layers if layer["mark"]["type"] == "rect")
+    assert "plan_reversed" not in {box["key"] for box in boxes["data"]["values"]}
+    dashed = [layer for layer in layers if layer["mark"].get("strokeDash")]
+    (lines,) = dashed
+    routes = {segment["route"] for segment in lines["data"]["values"]}
+    assert routes == {
+        "Plans for permanence away from home reversed",
+        "Returns home that broke down",
+    }
+    # three segments each: up (or down), across, and into the box it returns to
+    assert len(lines["data"]["values"]) == 6
+    words = [
+        value["text"]
+        for layer in layers
+        if layer["mark"]["type"] == "text"
+        for value in layer["data"]["values"]
+        if str(value["text"]).startswith("Route back")
+    ]
+    assert words == [
+        "Route back: 1 plan reversed (1 child); 1 waiting for a new plan",
+        "Route back: 1 return home broke down (1 child looked after again)",
+    ]
+    # no arrow into or out of the route back is drawn as if it were a step
+    plain = next(
+        layer
+        for layer in layers
+        if layer["mark"]["type"] == "rule" and not layer["mark"].get("strokeDash")
+    )
+    assert all("reversed" not in arrow["route"] for arrow in plain["data"]["values"])
+    assert "<svg" in render_svg(chart, width=1240)

@@ -53,6 +53,7 @@ class MapRow:
             f"{step.waiting_now:,}",
             f"{round(100 * step.share)}%",
             self.note.owner,
+            self.note.testing,
         )
 
 
@@ -64,6 +65,7 @@ MAP_HEADINGS: tuple[str, ...] = (
     "Waiting there now",
     "Share of all waiting",
     "Owner",
+    "What is being tested",
 )
 
 

@@ -29,6 +29,7 @@ def test_the_page_holds_the_map_as_a_table_words_and_a_flowchart(build: Any) -> 
         "1",
         "29%",  # 280 of 959 days
         "Reviewing officers",
+        "reviews set at day 1",
     )
     assert len(first_review.cells()) == len(MAP_HEADINGS)
     assert "5 children accommodated" in page.text
@@ -67,11 +68,24 @@ def test_the_pack_draws_the_map_and_its_table(build: Any) -> None:
     from permanence.reports.content import SectionKind
 
     frame = build.five_children()
-    pack = build_pack(frame, NATIONAL_AIMS, authority_name="T", authority_code="T", as_of=AS_OF)
+    notes = {"first_review": StepNote(owner="Reviewing officers", testing="reviews set at day 1")}
+    pack = build_pack(
+        frame,
+        NATIONAL_AIMS,
+        authority_name="T",
+        authority_code="T",
+        as_of=AS_OF,
+        step_notes=notes,
+    )
     assert pack.process_map is not None
     screen = process_map_page(frame, Filters(), as_of=AS_OF)
     # the same figures as the page, the chart drawn for the pack's narrower column
-    assert pack.process_map.table() == screen.table()
+    assert pack.process_map.table() != screen.table()  # the screen's was given no notes
+    noted = process_map_page(frame, Filters(), as_of=AS_OF, notes=notes)
+    assert pack.process_map.table() == noted.table()
+    # the step notes are in the pack's table, beside the step: owner and what is tested
+    first_review = next(row for row in pack.process_map.table() if row[0].startswith("First"))
+    assert first_review[-2:] == ("Reviewing officers", "reviews set at day 1")
     assert pack.process_map.chart.spec["width"] == 900
     assert pack.process_map.chart in pack.charts()
     assert SectionKind.PROCESS_MAP in [section.kind for section in pack.sections()]

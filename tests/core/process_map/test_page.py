@@ -133,3 +133,18 @@ def test_the_routes_back_are_arrows_not_boxes(build: Any) -> None:
     )
     assert all("reversed" not in arrow["route"] for arrow in plain["data"]["values"])
     assert "<svg" in render_svg(chart, width=1240)
+
+
+def test_the_page_counts_flows_per_quarter_and_draws_them(build: Any) -> None:
+    page = process_map_page(build.five_children(), Filters(), as_of=AS_OF)
+    flows = page.flows.select("quarter", "entries", "exits", "in_care").rows()
+    # A and B came in January 2024 and D in March; D left in April (day 50); A's order and
+    # B's return home end no care period here (no period end given); C and E came in 2025
+    assert flows[0] == (date(2024, 1, 1), 3, 0, 3)
+    assert flows[1] == (date(2024, 4, 1), 0, 1, 2)
+    assert flows[-1] == (date(2025, 4, 1), 1, 0, sum(1 for _ in "ABCE"))
+    assert page.charts["flows"] is page.flows_chart
+    assert page.flows_chart.data.columns[:3] == ["Quarter", "Came into care", "Left care"]
+    assert page.flows_chart.data.row(0)[0] == "January to March 2024"
+    assert "6 quarters, from January to March 2024 to April to June 2025" in page.flows_text
+    assert "<svg" in render_svg(page.flows_chart, width=900)

@@ -22,6 +22,7 @@ import polars as pl
 
 from benchmarks.data import END, synthetic_extract
 from permanence.analysis.balancing import BALANCING_MEASURES, balancing_table
+from permanence.analysis.flows import quarterly_flows
 from permanence.analysis.process_map import process_map
 from permanence.journey.frame import build_journeys_frame
 from permanence.journey.tables import read_canonical_csv
@@ -34,6 +35,7 @@ def analyses(frame: pl.DataFrame) -> dict[str, Callable[[], Any]]:
     found: dict[str, Callable[[], Any]] = {"process map": lambda: process_map(frame)}
     for measure in BALANCING_MEASURES:
         found[measure.key] = lambda key=measure.key: balancing_table(key, frame)
+    found["flows per quarter"] = lambda: quarterly_flows(frame)
     return found
 
 

@@ -27,7 +27,8 @@ defines each with a worked example:
 - ``purposeful_delays``: children accommodated in the month whose wait for a permanence
   recommendation was recorded as a purposeful delay.
 
-All polars expressions, no loop over children.
+Polars expressions and whole-array arithmetic (numpy, for the placement moves): no loop over
+children.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The process map in a real Chromium, at a phone's width and a laptop's: the flowchart
 draws, scrolls inside its own labelled region at 320 px (never the page), the steps where
-most waiting happens stand out in words, a data lead notes a step, and axe finds nothing."""
+most waiting happens stand out in words, the flows per quarter draw with their table, a
+data lead notes a step, and axe finds nothing."""
 
 from __future__ import annotations
 
@@ -38,6 +39,17 @@ def test_the_process_map_reads_at_both_widths_and_a_step_can_be_noted(
         scroll = region.evaluate("e => [e.scrollWidth, e.clientWidth]")
         assert scroll[0] > scroll[1], "the map should scroll inside its own region"
     page.get_by_text("Show the data as a table").first.click()
+    # the flows per quarter: a chart that draws, its table, and the page still reflows
+    flows = page.locator("#chart-flows")
+    flows.scroll_into_view_if_needed()
+    expect(flows).to_have_attribute("data-rendered", "true", timeout=20000)
+    expect(page.get_by_role("heading", name="Flows: coming into care")).to_be_visible()
+    page.get_by_text("Show the data as a table").nth(1).click()
+    expect(
+        page.get_by_role("region", name="The data of the chart: Children coming")
+    ).to_be_visible()
+    if width == NARROW:
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
     assert_accessible(page)
 
     page.get_by_role("link", name="Add a note on First Looked After Child review held").click()

@@ -27,7 +27,8 @@ defines each with a worked example:
 - ``purposeful_delays``: children accommodated in the month whose wait for a permanence
   recommendation was recorded as a purposeful delay.
 
-All polars expressions, no loop over children.
+Polars expressions and whole-array arithmetic (numpy, for the placement moves): no loop over
+children.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
+import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from permanence.analysis.periods import frame_as_of
 from permanence.analysis.process_map import with_outcome
@@ -133,6 +136,15 @@ DELAY_SCHEMA: Final = {
 
 
 KEY: Final = ("authority", "child_ref", "period_number")
+#: What ``with_outcome`` reads.
+OUTCOME_COLUMNS: Final = (
+    "accommodated_date",
+    "court_order_date",
+    "court_order_type",
+    "supervision_ended_date",
+    "period_end",
+    "destination",
+)
 
 
 def _monthly(rows: pl.LazyFrame, hit: pl.Expr, *extra: pl.Expr) -> pl.DataFrame:
@@ -150,25 +162,25 @@ def _monthly(rows: pl.LazyFrame, hit: pl.Expr, *extra: pl.Expr) -> pl.DataFrame:
     )
 
 
-def _moves_within(rows: pl.LazyFrame, after: str, until: pl.Expr) -> pl.LazyFrame:
+def _moves_within(rows: pl.DataFrame, after: str, until: str) -> pl.DataFrame:
     """``rows`` with ``moves``: how many of each row's placement moves are dated after its
-    ``after`` column and on or before ``until`` (an expression over the row's columns).
-    Only rows with a move are exploded (a move a row), counted and joined back."""
-    numbered = rows.with_row_index("_row")
-    move = pl.col("placement_moves")
-    counted = (
-        numbered.filter(move.list.len() > 0)
-        .select("_row", pl.col(after).alias("_after"), until.alias("_until"), move)
-        .explode("placement_moves")
-        .filter((move > pl.col("_after")) & (move <= pl.col("_until")))
-        .group_by("_row")
-        .agg(pl.len().cast(pl.Int64).alias("moves"))
-    )
-    return (
-        numbered.join(counted, on="_row", how="left")
-        .with_columns(pl.col("moves").fill_null(0))
-        .drop("_row")
-    )
+    ``after`` column and on or before its ``until`` column. The moves of every row are
+    laid end to end once, each compared with its row's dates repeated beside it, and
+    counted back per row: no join, no loop over children."""
+    moves = rows.get_column("placement_moves")
+    lengths = moves.list.len().fill_null(0).to_numpy()
+    flat = moves.explode(empty_as_null=False, keep_nulls=False).to_physical().to_numpy()
+    owner = np.repeat(np.arange(rows.height), lengths)
+    low = _days_of(rows.get_column(after))[owner]
+    high = _days_of(rows.get_column(until))[owner]
+    inside = (flat > low) & (flat <= high)
+    counted = np.bincount(owner[inside], minlength=rows.height)
+    return rows.with_columns(pl.Series("moves", counted, dtype=pl.Int64))
+
+
+def _days_of(dates: pl.Series) -> NDArray[np.float64]:
+    """Dates as days since 1970, a blank as NaN (so every comparison with it is false)."""
+    return dates.to_physical().cast(pl.Float64).fill_null(np.nan).to_numpy()
 
 
 def _with_outcomes(frame: pl.DataFrame, as_of: date) -> pl.LazyFrame:
@@ -183,13 +195,21 @@ def moves_before_permanence(frame: pl.DataFrame, *, as_of: date | None = None) -
     between accommodation and that day, with their ``mean_moves``."""
     when = frame_as_of(frame, as_of)
     rows = (
-        _with_outcomes(frame, when)
+        _with_outcomes(frame.select(*OUTCOME_COLUMNS, "placement_moves"), when)
         .filter(pl.col("outcome").is_in(PERMANENCE_OUTCOMES))
-        .with_columns(pl.col("outcome_date").dt.truncate("1mo").alias("month"))
+        .select(
+            "accommodated_date",
+            "outcome_date",
+            "placement_moves",
+            pl.col("outcome_date").dt.truncate("1mo").alias("month"),
+        )
+        .collect(engine=ENGINE)
     )
-    counted = _moves_within(rows, "accommodated_date", pl.col("outcome_date"))
+    counted = _moves_within(rows, "accommodated_date", "outcome_date")
     return _monthly(
-        counted, pl.col("moves") >= MANY_MOVES_BEFORE, pl.col("moves").mean().alias("mean_moves")
+        counted.lazy(),
+        pl.col("moves") >= MANY_MOVES_BEFORE,
+        pl.col("moves").mean().alias("mean_moves"),
     )
 
 
@@ -201,12 +221,16 @@ def moves_after_decision(frame: pl.DataFrame, *, as_of: date | None = None) -> p
     rows = (
         frame.lazy()
         .filter(decided.is_not_null() & (decided + timedelta(days=FOLLOW_UP_DAYS) <= when))
-        .with_columns(decided.dt.truncate("1mo").alias("month"))
+        .select(
+            "decision_away_date",
+            (decided + timedelta(days=FOLLOW_UP_DAYS)).alias("_until"),
+            "placement_moves",
+            decided.dt.truncate("1mo").alias("month"),
+        )
+        .collect(engine=ENGINE)
     )
-    counted = _moves_within(
-        rows, "decision_away_date", pl.col("decision_away_date") + timedelta(days=FOLLOW_UP_DAYS)
-    )
-    return _monthly(counted, pl.col("moves") >= MANY_MOVES_AFTER)
+    counted = _moves_within(rows, "decision_away_date", "_until")
+    return _monthly(counted.lazy(), pl.col("moves") >= MANY_MOVES_AFTER)
 
 
 def _next_period_start() -> pl.Expr:
@@ -244,13 +268,28 @@ def permanence_ended(frame: pl.DataFrame, *, as_of: date | None = None) -> pl.Da
     ordered = pl.col("court_order_date")
     rows = (
         frame.lazy()
+        .select(
+            "authority",
+            "child_ref",
+            "period_start",
+            "court_order_date",
+            "court_order_type",
+            "placement_moves",
+        )
         .with_columns(_next_period_start().alias("_next"))
         .filter(ordered.is_not_null() & pl.col("court_order_type").is_in(COURT_PERMANENCE))
-        .with_columns(ordered.dt.truncate("1mo").alias("month"))
+        .select(
+            "court_order_date",
+            pl.lit(when).alias("_until"),
+            "placement_moves",
+            "_next",
+            ordered.dt.truncate("1mo").alias("month"),
+        )
+        .collect(engine=ENGINE)
     )
-    counted = _moves_within(rows, "court_order_date", pl.lit(when))
+    counted = _moves_within(rows, "court_order_date", "_until")
     ended = (pl.col("moves") > 0) | pl.col("_next").is_not_null()
-    return _monthly(counted, ended)
+    return _monthly(counted.lazy(), ended)
 
 
 def time_to_order(frame: pl.DataFrame, *, as_of: date | None = None) -> pl.DataFrame:
@@ -278,18 +317,33 @@ def purposeful_delays(
     frame_as_of(frame, as_of)
     marked = (
         (delays if delays is not None else pl.DataFrame(schema=DELAY_SCHEMA))
-        .lazy()
         .filter(pl.col("clock") == "accommodated_date")
         .select("child_ref", "period_start", pl.lit(value=True).alias("_delay"))
         .unique(["child_ref", "period_start"])
     )
-    rows = (
-        frame.lazy()
-        .filter(pl.col("accommodated_date").is_not_null())
-        .join(marked, on=["child_ref", "period_start"], how="left")
-        .with_columns(pl.col("accommodated_date").dt.truncate("1mo").alias("month"))
+    accommodated = pl.col("accommodated_date")
+    rows = frame.lazy().select("child_ref", "period_start", "accommodated_date")
+    rows = rows.filter(accommodated.is_not_null())
+    # Only the few care periods with a recorded delay are joined; every one is counted.
+    delayed = (
+        rows.filter(pl.col("child_ref").is_in(marked.get_column("child_ref").implode()))
+        .join(marked.lazy(), on=["child_ref", "period_start"], how="inner")
+        .group_by(accommodated.dt.month_start().alias("month"))
+        .agg(pl.len().cast(pl.Int64).alias("numerator"))
     )
-    return _monthly(rows, pl.col("_delay").fill_null(value=False))
+    return (
+        rows.group_by(accommodated.dt.month_start().alias("month"))
+        .agg(pl.len().cast(pl.Int64).alias("denominator"))
+        .join(delayed, on="month", how="left")
+        .select(
+            "month",
+            pl.col("numerator").fill_null(0),
+            "denominator",
+            (100 * pl.col("numerator").fill_null(0) / pl.col("denominator")).alias("percentage"),
+        )
+        .sort("month")
+        .collect(engine=ENGINE)
+    )
 
 
 def balancing_table(

@@ -14,6 +14,13 @@ Jossey-Bass, 2011. The formulas, constants and sources are set out in
   lower limit.
 * ``p`` (proportion): centre = sum of numerators / sum of denominators; limits per point
   pbar +- 3 sqrt(pbar (1 - pbar) / n_i), held within 0 and 1.
+* ``c`` (count of events in equal areas of opportunity, a month say): centre = c-bar, the
+  mean count; limits c-bar +- 3 sqrt(c-bar), a lower limit of zero or below meaning none
+  (Montgomery, Introduction to Statistical Quality Control, section 7.3.1).
+* ``u`` (events per unit of opportunity, the areas unequal): u_i = c_i / n_i; centre =
+  u-bar = sum of counts / sum of units; limits per point u-bar +- 3 sqrt(u-bar / n_i), a
+  lower limit of zero or below meaning none (Montgomery, section 7.3.1). Give the units
+  in the size the rate is read in: children in thousands for a rate per 1,000.
 * ``t`` (time between events): an I chart of x^(1/3.6) (Nelson 1994), back-transformed;
   a lower limit below zero on the transformed scale means no lower limit.
 * ``g`` (count of opportunities between events, Benneyan 2001): limits gbar +- 3
@@ -23,7 +30,8 @@ Jossey-Bass, 2011. The formulas, constants and sources are set out in
 Rules (``control_rules``): a point outside the limits; 8 in a row on one side of the
 centre; 6 in a row going up or down; 2 of 3 beyond 2 sigma on one side; 15 in a row
 within 1 sigma. The zone rules are read for ``i``, ``t`` and ``p`` charts, whose limits are
-symmetric on the scale they are computed on; ``g`` and ``mr`` charts are read for points
+symmetric on the scale they are computed on, and for ``c`` and ``u`` charts whose centre
+is above zero; ``g`` and ``mr`` charts are read for points
 outside the limits and (``g``) shifts and trends. A phase whose limits rest on fewer than
 20 points carries a warning: such limits are trial limits.
 """
@@ -50,7 +58,7 @@ from permanence.analysis.runchart import (
     validated_exclusions,
 )
 
-ChartKind = Literal["i", "mr", "p", "t", "g"]
+ChartKind = Literal["i", "mr", "p", "c", "u", "t", "g"]
 CHART_KINDS: tuple[str, ...] = get_args(ChartKind)
 Transform = Literal["none", "log", "power"]
 TRANSFORMS: tuple[str, ...] = get_args(Transform)
@@ -180,7 +188,8 @@ def analyse_control_chart(
     exclude: Mapping[int, str] | None = None,
     screen_moving_ranges: bool = False,
 ) -> ControlChartResult:
-    """Build a control chart of ``values`` (or ``numerators / denominators`` for ``p``).
+    """Build a control chart of ``values`` (or ``numerators / denominators`` for ``p`` and
+    ``u``: for ``u`` the denominators are the units of opportunity).
 
     Points must already be in time order. ``baseline_n``, ``baseline_end``,
     ``phase_breaks`` and ``exclude`` mean what they mean for ``analyse_run_chart``: the
@@ -270,9 +279,9 @@ def _inputs(
     numerators: npt.ArrayLike | None,
     denominators: npt.ArrayLike | None,
 ) -> tuple[FloatArray, FloatArray | None]:
-    if chart == "p":
+    if chart in ("p", "u"):
         if numerators is None or denominators is None:
-            raise ValueError("a P chart needs numerators and denominators")
+            raise ValueError(f"a {chart.upper()} chart needs numerators and denominators")
         num = np.asarray(numerators, dtype=np.float64)
         den = np.asarray(denominators, dtype=np.float64)
         if num.shape != den.shape or num.ndim != 1 or num.size == 0:
@@ -300,8 +309,11 @@ def _check_values(
             (~np.isfinite(weights), "has no numeric denominator"),
             (np.isfinite(weights) & (weights <= 0), "has a denominator of zero or less"),
             (measure < 0, "has a negative numerator"),
-            (measure > weights, "has a numerator larger than its denominator"),
         ]
+        if chart == "p":
+            checks.append((measure > weights, "has a numerator larger than its denominator"))
+    if chart == "c":
+        checks.append((measure < 0, "is negative, which a count cannot be"))
     if chart in ("t", "g") or transform == "power":
         checks.append((measure < 0, "is negative, which a time or count between events cannot be"))
     if transform == "log":
@@ -511,6 +523,54 @@ def _proportions(phase: _PhaseInput) -> _PhaseOutput:
     )
 
 
+def _counts(phase: _PhaseInput) -> _PhaseOutput:
+    """A C chart (``weights`` None) or a U chart: Poisson limits, the centre +- 3 sigma
+    with sigma = sqrt(centre / n_i) (n_i = 1 for a C chart)."""
+    span = slice(phase.start, phase.stop)
+    counts = phase.measure[span]
+    units = np.ones(counts.size) if phase.weights is None else phase.weights[span]
+    usable = np.isfinite(units) & (units > 0)
+    plotted = np.divide(counts, units, out=np.full(counts.size, np.nan), where=usable)
+    all_units = np.ones(phase.measure.size) if phase.weights is None else phase.weights
+    base_units = float(all_units[phase.base].sum())
+    bar = float(phase.measure[phase.base].sum()) / base_units if base_units > 0 else float("nan")
+    sigma = np.full(counts.size, np.nan)
+    sigma[usable] = np.sqrt(bar / units[usable])
+    lower = np.where(usable, bar - 3 * sigma, np.nan)
+    upper = np.where(usable, bar + 3 * sigma, np.nan)
+    lower[lower <= 0] = np.nan  # no count or rate can fall below a limit of zero
+    local = phase.positions - phase.start
+    signals = _symmetric_rules(
+        plotted[local],
+        bar,
+        sigma[local],
+        lower[local],
+        upper[local],
+        phase.positions,
+        phase.index,
+        zones=bar > 0,
+    )
+    return _PhaseOutput(
+        plotted=plotted,
+        centre=bar,
+        lower=lower,
+        upper=upper,
+        phase=ControlPhase(
+            index=phase.index,
+            start=phase.start,
+            stop=phase.stop,
+            n=int(phase.positions.size),
+            limits_n=int(phase.base.size),
+            centre=bar,
+            mean=bar,
+            sigma=float(np.sqrt(bar)) if phase.weights is None else float("nan"),
+            mr_bar=None,
+            moving_ranges_set_aside=0,
+        ),
+        signals=signals,
+    )
+
+
 def _between_events(phase: _PhaseInput) -> _PhaseOutput:
     taking = phase.positions
     g = phase.measure[taking]
@@ -585,6 +645,8 @@ _BUILDERS: dict[str, Callable[[_PhaseInput], _PhaseOutput]] = {
     "t": _individuals,
     "mr": _moving_ranges,
     "p": _proportions,
+    "c": _counts,
+    "u": _counts,
     "g": _between_events,
 }
 
@@ -597,6 +659,8 @@ _CHART_NAMES = {
     "i": "I chart (individual values)",
     "mr": "moving range chart",
     "p": "P chart (proportions)",
+    "c": "C chart (counts)",
+    "u": "U chart (rates)",
     "t": "T chart (time between events)",
     "g": "G chart (count between events)",
 }
@@ -634,7 +698,7 @@ def _describe_phase(result: ControlChartResult, phase: ControlPhase) -> str:
         return f"{name}: no centre line could be drawn."
     centre_name = "median" if result.chart == "g" else "centre line"
     text = f"{name}: {centre_name} {phase.centre:.4g}, resting on {plural(phase.limits_n, 'point')}"
-    if result.chart == "p":
+    if result.chart in ("p", "u"):
         return text + "; the limits vary with each point's denominator."
     first = phase.start
     low, high = result.lower[first], result.upper[first]

@@ -15,13 +15,15 @@ difference is reported in words only when its adjusted p-value is below 0.05, an
 words never name a group whose figures are withheld. docs/process-map.md has the rules
 and a worked example.
 
-Sibling-group size is not in the canonical data yet, so it cannot be broken down.
+Any frame column can be a characteristic: ``breakdowns`` takes them as a mapping of
+column to name (``CHARACTERISTICS`` by default), so sibling-group size, once the frame
+holds it, is one more entry. It is not in the canonical data yet.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
@@ -99,18 +101,23 @@ def holm(p_values: Sequence[float]) -> list[float]:
 
 
 def breakdowns(
-    frame: pl.DataFrame, aims: Sequence[AimDefinition], *, as_of: date | None = None
+    frame: pl.DataFrame,
+    aims: Sequence[AimDefinition],
+    *,
+    as_of: date | None = None,
+    characteristics: Mapping[str, str] = CHARACTERISTICS,
 ) -> tuple[Breakdown, ...]:
-    """Every aim by every characteristic, the tests adjusted together."""
+    """Every aim by every characteristic (a frame column and its name), the tests
+    adjusted together."""
     found: list[Breakdown] = []
     for aim in aims:
         children = evaluate_aim(frame, aim, as_of=as_of).children.filter(
             pl.col("outcome").is_in([Outcome.MET.value, Outcome.NOT_MET.value])
         )
         groups = children.select(*_KEY, "outcome").join(
-            frame.select(*_KEY, *CHARACTERISTICS), on=_KEY, how="left"
+            frame.select(*_KEY, *characteristics), on=_KEY, how="left"
         )
-        for column, label in CHARACTERISTICS.items():
+        for column, label in characteristics.items():
             found.append(_breakdown(aim, column, label, groups))
     tested = [index for index, b in enumerate(found) if b.p_value is not None]
     adjusted = holm([found[index].p_value or 0.0 for index in tested])
@@ -123,7 +130,9 @@ def breakdowns(
 def _breakdown(aim: AimDefinition, column: str, label: str, groups: pl.DataFrame) -> Breakdown:
     labels = _LABELS.get(column, {})
     counted = (
-        groups.with_columns(pl.col(column).fill_null(NOT_RECORDED).replace("", NOT_RECORDED))
+        groups.with_columns(
+            pl.col(column).cast(pl.String).fill_null(NOT_RECORDED).replace("", NOT_RECORDED)
+        )
         .group_by(column, "outcome")
         .len("count")
         .sort(column)

@@ -126,6 +126,10 @@ PLACE_KEYS: Final = STEP_KEYS + OUTCOME_KEYS
 #: Each place's code in ``next_<step>`` columns: its index in PLACE_KEYS.
 PLACE_CODES: Final[dict[str, int]] = {key: code for code, key in enumerate(PLACE_KEYS)}
 CODE: Final = pl.UInt8
+#: Outcomes and places as columns: enumerations, so a million of them are small codes,
+#: compared with their keys as text (``pl.col("outcome") == "po"``) all the same.
+OUTCOME_ENUM: Final = pl.Enum(list(OUTCOME_KEYS))
+PLACE_ENUM: Final = pl.Enum(list(PLACE_KEYS))
 PLACE_LABELS: Final[dict[str, str]] = {
     **{step.key: step.label for step in STEPS},
     **{outcome.key: outcome.label for outcome in OUTCOMES},
@@ -176,29 +180,38 @@ def _on_day(column: str, as_of: date) -> pl.Expr:
     )
 
 
-def with_outcome(lazy: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
-    """``lazy`` with ``outcome_date`` and ``outcome``: where and when the journey ended, by
-    ``as_of`` (blank while it goes on)."""
-    court, hearing, ended = pl.col("_court"), pl.col("_hearing"), pl.col("_ended")
-    court_kind = pl.col("court_order_type")
-    first = pl.col("outcome_date")
-    kind = (
+def _code(key: str) -> pl.Expr:
+    return pl.lit(OUTCOME_KEYS.index(key), CODE)
+
+
+def _outcome_code() -> pl.Expr:
+    """The outcome as its index in OUTCOME_KEYS (blank while the journey goes on), from
+    ``_court``, ``_hearing``, ``_ended`` and ``outcome_date``: comparisons with each code's
+    words, never a lookup of text row by row."""
+    court, hearing, first = pl.col("_court"), pl.col("_hearing"), pl.col("outcome_date")
+    court_kind, destination = pl.col("court_order_type"), pl.col("destination")
+    by_court = _code("left_care")
+    for kind in sorted(_COURT_OUTCOMES):
+        by_court = pl.when(court_kind == kind).then(_code(kind)).otherwise(by_court)
+    by_destination = _code("left_care")
+    for where, kind in _DESTINATION_OUTCOMES.items():
+        by_destination = pl.when(destination == where).then(_code(kind)).otherwise(by_destination)
+    return (
         pl.when(first.is_null())
         .then(None)
         .when(court == first)
-        .then(
-            pl.when(court_kind.is_in(sorted(_COURT_OUTCOMES)))
-            .then(court_kind)
-            .otherwise(pl.lit("left_care"))
-        )
+        .then(by_court)
         .when(hearing == first)
-        .then(pl.lit("return_home"))
-        .otherwise(
-            pl.col("destination")
-            .replace_strict(_DESTINATION_OUTCOMES, default="left_care", return_dtype=pl.String)
-            .fill_null("left_care")
-        )
+        .then(_code("return_home"))
+        .otherwise(by_destination)
     )
+
+
+def with_outcome(lazy: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
+    """``lazy`` with ``outcome_date`` and ``outcome`` (an ``OUTCOME_ENUM``): where and when
+    the journey ended, by ``as_of`` (blank while it goes on)."""
+    court, hearing, ended = pl.col("_court"), pl.col("_hearing"), pl.col("_ended")
+    outcomes = pl.lit(pl.Series(list(OUTCOME_KEYS), dtype=OUTCOME_ENUM))
     return (
         lazy.with_columns(
             _on_day("court_order_date", as_of).alias("_court"),
@@ -206,7 +219,7 @@ def with_outcome(lazy: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
             _on_day("period_end", as_of).alias("_ended"),
         )
         .with_columns(pl.min_horizontal(court, hearing, ended).alias("outcome_date"))
-        .with_columns(kind.alias("outcome"))
+        .with_columns(outcomes.gather(_outcome_code()).alias("outcome"))
         .drop("_court", "_hearing", "_ended")
     )
 
@@ -242,9 +255,7 @@ def _map_children(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
         after = pl.min_horizontal(pl.col(_entered(STEPS[index])), pl.col(_leave(STEPS[index])))
     lazy = lazy.with_columns(
         leaving[0],
-        pl.col("outcome")
-        .replace_strict(PLACE_CODES, default=None, return_dtype=CODE)
-        .alias("_outcome_code"),
+        (pl.col("outcome").to_physical().cast(CODE) + len(STEPS)).alias("_outcome_code"),
     )
     for expression in leaving[1:]:
         lazy = lazy.with_columns(expression)
@@ -275,12 +286,12 @@ def _map_children(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
             pl.when(pl.col(_entered(step)).is_not_null()).then(pl.lit(PLACE_CODES[step.key], CODE))
             for step in reversed(STEPS)
         ],
-    ).replace_strict(dict(enumerate(PLACE_KEYS)), return_dtype=pl.String)
+    )
     returns = pl.col("home_returns_count").fill_null(0)
     still_home = pl.col("returned_home_date").is_not_null().cast(pl.Int64)
     return lazy.with_columns(
         *expressions,
-        place_now.alias("place"),
+        pl.lit(pl.Series(list(PLACE_KEYS), dtype=PLACE_ENUM)).gather(place_now).alias("place"),
         pl.col("reversal_count").fill_null(0).alias("reversals"),
         (returns - still_home).clip(lower_bound=0).alias("broken_down_returns"),
     ).select(

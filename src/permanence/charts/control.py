@@ -65,6 +65,8 @@ CHART_NAMES: Final[dict[str, str]] = {
     "i": "I chart (individual values)",
     "mr": "Moving range chart",
     "p": "P chart (percentages)",
+    "c": "C chart (counts)",
+    "u": "U chart (rates)",
     "t": "T chart (time between events)",
     "g": "G chart (count between events)",
 }

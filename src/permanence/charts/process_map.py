@@ -4,13 +4,17 @@ Boxes are laid out on a fixed grid (the main line across the middle, permanence 
 from home above it, the return home below, the outcomes in the last column); arrows run
 from each step to the places children went next, as thick as the number of children who
 went that way. A step where most of the waiting happens has a thick red border and says
-so in words, so it never stands out by colour alone. The chart has a fixed width: on a
-narrow screen the page scrolls it inside its own labelled region.
+so in words, so it never stands out by colour alone. The routes back (plans for
+permanence away from home reversed, returns home that broke down) are dashed arrows going
+back along the top and the bottom of the map, with their counts in words: they are not
+steps, so they have no box. The chart has a fixed width: on a narrow screen the page
+scrolls it inside its own labelled region.
 """
 
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from typing import Any, Final
 
 import polars as pl
@@ -29,7 +33,7 @@ from permanence.charts.spec import (
 from permanence.charts.words import plural
 
 WIDTH: Final = 1240
-HEIGHT: Final = 660
+HEIGHT: Final = 700
 BOX_WIDTH: Final = 0.9
 BOX_HEIGHT: Final = 0.86
 
@@ -42,7 +46,6 @@ POSITIONS: Final[dict[str, tuple[float, float]]] = {
     "panel": (4, 1),
     "agency_decision": (5, 1),
     "lodged": (6, 1),
-    "plan_reversed": (5, 0),
     "returned_home": (5, 3),
     "kinship_order": (7.2, 0),
     "po": (7.2, 1),
@@ -92,7 +95,12 @@ def _number(value: float | None) -> str:
 #: would hide the main routes); the table of routes lists every one.
 SMALLEST_ARROW: Final = 0.01
 PIXELS_PER_COLUMN: Final = WIDTH / 8.3
-PIXELS_PER_ROW: Final = HEIGHT / 5.1
+PIXELS_PER_ROW: Final = HEIGHT / 5.45
+#: The steps the flowchart draws as boxes: the route back (a plan reversed) is an arrow.
+BOXED: Final = frozenset(POSITIONS)
+#: Where the routes back run: above the away-from-home row, and below the bottom row.
+TOP_LANE: Final = 0.08
+BOTTOM_LANE: Final = 4.62
 
 
 def process_map_chart(
@@ -105,6 +113,8 @@ def process_map_chart(
         return empty_chart(name=name, title=title, columns=COLUMNS)
     boxes: list[dict[str, Any]] = []
     for step in figures.steps:
+        if step.key not in BOXED:
+            continue
         x, y = POSITIONS[step.key]
         lines = [
             SHORT_LABELS[step.key],
@@ -128,8 +138,9 @@ def process_map_chart(
     arrows = [
         _arrow(flow.source, flow.target, flow.children)
         for flow in figures.flows
-        if flow.children >= smallest
+        if flow.children >= smallest and {flow.source, flow.target} <= BOXED
     ]
+    back_lines, back_heads, back_words = routes_back_drawing(figures)
     widest = max((arrow["children"] for arrow in arrows), default=1)
     description = map_text(figures)
     spec = base_spec(
@@ -139,18 +150,20 @@ def process_map_chart(
             f"{plural(figures.children, 'child', 'children')} accommodated, as at "
             f"{figures.as_of:%-d %B %Y}.",
             "Arrows are as thick as the children who went that way",
-            "(routes taken by fewer than 1 in 100 are in the table, not drawn).",
+            "(routes taken by fewer than 1 in 100 are in the table, not drawn);",
+            "dashed arrows are the routes back.",
         ],
         height=round(HEIGHT * width / WIDTH),
     )
     scale_x = {"domain": [-0.55, 7.75], "nice": False, "zero": False}
-    scale_y = {"domain": [4.55, -0.55], "nice": False, "zero": False}
+    scale_y = {"domain": [4.9, -0.55], "nice": False, "zero": False}
     no_axis = {"axis": None}
     spec.update(
         {
             "width": width,
             "autosize": {"type": "pad"},
             "layer": [
+                *_routes_back_layers(back_lines, back_heads, back_words, scale_x, scale_y),
                 {
                     "data": {"values": arrows},
                     "mark": {"type": "rule", "color": GREY, "strokeCap": "round", "opacity": 0.8},
@@ -244,6 +257,109 @@ def process_map_chart(
     )
 
 
+def routes_back_drawing(
+    figures: ProcessMapFigures,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The routes back as dashed lines (segments), arrowheads and words: plans reversed
+    from the away-from-home row back over the top to the recommendation, and returns home
+    that broke down from the return home back along the bottom to accommodation."""
+    back = figures.routes_back
+    lines: list[dict[str, Any]] = []
+    heads: list[dict[str, Any]] = []
+    words: list[dict[str, Any]] = []
+    top = BOX_HEIGHT / 2
+    if back.reversals:
+        (ax, ay), (rx, ry) = POSITIONS["agency_decision"], POSITIONS["recommendation"]
+        route = "Plans for permanence away from home reversed"
+        points = [(ax, ay - top), (ax, TOP_LANE), (rx, TOP_LANE), (rx, ry - top)]
+        lines += _segments(points, route, back.reversals)
+        heads.append({"x": rx, "y": ry - top, "shape": "triangle-down"})
+        waiting = figures.step("plan_reversed").waiting_now
+        text = (
+            f"Route back: {plural(back.reversals, 'plan', 'plans')} reversed "
+            f"({plural(back.reversed_children, 'child', 'children')})"
+        )
+        if waiting:
+            text += f"; {waiting:,} waiting for a new plan"
+        words.append({"x": (ax + rx) / 2, "y": TOP_LANE - 0.05, "text": text})
+    if back.broken_down_returns:
+        (hx, hy), (sx, sy) = POSITIONS["return_home"], POSITIONS["accommodated"]
+        route = "Returns home that broke down"
+        points = [(hx, hy + top), (hx, BOTTOM_LANE), (sx, BOTTOM_LANE), (sx, sy + top)]
+        lines += _segments(points, route, back.broken_down_returns)
+        heads.append({"x": sx, "y": sy + top, "shape": "triangle-up"})
+        words.append(
+            {
+                "x": (hx + sx) / 2,
+                "y": BOTTOM_LANE - 0.05,
+                "text": (
+                    "Route back: "
+                    f"{plural(back.broken_down_returns, 'return home', 'returns home')} broke down"
+                    f" ({plural(back.broken_down_children, 'child', 'children')} "
+                    "looked after again)"
+                ),
+            }
+        )
+    return lines, heads, words
+
+
+def _segments(points: list[tuple[float, float]], route: str, count: int) -> list[dict[str, Any]]:
+    return [
+        {"x": x1, "y": y1, "x2": x2, "y2": y2, "route": route, "count": count}
+        for (x1, y1), (x2, y2) in pairwise(points)
+    ]
+
+
+def _routes_back_layers(
+    lines: list[dict[str, Any]],
+    heads: list[dict[str, Any]],
+    words: list[dict[str, Any]],
+    scale_x: dict[str, Any],
+    scale_y: dict[str, Any],
+) -> list[dict[str, Any]]:
+    if not lines:
+        return []
+    no_axis = {"axis": None}
+    x = {"field": "x", "type": "quantitative", "scale": scale_x, **no_axis}
+    y = {"field": "y", "type": "quantitative", "scale": scale_y, **no_axis}
+    return [
+        {
+            "data": {"values": lines},
+            "mark": {"type": "rule", "color": TEXT, "strokeDash": [6, 4], "strokeWidth": 1.5},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "x2": {"field": "x2"},
+                "y2": {"field": "y2"},
+                "tooltip": [
+                    {"field": "route", "type": "nominal", "title": "Route back"},
+                    {"field": "count", "type": "quantitative", "title": "How many"},
+                ],
+            },
+        },
+        {
+            "data": {"values": heads},
+            "mark": {"type": "point", "filled": True, "color": TEXT, "size": 80},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "shape": {"field": "shape", "type": "nominal", "scale": None, "legend": None},
+            },
+        },
+        {
+            "data": {"values": words},
+            "mark": {
+                "type": "text",
+                "fontSize": {"expr": f"11.5 * width / {WIDTH}"},
+                "color": TEXT,
+                "align": "center",
+                "baseline": "bottom",
+            },
+            "encoding": {"x": x, "y": y, "text": {"field": "text", "type": "nominal"}},
+        },
+    ]
+
+
 def _box(key: str, x: float, y: float, lines: list[str], *, kind: str) -> dict[str, Any]:
     return {
         "key": key,
@@ -320,7 +436,7 @@ def map_text(figures: ProcessMapFigures) -> str:
     ]
     if most:
         named = "; ".join(
-            f"{step.label.lower()} ({round(100 * step.share)}% of all the days, "
+            f"{lower_first(step.label)} ({round(100 * step.share)}% of all the days, "
             f"{step.waiting_now:,} waiting there now)"
             for step in most
         )
@@ -330,7 +446,7 @@ def map_text(figures: ProcessMapFigures) -> str:
     if reached:
         parts.append(
             "Where journeys ended: "
-            + ", ".join(f"{o.label.lower()} {o.children:,}" for o in reached)
+            + ", ".join(f"{lower_first(o.label)} {o.children:,}" for o in reached)
             + "."
         )
     back = figures.routes_back
@@ -341,3 +457,9 @@ def map_text(figures: ProcessMapFigures) -> str:
         f"({plural(back.broken_down_children, 'child', 'children')})."
     )
     return " ".join(parts)
+
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence: its first letter in lower case, the rest as written, so
+    a formal name ("Looked After Child review") keeps its capitals."""
+    return label[:1].lower() + label[1:]

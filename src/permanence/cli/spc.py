@@ -21,7 +21,7 @@ from permanence.cli.runchart import add_series_arguments, load_series
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "spc",
-        help="a control chart (I, MR, P, T or G) from a CSV file, with its signals",
+        help="a control chart (I, MR, P, C, U, T or G) from a CSV file, with its signals",
         description=(
             "Build a control chart from a CSV file: centre line and limits per point, per "
             "phase, and the points that signal special cause variation."
@@ -29,11 +29,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="a CSV file with a header line")
     parser.add_argument(
-        "--chart", required=True, choices=("i", "mr", "p", "t", "g"), help="the kind of chart"
+        "--chart",
+        required=True,
+        choices=("i", "mr", "p", "c", "u", "t", "g"),
+        help="the kind of chart",
     )
-    parser.add_argument("--value", metavar="COLUMN", help="the measure (every chart but p)")
-    parser.add_argument("--numerator", metavar="COLUMN", help="p chart: the count meeting it")
-    parser.add_argument("--denominator", metavar="COLUMN", help="p chart: the count of all")
+    parser.add_argument("--value", metavar="COLUMN", help="the measure (every chart but p and u)")
+    parser.add_argument(
+        "--numerator", metavar="COLUMN", help="p and u charts: the count (meeting it)"
+    )
+    parser.add_argument(
+        "--denominator",
+        metavar="COLUMN",
+        help="p chart: the count of all; u chart: the units of opportunity",
+    )
     parser.add_argument(
         "--transform",
         choices=("none", "log", "power"),
@@ -55,12 +64,13 @@ def run(arguments: argparse.Namespace) -> int:
     columns = _value_columns(arguments)
     series = load_series(arguments, columns)
     numbers = [series.columns[c] for c in columns]
+    ratio = arguments.chart in ("p", "u")
     try:
         result = analyse_control_chart(
             arguments.chart,
-            None if arguments.chart == "p" else numbers[0],
-            numerators=numbers[0] if arguments.chart == "p" else None,
-            denominators=numbers[1] if arguments.chart == "p" else None,
+            None if ratio else numbers[0],
+            numerators=numbers[0] if ratio else None,
+            denominators=numbers[1] if ratio else None,
             transform=arguments.transform,
             baseline_n=arguments.baseline,
             baseline_end=series.baseline_end(arguments.baseline_until),
@@ -78,16 +88,17 @@ def run(arguments: argparse.Namespace) -> int:
 
 
 def _value_columns(arguments: argparse.Namespace) -> list[str]:
-    if arguments.chart == "p":
+    if arguments.chart in ("p", "u"):
+        chart = arguments.chart
         if arguments.numerator is None or arguments.denominator is None:
-            raise UsageError("a p chart needs --numerator and --denominator")
+            raise UsageError(f"a {chart} chart needs --numerator and --denominator")
         if arguments.value is not None:
-            raise UsageError("a p chart takes --numerator and --denominator, not --value")
+            raise UsageError(f"a {chart} chart takes --numerator and --denominator, not --value")
         return [arguments.numerator, arguments.denominator]
     if arguments.value is None:
         raise UsageError(f"a {arguments.chart} chart needs --value")
     if arguments.numerator is not None or arguments.denominator is not None:
-        raise UsageError("--numerator and --denominator are for p charts only")
+        raise UsageError("--numerator and --denominator are for p and u charts only")
     if arguments.transform != "none" and arguments.chart != "i":
         raise UsageError("--transform applies to i charts (a t chart always uses x^(1/3.6))")
     return [arguments.value]

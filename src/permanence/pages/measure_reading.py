@@ -135,6 +135,12 @@ def _read_control(
             baseline_end=baseline_end,
         )
         scale = 100.0  # the P chart works in proportions; the page shows percentages
+    elif is_count(series):
+        # a count of events in each month (equal areas of opportunity): a C chart
+        result = analyse_control_chart(
+            "c", [p.value for p in series.points], baseline_end=baseline_end
+        )
+        scale = 1.0
     else:
         result = analyse_control_chart(
             "i", [p.value for p in series.points], baseline_end=baseline_end
@@ -152,6 +158,13 @@ def _read_control(
         baseline_points=baseline_end or 0,
         notes=notes,
         better=better,
+    )
+
+
+def is_count(series: MeasureSeries) -> bool:
+    """A series of whole, non-negative counts, one per period: what a C chart reads."""
+    return series.unit == "count" and all(
+        point.value >= 0 and float(point.value).is_integer() for point in series.points
     )
 
 

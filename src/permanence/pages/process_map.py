@@ -15,6 +15,7 @@ from datetime import date
 import polars as pl
 
 from permanence.analysis.balancing import BalancingFigure, balancing_figures
+from permanence.analysis.flows import quarterly_flows
 from permanence.analysis.process_map import (
     OutcomeFigures,
     ProcessMapFigures,
@@ -22,6 +23,7 @@ from permanence.analysis.process_map import (
     StepFigures,
     process_map,
 )
+from permanence.charts.flows import flows_chart, flows_text
 from permanence.charts.process_map import map_text, process_map_chart
 from permanence.charts.spec import ChartSpec
 from permanence.pages.filters import Filters, filter_rows, within_period
@@ -53,6 +55,7 @@ class MapRow:
             f"{step.waiting_now:,}",
             f"{round(100 * step.share)}%",
             self.note.owner,
+            self.note.testing,
         )
 
 
@@ -64,6 +67,7 @@ MAP_HEADINGS: tuple[str, ...] = (
     "Waiting there now",
     "Share of all waiting",
     "Owner",
+    "What is being tested",
 )
 
 
@@ -89,6 +93,11 @@ class ProcessMapPage:
     chart: ChartSpec
     text: str
     balancing: tuple[BalancingFigure, ...]
+    #: Entries, exits by route and children in care per whole quarter (every quarter: the
+    #: period filter does not apply, the other filters do), its chart and words.
+    flows: pl.DataFrame
+    flows_chart: ChartSpec
+    flows_text: str
 
     @property
     def children(self) -> int:
@@ -113,7 +122,7 @@ class ProcessMapPage:
 
     @property
     def charts(self) -> dict[str, ChartSpec]:
-        return {"map": self.chart}
+        return {"map": self.chart, "flows": self.flows_chart}
 
     def table(self) -> tuple[tuple[str, ...], ...]:
         return tuple(row.cells() for row in self.rows)
@@ -136,6 +145,7 @@ def process_map_page(
     """The process map of the children the filters keep."""
     rows = map_rows_of(frame, filters, as_of)
     figures = process_map(rows, as_of=as_of)
+    flows = quarterly_flows(filter_rows(frame, filters), as_of=as_of)
     notes = notes or {}
     return ProcessMapPage(
         as_of=as_of,
@@ -144,4 +154,7 @@ def process_map_page(
         chart=process_map_chart(figures),
         text=map_text(figures),
         balancing=balancing_figures(rows, delays, as_of=as_of),
+        flows=flows,
+        flows_chart=flows_chart(flows),
+        flows_text=flows_text(flows),
     )

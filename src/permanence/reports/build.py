@@ -37,7 +37,7 @@ from permanence.charts.words import SETTING_NOT_RECORDED_PHRASE, SETTING_PHRASES
 from permanence.pages.aim_page import aim_survival, run_findings
 from permanence.pages.filters import Filters
 from permanence.pages.overview import NO_IMPROVEMENT, overview
-from permanence.pages.process_map import process_map_page
+from permanence.pages.process_map import StepNote, process_map_page
 from permanence.pages.stages import stage_summary
 from permanence.reports.content import (
     MEETING_INTERVAL_DAYS,
@@ -81,6 +81,7 @@ def build_pack(
     risks: Iterable[RiskItem] = (),
     quality: QualitySummary | None = None,
     survival_aim: str = SURVIVAL_AIM,
+    step_notes: Mapping[str, StepNote] | None = None,
 ) -> PackContent:
     """The pack for the meeting on ``as_of``, reporting the improvement work since
     ``since`` (a fortnight before, by default).
@@ -88,7 +89,8 @@ def build_pack(
     ``frame`` is the authority's journeys frame as of ``as_of``; ``marks`` each aim's
     improvement start and tests of change, by aim id; ``cycles`` and ``risks`` may hold
     more than the pack reports (it keeps the cycles opened or closed since ``since``,
-    and the risks still open).
+    and the risks still open). ``step_notes`` are what the authority noted on the
+    process map's steps (who owns each, what is being tested there), by step key.
     """
     last_meeting = default_since(as_of) if since is None else since
     if last_meeting > as_of:
@@ -105,7 +107,7 @@ def build_pack(
     # a reversed plan are competing events, not censoring (issue 13).
     competing = None if followed is None else aim_competing_events_chart(followed)
     stages = stage_summary(frame, DASHBOARD_DEFAULT, as_of=as_of)
-    the_map = process_map_page(frame, DASHBOARD_DEFAULT, as_of=as_of)
+    the_map = process_map_page(frame, DASHBOARD_DEFAULT, as_of=as_of, notes=step_notes)
     # Drawn narrower than on the screen, so its words stay legible in the PDF's column.
     the_map = dataclasses.replace(
         the_map, chart=process_map_chart(the_map.figures, width=PACK_MAP_WIDTH)

@@ -284,6 +284,7 @@ def _process_map(
         f"{row.step.label}: {round(100 * row.step.share)}% of the waiting, "
         f"{row.step.waiting_now:,} waiting now"
         + (f" (owner: {row.note.owner})" if row.note.owner else "")
+        + (f"; testing {row.note.testing}" if row.note.testing else "")
         for row in the_map.most_waiting
     ]
     _chart_with_words(slide, the_map.chart, pictures, ["Where most waiting happens:", *most])

@@ -107,6 +107,77 @@ def test_p_chart_point_outside_its_own_limit() -> None:
     assert _points(result, "outside_limits") == [[20]]
 
 
+#: Montgomery, Introduction to Statistical Quality Control (6th edition, 2009), Example
+#: 7.3, Table 7.7: nonconformities in 26 samples of 100 printed circuit boards. The book
+#: gives c-bar = 516 / 26 = 19.85, UCL = 33.22, LCL = 6.48, and samples 6 and 20 outside.
+CIRCUIT_BOARDS = [21, 24, 16, 12, 15, 5, 28, 20, 31, 25, 20, 24, 16, 19, 10, 17, 13, 22, 18]
+CIRCUIT_BOARDS += [39, 30, 24, 16, 19, 17, 15]
+
+
+def test_c_chart_matches_montgomerys_worked_example() -> None:
+    result = analyse_control_chart("c", CIRCUIT_BOARDS)
+    assert sum(CIRCUIT_BOARDS) == 516
+    assert math.isclose(result.centre[0], 516 / 26)
+    assert round(result.centre[0], 2) == 19.85
+    # the book works from c-bar rounded to 19.85, so its limits agree to within 0.01
+    assert result.upper[0] == pytest.approx(33.22, abs=0.01)
+    assert result.lower[0] == pytest.approx(6.48, abs=0.01)
+    # the centre line c-bar and limits c-bar +- 3 sqrt(c-bar), the same at every point
+    c_bar = 516 / 26
+    assert np.allclose(result.upper, c_bar + 3 * math.sqrt(c_bar))
+    assert _points(result, "outside_limits") == [[5], [19]]  # samples 6 and 20
+    assert result.phases[0].sigma == pytest.approx(math.sqrt(c_bar))
+
+
+def test_c_chart_has_no_lower_limit_when_it_would_be_below_zero() -> None:
+    # c-bar = 2: 2 - 3 sqrt 2 < 0, so no lower limit; the upper is 2 + 3 sqrt 2 = 6.24
+    result = analyse_control_chart("c", [1, 3, 2, 2, 1, 3])
+    assert np.isnan(result.lower).all()
+    assert result.upper[0] == pytest.approx(2 + 3 * math.sqrt(2))
+
+
+#: Montgomery (6th edition), Example 7.4, Table 7.12: nonconformities in 20 samples of 5
+#: personal computers. The book gives u-bar = 1.93, UCL = 3.79, LCL = 0.07.
+COMPUTERS = [10, 12, 8, 14, 10, 16, 11, 7, 10, 15, 9, 5, 7, 11, 12, 6, 8, 10, 7, 5]
+
+
+def test_u_chart_matches_montgomerys_worked_example() -> None:
+    result = analyse_control_chart("u", numerators=COMPUTERS, denominators=[5] * 20)
+    assert result.centre[0] == pytest.approx(1.93)
+    assert round(result.upper[0], 2) == 3.79 and round(result.lower[0], 2) == 0.07
+    assert result.values[0] == pytest.approx(10 / 5)
+    assert result.signals == ()
+
+
+def test_u_chart_limits_vary_with_each_points_units() -> None:
+    # u-bar = (2 + 9 + 4) / (1 + 3 + 2) = 2.5; limits u-bar +- 3 sqrt(u-bar / n_i):
+    # n = 1: 2.5 + 4.743; n = 3: 2.5 + 2.739; n = 2: 2.5 + 3.354 (every lower one below 0)
+    result = analyse_control_chart("u", numerators=[2, 9, 4], denominators=[1, 3, 2])
+    assert np.allclose(result.values, [2, 3, 2])
+    assert np.allclose(result.centre, 2.5)
+    assert np.allclose(result.upper, [2.5 + 3 * math.sqrt(2.5 / n) for n in (1, 3, 2)])
+    assert np.isnan(result.lower).all()
+    # a count larger than its units is a rate above 1, not an error as on a P chart
+    assert "limits vary" in describe_control_chart(result)[1]
+
+
+def test_a_u_chart_of_single_units_is_a_c_chart() -> None:
+    as_c = analyse_control_chart("c", CIRCUIT_BOARDS)
+    as_u = analyse_control_chart("u", numerators=CIRCUIT_BOARDS, denominators=[1] * 26)
+    for line in ("values", "centre", "lower", "upper"):
+        assert np.allclose(getattr(as_c, line), getattr(as_u, line), equal_nan=True)
+    assert [s.points.tolist() for s in as_c.signals] == [s.points.tolist() for s in as_u.signals]
+
+
+def test_c_and_u_charts_refuse_what_they_cannot_take() -> None:
+    with pytest.raises(ValueError, match="negative, which a count cannot be"):
+        analyse_control_chart("c", [3, -1, 2])
+    with pytest.raises(ValueError, match="U chart needs numerators and denominators"):
+        analyse_control_chart("u", [3, 1, 2])
+    with pytest.raises(ValueError, match="denominator of zero or less"):
+        analyse_control_chart("u", numerators=[3, 1], denominators=[2, 0])
+
+
 def test_t_chart_is_an_i_chart_of_the_transformed_times() -> None:
     days = [3.0, 12.0, 7.0, 30.0, 5.0, 16.0, 9.0, 2.0, 21.0, 11.0]
     y = np.power(days, 1 / 3.6)

@@ -54,6 +54,18 @@ def test_p_chart_json_in_time_order(monthly: Path, capsys: pytest.CaptureFixture
     assert payload["warnings"] and payload["signals"] == []
 
 
+def test_u_chart_json(monthly: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the same counts read as events per unit: u-bar = 44 / 92, limits u-bar +- 3 sqrt(u-bar/n)
+    payload = _json(
+        capsys, "spc", str(monthly), "--chart", "u", "--numerator", "met",
+        "--denominator", "counted", "--order", "month", "--json",
+    )  # fmt: skip
+    u_bar = 44 / 92
+    assert payload["chart"] == "u"
+    assert payload["centre"] == pytest.approx([u_bar] * 6)
+    assert payload["upper"][3] == pytest.approx(u_bar + 3 * math.sqrt(u_bar / 5))
+
+
 def test_i_chart_summary(waits: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["spc", str(waits), "--chart", "i", "--value", "weeks", "--baseline", "6"]) == 0
     text = capsys.readouterr().out

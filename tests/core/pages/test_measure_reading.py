@@ -55,6 +55,28 @@ def entered_counts() -> MeasureSeries:
     )
 
 
+def test_a_count_reads_as_a_c_chart() -> None:
+    # Hand-worked: the 14 counts sum to 118, so c-bar = 118 / 14 = 8.43 and the limits
+    # are c-bar +- 3 sqrt(c-bar): 8.43 + 8.71 = 17.14 above, 8.43 - 8.71 < 0 (none) below.
+    reading = read_series(entered_counts(), chart="control")
+    assert reading is not None and reading.chart == "c"
+    c_bar = sum(SHIFT_DOWN) / len(SHIFT_DOWN)
+    assert reading.centre[0] == pytest.approx(c_bar, abs=1e-3)  # the reading keeps 3 places
+    assert reading.upper[0] == pytest.approx(c_bar + 3 * c_bar**0.5, abs=1e-3)
+    assert reading.lower[0] is None
+    assert reading.lines[0].startswith("C chart (counts)")
+    # a count given in fractions is no count of events: an I chart
+    halves = MeasureSeries(
+        y_title="Count",
+        unit="count",
+        points=tuple(
+            MeasurePoint(date(2024, m, 1), date(2024, m, 28), v, f"m{m}")
+            for m, v in ((1, 2.5), (2, 3.0), (3, 4.0))
+        ),
+    )
+    assert (read_series(halves, chart="control") or reading).chart == "i"
+
+
 def _shift(reading: MeasureReading | None) -> SignalFinding:
     assert reading is not None
     (shift,) = [finding for finding in reading.signals if finding.rule == "shift"]

@@ -104,3 +104,17 @@ def test_ethnicity_and_disability_never_leave_the_authority(build: Any) -> None:
     snapshot = national_snapshot(frame)
     for column in ("ethnicity", "disability", "sex", "date_of_birth"):
         assert snapshot.get_column(column).null_count() == snapshot.height
+
+
+def test_any_frame_column_can_be_a_characteristic(build: Any) -> None:
+    # Sibling-group size is not in the frame yet; a whole-number column put in its place
+    # shows it is one more entry in the mapping: 30 of 36 in groups of 1, 8 of 36 in 3.
+    frame = frame_of(build, {"female": (30, 6), "male": (8, 28)}).with_columns(
+        pl.when(pl.col("sex") == "female").then(1).otherwise(3).alias("siblings")
+    )
+    (by_size,) = breakdowns(frame, [AIM_2], characteristics={"siblings": "Sibling-group size"})
+    assert by_size.label == "Sibling-group size"
+    assert {g.group: (g.met, g.known) for g in by_size.groups} == {"1": (30, 36), "3": (8, 36)}
+    chi_squared = 2 * (11**2 / 19 + 11**2 / 17)
+    assert math.isclose(by_size.p_value or 0, math.erfc(math.sqrt(chi_squared / 2)))
+    assert "from 22% (3) to 83% (1)" in by_size.sentence

@@ -150,3 +150,49 @@ def test_a_balancing_measure_is_kept_in_the_improvement_record_and_beside_an_aim
     aim_page = client.get("/aims/aim_2/").content.decode()
     assert "Stability and balancing measures" in aim_page
     assert "Children who moved placement 3 or more times before permanence" in aim_page
+
+
+def test_the_pack_shows_the_authoritys_step_notes_and_no_one_elses(
+    synthetic: tuple[LocalAuthority, LocalAuthority],
+) -> None:
+    from permanence.web.reports.assemble import pack_content
+
+    authority_a, authority_b = synthetic
+    with scoped_to(Scope.everything()):
+        ProcessStepNote.objects.create(
+            authority=authority_a, step="panel", owner="Panel adviser", testing="two panels a month"
+        )
+        ProcessStepNote.objects.create(
+            authority=authority_b, step="panel", owner="bravo-only owner", testing="bravo test"
+        )
+    with scoped_to(Scope.authority(authority_a.pk)):
+        pack = pack_content(authority_a, as_of=TODAY, since=None)
+    assert pack.process_map is not None
+    rows = {row[0].removesuffix(" (most waiting)"): row for row in pack.process_map.table()}
+    assert rows["Permanence panel held"][-2:] == ("Panel adviser", "two panels a month")
+    assert "bravo" not in repr(pack.process_map.table())
+
+
+def test_the_flows_per_quarter_are_on_the_page_and_download(
+    synthetic: tuple[LocalAuthority, LocalAuthority], as_role: Callable[[Role], Client]
+) -> None:
+    from permanence.analysis.flows import quarterly_flows
+
+    authority_a, _ = synthetic
+    with scoped_to(Scope.authority(authority_a.pk)):
+        data = authority_data(authority_a.pk, TODAY)
+    flows = quarterly_flows(filter_rows(data.frame, Filters()), as_of=data.as_of)
+    assert flows.height > 0
+    client = as_role(Role.VIEWER)
+    body = client.get(PAGE).content.decode()
+    assert "Flows: coming into care, leaving it, and in care" in body
+    assert 'id="chart-flows"' in body
+    table = client.get("/process-map/charts/flows.csv")
+    assert table.status_code == 200
+    rows = list(csv.reader(io.StringIO(table.content.decode())))
+    assert rows[0][:3] == ["Quarter", "Came into care", "Left care"]
+    assert len(rows) == flows.height + 1
+    last = flows.row(-1, named=True)
+    assert rows[-1][1:3] == [str(last["entries"]), str(last["exits"])]
+    assert rows[-1][-1] == str(last["in_care"])
+    assert client.get("/process-map/charts/flows.svg").status_code == 200

@@ -86,6 +86,9 @@ def process_map(request: HttpRequest) -> HttpResponse:
     page = _with_notes(page_of(view))
     user = cast(User, request.user)
     block = chart_block(page.chart, _addresses("dashboard-process-map-chart", ["map"], view.query))
+    flows_block = chart_block(
+        page.flows_chart, _addresses("dashboard-process-map-chart", ["flows"], view.query)
+    )
     flows = [
         {
             "source": PLACE_LABELS[flow.source],
@@ -99,6 +102,7 @@ def process_map(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "chart": block,
+            "flows_chart": flows_block,
             "flows": flows,
             "balancing": [(figure, balancing_text(figure)) for figure in page.balancing],
             "can_note": user.can(Capability.EDIT_IMPROVEMENT),

@@ -706,7 +706,10 @@ class MeasureBetter(models.TextChoices):
 
 class ChartKind(models.TextChoices):
     RUN = "run", "Run chart"
-    CONTROL = "control", "Control chart (P chart for percentages, I chart otherwise)"
+    CONTROL = (
+        "control",
+        "Control chart (P chart for percentages, C chart for counts, I chart otherwise)",
+    )
 
 
 class RuleSet(models.TextChoices):

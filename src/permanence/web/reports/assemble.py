@@ -16,6 +16,7 @@ from datetime import date
 from django.db.models import F
 from django.utils import timezone
 
+from permanence.pages.process_map import StepNote
 from permanence.reports.build import build_pack
 from permanence.reports.content import (
     CycleItem,
@@ -24,6 +25,7 @@ from permanence.reports.content import (
     RiskItem,
 )
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.dashboards.models import ProcessStepNote
 from permanence.web.improvement.models import PdsaCycle, Risk, RiskKind, RiskStatus
 from permanence.web.kernel.cache import authority_data
 from permanence.web.records.models import ImportBatch
@@ -44,6 +46,7 @@ def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) 
         cycles=cycles(as_of=as_of, since=since),
         risks=risks(),
         quality=latest_quality(),
+        step_notes=step_notes(),
     )
 
 
@@ -72,6 +75,14 @@ def cycles(*, as_of: date, since: date | None) -> list[CycleItem]:
         )
         for cycle in found
     ]
+
+
+def step_notes() -> dict[str, StepNote]:
+    """What the authority noted on the process map's steps, by step."""
+    return {
+        note.step: StepNote(owner=note.owner, testing=note.testing)
+        for note in ProcessStepNote.objects.all()
+    }
 
 
 def risks() -> list[RiskItem]:

@@ -19,10 +19,13 @@ from django.db.models import Min
 
 from permanence.analysis.meeting_measures import (
     LEGAL_ADVICE_DAYS,
+    MEASURE_TITLES,
     ActionFacts,
+    LocalKind,
     MeetingFacts,
     MeetingMeasure,
     PeriodFacts,
+    local_kind_titles,
     meeting_measures,
 )
 from permanence.analysis.meetings import (
@@ -33,6 +36,7 @@ from permanence.analysis.meetings import (
 )
 from permanence.web.meetings.models import (
     AgendaItemRecord,
+    LocalMeetingKind,
     MeetingAction,
     PlanDecision,
     PlanningMeeting,
@@ -71,7 +75,7 @@ def dated_meetings(
     seen: set[tuple[int, str]] = set()
     dated = []
     for meeting in sorted(meetings, key=lambda m: (m.held_date, m.pk)):
-        key = (meeting.care_period_id, meeting.kind)
+        key = (meeting.care_period_id, meeting.kind_code)
         first = key not in seen
         seen.add(key)
         brought = imported.get(key) if first and meeting.kind in IMPORTED_KINDS else None
@@ -100,6 +104,21 @@ def _limits(authority_id: int, as_of: date) -> tuple[int, int, int]:
     )
 
 
+def local_kinds() -> list[LocalKind]:
+    """The authority's own kinds of meeting (in the current scope), as the core reads them."""
+    return [
+        LocalKind(kind.code, kind.name, kind.within_days) for kind in LocalMeetingKind.objects.all()
+    ]
+
+
+def measure_catalogue() -> dict[str, str]:
+    """Every meeting measure the authority in scope can choose, key to title: the shipped
+    kinds' (``MEASURE_TITLES``), then those of each of its own kinds of meeting (held in
+    time where the kind has its days, every agenda item done, actions done by their due
+    date), offered the same way. ``authority_meeting_measures`` works out each of them."""
+    return dict(MEASURE_TITLES) | local_kind_titles(local_kinds())
+
+
 def authority_meeting_measures(
     authority_id: int, frame: pl.DataFrame, as_of: date
 ) -> dict[str, MeetingMeasure]:
@@ -111,14 +130,14 @@ def authority_meeting_measures(
         )
     }
     imported = imported_dates()
-    entered = list(PlanningMeeting.objects.all())
+    entered = list(PlanningMeeting.objects.select_related("local_kind"))
     dated = dated_meetings(entered, imported)
     held: dict[int, dict[str, date]] = defaultdict(dict)
     for key, day in imported.items():
         held[key[0]][key[1]] = day
     for item in dated:
         if item.first_of_its_kind and item.resolved.used is not None:
-            held[item.meeting.care_period_id][item.meeting.kind] = item.resolved.used
+            held[item.meeting.care_period_id][item.meeting.kind_code] = item.resolved.used
     decisions: dict[int, dict[str, date]] = defaultdict(dict)
     for period_id, kind, day in PlanDecision.objects.values_list(
         "care_period_id", "kind", "decided_on"
@@ -147,15 +166,17 @@ def authority_meeting_measures(
         states[meeting_id][item_key] = ItemState(state)
     meeting_facts = [
         MeetingFacts(
-            item.meeting.kind,
+            item.meeting.kind_code,
             item.resolved.used if item.first_of_its_kind else item.meeting.held_date,
             states.get(item.meeting.pk, {}),
         )
         for item in dated
     ]
     actions = [
-        ActionFacts(due, done)
-        for due, done in MeetingAction.objects.values_list("due_date", "done_on")
+        ActionFacts(due, done, f"local_{local}" if local is not None else kind)
+        for due, done, kind, local in MeetingAction.objects.values_list(
+            "due_date", "done_on", "meeting__kind", "meeting__local_kind_id"
+        )
     ]
     within_72h, within_meeting, legal = _limits(authority_id, as_of)
     return meeting_measures(
@@ -166,4 +187,5 @@ def authority_meeting_measures(
         planning_72h_days=within_72h,
         planning_meeting_days=within_meeting,
         legal_advice_days=legal,
+        local_kinds=local_kinds(),
     )

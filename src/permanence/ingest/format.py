@@ -154,11 +154,20 @@ def required_columns(table: str) -> frozenset[str]:
     return REQUIRED_COLUMNS[table]
 
 
+QUIET_OPTIONAL_COLUMNS: frozenset[tuple[str, str]] = frozenset({("children", "sibling_group")})
+"""Optional columns many systems cannot give, so an extract without them is no query:
+the child's sibling group."""
+
+
 def quiet_when_missing(table: str, column: str) -> bool:
     """Optional columns whose absence is no query unless a profile names them: the
-    repeated date of birth, and the system's record id (many extracts have none, and the
-    import then matches records without it)."""
-    return column == RECORD_ID or (table in CHILD_LEVEL_TABLES and column == EXTRA_DATE_OF_BIRTH)
+    repeated date of birth, the system's record id (many extracts have none, and the
+    import then matches records without it) and ``QUIET_OPTIONAL_COLUMNS``."""
+    return (
+        column == RECORD_ID
+        or (table in CHILD_LEVEL_TABLES and column == EXTRA_DATE_OF_BIRTH)
+        or (table, column) in QUIET_OPTIONAL_COLUMNS
+    )
 
 
 # The natural keys live with the canonical tables, so imports and loads agree on them.
@@ -181,6 +190,10 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "sex": "A Sex code.",
         "ethnicity": "As the case recording system records it (free text).",
         "disability": "As the case recording system records it (free text).",
+        "sibling_group": "Optional: the same text for every child of one group of brothers "
+        "and sisters looked after (the system's family or sibling-group reference); blank "
+        "for a child recorded without siblings. An aim can then be read per sibling group: "
+        "a group waits as long as its longest wait.",
     },
     "care_periods": {
         "child_ref": "The child this care period belongs to (a child_ref of the children table).",

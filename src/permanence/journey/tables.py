@@ -34,6 +34,7 @@ CHILDREN: TableSchema = {
     "sex": pl.String,
     "ethnicity": pl.String,
     "disability": pl.String,
+    "sibling_group": pl.String,
 }
 
 CARE_PERIODS: TableSchema = {

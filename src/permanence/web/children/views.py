@@ -204,6 +204,8 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ids = [period.pk for period in care_periods]
     records = _records_of(ids)
+    siblings = _siblings(child)
+    log_children_shown(request, siblings, "a child's journey: brothers and sisters")
     periods = [
         _period_context(period, by_start.get(period.period_start), clocks, records, as_of)
         for period in care_periods
@@ -218,10 +220,23 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
             "age": _age(child.date_of_birth, as_of),
             "due_next": _due_next(ids, as_of),
             "plan_href": reverse("planning-child", args=[child.pk]),
+            "siblings": siblings,
             "authority_name": data.name,
             **_data_queries(request, child, care_periods),
             **meetings_on_the_journey(child),
         },
+    )
+
+
+def _siblings(child: Child) -> list[Child]:
+    """The child's brothers and sisters: the other children of the authority in scope
+    recorded in the same sibling group (none where the child has no group)."""
+    if not child.sibling_group:
+        return []
+    return list(
+        Child.objects.filter(sibling_group=child.sibling_group)
+        .exclude(pk=child.pk)
+        .order_by("child_ref")
     )
 
 

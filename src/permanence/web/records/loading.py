@@ -65,6 +65,7 @@ _BLANKABLE_TEXT = frozenset(
         "initials",
         "ethnicity",
         "disability",
+        "sibling_group",
         "destination",
         "outcome",
         "detail",
@@ -136,7 +137,15 @@ _IN_PERIOD = ("care_period_id", "care_period__child__child_ref", "care_period__p
 _SPECS: dict[str, _TableSpec] = {
     "children": _TableSpec(
         Child,
-        ("child_ref", "initials", "date_of_birth", "sex", "ethnicity", "disability"),
+        (
+            "child_ref",
+            "initials",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "disability",
+            "sibling_group",
+        ),
         None,
         "child_ref",
         None,

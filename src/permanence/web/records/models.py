@@ -150,6 +150,13 @@ class Child(ChildRecord):
     sex = models.CharField(max_length=16, choices=Sex.choices(), default=Sex.NOT_KNOWN)
     ethnicity = models.CharField(max_length=100, blank=True)
     disability = models.CharField(max_length=32, blank=True)
+    sibling_group = models.CharField(
+        "sibling group",
+        max_length=64,
+        blank=True,
+        help_text="The same text for each child of one group of brothers and sisters looked "
+        "after; blank for a child recorded without siblings.",
+    )
 
     objects = AuthorityScopedManager["Child"]()
 

@@ -28,6 +28,7 @@ from permanence.charts.placement_strip import placement_strip as core_placement_
 from permanence.journey.vocabulary import (
     CareSetting,
     Destination,
+    LegalAdviceForm,
     LegalStatusKind,
     MilestoneKind,
     OrderType,
@@ -383,8 +384,19 @@ def _decision_detail(decision: Milestone) -> str:
             break
     if decision.milestone == MilestoneKind.AGENCY_DECISION.value and decision.detail:
         detail = "plan agreed" if decision.detail == "agreed" else "plan not agreed"
+    if decision.milestone == MilestoneKind.LEGAL_ADVICE_RECEIVED.value and decision.detail:
+        detail = _label(LegalAdviceForm, decision.detail)
     if decision.reason:
         detail = f"{detail}. {decision.reason}" if detail else decision.reason
+    # A decision that shapes the plan, as an import brought it (docs/meetings.md).
+    extra = []
+    if decision.look_again_on:
+        extra.append(f"to be looked at again on {decision.look_again_on:%-d %B %Y}")
+    if decision.decided_by:
+        extra.append(f"decided by {decision.decided_by}")
+    if extra:
+        words = "; ".join(extra)
+        detail = f"{detail}; {words}" if detail else words[0].upper() + words[1:]
     return detail
 
 

@@ -10,7 +10,7 @@ date accommodated and the child's age from the journeys frame.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +29,7 @@ from permanence.analysis.meeting_measures import (
     meeting_measures,
 )
 from permanence.analysis.meetings import (
+    DecisionKind,
     ItemState,
     MeetingKind,
     ResolvedDate,
@@ -42,9 +43,11 @@ from permanence.web.meetings.models import (
     PlanningMeeting,
 )
 from permanence.web.planning.models import policy_history
-from permanence.web.records.models import CarePeriod, Meeting
+from permanence.web.records.models import CarePeriod, Meeting, Milestone
 
 IMPORTED_KINDS = (MeetingKind.PLANNING_72H.value, MeetingKind.PLANNING_2WK.value)
+#: The milestones table's codes for the decisions that shape a plan (an import's decisions).
+DECISION_CODES = tuple(kind.value for kind in DecisionKind)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,58 @@ def differences() -> list[DatedMeeting]:
         PlanningMeeting.objects.filter(kind__in=IMPORTED_KINDS).select_related("care_period__child")
     )
     return [d for d in dated_meetings(meetings, imported_dates()) if d.resolved.in_conflict]
+
+
+def decision_dates() -> dict[int, dict[str, date]]:
+    """The first date of each decision, by care period and kind, in scope: the precedence
+    rule between a decision typed in the app and one an import brought (a row of the
+    milestones table with the decision's code): the case recording system's date wins,
+    and the one typed in is kept (``decision_differences`` lists where they differ)."""
+    entered = _first_decisions(
+        PlanDecision.objects.values_list("care_period_id", "kind", "decided_on")
+    )
+    imported = _first_decisions(
+        Milestone.objects.filter(milestone__in=DECISION_CODES).values_list(
+            "care_period_id", "milestone", "date"
+        )
+    )
+    dates: dict[int, dict[str, date]] = defaultdict(dict)
+    for period_id, kind in set(entered) | set(imported):
+        resolved = resolve_held_date(
+            entered.get((period_id, kind)), imported.get((period_id, kind))
+        )
+        if resolved.used is not None:
+            dates[period_id][kind] = resolved.used
+    return dates
+
+
+def decision_differences() -> list[tuple[int, str, ResolvedDate]]:
+    """Decisions typed in the app whose first date differs from the import's first one of
+    the same kind in the same care period: (care period, kind, the dates), for the data
+    lead, who puts the wrong side right. Nothing is changed."""
+    entered = _first_decisions(
+        PlanDecision.objects.values_list("care_period_id", "kind", "decided_on")
+    )
+    imported = _first_decisions(
+        Milestone.objects.filter(milestone__in=DECISION_CODES).values_list(
+            "care_period_id", "milestone", "date"
+        )
+    )
+    found = []
+    for key in sorted(set(entered) & set(imported)):
+        resolved = resolve_held_date(entered[key], imported[key])
+        if resolved.in_conflict:
+            found.append((key[0], key[1], resolved))
+    return found
+
+
+def _first_decisions(rows: Iterable[tuple[int, str, date]]) -> dict[tuple[int, str], date]:
+    first: dict[tuple[int, str], date] = {}
+    for period_id, kind, day in rows:
+        key = (period_id, kind)
+        if key not in first or day < first[key]:
+            first[key] = day
+    return first
 
 
 def _limits(authority_id: int, as_of: date) -> tuple[int, int, int]:
@@ -138,11 +193,7 @@ def authority_meeting_measures(
     for item in dated:
         if item.first_of_its_kind and item.resolved.used is not None:
             held[item.meeting.care_period_id][item.meeting.kind_code] = item.resolved.used
-    decisions: dict[int, dict[str, date]] = defaultdict(dict)
-    for period_id, kind, day in PlanDecision.objects.values_list(
-        "care_period_id", "kind", "decided_on"
-    ).order_by("decided_on"):
-        decisions[period_id].setdefault(kind, day)
+    decisions = decision_dates()
     facts = []
     for ref, start, accommodated, end, age in frame.select(
         "child_ref", "period_start", "accommodated_date", "period_end", "age_at_accommodation"

@@ -71,6 +71,8 @@ _BLANKABLE_TEXT = frozenset(
         "detail",
         "reason",
         "record_id",
+        "attended",
+        "decided_by",
     }
 )
 
@@ -165,11 +167,21 @@ _SPECS: dict[str, _TableSpec] = {
     ),
     "meetings": _TableSpec(
         Meeting,
-        ("meeting_kind", "review_number", "due_date", "held_date", "outcome", "record_id"),
+        (
+            "meeting_kind",
+            "review_number",
+            "due_date",
+            "held_date",
+            "outcome",
+            "record_id",
+            "attended",
+        ),
         *_IN_PERIOD,
     ),
     "milestones": _TableSpec(
-        Milestone, ("milestone", "date", "detail", "reason", "record_id"), *_IN_PERIOD
+        Milestone,
+        ("milestone", "date", "detail", "reason", "record_id", "look_again_on", "decided_by"),
+        *_IN_PERIOD,
     ),
 }
 

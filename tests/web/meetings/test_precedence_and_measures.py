@@ -197,3 +197,33 @@ def test_a_kind_of_the_authoritys_own_is_offered_and_measured_in_its_scope(
     assert _january(authority_a, "mtg_2wk_on_time") == (0, 1)
     with scoped_to(Scope.authority(authority_b.pk)):
         assert not any(key.startswith("local_") for key in measure_catalogue())
+
+
+def test_the_journeys_frame_sees_a_meeting_entered_here_unless_the_extract_holds_one(
+    authority_a: LocalAuthority, load: Callable[..., object]
+) -> None:
+    """The planning summary reads the journeys frame: a two-week meeting entered here on
+    21 January is its planning_2wk_date until an extract brings the same meeting on 27
+    January, which then counts (the entered one is kept)."""
+    load(authority_a, journey_tables("A-0001"))
+
+    def frame_date() -> object:
+        cache.STORE.clear()
+        with scoped_to(Scope.authority(authority_a.pk)):
+            return authority_data(authority_a.pk).frame["planning_2wk_date"].item()
+
+    assert frame_date() is None
+    with scoped_to(Scope.authority(authority_a.pk)):
+        meeting = PlanningMeeting(
+            authority=authority_a,
+            care_period=Child.objects.get().care_periods.get(),
+            kind="planning_2wk",
+            held_date=date(2022, 1, 21),
+        )
+        meeting.start_agenda()
+    assert frame_date() == date(2022, 1, 21)
+    load(authority_a, _with_two_week_meeting(date(2022, 1, 27)), "later.csv")
+    assert frame_date() == date(2022, 1, 27)
+    with scoped_to(Scope.authority(authority_a.pk)):
+        meeting.refresh_from_db()
+    assert meeting.held_date == date(2022, 1, 21)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
@@ -35,6 +35,7 @@ from permanence.analysis.meetings import (
     ResolvedDate,
     resolve_held_date,
 )
+from permanence.journey.tables import AUTHORITY_COLUMN, JourneyTables
 from permanence.web.meetings.models import (
     AgendaItemRecord,
     LocalMeetingKind,
@@ -157,6 +158,44 @@ def _limits(authority_id: int, as_of: date) -> tuple[int, int, int]:
         weeks * 7 if weeks else 14,
         legal * 7 if legal else LEGAL_ADVICE_DAYS,
     )
+
+
+def with_entered_meetings(tables: JourneyTables) -> JourneyTables:
+    """``tables`` (the records in scope) with the 72-hour and two-week planning meetings
+    entered in the app that the extract does not hold, so the journeys frame, and the
+    planning summary that reads it, sees them. The precedence rule: the first meeting of a
+    kind entered for a care period stands for that kind only where the extract holds no
+    meeting of the kind for the period (held or only due); where it does, the import's
+    meeting is the one the frame reads. Nothing is written to the records."""
+    meetings = tables.meetings
+    held = {
+        (ref, start, kind)
+        for ref, start, kind in meetings.select(
+            "child_ref", "period_start", "meeting_kind"
+        ).iter_rows()
+    }
+    rows = []
+    seen: set[tuple[str, date, str]] = set()
+    entered = PlanningMeeting.objects.filter(kind__in=IMPORTED_KINDS).select_related(
+        "care_period__child", "authority"
+    )
+    for meeting in sorted(entered, key=lambda m: (m.held_date, m.pk)):
+        period = meeting.care_period
+        key = (period.child.child_ref, period.period_start, meeting.kind)
+        if key in seen or key in held:
+            seen.add(key)
+            continue
+        seen.add(key)
+        row: dict[str, object] = dict.fromkeys(meetings.columns)
+        row.update(child_ref=key[0], period_start=key[1], meeting_kind=meeting.kind)
+        row["held_date"] = meeting.held_date
+        if AUTHORITY_COLUMN in row:
+            row[AUTHORITY_COLUMN] = meeting.authority.code
+        rows.append(row)
+    if not rows:
+        return tables
+    added = pl.DataFrame(rows, schema=meetings.schema)
+    return replace(tables, meetings=pl.concat([meetings, added]))
 
 
 def local_kinds() -> list[LocalKind]:

@@ -10,17 +10,20 @@ from datetime import date
 
 import polars as pl
 import pytest
+from django.test import Client
 
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.accounts.roles import Role
 from permanence.web.kernel import cache
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.meetings.measures import authority_meeting_measures, decision_differences
 from permanence.web.meetings.models import PlanDecision
-from permanence.web.records.models import CarePeriod, Meeting, Milestone
+from permanence.web.records.models import CarePeriod, Child, Meeting, Milestone
 
 from ...core.conftest import journey_tables
+from ..conftest import make_user
 
 ACCOMMODATED = date(2022, 1, 10)  # journey_tables' child: looked after and placed that day
 
@@ -104,10 +107,16 @@ def test_an_imported_decision_counts_and_wins_over_a_different_date_typed_in(
         assert meeting.attended == "parents;social_worker"
 
 
-def test_an_imported_decision_alone_counts(
+def test_an_imported_decision_alone_counts_and_shows_on_the_journey(
     authority_a: LocalAuthority, load: Callable[..., object]
 ) -> None:
     load(authority_a, _with_legal_advice(date(2022, 3, 1)))  # day 50: early
     assert _january_legal_advice(authority_a) == (1, 1)
     with scoped_to(Scope.authority(authority_a.pk)):
         assert decision_differences() == []
+        child = Child.objects.get()
+    client = Client()
+    client.force_login(make_user(authority_a, Role.PRACTITIONER, "alpha"))
+    page = client.get(f"/children/{child.pk}/").content.decode()
+    assert "Legal advice received" in page
+    assert "Written advice; decided by legal services" in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 
+import polars as pl
 import pytest
 from django.utils import timezone
 
@@ -89,6 +90,15 @@ def two_authorities(
 ) -> tuple[LocalAuthority, LocalAuthority]:
     load(authority_a, journey_tables("A-0001"), "alpha.csv")
     bravo = journey_tables("B-SECRET-REF", team="Bravo Locality Team", initials="ZQ")
+    # B's child in a sibling group (its name a marker: it must never show to A).
+    bravo = JourneyTables(
+        **{
+            **dict(bravo.items()),
+            "children": bravo.children.with_columns(
+                pl.lit("bravo-siblings").alias("sibling_group")
+            ),
+        }
+    )
     load(authority_b, bravo, "bravo-extract.csv")
     # A later extract without B's agency decision: a record waiting for B's data lead.
     fewer = JourneyTables(**{**dict(bravo.items()), "milestones": bravo.milestones.head(1)})

@@ -56,6 +56,20 @@ class MeetingFacts:
 class ActionFacts:
     due: date
     done_on: date | None = None
+    kind: str = ""
+    """The kind of the meeting the action was agreed at (its code: ``planning_2wk``, or
+    ``local_<id>`` for a kind of the authority's own)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocalKind:
+    """A kind of planning meeting an authority holds of its own: its code (as its
+    meetings' ``kind`` and ``PeriodFacts.held`` carry it), its name, and the days after
+    the date accommodated it is due within, if the authority set them."""
+
+    code: str
+    name: str
+    within_days: int | None = None
 
 
 def _table(rows: Iterable[tuple[date, bool]]) -> pl.DataFrame:
@@ -178,12 +192,15 @@ def decision_within(
     return _within(chosen, lambda p: p.decisions.get(decision), within_days, as_of, None)
 
 
-def actions_on_time(actions: Sequence[ActionFacts], *, as_of: date) -> pl.DataFrame:
-    """Per month due: actions done by their due date, once due by ``as_of``."""
+def actions_on_time(
+    actions: Sequence[ActionFacts], *, as_of: date, kind: str | None = None
+) -> pl.DataFrame:
+    """Per month due: actions done by their due date, once due by ``as_of`` (those agreed
+    at meetings of ``kind`` only, where it is given)."""
     return _table(
         (action.due, action.done_on is not None and action.done_on <= action.due)
         for action in actions
-        if action.due <= as_of
+        if action.due <= as_of and (kind is None or action.kind == kind)
     )
 
 
@@ -211,6 +228,75 @@ MEASURE_TITLES: dict[str, str] = {
 }
 
 
+#: The measures of a kind of the authority's own, by the end of their key (the key is
+#: ``local_kind_key(code, end)``): held in time (only where the kind has its days), every
+#: agenda item done, and the actions agreed at its meetings done by their due date.
+LOCAL_KIND_MEASURES: dict[str, str] = {
+    "on_time": "{name}: held in time",
+    "agenda": "{name}: every agenda item done",
+    "actions": "{name}: actions done by their due date",
+}
+
+
+def local_kind_key(code: str, measure: str) -> str:
+    """The key of one measure of a kind of the authority's own: ``local_7`` and
+    ``on_time`` give ``local_7_on_time``: at most 20 characters (the improvement record's
+    field) for any id below 100 000."""
+    if measure not in LOCAL_KIND_MEASURES:
+        raise ValueError(f"no measure {measure!r} for a kind of the authority's own")
+    return f"{code}_{measure}"
+
+
+def local_kind_titles(kinds: Sequence[LocalKind]) -> dict[str, str]:
+    """The keys and titles of the measures of the authority's own kinds, offered beside
+    ``MEASURE_TITLES`` (a kind without its days has no "held in time")."""
+    titles = {}
+    for kind in kinds:
+        for measure, title in LOCAL_KIND_MEASURES.items():
+            if measure == "on_time" and kind.within_days is None:
+                continue
+            titles[local_kind_key(kind.code, measure)] = title.format(name=kind.name)
+    return titles
+
+
+def local_kind_measures(
+    periods: Sequence[PeriodFacts],
+    meetings: Sequence[MeetingFacts],
+    actions: Sequence[ActionFacts],
+    kinds: Sequence[LocalKind],
+    *,
+    as_of: date,
+) -> dict[str, MeetingMeasure]:
+    """The measures of each kind of the authority's own, keyed as ``local_kind_titles``:
+    the same definitions as the shipped kinds' (``meetings_on_time`` with the kind's own
+    days, ``agenda_complete``, ``actions_on_time``), read for the kind's code."""
+    titles = local_kind_titles(kinds)
+    measures = {}
+    for kind in kinds:
+        tables: dict[str, tuple[str, pl.DataFrame, str]] = {
+            "agenda": (
+                "Month the meeting was held",
+                agenda_complete(meetings, kind.code, as_of=as_of),
+                "",
+            ),
+            "actions": (
+                "Month the action was due",
+                actions_on_time(actions, as_of=as_of, kind=kind.code),
+                "",
+            ),
+        }
+        if kind.within_days is not None:
+            tables["on_time"] = (
+                "Month accommodated",
+                meetings_on_time(periods, kind.code, within_days=kind.within_days, as_of=as_of),
+                f"Held within {kind.within_days} days of the date accommodated.",
+            )
+        for measure, (x_title, table, note) in tables.items():
+            key = local_kind_key(kind.code, measure)
+            measures[key] = MeetingMeasure(key, titles[key], x_title, table, note)
+    return measures
+
+
 def meeting_measures(
     periods: Sequence[PeriodFacts],
     meetings: Sequence[MeetingFacts],
@@ -220,8 +306,10 @@ def meeting_measures(
     planning_meeting_days: int = 14,
     planning_72h_days: int = 3,
     legal_advice_days: int = LEGAL_ADVICE_DAYS,
+    local_kinds: Sequence[LocalKind] = (),
 ) -> dict[str, MeetingMeasure]:
-    """Every measure, keyed as ``MEASURE_TITLES``."""
+    """Every measure, keyed as ``MEASURE_TITLES``, then those of the authority's own
+    kinds of meeting (``local_kinds``), keyed as ``local_kind_titles``."""
     accommodated = "Month accommodated"
     held = "Month the meeting was held"
     two_week, seventy_two = MeetingKind.PLANNING_2WK.value, MeetingKind.PLANNING_72H.value
@@ -282,7 +370,8 @@ def meeting_measures(
             "",
         ),
     }
-    return {
+    shipped = {
         key: MeetingMeasure(key, MEASURE_TITLES[key], x_title, table, note)
         for key, (x_title, table, note) in tables.items()
     }
+    return shipped | local_kind_measures(periods, meetings, actions, local_kinds, as_of=as_of)

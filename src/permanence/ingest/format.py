@@ -34,6 +34,7 @@ from permanence.journey.vocabulary import (
     AgencyDecisionOutcome,
     Coded,
     Destination,
+    LegalAdviceForm,
     LegalStatusKind,
     MeetingKind,
     MilestoneKind,
@@ -85,7 +86,12 @@ CODED_COLUMNS: dict[tuple[str, str], type[Coded]] = {
 """Columns whose values must be codes of a vocabulary. ``milestones.detail`` is coded
 too, by a vocabulary that depends on the milestone (see ``DETAIL_VOCABULARIES``)."""
 
-DETAIL_VOCABULARIES: tuple[type[Coded], ...] = (Route, AgencyDecisionOutcome, OrderType)
+DETAIL_VOCABULARIES: tuple[type[Coded], ...] = (
+    Route,
+    AgencyDecisionOutcome,
+    OrderType,
+    LegalAdviceForm,
+)
 """The vocabularies a milestone's detail can come from, in the order the docs list them."""
 
 
@@ -154,11 +160,28 @@ def required_columns(table: str) -> frozenset[str]:
     return REQUIRED_COLUMNS[table]
 
 
+QUIET_OPTIONAL_COLUMNS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("children", "sibling_group"),
+        ("meetings", "attended"),
+        ("milestones", "look_again_on"),
+        ("milestones", "decided_by"),
+    }
+)
+"""Optional columns many systems cannot give, so an extract without them is no query:
+the child's sibling group, who attended a meeting, and a decision's date to look again
+and who made it."""
+
+
 def quiet_when_missing(table: str, column: str) -> bool:
     """Optional columns whose absence is no query unless a profile names them: the
-    repeated date of birth, and the system's record id (many extracts have none, and the
-    import then matches records without it)."""
-    return column == RECORD_ID or (table in CHILD_LEVEL_TABLES and column == EXTRA_DATE_OF_BIRTH)
+    repeated date of birth, the system's record id (many extracts have none, and the
+    import then matches records without it) and ``QUIET_OPTIONAL_COLUMNS``."""
+    return (
+        column == RECORD_ID
+        or (table in CHILD_LEVEL_TABLES and column == EXTRA_DATE_OF_BIRTH)
+        or (table, column) in QUIET_OPTIONAL_COLUMNS
+    )
 
 
 # The natural keys live with the canonical tables, so imports and loads agree on them.
@@ -181,6 +204,10 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "sex": "A Sex code.",
         "ethnicity": "As the case recording system records it (free text).",
         "disability": "As the case recording system records it (free text).",
+        "sibling_group": "Optional: the same text for every child of one group of brothers "
+        "and sisters looked after (the system's family or sibling-group reference); blank "
+        "for a child recorded without siblings. An aim can then be read per sibling group: "
+        "a group waits as long as its longest wait.",
     },
     "care_periods": {
         "child_ref": "The child this care period belongs to (a child_ref of the children table).",
@@ -218,6 +245,9 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "held_date": "The date the meeting was held; blank if it has not been held.",
         "outcome": "What the meeting decided, as free text.",
         RECORD_ID: _record_id_note("meeting"),
+        "attended": "Optional: who attended, by agency: Agency codes separated by semicolons "
+        "(parents; child; carers; social_worker; team_leader; reviewing_officer; health; "
+        "education; legal; reporter). Blank where the system does not record it.",
     },
     "milestones": {
         "child_ref": "The child.",
@@ -226,8 +256,14 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "date": "The date of the decision or milestone.",
         "detail": "For a permanence recommendation the Route code; for an agency decision "
         "maker decision the AgencyDecisionOutcome code; for an application lodged or an "
-        "order granted the OrderType code. Blank for other milestones.",
-        "reason": "For a decision reversed: why it was reversed (free text).",
+        "order granted the OrderType code; for legal advice received the LegalAdviceForm "
+        "code. Blank for other milestones.",
+        "reason": "For a decision reversed: why it was reversed; for a purposeful delay: why "
+        "the delay is in the child's interest (free text).",
         RECORD_ID: _record_id_note("decision or milestone (its event id)"),
+        "look_again_on": "Optional: for a purposeful delay, the date it will be looked at "
+        "again (after the decision).",
+        "decided_by": "Optional: for a decision that shapes the plan, who decided (a name or "
+        "a role, such as team leader).",
     },
 }

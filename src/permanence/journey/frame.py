@@ -74,6 +74,11 @@ FRAME_COLUMNS: dict[str, FrameColumn] = {
     "disability": FrameColumn(
         _S, "Whether the child has a disability, as the case recording system records it."
     ),
+    "sibling_group": FrameColumn(
+        _S,
+        "The child's group of brothers and sisters looked after (the same text for each of "
+        "them); blank for a child recorded without siblings.",
+    ),
     "age_at_period_start": FrameColumn(_I, "Age in whole years on the date looked after."),
     # where the child lives
     "accommodated_date": FrameColumn(
@@ -297,7 +302,7 @@ def _periods(care_periods: pl.DataFrame, as_of: date) -> pl.DataFrame:
 
 def _children(children: pl.DataFrame) -> pl.DataFrame:
     return children.unique(subset=["authority", "child_ref"], keep="first").select(
-        "authority", "child_ref", "date_of_birth", "sex", "ethnicity", "disability"
+        "authority", "child_ref", "date_of_birth", "sex", "ethnicity", "disability", "sibling_group"
     )
 
 

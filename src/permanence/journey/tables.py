@@ -34,6 +34,7 @@ CHILDREN: TableSchema = {
     "sex": pl.String,
     "ethnicity": pl.String,
     "disability": pl.String,
+    "sibling_group": pl.String,
 }
 
 CARE_PERIODS: TableSchema = {
@@ -72,6 +73,7 @@ MEETINGS: TableSchema = {
     "held_date": pl.Date,
     "outcome": pl.String,
     RECORD_ID: pl.String,
+    "attended": pl.String,
 }
 
 MILESTONES: TableSchema = {
@@ -82,6 +84,8 @@ MILESTONES: TableSchema = {
     "detail": pl.String,
     "reason": pl.String,
     RECORD_ID: pl.String,
+    "look_again_on": pl.Date,
+    "decided_by": pl.String,
 }
 
 SCHEMAS: dict[str, TableSchema] = {

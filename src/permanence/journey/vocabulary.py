@@ -137,6 +137,13 @@ class OrderType(Coded):
     SUPERVISION_TERMINATED = "cso_terminated", "Compulsory Supervision Order terminated"
 
 
+class LegalAdviceForm(Coded):
+    """Whether legal advice received was written (a decision's ``detail``)."""
+
+    WRITTEN = "written", "Written advice"
+    NOT_WRITTEN = "not_written", "Advice not in writing"
+
+
 class AgencyDecisionOutcome(Coded):
     AGREED = "agreed", "Plan agreed"
     NOT_AGREED = "not_agreed", "Plan not agreed"
@@ -158,6 +165,20 @@ class MilestoneKind(Coded):
     APPLICATION_LODGED = "application_lodged", "Application lodged in court"
     ORDER_GRANTED = "order_granted", "Order granted"
     DECISION_REVERSED = "decision_reversed", "Decision reversed"
+    # Decisions that shape the plan (journey.meeting_rules, docs/meetings.md): the same codes
+    # and words as a decision typed in the app.
+    CONCURRENT_PLANNING = "concurrent_planning", "Concurrent planning in place"
+    PURPOSEFUL_DELAY = "purposeful_delay", "A purposeful delay, in the child's interest"
+    LEGAL_ADVICE_REQUESTED = "legal_advice_requested", "Legal advice requested"
+    LEGAL_ADVICE_RECEIVED = "legal_advice_received", "Legal advice received"
+    UNDER_3_REFERRED = (
+        "under_3_referred",
+        "Child under 3 referred to the Children's Reporter",
+    )
+    ASSESSMENT_LIMIT = (
+        "assessment_limit",
+        "40-day limit set on the parenting capacity assessment",
+    )
 
     @property
     def detail_vocabulary(self) -> type[Coded] | None:
@@ -182,6 +203,7 @@ _DETAIL_OF_MILESTONE: dict[MilestoneKind, type[Coded]] = {
     MilestoneKind.AGENCY_DECISION: AgencyDecisionOutcome,
     MilestoneKind.APPLICATION_LODGED: OrderType,
     MilestoneKind.ORDER_GRANTED: OrderType,
+    MilestoneKind.LEGAL_ADVICE_RECEIVED: LegalAdviceForm,
 }
 
 

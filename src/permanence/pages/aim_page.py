@@ -19,8 +19,9 @@ from typing import Final
 import polars as pl
 
 from permanence.analysis.aims import AimDefinition, court_routes_text
-from permanence.analysis.aims_outcomes import AimResult, evaluate_aim
+from permanence.analysis.aims_outcomes import AimFigures, AimPeriod, AimResult, evaluate_aim
 from permanence.analysis.periods import Granularity
+from permanence.analysis.sibling_groups import group_periods
 from permanence.charts import (
     ChartSpec,
     ImprovementMarks,
@@ -66,6 +67,10 @@ class AimPage:
     #: the new phases the run chart suggests (sustained shifts), as a person would
     #: accept them; each is also said in ``findings``
     suggestions: tuple[PhaseStart, ...] = ()
+    #: the aim counted by sibling group (a group waits as long as its longest wait): per
+    #: entry period, and overall (``None`` where no child counted is in a sibling group)
+    sibling_periods: tuple[AimPeriod, ...] = ()
+    sibling_total: AimFigures | None = None
 
     @property
     def charts(self) -> dict[str, ChartSpec]:
@@ -150,7 +155,10 @@ def aim_page(
     if identity.links:
         linked = children.select(PSEUDONYM, JOURNEY).drop_nulls().unique(PSEUDONYM)
         links = dict(linked.iter_rows())
+    sibling_periods, sibling_total = group_periods(result, frame)
     return AimPage(
+        sibling_periods=sibling_periods,
+        sibling_total=sibling_total if sibling_total.counted else None,
         summary=summary,
         run_chart=run,
         findings=run_findings(result, improvement),

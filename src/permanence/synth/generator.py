@@ -19,6 +19,7 @@ from permanence.synth.children import draw_children
 from permanence.synth.draws import Calendar, Draws
 from permanence.synth.events import Collected, collect
 from permanence.synth.journeys import draw_journeys, draw_reentries
+from permanence.synth.plans import add_plan_records
 
 MOST_CHILDREN = 2_000_000
 DEFAULT_YEARS = 6.0
@@ -64,7 +65,8 @@ def generate(
         next_period += journeys.entry.size
         child, start, team = draw_reentries(draws, calendar, journeys, people)
         del journeys  # a batch's arrays are no longer needed once its rows are collected
-    return assemble(people, collected)
+    # Attendance, the decisions and sibling groups: drawn from their own stream, after.
+    return add_plan_records(assemble(people, collected), seed, calendar)
 
 
 def _check(children: int, years: float) -> None:

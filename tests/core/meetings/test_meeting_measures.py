@@ -8,12 +8,14 @@ import polars as pl
 
 from permanence.analysis.meeting_measures import (
     ActionFacts,
+    LocalKind,
     MeetingFacts,
     PeriodFacts,
     actions_on_time,
     agenda_complete,
     decision_within,
     item_done,
+    local_kind_titles,
     meeting_measures,
     meetings_on_time,
 )
@@ -136,3 +138,54 @@ def test_every_measure_is_offered_with_its_table() -> None:
         assert measure.table.columns == ["month", "numerator", "denominator", "percentage"]
         assert measure.table.height == 0
         assert len(measure.key) <= 20
+
+
+def test_a_kind_of_the_authoritys_own_is_measured_like_the_shipped_kinds() -> None:
+    """A three-week meeting of the authority's own (code local_7, within 21 days).
+
+    On time, by month accommodated (as of 31 March): January, accommodated 5 January and
+    met on 20 January (day 15, in time), accommodated 10 January and met 2 February (day 23,
+    late), accommodated 12 January with only a two-week meeting (late): 1 of 3. The
+    two-week meetings are not read.
+    Every item done, by month held: 20 January all done, 2 February one item not done: 1
+    of 1 in January, 0 of 1 in February. A second own kind (local_8, no days) has no "held
+    in time" measure and none of local_7's meetings.
+    Actions, by month due: local_7's due 1 and 10 February, done 1 February and 12
+    February: 1 of 2; the two-week meeting's action is not counted.
+    """
+    own, other = "local_7", "local_8"
+    periods = [
+        PeriodFacts(date(2026, 1, 5), held={own: date(2026, 1, 20)}),
+        PeriodFacts(date(2026, 1, 10), held={own: date(2026, 2, 2)}),
+        PeriodFacts(date(2026, 1, 12), held={TWO_WEEK: date(2026, 1, 20)}),
+    ]
+    meetings = [
+        MeetingFacts(own, date(2026, 1, 20), {"plan_reviewed": D, "actions_logged": D}),
+        MeetingFacts(own, date(2026, 2, 2), {"plan_reviewed": D, "actions_logged": N}),
+        MeetingFacts(TWO_WEEK, date(2026, 1, 20), {"a": D}),
+    ]
+    actions = [
+        ActionFacts(date(2026, 2, 1), date(2026, 2, 1), own),
+        ActionFacts(date(2026, 2, 10), date(2026, 2, 12), own),
+        ActionFacts(date(2026, 2, 10), None, TWO_WEEK),
+    ]
+    kinds = [LocalKind(own, "Three-week meeting", 21), LocalKind(other, "Family meeting")]
+    assert local_kind_titles(kinds) == {
+        "local_7_on_time": "Three-week meeting: held in time",
+        "local_7_agenda": "Three-week meeting: every agenda item done",
+        "local_7_actions": "Three-week meeting: actions done by their due date",
+        "local_8_agenda": "Family meeting: every agenda item done",
+        "local_8_actions": "Family meeting: actions done by their due date",
+    }
+    measures = meeting_measures(periods, meetings, actions, as_of=AS_OF, local_kinds=kinds)
+    assert rows(measures["local_7_on_time"].table) == [(date(2026, 1, 1), 1, 3, 100 / 3)]
+    assert measures["local_7_on_time"].note == "Held within 21 days of the date accommodated."
+    assert rows(measures["local_7_agenda"].table) == [
+        (date(2026, 1, 1), 1, 1, 100.0),
+        (date(2026, 2, 1), 0, 1, 0.0),
+    ]
+    assert rows(measures["local_7_actions"].table) == [(date(2026, 2, 1), 1, 2, 50.0)]
+    assert measures["local_8_agenda"].table.is_empty()
+    assert "local_8_on_time" not in measures
+    # The shipped measures still read every action, whatever the meeting's kind.
+    assert rows(measures["mtg_actions_on_time"].table) == [(date(2026, 2, 1), 1, 3, 100 / 3)]

@@ -25,7 +25,7 @@ def test_clean_csv_reads_back_exactly(tmp_path: Path) -> None:
     for name, frame in tables.items():
         assert getattr(again, name).equals(frame), name
     header = (tmp_path / "children.csv").read_text("utf-8").splitlines()[0]
-    assert header == "child_ref,initials,date_of_birth,sex,ethnicity,disability"
+    assert header == "child_ref,initials,date_of_birth,sex,ethnicity,disability,sibling_group"
 
 
 def test_clean_csv_keeps_leading_zeros_and_iso_dates(tmp_path: Path) -> None:

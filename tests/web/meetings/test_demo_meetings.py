@@ -12,13 +12,19 @@ from permanence.web.kernel import cache
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.meetings.demo import prepare_demo_meetings
-from permanence.web.meetings.measures import authority_meeting_measures, differences
+from permanence.web.meetings.measures import (
+    DECISION_CODES,
+    authority_meeting_measures,
+    decision_differences,
+    differences,
+)
 from permanence.web.meetings.models import (
     AgendaItemRecord,
     MeetingAction,
     PlanDecision,
     PlanningMeeting,
 )
+from permanence.web.records.models import Milestone
 
 AS_OF = date(2026, 9, 30)
 
@@ -50,5 +56,15 @@ def test_the_demo_meetings_are_the_same_every_time_and_every_measure_has_points(
         data = authority_data(authority_a.pk)
         measures = authority_meeting_measures(authority_a.pk, data.frame, AS_OF)
         assert len(differences()) <= 1
+        # The generator's decisions came with the extract: none is typed in again.
+        assert decision_differences() == []
+        imported = set(
+            Milestone.objects.filter(milestone__in=DECISION_CODES).values_list(
+                "care_period_id", "milestone"
+            )
+        )
+        assert imported
+        typed = set(PlanDecision.objects.values_list("care_period_id", "kind"))
+        assert not imported & typed
     for key in ("mtg_2wk_on_time", "mtg_review_dates", "mtg_actions_on_time", "legal_advice_early"):
         assert measures[key].table.height > 0, key

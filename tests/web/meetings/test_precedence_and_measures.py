@@ -17,8 +17,12 @@ from permanence.web.improvement.models import ImprovementProject, Measure
 from permanence.web.kernel import cache
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.scope import Scope, scoped_to
-from permanence.web.meetings.measures import authority_meeting_measures, differences
-from permanence.web.meetings.models import AgendaItemRecord, PlanningMeeting
+from permanence.web.meetings.measures import (
+    authority_meeting_measures,
+    differences,
+    measure_catalogue,
+)
+from permanence.web.meetings.models import AgendaItemRecord, LocalMeetingKind, PlanningMeeting
 from permanence.web.records.models import Child
 
 from ...core.conftest import journey_tables
@@ -159,3 +163,67 @@ def test_the_review_dates_measure_moves_with_the_checklist_and_shows_in_the_impr
     page = client.get(f"/improvement/measures/{measure.pk}/").content.decode()
     assert "Month the meeting was held" in page
     assert "January 2022" in page
+
+
+def test_a_kind_of_the_authoritys_own_is_offered_and_measured_in_its_scope(
+    authority_a: LocalAuthority, authority_b: LocalAuthority, load: Callable[..., object]
+) -> None:
+    """A three-week meeting of authority A's own (within 21 days): the child accommodated
+    10 January 2022 met on 25 January (day 15), every item done but one: January's "held
+    in time" is 1 of 1 and "every agenda item done" 0 of 1. Authority B is not offered A's
+    kind."""
+    load(authority_a, journey_tables("A-0001"))
+    with scoped_to(Scope.authority(authority_a.pk)):
+        own = LocalMeetingKind.objects.create(
+            authority=authority_a, name="Three-week meeting", within_days=21
+        )
+        meeting = PlanningMeeting(
+            authority=authority_a,
+            care_period=Child.objects.get().care_periods.get(),
+            kind="local",
+            local_kind=own,
+            held_date=date(2022, 1, 25),
+        )
+        meeting.start_agenda()
+        meeting.items.filter(key="plan_reviewed").update(state="done")
+        catalogue = measure_catalogue()
+    code = f"local_{own.pk}"
+    assert catalogue[f"{code}_on_time"] == "Three-week meeting: held in time"
+    assert catalogue[f"{code}_agenda"] == "Three-week meeting: every agenda item done"
+    assert catalogue["mtg_2wk_on_time"].startswith("Two-week planning meetings held in time")
+    assert _january(authority_a, f"{code}_on_time") == (1, 1)
+    assert _january(authority_a, f"{code}_agenda") == (0, 1)
+    # The two-week measure does not read the authority's own kind.
+    assert _january(authority_a, "mtg_2wk_on_time") == (0, 1)
+    with scoped_to(Scope.authority(authority_b.pk)):
+        assert not any(key.startswith("local_") for key in measure_catalogue())
+
+
+def test_the_journeys_frame_sees_a_meeting_entered_here_unless_the_extract_holds_one(
+    authority_a: LocalAuthority, load: Callable[..., object]
+) -> None:
+    """The planning summary reads the journeys frame: a two-week meeting entered here on
+    21 January is its planning_2wk_date until an extract brings the same meeting on 27
+    January, which then counts (the entered one is kept)."""
+    load(authority_a, journey_tables("A-0001"))
+
+    def frame_date() -> object:
+        cache.STORE.clear()
+        with scoped_to(Scope.authority(authority_a.pk)):
+            return authority_data(authority_a.pk).frame["planning_2wk_date"].item()
+
+    assert frame_date() is None
+    with scoped_to(Scope.authority(authority_a.pk)):
+        meeting = PlanningMeeting(
+            authority=authority_a,
+            care_period=Child.objects.get().care_periods.get(),
+            kind="planning_2wk",
+            held_date=date(2022, 1, 21),
+        )
+        meeting.start_agenda()
+    assert frame_date() == date(2022, 1, 21)
+    load(authority_a, _with_two_week_meeting(date(2022, 1, 27)), "later.csv")
+    assert frame_date() == date(2022, 1, 27)
+    with scoped_to(Scope.authority(authority_a.pk)):
+        meeting.refresh_from_db()
+    assert meeting.held_date == date(2022, 1, 21)

@@ -141,6 +141,7 @@ RULE_MODULES = (
     "duplicates",
     "records",
     "milestones",
+    "decisions",
     "references",
     "overdue",
     "load",

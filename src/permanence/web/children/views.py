@@ -28,6 +28,7 @@ from permanence.charts.placement_strip import placement_strip as core_placement_
 from permanence.journey.vocabulary import (
     CareSetting,
     Destination,
+    LegalAdviceForm,
     LegalStatusKind,
     MilestoneKind,
     OrderType,
@@ -204,6 +205,8 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ids = [period.pk for period in care_periods]
     records = _records_of(ids)
+    siblings = _siblings(child)
+    log_children_shown(request, siblings, "a child's journey: brothers and sisters")
     periods = [
         _period_context(period, by_start.get(period.period_start), clocks, records, as_of)
         for period in care_periods
@@ -218,10 +221,23 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
             "age": _age(child.date_of_birth, as_of),
             "due_next": _due_next(ids, as_of),
             "plan_href": reverse("planning-child", args=[child.pk]),
+            "siblings": siblings,
             "authority_name": data.name,
             **_data_queries(request, child, care_periods),
             **meetings_on_the_journey(child),
         },
+    )
+
+
+def _siblings(child: Child) -> list[Child]:
+    """The child's brothers and sisters: the other children of the authority in scope
+    recorded in the same sibling group (none where the child has no group)."""
+    if not child.sibling_group:
+        return []
+    return list(
+        Child.objects.filter(sibling_group=child.sibling_group)
+        .exclude(pk=child.pk)
+        .order_by("child_ref")
     )
 
 
@@ -368,8 +384,19 @@ def _decision_detail(decision: Milestone) -> str:
             break
     if decision.milestone == MilestoneKind.AGENCY_DECISION.value and decision.detail:
         detail = "plan agreed" if decision.detail == "agreed" else "plan not agreed"
+    if decision.milestone == MilestoneKind.LEGAL_ADVICE_RECEIVED.value and decision.detail:
+        detail = _label(LegalAdviceForm, decision.detail)
     if decision.reason:
         detail = f"{detail}. {decision.reason}" if detail else decision.reason
+    # A decision that shapes the plan, as an import brought it (docs/meetings.md).
+    extra = []
+    if decision.look_again_on:
+        extra.append(f"to be looked at again on {decision.look_again_on:%-d %B %Y}")
+    if decision.decided_by:
+        extra.append(f"decided by {decision.decided_by}")
+    if extra:
+        words = "; ".join(extra)
+        detail = f"{detail}; {words}" if detail else words[0].upper() + words[1:]
     return detail
 
 

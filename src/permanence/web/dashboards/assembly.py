@@ -13,21 +13,25 @@ from datetime import date
 import polars as pl
 from django.db.models import F
 
+from permanence.journey.frame import build_journeys_frame
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.dashboards.improvement import improvements_for, local_aims
 from permanence.web.kernel.addresses import journey_addresses
 from permanence.web.kernel.cache import AuthorityData
 from permanence.web.kernel.pseudonyms import pseudonyms
+from permanence.web.meetings.measures import with_entered_meetings
 from permanence.web.planning.models import PlanningSettings
 from permanence.web.records.data_queries import purposeful_delays
-from permanence.web.records.journeys import journeys_frame
+from permanence.web.records.journeys import journey_tables
 from permanence.web.records.models import Child, ImportBatch
 
 
 def build_authority_data(authority_id: int, version: str, as_of: date) -> AuthorityData:
     """The authority's data as of ``as_of``, from the records in scope."""
     authority = LocalAuthority.objects.get(pk=authority_id)
-    frame = journeys_frame(as_of)
+    # The records, with the planning meetings entered in the app that the extract lacks
+    # (the precedence rule of docs/meetings.md), so the planning summary sees them.
+    frame = build_journeys_frame(with_entered_meetings(journey_tables()), as_of)
     references = dict(Child.objects.values_list("child_ref", "pk"))
     # The national aims as the authority follows them: Aim 4's routes are its choice.
     national = PlanningSettings.for_authority(authority.pk).national_aims()

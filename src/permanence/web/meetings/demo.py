@@ -20,14 +20,14 @@ from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.scope import Scope, scoped_to
-from permanence.web.meetings.measures import imported_dates
+from permanence.web.meetings.measures import DECISION_CODES, imported_dates
 from permanence.web.meetings.models import (
     AgendaItemRecord,
     MeetingAction,
     PlanDecision,
     PlanningMeeting,
 )
-from permanence.web.records.models import CarePeriod
+from permanence.web.records.models import CarePeriod, Milestone
 
 MONTHS_BACK = 18
 MOST_MEETINGS = 120
@@ -60,6 +60,13 @@ def prepare_demo_meetings(authority: LocalAuthority, *, as_of: date, seed: int =
             for period in CarePeriod.objects.select_related("child")
         }
         imported = imported_dates()
+        # Decisions the extract already brings are not typed in again: the app records
+        # what the extract lacks (docs/meetings.md).
+        brought_decisions = set(
+            Milestone.objects.filter(milestone__in=DECISION_CODES).values_list(
+                "care_period_id", "milestone"
+            )
+        )
         made = 0
         conflict_made = False
         for ref, start, accommodated, age in rows.head(MOST_MEETINGS).iter_rows():
@@ -86,7 +93,9 @@ def prepare_demo_meetings(authority: LocalAuthority, *, as_of: date, seed: int =
             meeting.start_agenda()
             _checklist(rng, meeting, progress, young=age is not None and age < 1)
             _actions(rng, meeting, progress, as_of)
-            _decisions(rng, authority, period, accommodated, held, age, progress, as_of)
+            _decisions(
+                rng, authority, period, accommodated, held, age, progress, as_of, brought_decisions
+            )
             made += 1
         return made
 
@@ -148,8 +157,11 @@ def _decisions(
     age: int | None,
     progress: float,
     as_of: date,
+    brought: set[tuple[int, str]],
 ) -> None:
     def decide(kind: DecisionKind, on: date, **more: object) -> None:
+        if (period.pk, kind.value) in brought:
+            return
         if on <= as_of and on >= period.period_start:
             PlanDecision.objects.create(
                 authority=authority,

@@ -10,8 +10,8 @@ date accommodated and the child's age from the journeys frame.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
@@ -19,28 +19,36 @@ from django.db.models import Min
 
 from permanence.analysis.meeting_measures import (
     LEGAL_ADVICE_DAYS,
+    MEASURE_TITLES,
     ActionFacts,
+    LocalKind,
     MeetingFacts,
     MeetingMeasure,
     PeriodFacts,
+    local_kind_titles,
     meeting_measures,
 )
 from permanence.analysis.meetings import (
+    DecisionKind,
     ItemState,
     MeetingKind,
     ResolvedDate,
     resolve_held_date,
 )
+from permanence.journey.tables import AUTHORITY_COLUMN, JourneyTables
 from permanence.web.meetings.models import (
     AgendaItemRecord,
+    LocalMeetingKind,
     MeetingAction,
     PlanDecision,
     PlanningMeeting,
 )
 from permanence.web.planning.models import policy_history
-from permanence.web.records.models import CarePeriod, Meeting
+from permanence.web.records.models import CarePeriod, Meeting, Milestone
 
 IMPORTED_KINDS = (MeetingKind.PLANNING_72H.value, MeetingKind.PLANNING_2WK.value)
+#: The milestones table's codes for the decisions that shape a plan (an import's decisions).
+DECISION_CODES = tuple(kind.value for kind in DecisionKind)
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ def dated_meetings(
     seen: set[tuple[int, str]] = set()
     dated = []
     for meeting in sorted(meetings, key=lambda m: (m.held_date, m.pk)):
-        key = (meeting.care_period_id, meeting.kind)
+        key = (meeting.care_period_id, meeting.kind_code)
         first = key not in seen
         seen.add(key)
         brought = imported.get(key) if first and meeting.kind in IMPORTED_KINDS else None
@@ -87,6 +95,58 @@ def differences() -> list[DatedMeeting]:
     return [d for d in dated_meetings(meetings, imported_dates()) if d.resolved.in_conflict]
 
 
+def decision_dates() -> dict[int, dict[str, date]]:
+    """The first date of each decision, by care period and kind, in scope: the precedence
+    rule between a decision typed in the app and one an import brought (a row of the
+    milestones table with the decision's code): the case recording system's date wins,
+    and the one typed in is kept (``decision_differences`` lists where they differ)."""
+    entered = _first_decisions(
+        PlanDecision.objects.values_list("care_period_id", "kind", "decided_on")
+    )
+    imported = _first_decisions(
+        Milestone.objects.filter(milestone__in=DECISION_CODES).values_list(
+            "care_period_id", "milestone", "date"
+        )
+    )
+    dates: dict[int, dict[str, date]] = defaultdict(dict)
+    for period_id, kind in set(entered) | set(imported):
+        resolved = resolve_held_date(
+            entered.get((period_id, kind)), imported.get((period_id, kind))
+        )
+        if resolved.used is not None:
+            dates[period_id][kind] = resolved.used
+    return dates
+
+
+def decision_differences() -> list[tuple[int, str, ResolvedDate]]:
+    """Decisions typed in the app whose first date differs from the import's first one of
+    the same kind in the same care period: (care period, kind, the dates), for the data
+    lead, who puts the wrong side right. Nothing is changed."""
+    entered = _first_decisions(
+        PlanDecision.objects.values_list("care_period_id", "kind", "decided_on")
+    )
+    imported = _first_decisions(
+        Milestone.objects.filter(milestone__in=DECISION_CODES).values_list(
+            "care_period_id", "milestone", "date"
+        )
+    )
+    found = []
+    for key in sorted(set(entered) & set(imported)):
+        resolved = resolve_held_date(entered[key], imported[key])
+        if resolved.in_conflict:
+            found.append((key[0], key[1], resolved))
+    return found
+
+
+def _first_decisions(rows: Iterable[tuple[int, str, date]]) -> dict[tuple[int, str], date]:
+    first: dict[tuple[int, str], date] = {}
+    for period_id, kind, day in rows:
+        key = (period_id, kind)
+        if key not in first or day < first[key]:
+            first[key] = day
+    return first
+
+
 def _limits(authority_id: int, as_of: date) -> tuple[int, int, int]:
     """The 72-hour, planning meeting and legal advice limits, in days, of the review
     policy in force on ``as_of`` (the statutory 3 days, 14 days and 84 days without one)."""
@@ -100,6 +160,59 @@ def _limits(authority_id: int, as_of: date) -> tuple[int, int, int]:
     )
 
 
+def with_entered_meetings(tables: JourneyTables) -> JourneyTables:
+    """``tables`` (the records in scope) with the 72-hour and two-week planning meetings
+    entered in the app that the extract does not hold, so the journeys frame, and the
+    planning summary that reads it, sees them. The precedence rule: the first meeting of a
+    kind entered for a care period stands for that kind only where the extract holds no
+    meeting of the kind for the period (held or only due); where it does, the import's
+    meeting is the one the frame reads. Nothing is written to the records."""
+    meetings = tables.meetings
+    held = {
+        (ref, start, kind)
+        for ref, start, kind in meetings.select(
+            "child_ref", "period_start", "meeting_kind"
+        ).iter_rows()
+    }
+    rows = []
+    seen: set[tuple[str, date, str]] = set()
+    entered = PlanningMeeting.objects.filter(kind__in=IMPORTED_KINDS).select_related(
+        "care_period__child", "authority"
+    )
+    for meeting in sorted(entered, key=lambda m: (m.held_date, m.pk)):
+        period = meeting.care_period
+        key = (period.child.child_ref, period.period_start, meeting.kind)
+        if key in seen or key in held:
+            seen.add(key)
+            continue
+        seen.add(key)
+        row: dict[str, object] = dict.fromkeys(meetings.columns)
+        row.update(child_ref=key[0], period_start=key[1], meeting_kind=meeting.kind)
+        row["held_date"] = meeting.held_date
+        if AUTHORITY_COLUMN in row:
+            row[AUTHORITY_COLUMN] = meeting.authority.code
+        rows.append(row)
+    if not rows:
+        return tables
+    added = pl.DataFrame(rows, schema=meetings.schema)
+    return replace(tables, meetings=pl.concat([meetings, added]))
+
+
+def local_kinds() -> list[LocalKind]:
+    """The authority's own kinds of meeting (in the current scope), as the core reads them."""
+    return [
+        LocalKind(kind.code, kind.name, kind.within_days) for kind in LocalMeetingKind.objects.all()
+    ]
+
+
+def measure_catalogue() -> dict[str, str]:
+    """Every meeting measure the authority in scope can choose, key to title: the shipped
+    kinds' (``MEASURE_TITLES``), then those of each of its own kinds of meeting (held in
+    time where the kind has its days, every agenda item done, actions done by their due
+    date), offered the same way. ``authority_meeting_measures`` works out each of them."""
+    return dict(MEASURE_TITLES) | local_kind_titles(local_kinds())
+
+
 def authority_meeting_measures(
     authority_id: int, frame: pl.DataFrame, as_of: date
 ) -> dict[str, MeetingMeasure]:
@@ -111,19 +224,15 @@ def authority_meeting_measures(
         )
     }
     imported = imported_dates()
-    entered = list(PlanningMeeting.objects.all())
+    entered = list(PlanningMeeting.objects.select_related("local_kind"))
     dated = dated_meetings(entered, imported)
     held: dict[int, dict[str, date]] = defaultdict(dict)
     for key, day in imported.items():
         held[key[0]][key[1]] = day
     for item in dated:
         if item.first_of_its_kind and item.resolved.used is not None:
-            held[item.meeting.care_period_id][item.meeting.kind] = item.resolved.used
-    decisions: dict[int, dict[str, date]] = defaultdict(dict)
-    for period_id, kind, day in PlanDecision.objects.values_list(
-        "care_period_id", "kind", "decided_on"
-    ).order_by("decided_on"):
-        decisions[period_id].setdefault(kind, day)
+            held[item.meeting.care_period_id][item.meeting.kind_code] = item.resolved.used
+    decisions = decision_dates()
     facts = []
     for ref, start, accommodated, end, age in frame.select(
         "child_ref", "period_start", "accommodated_date", "period_end", "age_at_accommodation"
@@ -147,15 +256,17 @@ def authority_meeting_measures(
         states[meeting_id][item_key] = ItemState(state)
     meeting_facts = [
         MeetingFacts(
-            item.meeting.kind,
+            item.meeting.kind_code,
             item.resolved.used if item.first_of_its_kind else item.meeting.held_date,
             states.get(item.meeting.pk, {}),
         )
         for item in dated
     ]
     actions = [
-        ActionFacts(due, done)
-        for due, done in MeetingAction.objects.values_list("due_date", "done_on")
+        ActionFacts(due, done, f"local_{local}" if local is not None else kind)
+        for due, done, kind, local in MeetingAction.objects.values_list(
+            "due_date", "done_on", "meeting__kind", "meeting__local_kind_id"
+        )
     ]
     within_72h, within_meeting, legal = _limits(authority_id, as_of)
     return meeting_measures(
@@ -166,4 +277,5 @@ def authority_meeting_measures(
         planning_72h_days=within_72h,
         planning_meeting_days=within_meeting,
         legal_advice_days=legal,
+        local_kinds=local_kinds(),
     )

@@ -26,8 +26,8 @@ from permanence.web.records.models import (
 
 @admin.register(Child, site=admin_site)
 class ChildAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("child_ref", "initials", "date_of_birth", "sex")
-    search_fields = ("child_ref",)
+    list_display = ("child_ref", "initials", "date_of_birth", "sex", "sibling_group")
+    search_fields = ("child_ref", "sibling_group")
 
 
 @admin.register(CarePeriod, site=admin_site)

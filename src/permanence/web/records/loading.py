@@ -65,11 +65,14 @@ _BLANKABLE_TEXT = frozenset(
         "initials",
         "ethnicity",
         "disability",
+        "sibling_group",
         "destination",
         "outcome",
         "detail",
         "reason",
         "record_id",
+        "attended",
+        "decided_by",
     }
 )
 
@@ -136,7 +139,15 @@ _IN_PERIOD = ("care_period_id", "care_period__child__child_ref", "care_period__p
 _SPECS: dict[str, _TableSpec] = {
     "children": _TableSpec(
         Child,
-        ("child_ref", "initials", "date_of_birth", "sex", "ethnicity", "disability"),
+        (
+            "child_ref",
+            "initials",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "disability",
+            "sibling_group",
+        ),
         None,
         "child_ref",
         None,
@@ -156,11 +167,21 @@ _SPECS: dict[str, _TableSpec] = {
     ),
     "meetings": _TableSpec(
         Meeting,
-        ("meeting_kind", "review_number", "due_date", "held_date", "outcome", "record_id"),
+        (
+            "meeting_kind",
+            "review_number",
+            "due_date",
+            "held_date",
+            "outcome",
+            "record_id",
+            "attended",
+        ),
         *_IN_PERIOD,
     ),
     "milestones": _TableSpec(
-        Milestone, ("milestone", "date", "detail", "reason", "record_id"), *_IN_PERIOD
+        Milestone,
+        ("milestone", "date", "detail", "reason", "record_id", "look_again_on", "decided_by"),
+        *_IN_PERIOD,
     ),
 }
 

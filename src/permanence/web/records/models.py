@@ -150,6 +150,13 @@ class Child(ChildRecord):
     sex = models.CharField(max_length=16, choices=Sex.choices(), default=Sex.NOT_KNOWN)
     ethnicity = models.CharField(max_length=100, blank=True)
     disability = models.CharField(max_length=32, blank=True)
+    sibling_group = models.CharField(
+        "sibling group",
+        max_length=64,
+        blank=True,
+        help_text="The same text for each child of one group of brothers and sisters looked "
+        "after; blank for a child recorded without siblings.",
+    )
 
     objects = AuthorityScopedManager["Child"]()
 
@@ -245,6 +252,12 @@ class Meeting(PeriodRecord):
     due_date = models.DateField(null=True, blank=True)
     held_date = models.DateField(null=True, blank=True)
     outcome = models.TextField(blank=True)
+    attended = models.CharField(
+        "who attended",
+        max_length=200,
+        blank=True,
+        help_text="By agency: codes separated by semicolons, as the extract gave them.",
+    )
 
     objects = AuthorityScopedManager["Meeting"]()
 
@@ -268,7 +281,15 @@ class Milestone(PeriodRecord):
     detail = models.CharField(
         max_length=32, blank=True, help_text="The route, outcome or order type, where it has one."
     )
-    reason = models.TextField(blank=True, help_text="Why a decision was reversed.")
+    reason = models.TextField(
+        blank=True, help_text="Why a decision was reversed, or a purposeful delay's reason."
+    )
+    look_again_on = models.DateField(
+        "date to look again", null=True, blank=True, help_text="For a purposeful delay."
+    )
+    decided_by = models.CharField(
+        "who decided", max_length=100, blank=True, help_text="For a decision that shapes the plan."
+    )
 
     objects = AuthorityScopedManager["Milestone"]()
 

@@ -8,10 +8,11 @@ log. Every row is found through the authority scope.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django import forms
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
+from permanence.web.kernel.pages import Said, done, save_page
 from permanence.web.meetings.forms import ActionForm, ChecklistForm, DecisionForm, MeetingForm
 from permanence.web.meetings.measures import dated_meetings, differences, imported_dates
 from permanence.web.meetings.models import MeetingAction, PlanDecision, PlanningMeeting
@@ -34,18 +36,50 @@ def _person(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _done(request: HttpRequest, said: str, url: str) -> HttpResponseRedirect:
-    messages.success(request, said)
-    return HttpResponseRedirect(url)
+def _bound(form_class: type[forms.ModelForm], request: HttpRequest, **kwargs: Any) -> Any:  # type: ignore[type-arg]
+    """The form bound to what was sent (unbound on GET), a new row owned by the person's
+    authority so validation sees the right scope."""
+    form = form_class(request.POST if request.method == "POST" else None, **kwargs)
+    if form.instance.pk is None:
+        form.instance.authority = _person(request).authority
+    return form
 
 
-def _form_page(
-    request: HttpRequest, form: Any, *, child: Child, title: str, cancel: str, submit: str
+def _entered(request: HttpRequest) -> Callable[[Any], Any]:
+    """Saving a new row: with who typed it in."""
+
+    def save(form: Any) -> Any:
+        row = form.save(commit=False)
+        row.entered_by = _person(request)
+        row.save()
+        return row
+
+    return save
+
+
+def _record_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    child: Child,
+    said: Said,
+    then: Said,
+    title: str,
+    cancel: str,
+    submit: str = "Save",
+    save: Callable[[Any], Any] | None = None,
 ) -> HttpResponse:
-    return render(
+    """Every new and change page of a child's meetings and decisions: the child shown
+    (and logged), a valid form saved with a banner, else the form page."""
+    log_record_view(request, child)
+    context = {"form": form, "child": child, "title": title, "cancel": cancel, "submit": submit}
+    return save_page(
         request,
-        "meetings/form_page.html",
-        {"form": form, "child": child, "title": title, "cancel": cancel, "submit": submit},
+        form,
+        said=said,
+        then=then,
+        save=save,
+        show=lambda: render(request, "meetings/form_page.html", context),
     )
 
 
@@ -102,22 +136,20 @@ def child_meetings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Child, pk=pk)
-    log_record_view(request, child)
-    form = MeetingForm(request.POST if request.method == "POST" else None, child=child)
-    form.instance.authority = _person(request).authority
-    if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
+
+    def start(form: Any) -> PlanningMeeting:
+        meeting: PlanningMeeting = form.save(commit=False)
         meeting.entered_by = _person(request)
         meeting.start_agenda()
-        return _done(
-            request,
-            f"{meeting.kind_label} recorded. Now say how far its agenda got.",
-            _meeting_url(meeting.pk),
-        )
-    return _form_page(
+        return meeting
+
+    return _record_page(
         request,
-        form,
+        _bound(MeetingForm, request, child=child),
         child=child,
+        save=start,
+        said=lambda meeting: f"{meeting.kind_label} recorded. Now say how far its agenda got.",
+        then=lambda meeting: _meeting_url(meeting.pk),
         title=f"Record a planning meeting for child {child.child_ref}",
         cancel=_child_url(child.pk),
         submit="Record the meeting",
@@ -139,7 +171,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = form.save()
         said = f"The checklist is saved ({changed} item{'s' if changed != 1 else ''} changed)."
-        return _done(request, said, _meeting_url(meeting.pk))
+        return done(request, said, _meeting_url(meeting.pk))
     same_kind = list(
         PlanningMeeting.objects.filter(care_period=meeting.care_period, kind=meeting.kind)
     )
@@ -169,20 +201,14 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         PlanningMeeting.objects.select_related("care_period__child", "local_kind"), pk=pk
     )
     child = meeting.care_period.child
-    log_record_view(request, child)
-    form = MeetingForm(
-        request.POST if request.method == "POST" else None, instance=meeting, child=child
-    )
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return _done(request, "The meeting is saved.", _meeting_url(meeting.pk))
-    return _form_page(
+    return _record_page(
         request,
-        form,
+        _bound(MeetingForm, request, instance=meeting, child=child),
         child=child,
+        said="The meeting is saved.",
+        then=_meeting_url(meeting.pk),
         title=f"Change the {meeting.kind_label.lower()} of {meeting.held_date:%d %B %Y}",
         cancel=_meeting_url(meeting.pk),
-        submit="Save",
     )
 
 
@@ -190,20 +216,15 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(PlanningMeeting.objects.select_related("care_period__child"), pk=pk)
-    child = meeting.care_period.child
-    log_record_view(request, child)
-    form = ActionForm(request.POST if request.method == "POST" else None)
-    form.instance.authority = _person(request).authority
+    form = _bound(ActionForm, request)
     form.instance.meeting = meeting
-    if request.method == "POST" and form.is_valid():
-        action = form.save(commit=False)
-        action.entered_by = _person(request)
-        action.save()
-        return _done(request, "Action logged.", _meeting_url(meeting.pk))
-    return _form_page(
+    return _record_page(
         request,
         form,
-        child=child,
+        child=meeting.care_period.child,
+        save=_entered(request),
+        said="Action logged.",
+        then=_meeting_url(meeting.pk),
         title="Log an action agreed at the meeting",
         cancel=_meeting_url(meeting.pk),
         submit="Log the action",
@@ -216,19 +237,14 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
         MeetingAction.objects.select_related("meeting__care_period__child"), pk=pk
     )
-    child = action.meeting.care_period.child
-    log_record_view(request, child)
-    form = ActionForm(request.POST if request.method == "POST" else None, instance=action)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return _done(request, "Action saved.", _meeting_url(action.meeting_id))
-    return _form_page(
+    return _record_page(
         request,
-        form,
-        child=child,
+        _bound(ActionForm, request, instance=action),
+        child=action.meeting.care_period.child,
+        said="Action saved.",
+        then=_meeting_url(action.meeting_id),
         title=f"Change the action “{action.what}”",
         cancel=_meeting_url(action.meeting_id),
-        submit="Save",
     )
 
 
@@ -236,18 +252,13 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Child, pk=pk)
-    log_record_view(request, child)
-    form = DecisionForm(request.POST if request.method == "POST" else None, child=child)
-    form.instance.authority = _person(request).authority
-    if request.method == "POST" and form.is_valid():
-        decision = form.save(commit=False)
-        decision.entered_by = _person(request)
-        decision.save()
-        return _done(request, f"Decision recorded: {decision.label}.", _child_url(child.pk))
-    return _form_page(
+    return _record_page(
         request,
-        form,
+        _bound(DecisionForm, request, child=child),
         child=child,
+        save=_entered(request),
+        said=lambda decision: f"Decision recorded: {decision.label}.",
+        then=_child_url(child.pk),
         title=f"Record a decision that shapes the plan of child {child.child_ref}",
         cancel=_child_url(child.pk),
         submit="Record the decision",
@@ -259,20 +270,14 @@ def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(PlanDecision.objects.select_related("care_period__child"), pk=pk)
     child = decision.care_period.child
-    log_record_view(request, child)
-    form = DecisionForm(
-        request.POST if request.method == "POST" else None, instance=decision, child=child
-    )
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return _done(request, "Decision saved.", _child_url(child.pk))
-    return _form_page(
+    return _record_page(
         request,
-        form,
+        _bound(DecisionForm, request, instance=decision, child=child),
         child=child,
+        said="Decision saved.",
+        then=_child_url(child.pk),
         title=f"Change the decision “{decision.label}”",
         cancel=_child_url(child.pk),
-        submit="Save",
     )
 
 

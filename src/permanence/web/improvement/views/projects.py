@@ -37,6 +37,7 @@ from permanence.web.improvement.views._common import (
     remove_page,
     save_page,
 )
+from permanence.web.improvement.views.measure_aims import measure_aim_context
 from permanence.web.kernel.cache import authority_data
 
 GET_OR_POST = ["GET", "POST"]
@@ -254,6 +255,9 @@ def aim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "projects": aim.projects.all(),
         "can_edit": can_edit(request),
     }
+    if aim.on_a_measure:
+        context.update(measure_aim_context(aim, authority_id_of(request)))
+        return render(request, "improvement/aim_on_a_measure.html", context)
     try:
         definition = aim.to_definition()
     except ValueError as error:

@@ -117,3 +117,7 @@ def test_the_aims_page_measures_it_from_the_meetings_recorded(
     assert f'id="aim-{aim.pk}-p"' not in page
     listed = client.get("/improvement/aims/").content.decode()
     assert "Review dates at two weeks" in listed
+    # The dashboards' overview shows where it stands, beside the clock aims.
+    overview = client.get("/").content.decode()
+    assert f'id="measure-aim-{aim.pk}"' in overview
+    assert "January 2022: 1 of 2 (50%), against a target of 90%." in overview

@@ -1,32 +1,48 @@
-"""The pages for a child's planning meetings and decisions, and the data lead's list of
-dates entered here that differ from an import's.
+"""The pages for a child's planning meetings and decisions, the data lead's list of
+dates entered here that differ from an import's, and the authority's own agendas.
 
 Reading needs ``VIEW_CHILD_RECORDS`` and writing ``EDIT_CHILD_RECORDS`` (practitioners,
 data leads and administrators); every page names the child, so each writes to the audit
-log. Every row is found through the authority scope.
+log. Every row is found through the authority scope. The agendas show no child: anyone
+who sees the figures may read them, and an administrator or data lead (``IMPORT_DATA``)
+makes the authority's own versions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from permanence.analysis.meetings import ItemState
+from permanence.analysis.meetings import ItemState, MeetingKind, agenda_in_force
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
 from permanence.web.kernel.pages import Said, done, save_page
-from permanence.web.meetings.forms import ActionForm, ChecklistForm, DecisionForm, MeetingForm
+from permanence.web.meetings.forms import (
+    ActionForm,
+    AgendaForm,
+    ChecklistForm,
+    DecisionForm,
+    MeetingForm,
+)
 from permanence.web.meetings.measures import dated_meetings, differences, imported_dates
-from permanence.web.meetings.models import MeetingAction, PlanDecision, PlanningMeeting
+from permanence.web.meetings.models import (
+    AgendaVersion,
+    LocalMeetingKind,
+    MeetingAction,
+    PlanDecision,
+    PlanningMeeting,
+    agenda_versions,
+)
 from permanence.web.records.models import Child
 
 GET_OR_POST = ["GET", "POST"]
@@ -307,3 +323,120 @@ def on_the_journey(child: Child) -> dict[str, Any]:
             PlanDecision.objects.filter(care_period__child=child).order_by("-decided_on", "-pk")
         ),
     }
+
+
+# ---------------------------------------------------------------------------------------
+# The agendas: the authority's own versions, made on these pages
+
+
+def _versions_of(code: str) -> list[AgendaVersion]:
+    return sorted(
+        (v for v in AgendaVersion.objects.select_related("local_kind") if v.kind_code == code),
+        key=lambda v: v.effective_from,
+        reverse=True,
+    )
+
+
+def _version_url(pk: int) -> str:
+    return reverse("meetings-agenda-version", args=[pk])
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def agendas(request: HttpRequest) -> HttpResponse:
+    """Each kind of meeting: the agenda in force today and every version of the
+    authority's own, newest first."""
+    today = timezone.localdate()
+    own = agenda_versions()
+    kinds: list[tuple[str, str, str]] = [
+        (kind.value, kind.label, reverse("meetings-agenda-new", args=[kind.value]))
+        for kind in (MeetingKind.PLANNING_72H, MeetingKind.PLANNING_2WK)
+    ]
+    kinds += [
+        (local.code, local.name, reverse("meetings-agenda-new-local", args=[local.pk]))
+        for local in LocalMeetingKind.objects.all()
+    ]
+    rows = [
+        {
+            "code": code,
+            "label": label,
+            "new_href": href,
+            "in_force": agenda_in_force(code, today, own),
+            "versions": _versions_of(code),
+        }
+        for code, label, href in kinds
+    ]
+    return render(
+        request,
+        "meetings/agendas.html",
+        {
+            "rows": rows,
+            "today": today,
+            "can_edit": _person(request).can(Capability.IMPORT_DATA),
+        },
+    )
+
+
+def _agenda_page(request: HttpRequest, kind: str, local: LocalMeetingKind | None) -> HttpResponse:
+    code = local.code if local is not None else kind
+    latest = _versions_of(code)
+    follows = latest[0].as_agenda() if latest else agenda_in_force(code, date.min)
+    form = _bound(AgendaForm, request, follows=follows.items)
+    form.instance.kind = kind
+    form.instance.local_kind = local
+    label = local.name if local is not None else MeetingKind(kind).label
+    context = {
+        "form": form,
+        "title": f"Make a new version of the {label.lower()} agenda",
+        "follows": follows,
+        "cancel": reverse("meetings-agendas"),
+        "submit": "Save the new version",
+    }
+    return save_page(
+        request,
+        form,
+        said=lambda version: (
+            f"{version.name} saved: meetings held from {version.effective_from:%d %B %Y} follow it."
+        ),
+        then=lambda version: _version_url(version.pk),
+        show=lambda: render(request, "meetings/agenda_form.html", context),
+    )
+
+
+@requires(Capability.IMPORT_DATA)
+@require_http_methods(GET_OR_POST)
+def agenda_new(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in (MeetingKind.PLANNING_72H, MeetingKind.PLANNING_2WK):
+        raise Http404("No such kind of meeting.")
+    return _agenda_page(request, kind, None)
+
+
+@requires(Capability.IMPORT_DATA)
+@require_http_methods(GET_OR_POST)
+def agenda_new_local(request: HttpRequest, pk: int) -> HttpResponse:
+    return _agenda_page(
+        request, MeetingKind.LOCAL.value, get_object_or_404(LocalMeetingKind, pk=pk)
+    )
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def agenda_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version of an agenda: its items, how many meetings recorded follow it, and
+    every change to it with who made it."""
+    version = get_object_or_404(AgendaVersion.objects.select_related("local_kind"), pk=pk)
+    meetings = PlanningMeeting.objects.filter(
+        kind=version.kind, local_kind=version.local_kind, agenda_version=version.name
+    )
+    local = version.local_kind
+    return render(
+        request,
+        "meetings/agenda_version.html",
+        {
+            "version": version,
+            "agenda": version.as_agenda(),
+            "label": local.name if local is not None else version.get_kind_display(),
+            "meetings": meetings.count(),
+            "history": version.history.select_related("history_user").order_by("-history_date"),
+        },
+    )

@@ -35,6 +35,7 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.annotations import MarkedChange, project_annotations
 from permanence.web.improvement.forms import MeasureForm, MeasureValueForm
+from permanence.web.improvement.measure_aims import process_measure_series
 from permanence.web.improvement.models import (
     AIM_SOURCES,
     ImprovementProject,
@@ -53,7 +54,6 @@ from permanence.web.improvement.views._common import (
     save_page,
     today,
 )
-from permanence.web.improvement.views.measure_aims import process_measure_series
 from permanence.web.improvement.views.projects import GET_OR_POST
 from permanence.web.kernel.cache import authority_data
 

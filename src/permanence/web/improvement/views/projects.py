@@ -17,6 +17,7 @@ from permanence.analysis.aims_text import describe
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.forms import LocalAimForm, MemberForm, ProjectForm
+from permanence.web.improvement.measure_aims import measure_aim_context
 from permanence.web.improvement.models import (
     Agency,
     ChampionsGroupMember,
@@ -37,7 +38,6 @@ from permanence.web.improvement.views._common import (
     remove_page,
     save_page,
 )
-from permanence.web.improvement.views.measure_aims import measure_aim_context
 from permanence.web.kernel.cache import authority_data
 
 GET_OR_POST = ["GET", "POST"]

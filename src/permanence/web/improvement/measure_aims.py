@@ -9,7 +9,11 @@ from datetime import date
 from typing import Any
 
 from permanence.analysis.direction import Better
-from permanence.analysis.measure_aims import MonthFigure, measure_aim_progress
+from permanence.analysis.measure_aims import (
+    MeasureAimProgress,
+    MonthFigure,
+    measure_aim_progress,
+)
 from permanence.analysis.meeting_measures import MEASURE_TITLES as MEETING_MEASURES
 from permanence.pages.measure_chart import Annotation, measure_chart
 from permanence.pages.measure_reading import read_series
@@ -79,15 +83,8 @@ def _chart_block(name: str, title: str, series: MeasureSeries, chart: str, marks
     }
 
 
-def measure_aim_context(aim: LocalAim, authority_id: int) -> dict[str, Any]:
-    """What the page of an aim on a process measure shows."""
-    series, as_of = process_measure_series(aim.measure, authority_id)
-    series = replace(
-        series,
-        target=float(aim.target_percent),
-        target_label=f"Target {aim.target_percent}%",
-    )
-    progress = measure_aim_progress(
+def _progress(aim: LocalAim, series: MeasureSeries, as_of: date) -> MeasureAimProgress:
+    return measure_aim_progress(
         (
             MonthFigure(p.first, p.numerator or 0, p.denominator or 0)
             for p in series.points
@@ -98,6 +95,27 @@ def measure_aim_context(aim: LocalAim, authority_id: int) -> dict[str, Any]:
         by_date=aim.by_date,
         as_of=as_of,
     )
+
+
+def measure_aims_standing(authority_id: int) -> list[tuple[LocalAim, MeasureAimProgress]]:
+    """Every local aim on a process measure (in scope), with where it stands: for the
+    dashboards' overview."""
+    standing = []
+    for aim in LocalAim.objects.exclude(measure=""):
+        series, as_of = process_measure_series(aim.measure, authority_id)
+        standing.append((aim, _progress(aim, series, as_of)))
+    return standing
+
+
+def measure_aim_context(aim: LocalAim, authority_id: int) -> dict[str, Any]:
+    """What the page of an aim on a process measure shows."""
+    series, as_of = process_measure_series(aim.measure, authority_id)
+    series = replace(
+        series,
+        target=float(aim.target_percent),
+        target_label=f"Target {aim.target_percent}%",
+    )
+    progress = _progress(aim, series, as_of)
     projects = list(aim.projects.all())
     starts = [p.improvement_start for p in projects if p.improvement_start is not None]
     marks = Marks(

@@ -101,8 +101,11 @@ def measure_aims_standing(authority_id: int) -> list[tuple[LocalAim, MeasureAimP
     """Every local aim on a process measure (in scope), with where it stands: for the
     dashboards' overview."""
     standing = []
+    worked_out: dict[str, tuple[MeasureSeries, date]] = {}
     for aim in LocalAim.objects.exclude(measure=""):
-        series, as_of = process_measure_series(aim.measure, authority_id)
+        if aim.measure not in worked_out:  # several aims on one measure: worked out once
+            worked_out[aim.measure] = process_measure_series(aim.measure, authority_id)
+        series, as_of = worked_out[aim.measure]
         standing.append((aim, _progress(aim, series, as_of)))
     return standing
 

@@ -43,6 +43,7 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.dashboards.phases import PHASES_SLOT, phases_section
+from permanence.web.improvement.measure_aims import measure_aims_standing
 from permanence.web.kernel import cache
 from permanence.web.kernel.addresses import tidy_address
 from permanence.web.kernel.cache import AuthorityData, authority_data, cached
@@ -282,7 +283,7 @@ def home(request: HttpRequest) -> HttpResponse:
             {"overview": figures, "aims": aims, "filters": view.filters},
         )
 
-    html = cached(view.data, "overview-html", view.key(), body)
+    html = cached(view.data, "overview-html", view.key(), body) + _measure_aims_html(view)
     return _page(
         request,
         view,
@@ -291,6 +292,22 @@ def home(request: HttpRequest) -> HttpResponse:
         body=html,
         action=reverse("home"),
         extra={"charts": True},
+    )
+
+
+def _measure_aims_html(view: Viewing) -> SafeString:
+    """The local aims on process measures: worked out on each visit, not kept with the
+    page, since a checklist saved moves them without moving the data version."""
+    on_measures = [
+        {
+            "aim": aim,
+            "sentences": progress.sentences(),
+            "href": reverse("improvement-aim", args=[aim.pk]),
+        }
+        for aim, progress in measure_aims_standing(view.data.authority_id)
+    ]
+    return mark_safe(  # noqa: S308 - the template's own output, autoescaped
+        render_to_string("dashboards/_measure_aims.html", {"on_measures": on_measures})
     )
 
 

@@ -18,12 +18,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from permanence.analysis.aims import AIM_TEMPLATES, local_aim
+from permanence.analysis.measure_aims import measure_aim_statement
 from permanence.journey.vocabulary import AgeBand, PlacementType, Route
 from permanence.web.accounts.models import Team
 from permanence.web.improvement.models import (
     AIM_SOURCES,
     END_CHOICES,
     MEASURE_AIM_MESSAGE,
+    MEASURE_TEMPLATE,
     NATIONAL_AIM_CHOICES,
     OWN_TEMPLATE,
     PROJECT_AIM_MESSAGE,
@@ -39,6 +41,7 @@ from permanence.web.improvement.models import (
     MeasureSource,
     MeasureValue,
     PdsaCycle,
+    ProcessMeasure,
     Risk,
 )
 from permanence.web.records.models import Child
@@ -106,8 +109,12 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
 # Aims
 
 
-def _aim_choices() -> list[tuple[str, str]]:
-    local = [(f"local:{aim.pk}", f"Local aim: {aim.title}") for aim in LocalAim.objects.all()]
+def _aim_choices(clocks_only: bool = False) -> list[tuple[str, str]]:
+    aims = LocalAim.objects.all()
+    if clocks_only:
+        # A measure reading an aim reads its clock; an aim on a process measure has none.
+        aims = aims.filter(measure="")
+    local = [(f"local:{aim.pk}", f"Local aim: {aim.title}") for aim in aims]
     national = [(f"national:{key}", label) for key, label in NATIONAL_AIM_CHOICES]
     return [("", "Choose an aim"), *national, *local]
 
@@ -130,12 +137,13 @@ class AimChoiceMixin:
 
     error_aliases: ClassVar[dict[str, str]] = {"national_aim": "aim", "local_aim": "aim"}
     aim_message: ClassVar[str] = ""
+    clock_aims_only: ClassVar[bool] = False
 
     def _init_aim(self, required: bool = True) -> None:
         form: Any = self
         form.fields["aim"] = forms.ChoiceField(
             label="Aim",
-            choices=_aim_choices(),
+            choices=_aim_choices(self.clock_aims_only),
             required=required,
             error_messages={"required": self.aim_message},
         )
@@ -166,6 +174,11 @@ class LocalAimForm(RecordForm):
         choices=[
             *((template.id, template.statement) for template in AIM_TEMPLATES.values()),
             (OWN_TEMPLATE, "Write our own: choose when the clock starts and stops below"),
+            (
+                MEASURE_TEMPLATE,
+                "A percentage on a process measure, such as “by March 2027, 90% of two-week "
+                "planning meetings will set every review date”: choose the measure below",
+            ),
         ],
         widget=forms.RadioSelect,
         help_text="The blanks are filled in with your figures and dates.",
@@ -188,6 +201,13 @@ class LocalAimForm(RecordForm):
             "Only for “Write our own”: the templates set these themselves.",
             ["start_column", "end_column"],
         ),
+        (
+            "An aim on a process measure",
+            "Only for “A percentage on a process measure”: it is measured each month from "
+            "the records, from the month of the “from” date; the percentage above is the "
+            "target each month.",
+            ["measure"],
+        ),
         ("The aim statement", "", ["statement"]),
     )
 
@@ -203,6 +223,7 @@ class LocalAimForm(RecordForm):
             "target_months",
             "start_column",
             "end_column",
+            "measure",
             "statement",
         ]
         widgets = {
@@ -252,6 +273,10 @@ class LocalAimForm(RecordForm):
         if weeks and months:
             self.add_error("target_months", "Give the timescale in weeks or in months, not both.")
             return data
+        if template == MEASURE_TEMPLATE:
+            self._on_a_measure(data)
+            return data
+        data["measure"] = ""
         if template == OWN_TEMPLATE:
             for name in ("start_column", "end_column"):
                 if not data.get(name):
@@ -265,6 +290,28 @@ class LocalAimForm(RecordForm):
         for name in ("age_bands", "placement_types", "routes", "teams"):
             setattr(self.instance, name, sorted(data.get(name) or []))
         return data
+
+    def _on_a_measure(self, data: dict[str, Any]) -> None:
+        """An aim on a process measure: no clock, no timescale, no one counted by who
+        they are (the measures count meetings, decisions and actions)."""
+        if data.get("target_weeks") or data.get("target_months"):
+            self.add_error("target_weeks", "An aim on a process measure has no timescale.")
+        if not data.get("measure"):
+            self.add_error("measure", "Choose the process measure the aim follows.")
+        data["start_column"] = data["end_column"] = ""
+        for name in ("age_bands", "placement_types", "routes", "teams"):
+            if data.get(name):
+                self.add_error(
+                    name, "An aim on a process measure counts everybody the measure counts."
+                )
+        for name in ("age_bands", "placement_types", "routes", "teams"):
+            setattr(self.instance, name, [])
+        if self.errors:
+            return
+        if not data.get("statement") and data.get("by_date") and data.get("target_percent"):
+            data["statement"] = measure_aim_statement(
+                ProcessMeasure(data["measure"]).label, data["target_percent"], data["by_date"]
+            )
 
     def _fill_from_template(self, data: dict[str, Any]) -> None:
         """Start, stop, timescale and statement from the template, as the core fills them."""
@@ -572,6 +619,7 @@ class CloseCycleForm(RecordForm):
 
 class MeasureForm(AimChoiceMixin, RecordForm):
     aim_message = MEASURE_AIM_MESSAGE
+    clock_aims_only = True
     fieldsets_spec = (
         ("The measure", "", ["kind", "title", "description"]),
         (

@@ -49,9 +49,14 @@ from permanence.web.kernel.scope import AuthorityScopedManager
 NATIONAL_AIM_CHOICES = [(aim.id, f"{aim.title}: {aim.statement}") for aim in NATIONAL_AIMS]
 NATIONAL_AIMS_BY_ID = {aim.id: aim for aim in NATIONAL_AIMS}
 OWN_TEMPLATE = "own"
+MEASURE_TEMPLATE = "measure"
 TEMPLATE_CHOICES = [
     *((template.id, template.statement) for template in AIM_TEMPLATES.values()),
     (OWN_TEMPLATE, "Write our own: choose when the clock starts and stops"),
+    (
+        MEASURE_TEMPLATE,
+        "A percentage on a process measure, such as meetings that set every review date",
+    ),
 ]
 START_CHOICES = [(column, words) for column, words in START_WORDS.items()]
 END_CHOICES = [(column, words) for column, words in END_WORDS.items()]
@@ -82,6 +87,23 @@ def _list_of(name: str, items: list[str]) -> str:
 # Aims
 
 
+class ProcessMeasure(models.TextChoices):
+    PLANNING_72H = "planning_72h", "72-hour planning meetings held within 72 hours"
+    PLANNING_MEETING = "planning_meeting", "2-week planning meetings held within 14 days"
+    REVIEWS = "reviews", "Looked After Child reviews held by their due date"
+    # What the planning meetings achieved (web/meetings, docs/meetings.md).
+    MTG_72H_ON_TIME = "mtg_72h_on_time", MEETING_MEASURE_TITLES["mtg_72h_on_time"]
+    MTG_2WK_ON_TIME = "mtg_2wk_on_time", MEETING_MEASURE_TITLES["mtg_2wk_on_time"]
+    MTG_2WK_AGENDA_DONE = "mtg_2wk_agenda_done", MEETING_MEASURE_TITLES["mtg_2wk_agenda_done"]
+    MTG_72H_AGENDA_DONE = "mtg_72h_agenda_done", MEETING_MEASURE_TITLES["mtg_72h_agenda_done"]
+    MTG_PERMANENCE_TALK = "mtg_permanence_talk", MEETING_MEASURE_TITLES["mtg_permanence_talk"]
+    MTG_REVIEW_DATES = "mtg_review_dates", MEETING_MEASURE_TITLES["mtg_review_dates"]
+    CONCURRENT_PLANNING = "concurrent_planning", MEETING_MEASURE_TITLES["concurrent_planning"]
+    LEGAL_ADVICE_EARLY = "legal_advice_early", MEETING_MEASURE_TITLES["legal_advice_early"]
+    UNDER_3_DAY_ONE = "under_3_day_one", MEETING_MEASURE_TITLES["under_3_day_one"]
+    MTG_ACTIONS_ON_TIME = "mtg_actions_on_time", MEETING_MEASURE_TITLES["mtg_actions_on_time"]
+
+
 class LocalAim(models.Model):
     """An aim the authority set for itself, stored field for field as an ``AimDefinition``.
 
@@ -103,8 +125,15 @@ class LocalAim(models.Model):
         blank=True,
         help_text="Leave blank to fill in the template's statement with your dates and figures.",
     )
-    start_column = models.CharField("the clock starts for children", max_length=40)
-    end_column = models.CharField("the clock stops at", max_length=40)
+    start_column = models.CharField("the clock starts for children", max_length=40, blank=True)
+    end_column = models.CharField("the clock stops at", max_length=40, blank=True)
+    measure = models.CharField(
+        "process measure",
+        max_length=20,
+        choices=ProcessMeasure.choices,
+        blank=True,
+        help_text="Only for an aim on a process measure: the percentage it follows each month.",
+    )
     kind = models.CharField(
         max_length=20,
         choices=[
@@ -152,8 +181,21 @@ class LocalAim(models.Model):
     def aim_id(self) -> str:
         return f"local_{self.pk or 'new'}"
 
+    @property
+    def on_a_measure(self) -> bool:
+        """A target on a process measure (``measure``), not a clock between milestones."""
+        return bool(self.measure)
+
+    @property
+    def measure_title(self) -> str:
+        return ProcessMeasure(self.measure).label if self.measure else ""
+
     def to_definition(self) -> AimDefinition:
-        """The aim as the analysis reads it. Raises ``ValueError`` if it cannot be measured."""
+        """The clock aim as the analysis reads it. Raises ``ValueError`` if it cannot be
+        measured, or if it is an aim on a process measure (``on_a_measure``), which the
+        clock analyses do not read."""
+        if self.on_a_measure:
+            raise ValueError(f"aim {self.aim_id}: it is a target on a process measure, not a clock")
         return AimDefinition(
             id=self.aim_id,
             title=self.title,
@@ -180,6 +222,10 @@ class LocalAim(models.Model):
         return str(error).removeprefix(f"aim {self.aim_id}: ").capitalize()
 
     def clean(self) -> None:
+        if self.on_a_measure:
+            if self.by_date and self.start_on_or_after and self.by_date < self.start_on_or_after:
+                raise ValidationError({"by_date": "The “by” date is before the “from” date."})
+            return
         try:
             self.to_definition()
         except ValueError as error:
@@ -676,23 +722,6 @@ class MeasureSource(models.TextChoices):
     BALANCING = "balancing", "A stability or balancing measure from the journeys, by month"
     ENTERED_RATIO = "entered_ratio", "Values entered each month: a numerator and denominator"
     ENTERED_COUNT = "entered_count", "Values entered each month: a count"
-
-
-class ProcessMeasure(models.TextChoices):
-    PLANNING_72H = "planning_72h", "72-hour planning meetings held within 72 hours"
-    PLANNING_MEETING = "planning_meeting", "2-week planning meetings held within 14 days"
-    REVIEWS = "reviews", "Looked After Child reviews held by their due date"
-    # What the planning meetings achieved (web/meetings, docs/meetings.md).
-    MTG_72H_ON_TIME = "mtg_72h_on_time", MEETING_MEASURE_TITLES["mtg_72h_on_time"]
-    MTG_2WK_ON_TIME = "mtg_2wk_on_time", MEETING_MEASURE_TITLES["mtg_2wk_on_time"]
-    MTG_2WK_AGENDA_DONE = "mtg_2wk_agenda_done", MEETING_MEASURE_TITLES["mtg_2wk_agenda_done"]
-    MTG_72H_AGENDA_DONE = "mtg_72h_agenda_done", MEETING_MEASURE_TITLES["mtg_72h_agenda_done"]
-    MTG_PERMANENCE_TALK = "mtg_permanence_talk", MEETING_MEASURE_TITLES["mtg_permanence_talk"]
-    MTG_REVIEW_DATES = "mtg_review_dates", MEETING_MEASURE_TITLES["mtg_review_dates"]
-    CONCURRENT_PLANNING = "concurrent_planning", MEETING_MEASURE_TITLES["concurrent_planning"]
-    LEGAL_ADVICE_EARLY = "legal_advice_early", MEETING_MEASURE_TITLES["legal_advice_early"]
-    UNDER_3_DAY_ONE = "under_3_day_one", MEETING_MEASURE_TITLES["under_3_day_one"]
-    MTG_ACTIONS_ON_TIME = "mtg_actions_on_time", MEETING_MEASURE_TITLES["mtg_actions_on_time"]
 
 
 class MeasureBetter(models.TextChoices):

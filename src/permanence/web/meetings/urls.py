@@ -14,4 +14,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("meetings/actions/<int:pk>/", views.action_edit, name="meetings-action-edit"),
     path("meetings/decisions/<int:pk>/", views.decision_edit, name="meetings-decision-edit"),
     path("meetings/dates-that-differ/", views.date_differences, name="meetings-differences"),
+    path("meetings/agendas/", views.agendas, name="meetings-agendas"),
+    path("meetings/agendas/new/<slug:kind>/", views.agenda_new, name="meetings-agenda-new"),
+    path(
+        "meetings/agendas/local/<int:pk>/new/",
+        views.agenda_new_local,
+        name="meetings-agenda-new-local",
+    ),
+    path(
+        "meetings/agendas/versions/<int:pk>/", views.agenda_version, name="meetings-agenda-version"
+    ),
 ]

@@ -1,30 +1,48 @@
-"""The pages for a child's planning meetings and decisions, and the data lead's list of
-dates entered here that differ from an import's.
+"""The pages for a child's planning meetings and decisions, the data lead's list of
+dates entered here that differ from an import's, and the authority's own agendas.
 
 Reading needs ``VIEW_CHILD_RECORDS`` and writing ``EDIT_CHILD_RECORDS`` (practitioners,
 data leads and administrators); every page names the child, so each writes to the audit
-log. Every row is found through the authority scope.
+log. Every row is found through the authority scope. The agendas show no child: anyone
+who sees the figures may read them, and an administrator or data lead (``IMPORT_DATA``)
+makes the authority's own versions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any, cast
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from permanence.analysis.meetings import ItemState
+from permanence.analysis.meetings import ItemState, MeetingKind, agenda_in_force
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
-from permanence.web.meetings.forms import ActionForm, ChecklistForm, DecisionForm, MeetingForm
+from permanence.web.kernel.pages import Said, done, save_page
+from permanence.web.meetings.forms import (
+    ActionForm,
+    AgendaForm,
+    ChecklistForm,
+    DecisionForm,
+    MeetingForm,
+)
 from permanence.web.meetings.measures import dated_meetings, differences, imported_dates
-from permanence.web.meetings.models import MeetingAction, PlanDecision, PlanningMeeting
+from permanence.web.meetings.models import (
+    AgendaVersion,
+    LocalMeetingKind,
+    MeetingAction,
+    PlanDecision,
+    PlanningMeeting,
+    agenda_versions,
+)
 from permanence.web.records.models import Child
 
 GET_OR_POST = ["GET", "POST"]
@@ -34,18 +52,50 @@ def _person(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _done(request: HttpRequest, said: str, url: str) -> HttpResponseRedirect:
-    messages.success(request, said)
-    return HttpResponseRedirect(url)
+def _bound(form_class: type[forms.ModelForm], request: HttpRequest, **kwargs: Any) -> Any:  # type: ignore[type-arg]
+    """The form bound to what was sent (unbound on GET), a new row owned by the person's
+    authority so validation sees the right scope."""
+    form = form_class(request.POST if request.method == "POST" else None, **kwargs)
+    if form.instance.pk is None:
+        form.instance.authority = _person(request).authority
+    return form
 
 
-def _form_page(
-    request: HttpRequest, form: Any, *, child: Child, title: str, cancel: str, submit: str
+def _entered(request: HttpRequest) -> Callable[[Any], Any]:
+    """Saving a new row: with who typed it in."""
+
+    def save(form: Any) -> Any:
+        row = form.save(commit=False)
+        row.entered_by = _person(request)
+        row.save()
+        return row
+
+    return save
+
+
+def _record_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    child: Child,
+    said: Said,
+    then: Said,
+    title: str,
+    cancel: str,
+    submit: str = "Save",
+    save: Callable[[Any], Any] | None = None,
 ) -> HttpResponse:
-    return render(
+    """Every new and change page of a child's meetings and decisions: the child shown
+    (and logged), a valid form saved with a banner, else the form page."""
+    log_record_view(request, child)
+    context = {"form": form, "child": child, "title": title, "cancel": cancel, "submit": submit}
+    return save_page(
         request,
-        "meetings/form_page.html",
-        {"form": form, "child": child, "title": title, "cancel": cancel, "submit": submit},
+        form,
+        said=said,
+        then=then,
+        save=save,
+        show=lambda: render(request, "meetings/form_page.html", context),
     )
 
 
@@ -102,22 +152,20 @@ def child_meetings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Child, pk=pk)
-    log_record_view(request, child)
-    form = MeetingForm(request.POST if request.method == "POST" else None, child=child)
-    form.instance.authority = _person(request).authority
-    if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
+
+    def start(form: Any) -> PlanningMeeting:
+        meeting: PlanningMeeting = form.save(commit=False)
         meeting.entered_by = _person(request)
         meeting.start_agenda()
-        return _done(
-            request,
-            f"{meeting.kind_label} recorded. Now say how far its agenda got.",
-            _meeting_url(meeting.pk),
-        )
-    return _form_page(
+        return meeting
+
+    return _record_page(
         request,
-        form,
+        _bound(MeetingForm, request, child=child),
         child=child,
+        save=start,
+        said=lambda meeting: f"{meeting.kind_label} recorded. Now say how far its agenda got.",
+        then=lambda meeting: _meeting_url(meeting.pk),
         title=f"Record a planning meeting for child {child.child_ref}",
         cancel=_child_url(child.pk),
         submit="Record the meeting",
@@ -139,7 +187,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = form.save()
         said = f"The checklist is saved ({changed} item{'s' if changed != 1 else ''} changed)."
-        return _done(request, said, _meeting_url(meeting.pk))
+        return done(request, said, _meeting_url(meeting.pk))
     same_kind = list(
         PlanningMeeting.objects.filter(care_period=meeting.care_period, kind=meeting.kind)
     )
@@ -169,20 +217,14 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         PlanningMeeting.objects.select_related("care_period__child", "local_kind"), pk=pk
     )
     child = meeting.care_period.child
-    log_record_view(request, child)
-    form = MeetingForm(
-        request.POST if request.method == "POST" else None, instance=meeting, child=child
-    )
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return _done(request, "The meeting is saved.", _meeting_url(meeting.pk))
-    return _form_page(
+    return _record_page(
         request,
-        form,
+        _bound(MeetingForm, request, instance=meeting, child=child),
         child=child,
+        said="The meeting is saved.",
+        then=_meeting_url(meeting.pk),
         title=f"Change the {meeting.kind_label.lower()} of {meeting.held_date:%d %B %Y}",
         cancel=_meeting_url(meeting.pk),
-        submit="Save",
     )
 
 
@@ -190,20 +232,15 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(PlanningMeeting.objects.select_related("care_period__child"), pk=pk)
-    child = meeting.care_period.child
-    log_record_view(request, child)
-    form = ActionForm(request.POST if request.method == "POST" else None)
-    form.instance.authority = _person(request).authority
+    form = _bound(ActionForm, request)
     form.instance.meeting = meeting
-    if request.method == "POST" and form.is_valid():
-        action = form.save(commit=False)
-        action.entered_by = _person(request)
-        action.save()
-        return _done(request, "Action logged.", _meeting_url(meeting.pk))
-    return _form_page(
+    return _record_page(
         request,
         form,
-        child=child,
+        child=meeting.care_period.child,
+        save=_entered(request),
+        said="Action logged.",
+        then=_meeting_url(meeting.pk),
         title="Log an action agreed at the meeting",
         cancel=_meeting_url(meeting.pk),
         submit="Log the action",
@@ -216,19 +253,14 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
         MeetingAction.objects.select_related("meeting__care_period__child"), pk=pk
     )
-    child = action.meeting.care_period.child
-    log_record_view(request, child)
-    form = ActionForm(request.POST if request.method == "POST" else None, instance=action)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return _done(request, "Action saved.", _meeting_url(action.meeting_id))
-    return _form_page(
+    return _record_page(
         request,
-        form,
-        child=child,
+        _bound(ActionForm, request, instance=action),
+        child=action.meeting.care_period.child,
+        said="Action saved.",
+        then=_meeting_url(action.meeting_id),
         title=f"Change the action “{action.what}”",
         cancel=_meeting_url(action.meeting_id),
-        submit="Save",
     )
 
 
@@ -236,18 +268,13 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Child, pk=pk)
-    log_record_view(request, child)
-    form = DecisionForm(request.POST if request.method == "POST" else None, child=child)
-    form.instance.authority = _person(request).authority
-    if request.method == "POST" and form.is_valid():
-        decision = form.save(commit=False)
-        decision.entered_by = _person(request)
-        decision.save()
-        return _done(request, f"Decision recorded: {decision.label}.", _child_url(child.pk))
-    return _form_page(
+    return _record_page(
         request,
-        form,
+        _bound(DecisionForm, request, child=child),
         child=child,
+        save=_entered(request),
+        said=lambda decision: f"Decision recorded: {decision.label}.",
+        then=_child_url(child.pk),
         title=f"Record a decision that shapes the plan of child {child.child_ref}",
         cancel=_child_url(child.pk),
         submit="Record the decision",
@@ -259,20 +286,14 @@ def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(PlanDecision.objects.select_related("care_period__child"), pk=pk)
     child = decision.care_period.child
-    log_record_view(request, child)
-    form = DecisionForm(
-        request.POST if request.method == "POST" else None, instance=decision, child=child
-    )
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return _done(request, "Decision saved.", _child_url(child.pk))
-    return _form_page(
+    return _record_page(
         request,
-        form,
+        _bound(DecisionForm, request, instance=decision, child=child),
         child=child,
+        said="Decision saved.",
+        then=_child_url(child.pk),
         title=f"Change the decision “{decision.label}”",
         cancel=_child_url(child.pk),
-        submit="Save",
     )
 
 
@@ -302,3 +323,120 @@ def on_the_journey(child: Child) -> dict[str, Any]:
             PlanDecision.objects.filter(care_period__child=child).order_by("-decided_on", "-pk")
         ),
     }
+
+
+# ---------------------------------------------------------------------------------------
+# The agendas: the authority's own versions, made on these pages
+
+
+def _versions_of(code: str) -> list[AgendaVersion]:
+    return sorted(
+        (v for v in AgendaVersion.objects.select_related("local_kind") if v.kind_code == code),
+        key=lambda v: v.effective_from,
+        reverse=True,
+    )
+
+
+def _version_url(pk: int) -> str:
+    return reverse("meetings-agenda-version", args=[pk])
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def agendas(request: HttpRequest) -> HttpResponse:
+    """Each kind of meeting: the agenda in force today and every version of the
+    authority's own, newest first."""
+    today = timezone.localdate()
+    own = agenda_versions()
+    kinds: list[tuple[str, str, str]] = [
+        (kind.value, kind.label, reverse("meetings-agenda-new", args=[kind.value]))
+        for kind in (MeetingKind.PLANNING_72H, MeetingKind.PLANNING_2WK)
+    ]
+    kinds += [
+        (local.code, local.name, reverse("meetings-agenda-new-local", args=[local.pk]))
+        for local in LocalMeetingKind.objects.all()
+    ]
+    rows = [
+        {
+            "code": code,
+            "label": label,
+            "new_href": href,
+            "in_force": agenda_in_force(code, today, own),
+            "versions": _versions_of(code),
+        }
+        for code, label, href in kinds
+    ]
+    return render(
+        request,
+        "meetings/agendas.html",
+        {
+            "rows": rows,
+            "today": today,
+            "can_edit": _person(request).can(Capability.IMPORT_DATA),
+        },
+    )
+
+
+def _agenda_page(request: HttpRequest, kind: str, local: LocalMeetingKind | None) -> HttpResponse:
+    code = local.code if local is not None else kind
+    latest = _versions_of(code)
+    follows = latest[0].as_agenda() if latest else agenda_in_force(code, date.min)
+    form = _bound(AgendaForm, request, follows=follows.items)
+    form.instance.kind = kind
+    form.instance.local_kind = local
+    label = local.name if local is not None else MeetingKind(kind).label
+    context = {
+        "form": form,
+        "title": f"Make a new version of the {label.lower()} agenda",
+        "follows": follows,
+        "cancel": reverse("meetings-agendas"),
+        "submit": "Save the new version",
+    }
+    return save_page(
+        request,
+        form,
+        said=lambda version: (
+            f"{version.name} saved: meetings held from {version.effective_from:%d %B %Y} follow it."
+        ),
+        then=lambda version: _version_url(version.pk),
+        show=lambda: render(request, "meetings/agenda_form.html", context),
+    )
+
+
+@requires(Capability.IMPORT_DATA)
+@require_http_methods(GET_OR_POST)
+def agenda_new(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in (MeetingKind.PLANNING_72H, MeetingKind.PLANNING_2WK):
+        raise Http404("No such kind of meeting.")
+    return _agenda_page(request, kind, None)
+
+
+@requires(Capability.IMPORT_DATA)
+@require_http_methods(GET_OR_POST)
+def agenda_new_local(request: HttpRequest, pk: int) -> HttpResponse:
+    return _agenda_page(
+        request, MeetingKind.LOCAL.value, get_object_or_404(LocalMeetingKind, pk=pk)
+    )
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def agenda_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version of an agenda: its items, how many meetings recorded follow it, and
+    every change to it with who made it."""
+    version = get_object_or_404(AgendaVersion.objects.select_related("local_kind"), pk=pk)
+    meetings = PlanningMeeting.objects.filter(
+        kind=version.kind, local_kind=version.local_kind, agenda_version=version.name
+    )
+    local = version.local_kind
+    return render(
+        request,
+        "meetings/agenda_version.html",
+        {
+            "version": version,
+            "agenda": version.as_agenda(),
+            "label": local.name if local is not None else version.get_kind_display(),
+            "meetings": meetings.count(),
+            "history": version.history.select_related("history_user").order_by("-history_date"),
+        },
+    )

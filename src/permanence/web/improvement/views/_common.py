@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from django import forms
-from django.contrib import messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Capability
+from permanence.web.kernel import pages as kernel_pages
 
 M = TypeVar("M", bound=models.Model)
 
@@ -83,10 +83,7 @@ def redirect(url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url)
 
 
-def done(request: HttpRequest, said: str, url: str) -> HttpResponseRedirect:
-    """After a change: go to ``url``, whose page says what was done (a banner)."""
-    messages.success(request, said)
-    return redirect(url)
+done = kernel_pages.done
 
 
 def confirm_page(
@@ -110,10 +107,9 @@ def save_page(
     """Every "new" and "change" page: a valid form sent is saved, the person is sent on to
     ``then`` with ``said`` in a banner; otherwise the form is shown (again, with its
     errors) by ``form_page`` with ``page``'s title, lead, cancel and submit."""
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return done(request, said, then)
-    return form_page(request, form, **page)
+    return kernel_pages.save_page(
+        request, form, said=said, then=then, show=lambda: form_page(request, form, **page)
+    )
 
 
 def remove_page(

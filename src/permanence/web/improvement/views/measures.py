@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from permanence.analysis.meeting_measures import MEASURE_TITLES as MEETING_MEASURES
 from permanence.analysis.periods import Granularity
 from permanence.charts.annotations import ordered
 from permanence.charts.spec import ChartSpec
@@ -29,7 +28,6 @@ from permanence.pages.measure_series import (
     aim_weeks_series,
     balancing_series,
     entered_series,
-    process_series,
     stage_series,
 )
 from permanence.pages.tables import to_csv
@@ -37,6 +35,7 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.annotations import MarkedChange, project_annotations
 from permanence.web.improvement.forms import MeasureForm, MeasureValueForm
+from permanence.web.improvement.measure_aims import process_measure_series
 from permanence.web.improvement.models import (
     AIM_SOURCES,
     ImprovementProject,
@@ -57,8 +56,6 @@ from permanence.web.improvement.views._common import (
 )
 from permanence.web.improvement.views.projects import GET_OR_POST
 from permanence.web.kernel.cache import authority_data
-from permanence.web.meetings.measures import authority_meeting_measures
-from permanence.web.planning.measures import authority_process_measures
 
 
 def _measure_url(pk: int) -> str:
@@ -163,15 +160,8 @@ def measure_series(measure: Measure, authority_id: int) -> MeasureSeries:
         if measure.source == MeasureSource.AIM_WEEKS:
             return aim_weeks_series(frame, aim)
         return aim_percent_series(frame, aim, Granularity(measure.period))
-    if measure.source == MeasureSource.PROCESS and measure.process_measure in MEETING_MEASURES:
-        # What the planning meetings achieved: from the meetings recorded (web/meetings).
-        mine = authority_meeting_measures(authority_id, frame, data.as_of)[measure.process_measure]
-        return process_series(mine.key, mine.table, mine.note, x_title=mine.x_title)
     if measure.source == MeasureSource.PROCESS:
-        key = measure.process_measure
-        # The planning summary's figures: judged by the authority's review policy.
-        found = authority_process_measures(authority_id, frame, data.as_of).get(key)
-        return process_series(key, found.table if found else None, found.note if found else "")
+        return process_measure_series(measure.process_measure, authority_id)[0]
     if measure.source == MeasureSource.BALANCING:
         return balancing_series(frame, measure.balancing_measure, data.decisions, as_of=data.as_of)
     return stage_series(frame, measure.stage)

@@ -17,6 +17,7 @@ from permanence.analysis.aims_text import describe
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.forms import LocalAimForm, MemberForm, ProjectForm
+from permanence.web.improvement.measure_aims import measure_aim_context
 from permanence.web.improvement.models import (
     Agency,
     ChampionsGroupMember,
@@ -254,6 +255,9 @@ def aim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "projects": aim.projects.all(),
         "can_edit": can_edit(request),
     }
+    if aim.on_a_measure:
+        context.update(measure_aim_context(aim, authority_id_of(request)))
+        return render(request, "improvement/aim_on_a_measure.html", context)
     try:
         definition = aim.to_definition()
     except ValueError as error:

@@ -1,0 +1,137 @@
+"""A local aim on a process measure: the measure's monthly percentages from the records,
+drawn as a run chart with the aim's target (and a P chart when every month has someone
+counted), and where the aim stands (``analysis.measure_aims``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from permanence.analysis.direction import Better
+from permanence.analysis.measure_aims import (
+    MeasureAimProgress,
+    MonthFigure,
+    measure_aim_progress,
+)
+from permanence.analysis.meeting_measures import MEASURE_TITLES as MEETING_MEASURES
+from permanence.pages.measure_chart import Annotation, measure_chart
+from permanence.pages.measure_reading import read_series
+from permanence.pages.measure_series import MeasureSeries, process_series
+from permanence.web.improvement.annotations import project_annotations
+from permanence.web.improvement.models import LocalAim
+from permanence.web.kernel.cache import authority_data
+from permanence.web.meetings.measures import authority_meeting_measures
+from permanence.web.planning.measures import authority_process_measures
+
+#: A P chart needs at least this many months, each with someone counted, to be worth
+#: drawing beside the run chart.
+P_CHART_MONTHS = 2
+
+
+def process_measure_series(key: str, authority_id: int) -> tuple[MeasureSeries, date]:
+    """A process measure's monthly points for the authority in scope, and the measuring
+    date: the meeting measures from the meetings recorded (web/meetings), the planning
+    summary's judged by the authority's review policy."""
+    # The journeys frame as the dashboards keep it, built once per data version and day.
+    data = authority_data(authority_id)
+    if key in MEETING_MEASURES:
+        mine = authority_meeting_measures(authority_id, data.frame, data.as_of)[key]
+        return process_series(mine.key, mine.table, mine.note, x_title=mine.x_title), data.as_of
+    found = authority_process_measures(authority_id, data.frame, data.as_of).get(key)
+    series = process_series(key, found.table if found else None, found.note if found else "")
+    return series, data.as_of
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What every chart of the aim marks: the improvement start and the tests of change
+    of the projects working toward it."""
+
+    start: date | None
+    annotations: tuple[Annotation, ...]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}".removesuffix(".0")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _chart_block(name: str, title: str, series: MeasureSeries, chart: str, marks: Marks) -> Any:
+    reading = read_series(series, chart=chart, better=Better.HIGHER, improvement_start=marks.start)
+    spec = measure_chart(
+        name=name,
+        title=title,
+        series=series,
+        reading=reading,
+        annotations=marks.annotations,
+        improvement_start=marks.start,
+    )
+    return {
+        "kind": "P chart" if chart == "control" else "Run chart",
+        "chart": spec,
+        "reading": reading,
+        "chart_id": name,
+        "spec_id": f"{name}-spec",
+        "columns": spec.data.columns,
+        "rows": [[_cell(value) for value in row] for row in spec.data.rows()],
+    }
+
+
+def _progress(aim: LocalAim, series: MeasureSeries, as_of: date) -> MeasureAimProgress:
+    return measure_aim_progress(
+        (
+            MonthFigure(p.first, p.numerator or 0, p.denominator or 0)
+            for p in series.points
+            if p.denominator
+        ),
+        target_percent=aim.target_percent,
+        counting_from=aim.start_on_or_after,
+        by_date=aim.by_date,
+        as_of=as_of,
+    )
+
+
+def measure_aims_standing(authority_id: int) -> list[tuple[LocalAim, MeasureAimProgress]]:
+    """Every local aim on a process measure (in scope), with where it stands: for the
+    dashboards' overview."""
+    standing = []
+    worked_out: dict[str, tuple[MeasureSeries, date]] = {}
+    for aim in LocalAim.objects.exclude(measure=""):
+        if aim.measure not in worked_out:  # several aims on one measure: worked out once
+            worked_out[aim.measure] = process_measure_series(aim.measure, authority_id)
+        series, as_of = worked_out[aim.measure]
+        standing.append((aim, _progress(aim, series, as_of)))
+    return standing
+
+
+def measure_aim_context(aim: LocalAim, authority_id: int) -> dict[str, Any]:
+    """What the page of an aim on a process measure shows."""
+    series, as_of = process_measure_series(aim.measure, authority_id)
+    series = replace(
+        series,
+        target=float(aim.target_percent),
+        target_label=f"Target {aim.target_percent}%",
+    )
+    progress = _progress(aim, series, as_of)
+    projects = list(aim.projects.all())
+    starts = [p.improvement_start for p in projects if p.improvement_start is not None]
+    marks = Marks(
+        start=min(starts, default=None),
+        annotations=tuple(m.annotation for p in projects for m in project_annotations(p)),
+    )
+    charts = [_chart_block(f"aim-{aim.pk}-run", aim.title, series, "run", marks)]
+    if series.is_proportion and len(series.points) >= P_CHART_MONTHS:
+        charts.append(_chart_block(f"aim-{aim.pk}-p", aim.title, series, "control", marks))
+    return {
+        "progress": progress,
+        "sentences": progress.sentences(),
+        "charts": charts,
+        "note": series.note,
+        "as_of": as_of,
+    }

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from functools import wraps
 from io import StringIO
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -28,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from permanence.analysis.disclosure import SUPPRESSION_NOTE
 from permanence.analysis.shared_measure import SharedPoint
-from permanence.web.accounts.access import requires
+from permanence.web.accounts.access import requires, requires_one_of
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.models import NATIONAL_AIM_CHOICES
@@ -54,26 +52,6 @@ from permanence.web.national.sharing import shares_learning
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 GET_OR_POST = ["GET", "POST"]
-
-
-def requires_one_of(*capabilities: Capability) -> Callable[[View], View]:
-    """Like ``requires``, for a page two roles may use: either capability admits."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not any(user.can(capability) for capability in capabilities):
-                raise PermissionDenied("Your role does not allow this page")
-            return view(request, *args, **kwargs)
-
-        guarded.required_capability = capabilities[0]  # type: ignore[attr-defined]
-        guarded.required_capabilities = capabilities  # type: ignore[attr-defined]
-        return cast(View, guarded)
-
-    return decorator
 
 
 def _person(request: HttpRequest) -> User:

@@ -43,6 +43,7 @@ from permanence.reports.content import (
     AimCharts,
     CycleItem,
     PackContent,
+    ProgressItem,
     QualitySummary,
     RiskItem,
     count_of,
@@ -80,6 +81,7 @@ def build_pack(
     risks: Iterable[RiskItem] = (),
     quality: QualitySummary | None = None,
     survival_aim: str = SURVIVAL_AIM,
+    progress: Iterable[ProgressItem] = (),
 ) -> PackContent:
     """The pack for the meeting on ``as_of``, reporting the improvement work since
     ``since`` (a fortnight before, by default).
@@ -131,6 +133,7 @@ def build_pack(
         projects_with_risks=len({risk.project for risk in open_risks}),
         quality=quality,
         process_map=the_map,
+        progress=tuple(sorted(progress, key=lambda item: (item.project, item.aim))),
     )
 
 

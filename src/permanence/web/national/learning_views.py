@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from dataclasses import replace
 from io import StringIO
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
@@ -26,6 +27,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from permanence.analysis.disclosure import SUPPRESSION_NOTE
 from permanence.analysis.shared_measure import SharedPoint
+from permanence.charts.spec import ChartSpec
+from permanence.pages.measure_chart import measure_chart
+from permanence.pages.measure_reading import read_series
+from permanence.pages.measure_series import MeasurePoint, MeasureSeries
 from permanence.web.accounts.access import requires, requires_one_of
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
@@ -69,6 +74,48 @@ def _points(idea: SharedChangeIdea) -> list[SharedPoint]:
     return [SharedPoint.from_dict(point) for point in idea.chart]
 
 
+def shared_run_chart(idea: SharedChangeIdea) -> ChartSpec | None:
+    """The shared measure as a run chart, read by the project's run chart rules, from the
+    months as published: a month withheld under disclosure control (``c``) or not recorded
+    is not drawn, and the text alternative says how many were withheld. The page keeps the
+    month-by-month table beneath it."""
+    points = _points(idea)
+    drawn = [point for point in points if point.value is not None and not point.hidden]
+    if not drawn:
+        return None
+    percent = idea.chart_unit == "percent"
+    series = MeasureSeries(
+        y_title="Percentage" if percent else "Count",
+        unit="percent" if percent else "count",
+        points=tuple(
+            MeasurePoint(
+                first=point.month,
+                last=point.month,
+                value=float(point.value or 0),
+                label=f"{point.month:%B %Y}",
+            )
+            for point in drawn
+        ),
+    )
+    chart = measure_chart(
+        name=f"shared-{idea.pk}",
+        title=idea.measure_title or "The shared measure",
+        series=series,
+        reading=read_series(series),
+        annotations=(),
+        improvement_start=None,
+    )
+    withheld = sum(1 for point in points if point.hidden)
+    if not withheld:
+        return chart
+    said = (
+        f" {withheld} {'month was' if withheld == 1 else 'months were'} withheld under "
+        "disclosure control and not drawn."
+    )
+    spec = {**chart.spec, "description": chart.spec.get("description", "") + said}
+    return replace(chart, alt_text=chart.alt_text + said, spec=spec)
+
+
 # ---- the library ----------------------------------------------------------------------
 
 
@@ -108,6 +155,7 @@ def library_idea(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "idea": idea,
         "points": _points(idea),
+        "chart": shared_run_chart(idea),
         "note": SUPPRESSION_NOTE,
         "templates": list(idea.templates.all()) if own else _templates_of(idea),
         "own": own,

@@ -42,7 +42,8 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.national.forms import SharingForm
-from permanence.web.national.models import SharingDecision
+from permanence.web.national.learning import progress_across, progress_by_authority
+from permanence.web.national.models import Phase, SharingDecision
 from permanence.web.national.publication import Workspace, reference_date, workspace
 from permanence.web.national.sharing import decide
 
@@ -81,7 +82,9 @@ def _today_workspace() -> Workspace:
 @requires(Capability.VIEW_NATIONAL)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Who shares what, and each aim's percentage met per authority, side by side."""
+    """Who shares what, each aim's percentage met per authority, side by side, and the
+    improvement projects' phases and progress scores of the authorities sharing what they
+    learn (only those: ``learning.progress_across``)."""
     space = _today_workspace()
     aims = space.rows("aims")
     authorities = sorted(
@@ -110,6 +113,8 @@ def home(request: HttpRequest) -> HttpResponse:
             table=table,
             sharing=sharing,
             waiting=[space.names.get(code, code) for code in space.waiting],
+            progress=progress_by_authority(progress_across()),
+            phases=[str(phase.label).split(":", 1)[0] for phase in Phase],
         ),
     )
 

@@ -26,6 +26,7 @@ from permanence.reports.content import (
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.improvement.models import PdsaCycle, Risk, RiskKind, RiskStatus
 from permanence.web.kernel.cache import authority_data
+from permanence.web.kernel.pack_progress import progress_items
 from permanence.web.records.models import ImportBatch
 
 
@@ -44,6 +45,7 @@ def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) 
         cycles=cycles(as_of=as_of, since=since),
         risks=risks(),
         quality=latest_quality(),
+        progress=progress_items(),
     )
 
 

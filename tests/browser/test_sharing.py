@@ -16,7 +16,12 @@ from playwright.sync_api import Page
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.improvement.demo import prepare_demo_improvement
-from permanence.web.improvement.models import ChangeIdea, ImprovementProject
+from permanence.web.improvement.models import (
+    ChangeIdea,
+    ImprovementProject,
+    Measure,
+    MeasureSource,
+)
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.national.learning import publish
 from permanence.web.national.models import AdviserGrant, ProjectProgress
@@ -34,7 +39,20 @@ def learning_authority(demo_authority: LocalAuthority) -> dict[str, int]:
     with scoped_to(Scope.authority(demo_authority.pk)):
         idea = ChangeIdea.objects.order_by("pk").first()
         assert idea is not None
-        shared = publish(idea, by=admin, files=[("agenda.txt", "text/plain", b"agenda")])
+        # A measure whose months can be shared, so the idea's page draws its run chart.
+        shareable = (
+            MeasureSource.ENTERED_RATIO,
+            MeasureSource.ENTERED_COUNT,
+            MeasureSource.AIM_PERCENT,
+        )
+        measure = (
+            Measure.objects.filter(project=idea.project, source__in=shareable)
+            .order_by("pk")
+            .first()
+        )
+        shared = publish(
+            idea, by=admin, measure=measure, files=[("agenda.txt", "text/plain", b"agenda")]
+        )
         project = ImprovementProject.objects.order_by("pk").first()
         ProjectProgress.objects.create(
             authority=demo_authority, project=project, phase="testing", score=Decimal("2.5")
@@ -57,6 +75,7 @@ PAGES = {
         "/national/library/{idea}/",
         "/national/library/publish/",
         "/national/progress/ours/",
+        "/national/statistics/",
     ],
     Role.ADMINISTRATOR: ["/national/sharing/", "/national/advisers/"],
     Role.NATIONAL: [
@@ -64,6 +83,7 @@ PAGES = {
         "/national/progress/",
         "/national/advised/",
         "/national/advised/{grant}/",
+        "/national/statistics/",
     ],
 }
 

@@ -148,3 +148,34 @@ def test_a_deactivated_person_can_do_nothing(users_a: dict[Role, User]) -> None:
     admin = users_a[Role.ADMINISTRATOR]
     admin.is_active = False
     assert not any(admin.can(capability) for capability in Capability)
+
+
+def test_requires_one_of_admits_any_of_its_capabilities_and_refuses_the_rest(
+    users_a: dict[Role, User],
+) -> None:
+    """The national app's library is for authorities' people and the national team alike;
+    ``requires_one_of`` lets either capability in and no other."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpRequest, HttpResponse
+
+    from permanence.web.accounts.access import requires_one_of
+
+    @requires_one_of(Capability.MANAGE_SHARING, Capability.VIEW_NATIONAL)
+    def page(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("in")
+
+    assert page.required_capabilities == (  # type: ignore[attr-defined]
+        Capability.MANAGE_SHARING,
+        Capability.VIEW_NATIONAL,
+    )
+    assert page.required_capability == Capability.MANAGE_SHARING  # type: ignore[attr-defined]
+    request = HttpRequest()
+    request.user = users_a[Role.ADMINISTRATOR]
+    assert page(request).status_code == 200
+    request.user = users_a[Role.VIEWER]
+    with pytest.raises(PermissionDenied):
+        page(request)
+    request.user = AnonymousUser()
+    request.path = "/somewhere/"
+    assert page(request).status_code == 302

@@ -35,6 +35,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--year", required=True, type=int, metavar="YEAR", help="the year the collection ends"
     )
     parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="the CSV to write")
+    parser.add_argument(
+        "--layout",
+        choices=("permanence", "clas"),
+        default="permanence",
+        help="the format's own columns (default), or the CLAS-compatible layout: CLAS's "
+        "headings and destination codes, dates as DD/MM/YYYY",
+    )
     parser.set_defaults(run=run)
 
 
@@ -80,7 +87,9 @@ def run(arguments: argparse.Namespace) -> int:
             print(f"  {problem.rule}: {problem.message} (rows {rows}{more})")
         print("Nothing was written. Put the records right and run the command again.")
         return 1
-    csv_path, sidecar = write_return(milestone_return, arguments.out, problems=problems)
+    csv_path, sidecar = write_return(
+        milestone_return, arguments.out, problems=problems, layout=arguments.layout
+    )
     state = "complete" if milestone_return.complete else f"provisional, as known on {as_of}"
     print(
         f"Wrote {csv_path} ({milestone_return.rows.height} care periods, {state}) "

@@ -44,6 +44,7 @@ from permanence.reports.content import (
     AimCharts,
     CycleItem,
     PackContent,
+    ProgressItem,
     QualitySummary,
     RiskItem,
     count_of,
@@ -82,6 +83,7 @@ def build_pack(
     quality: QualitySummary | None = None,
     survival_aim: str = SURVIVAL_AIM,
     step_notes: Mapping[str, StepNote] | None = None,
+    progress: Iterable[ProgressItem] = (),
 ) -> PackContent:
     """The pack for the meeting on ``as_of``, reporting the improvement work since
     ``since`` (a fortnight before, by default).
@@ -137,6 +139,7 @@ def build_pack(
         projects_with_risks=len({risk.project for risk in open_risks}),
         quality=quality,
         process_map=the_map,
+        progress=tuple(sorted(progress, key=lambda item: (item.project, item.aim))),
     )
 
 

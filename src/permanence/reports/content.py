@@ -244,6 +244,28 @@ class QualitySummary:
 # The pack
 
 
+@dataclass(frozen=True, slots=True)
+class ProgressItem:
+    """One improvement project's phase and IHI progress score now, and the score before."""
+
+    project: str
+    aim: str
+    phase: str  # blank: not assessed yet
+    score: str  # on the IHI scale, 0.5 to 5.0; blank: not assessed yet
+    assessed_on: date | None = None
+    previous: str = ""  # the score of the assessment before, if any
+
+    @property
+    def change(self) -> str:
+        if not self.score:
+            return "Not assessed yet"
+        if not self.previous:
+            return "First assessment"
+        if self.previous == self.score:
+            return f"Unchanged from {self.previous}"
+        return f"From {self.previous}"
+
+
 class SectionKind(StrEnum):
     AIMS = "aims"
     RUN_CHART = "run-chart"
@@ -252,6 +274,7 @@ class SectionKind(StrEnum):
     COMPETING = "competing"
     STAGES = "stages"
     PROCESS_MAP = "process-map"
+    PROGRESS = "progress"
     CYCLES = "cycles"
     RISKS = "risks"
     QUALITY = "quality"
@@ -296,6 +319,8 @@ class PackContent:
     #: What became of the survival curve's children: the cumulative incidence of each
     #: outcome (competing events), Kaplan-Meier beside it (docs/survival.md).
     competing: ChartSpec | None = None
+    #: Each improvement project's phase and progress score now (docs/sharing.md).
+    progress: tuple[ProgressItem, ...] = ()
 
     @property
     def title(self) -> str:
@@ -363,6 +388,8 @@ class PackContent:
         sections.append(Section(SectionKind.STAGES, "Where children wait", "stages"))
         if self.process_map is not None:
             sections.append(Section(SectionKind.PROCESS_MAP, "The process map", "process-map"))
+        if self.progress:
+            sections.append(Section(SectionKind.PROGRESS, "Projects' progress", "progress"))
         sections += [
             Section(SectionKind.CYCLES, "Tests of change since the last meeting", "cycles"),
             Section(SectionKind.RISKS, "Risks and issues", "risks"),
@@ -394,6 +421,16 @@ class PackContent:
             verb = "is" if others == 1 else "are"
             text += f" {count_of(others, 'cycle')} begun before then {verb} still under test."
         return text
+
+    def progress_sentence(self) -> str:
+        assessed = [item for item in self.progress if item.score]
+        if not assessed:
+            return "No project's progress has been assessed yet."
+        scores = sorted(float(item.score) for item in assessed)
+        return (
+            f"{count_of(len(assessed), 'project')} assessed on the IHI progress scale "
+            f"(0.5 to 5.0), scoring from {scores[0]:g} to {scores[-1]:g} now."
+        )
 
     def risks_sentence(self) -> str:
         if not self.risks:

@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
@@ -58,7 +60,7 @@ from permanence.journey.vocabulary import (
 )
 
 RETURN_FORMAT = "permanence-milestone-return"
-RETURN_VERSION = "1.0"
+RETURN_VERSION = "1.1"
 #: The use the return's pseudonyms are made for, hashed into each (``long_pseudonym``).
 PSEUDONYM_USE = "permanence milestone return child_id v1"
 
@@ -154,6 +156,32 @@ RETURN_COLUMNS: tuple[ReturnColumn, ...] = (
     ReturnColumn("order_sought", _S, "The order applied for.", OrderType),
     ReturnColumn("order_date", _D, "The order granted (or the supervision order terminated)."),
     ReturnColumn("order_type", _S, "The order granted.", OrderType),
+    ReturnColumn(
+        "home_cso_start",
+        _D,
+        "The start of the period's latest spell on a Compulsory Supervision Order at home. "
+        "Aim 1's clock starts here.",
+    ),
+    ReturnColumn(
+        "home_cso_end", _D, "The end of that spell; blank while it lasts on the day described."
+    ),
+    ReturnColumn(
+        "review_hearing_date",
+        _D,
+        "The first Children's Hearing held on or after the order at home had lasted two "
+        "years: Aim 1's review. Blank if none was held by the day described.",
+    ),
+    ReturnColumn("planning_72h_date", _D, "The first 72-hour planning meeting held."),
+    ReturnColumn("planning_2wk_date", _D, "The first 2-week planning meeting held."),
+    ReturnColumn("first_review_date", _D, "The first Looked After Child review held."),
+    ReturnColumn("review_count", _I, "How many Looked After Child reviews were held."),
+    ReturnColumn("legal_advice_date", _D, "The first legal advice meeting held."),
+    ReturnColumn("permanence_panel_date", _D, "The first permanence panel held."),
+    ReturnColumn(
+        "permanence_panel_count",
+        _I,
+        "How many permanence panels were held (2 or more: the plan went back to panel).",
+    ),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in RETURN_COLUMNS)
@@ -176,7 +204,19 @@ _FROM_FRAME: tuple[str, ...] = (
     "order_sought",
     "order_date",
     "order_type",
+    "home_cso_start",
+    "home_cso_end",
+    "planning_72h_date",
+    "planning_2wk_date",
+    "first_review_date",
+    "review_count",
+    "legal_advice_date",
+    "permanence_panel_date",
+    "permanence_panel_count",
 )
+
+#: Aim 1's review: the order at home's two-year point (analysis.aims.AIM_1).
+AIM_1_MONTHS: Final = 24
 
 
 # ---------------------------------------------------------------------------------------
@@ -292,11 +332,20 @@ def build_return(frame: pl.DataFrame, *, authority: str, year: int, key: str) ->
         pl.lit(year, dtype=pl.Int32).alias("collection_year"),
         pl.lit(None, dtype=pl.String).alias("child_id"),
         *_FROM_FRAME,
+        _review_hearing().alias("review_hearing_date"),
     ).with_columns(_pseudonyms(periods.get_column("child_ref"), key, authority).alias("child_id"))
     rows = rows.select([pl.col(c.name).cast(c.dtype) for c in RETURN_COLUMNS]).sort(
         "child_id", "period_number"
     )
     return MilestoneReturn(authority=authority, year=collection, as_of=as_of, rows=rows)
+
+
+def _review_hearing() -> pl.Expr:
+    """The first Children's Hearing held on or after the order at home's two-year point."""
+    point = pl.col("home_cso_start").dt.offset_by(f"{AIM_1_MONTHS}mo")
+    days_after = pl.col("hearings").list.eval(pl.element().cast(pl.Int32)) - point.cast(pl.Int32)
+    first = days_after.list.eval(pl.element().filter(pl.element() >= 0).min()).list.first()
+    return pl.when(first.is_not_null()).then(point + pl.duration(days=first))
 
 
 def _frame_date(frame: pl.DataFrame) -> date:
@@ -463,6 +512,25 @@ def _row_rules(year: CollectionYear, as_of: date) -> list[_RowRule]:
         _needs("order_sought", "lodged_date", "an order sought needs the date it was lodged"),
         _needs("order_type", "order_date", "an order type needs the date it was granted"),
         _needs("destination", "period_end", "a destination needs the date the period ended"),
+        _order("home_cso_start", "home_cso_end", "the order at home ends before it starts"),
+        _needs("home_cso_end", "home_cso_start", "the order at home's end needs its start"),
+        _needs("review_hearing_date", "home_cso_start", "Aim 1's review needs the order at home"),
+        _RowRule(
+            "order:review_hearing_date",
+            ERROR,
+            "Aim 1's review hearing is dated before the order at home had lasted two years",
+            (
+                pl.col("review_hearing_date")
+                < pl.col("home_cso_start").dt.offset_by(f"{AIM_1_MONTHS}mo")
+            ).fill_null(value=False),
+        ),
+        _RowRule(
+            "counts",
+            ERROR,
+            "review_count and permanence_panel_count cannot be negative",
+            (pl.col("review_count") < 0).fill_null(value=False)
+            | (pl.col("permanence_panel_count") < 0).fill_null(value=False),
+        ),
         _needs(
             "period_end",
             "destination",
@@ -633,23 +701,112 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
+# ---------------------------------------------------------------------------------------
+# The CLAS-compatible layout
+
+#: The layouts a return is written in: the format's own, or the CLAS-compatible one.
+PERMANENCE_LAYOUT: Final = "permanence"
+CLAS_LAYOUT: Final = "clas"
+LAYOUTS: Final = (PERMANENCE_LAYOUT, CLAS_LAYOUT)
+CLAS_DATE_FORMAT: Final = "%d/%m/%Y"
+
+#: The columns the CLAS return itself holds, under the CLAS profile's headings
+#: (ingest/profiles/clas.toml); every other column keeps its name in capitals.
+_CLAS_NAMED: Final = {
+    "child_id": "CHILD_ID",
+    "period_start": "EPISODE_START_DATE",
+    "period_end": "EPISODE_END_DATE",
+    "destination": "DESTINATION",
+}
+
+
+def clas_headings() -> dict[str, str]:
+    """Each column's heading in the CLAS-compatible layout."""
+    return {name: _CLAS_NAMED.get(name, name.upper()) for name in COLUMN_NAMES}
+
+
+def clas_destination_codes() -> dict[str, str]:
+    """Canonical destination -> the CLAS code the shipped ``clas`` profile reads as it."""
+    text = (resources.files("permanence.ingest") / "profiles" / "clas.toml").read_text("utf-8")
+    mapping = tomllib.loads(text)["tables"]["care_periods"]["codes"]["destination"]
+    backwards: dict[str, str] = {}
+    for source, canonical in mapping.items():
+        backwards.setdefault(canonical, source)
+    return backwards
+
+
+def to_clas_layout(rows: pl.DataFrame) -> pl.DataFrame:
+    """The return's rows in the CLAS-compatible layout: CLAS's headings for the items CLAS
+    holds (child, episode start and end, destination, with CLAS's destination codes) and
+    the others in capitals, dates as day/month/year as in a CLAS return."""
+    codes = clas_destination_codes()
+    laid = rows.with_columns(
+        *[pl.col(c).dt.strftime(CLAS_DATE_FORMAT) for c in DATE_COLUMNS],
+        pl.col("destination").replace_strict(codes, default=None, return_dtype=pl.String),
+    )
+    return laid.rename(clas_headings())
+
+
+def from_clas_layout(laid: pl.DataFrame) -> pl.DataFrame:
+    """A return read in the CLAS-compatible layout (every value as text), back in the
+    format's own columns, codes and types."""
+    names = {heading: name for name, heading in clas_headings().items()}
+    codes = {clas: canonical for canonical, clas in clas_destination_codes().items()}
+    rows = laid.rename({h: names[h] for h in laid.columns if h in names})
+    schema = {column.name: column.dtype for column in RETURN_COLUMNS}
+    return rows.with_columns(
+        *[
+            pl.col(c).str.to_date(CLAS_DATE_FORMAT, strict=False)
+            for c in DATE_COLUMNS
+            if c in rows.columns
+        ],
+        *[
+            pl.col(c.name).cast(c.dtype)
+            for c in RETURN_COLUMNS
+            if c.name in rows.columns and c.dtype not in (pl.Date(), pl.String())
+        ],
+        *(
+            [pl.col("destination").replace_strict(codes, default=None, return_dtype=pl.String)]
+            if "destination" in rows.columns
+            else []
+        ),
+    ).select([pl.col(name).cast(schema.get(name, pl.String())) for name in rows.columns])
+
+
 def write_return(
     milestone_return: MilestoneReturn,
     path: Path,
     *,
     problems: Sequence[ReturnProblem] = (),
     created: datetime | None = None,
+    layout: str = PERMANENCE_LAYOUT,
 ) -> tuple[Path, Path]:
     """Write the CSV and its JSON sidecar; returns both paths.
 
-    The sidecar records the return's description, the checksum of the CSV (so a
-    collection can tell the two belong together), and any queries found.
+    The sidecar records the return's description, the layout it was written in, the
+    checksum of the CSV (so a collection can tell the two belong together), and any
+    queries found. ``layout`` is ``permanence`` (the format's own) or ``clas``.
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"a return's layout is one of {', '.join(LAYOUTS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    milestone_return.rows.write_csv(path, date_format="%Y-%m-%d")
+    if layout == CLAS_LAYOUT:
+        to_clas_layout(milestone_return.rows).write_csv(path)
+    else:
+        milestone_return.rows.write_csv(path, date_format="%Y-%m-%d")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    described_layout: dict[str, Any] = {"name": layout}
+    if layout == CLAS_LAYOUT:
+        described_layout.update(
+            {
+                "headings": clas_headings(),
+                "dates": "DD/MM/YYYY",
+                "codes": {"destination": clas_destination_codes()},
+            }
+        )
     metadata = {
         **milestone_return.metadata(),
+        "layout": described_layout,
         "created": (created or datetime.now(timezone.utc)).isoformat(timespec="seconds"),  # noqa: UP017
         "file": path.name,
         "sha256": digest,
@@ -661,11 +818,15 @@ def write_return(
 
 
 def read_return(path: Path) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """A return file and its sidecar, read back with the format's column types."""
-    schema = {column.name: column.dtype for column in RETURN_COLUMNS}
+    """A return file and its sidecar, read back with the format's column types (from
+    either layout: the sidecar says which)."""
+    metadata: dict[str, Any] = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
     header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+    if metadata.get("layout", {}).get("name") == CLAS_LAYOUT:
+        laid = pl.read_csv(path, schema=dict.fromkeys(header, pl.String()))
+        return from_clas_layout(laid), metadata
+    schema = {column.name: column.dtype for column in RETURN_COLUMNS}
     rows = pl.read_csv(
         path, schema={name: schema.get(name, pl.String()) for name in header}, try_parse_dates=False
     )
-    metadata: dict[str, Any] = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
     return rows, metadata

@@ -99,7 +99,7 @@ def css_string(text: str) -> Markup:
 
 
 #: Short sections follow on from the one before; the rest begin a page.
-_FOLLOW_ON: Final = frozenset({SectionKind.RISKS, SectionKind.QUALITY})
+_FOLLOW_ON: Final = frozenset({SectionKind.PROGRESS, SectionKind.RISKS, SectionKind.QUALITY})
 
 
 def _page_class(section: Section) -> str:
@@ -154,6 +154,20 @@ def _cycle_rows(cycle: CycleItem, closed: bool) -> list[tuple[str, str]]:
             ("Decision", cycle.decision or "Not recorded"),
         ]
     return rows
+
+
+def _progress_rows(content: PackContent) -> list[tuple[str, ...]]:
+    return [
+        (
+            item.project,
+            item.aim,
+            item.phase or "Not assessed yet",
+            item.score,
+            item.change
+            + (f" (assessed {long_date(item.assessed_on)})" if item.assessed_on else ""),
+        )
+        for item in content.progress
+    ]
 
 
 def _risk_rows(content: PackContent) -> list[tuple[str, ...]]:
@@ -214,6 +228,7 @@ _HELPERS: Final[dict[str, Any]] = {
     "map_headings": MAP_HEADINGS,
     "map_rows": _map_rows,
     "cycle_rows": _cycle_rows,
+    "progress_rows": _progress_rows,
     "risk_rows": _risk_rows,
     "quality_table_rows": _quality_table_rows,
     "rules_caption": _rules_caption,

@@ -90,6 +90,7 @@ def render_pptx(content: PackContent, images: Mapping[str, bytes] | None = None)
         SectionKind.COMPETING: _competing,
         SectionKind.STAGES: _stages,
         SectionKind.PROCESS_MAP: _process_map,
+        SectionKind.PROGRESS: _progress,
         SectionKind.CYCLES: _cycles,
         SectionKind.RISKS: _risks,
         SectionKind.QUALITY: _quality,
@@ -334,6 +335,40 @@ def _cycle_row(cycle: CycleItem) -> list[str]:
         _clip(learned),
         _clip(next_steps),
     ]
+
+
+def _progress(
+    slide: Slide, content: PackContent, section: Section, pictures: Mapping[str, bytes]
+) -> None:
+    headers = ["Project", "Aim", "Phase now", "Score now", "Since before"]
+    widths = (3.6, 2.6, 2.6, 1.2, 2.4)
+    rows = [
+        [
+            _clip(item.project),
+            _clip(item.aim),
+            item.phase or "Not assessed yet",
+            item.score,
+            item.change,
+        ]
+        for item in content.progress
+    ]
+    top = BODY_TOP + _in(0.9)
+    shown = _rows_that_fit(headers, rows, widths, RISK_TEXT_SIZE, BODY_BOTTOM - top)
+    lines = [content.progress_sentence()]
+    if shown < len(rows):
+        lines.append(
+            f"The first {shown} of {len(rows)} projects are shown; the PDF holds them all."
+        )
+    _text(slide, lines, top=BODY_TOP, height=_in(0.8), size=16)
+    _table(
+        slide,
+        headers,
+        rows[:shown],
+        top=top,
+        widths=widths,
+        size=RISK_TEXT_SIZE,
+        description="Each project's phase and progress score now",
+    )
 
 
 def _risks(

@@ -5,6 +5,7 @@ adviser's access ending on its date (docs/sharing.md)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
-from permanence.web.improvement.models import ChangeIdea, MeasureValue
+from permanence.web.improvement.models import ChangeIdea, ImprovementProject, MeasureValue
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.national import learning, learning_views
 from permanence.web.national.models import (
@@ -234,13 +235,67 @@ def test_publishing_copies_the_cycles_learning_and_the_chart_under_disclosure_co
         ("2022-02-01", 0, False),
         ("2022-03-01", 7, False),
     ]
+    assert shared.chart_unit == "count"
     page = client.get(f"/national/library/{shared.pk}/").content.decode()
     assert "checklist.txt" in page
+    # Drawn as a run chart, the withheld month left out and said so; the table stays.
+    assert f'data-vega-spec="chart-shared-{shared.pk}-spec"' in page
+    chart = learning_views.shared_run_chart(shared)
+    assert chart is not None
+    assert "1 month was withheld under disclosure control" in chart.alt_text
+    assert chart.data.height == 2
+    assert 'class="shared-chart"' in page
     with scoped_to(Scope.authority(authority_b.pk)):
         template = shared.templates.get()
     download = client.get(f"/national/library/{shared.pk}/files/{template.pk}/")
     assert download.content == b"bravo checklist"
     assert download["Content-Disposition"].startswith("attachment")
+
+
+def test_a_computed_percentage_is_shared_and_a_measure_of_one_point_per_child_is_not(
+    records: tuple[Record, Record], users_b: dict[Role, User], authority_b: LocalAuthority
+) -> None:
+    from permanence.web.improvement.models import Measure, MeasureKind, MeasureSource
+    from permanence.web.improvement.views.measures import measure_series
+
+    _, record_b = records
+    consent(authority_b, users_b[Role.ADMINISTRATOR], True)
+    client = client_for(users_b[Role.DATA_LEAD])
+    refused = client.post(
+        "/national/library/publish/",
+        {"change_idea": record_b.idea.pk, "measure": record_b.outcome.pk},
+    )
+    assert refused.status_code == 200
+    assert "one point per child" in refused.content.decode()
+    assert not SharedChangeIdea.everywhere.exists()
+    with scoped_to(Scope.authority(authority_b.pk)):
+        percent = Measure.objects.create(
+            authority=authority_b,
+            project=record_b.project,
+            kind=MeasureKind.OUTCOME,
+            title=f"{SECRET}percent met",
+            source=MeasureSource.AIM_PERCENT,
+            national_aim="aim_2",
+            period="month",
+        )
+        series = measure_series(percent, authority_b.pk)
+    response = client.post(
+        "/national/library/publish/", {"change_idea": record_b.idea.pk, "measure": percent.pk}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    shared = SharedChangeIdea.everywhere.get()
+    assert shared.chart_unit == "percent"
+    # Every month of the computed series, each shown only as a whole percentage or
+    # withheld: no numerator or denominator leaves the authority.
+    assert [p["month"] for p in shared.chart] == [p.first.isoformat() for p in series.points]
+    assert series.points
+    for point, published in zip(series.points, shared.chart, strict=True):
+        assert set(published) == {"month", "value", "hidden"}
+        small = any(
+            1 <= part < 5
+            for part in (point.numerator, point.denominator, point.denominator - point.numerator)
+        )
+        assert published["hidden"] is small
 
 
 def test_a_program_is_not_taken_as_a_template(
@@ -413,6 +468,39 @@ def test_progress_is_recorded_with_its_history_and_shown_nationally_only_when_sh
     assert client.get("/national/progress/").status_code == 403
 
 
+def test_the_national_overview_shows_progress_only_of_authorities_that_share(
+    records: tuple[Record, Record], users_b: dict[Role, User], authority_b: LocalAuthority
+) -> None:
+    _, record_b = records
+    client_for(users_b[Role.DATA_LEAD]).post(
+        "/national/progress/ours/",
+        {
+            "project": record_b.project.pk,
+            "phase": "implementing",
+            "score": "3.5",
+            "assessed_on": "2024-06-10",
+        },
+    )
+    national = client_for(_national())
+
+    def progress_section() -> str:
+        page = national.get("/national/").content.decode()
+        return page[page.index('id="progress"') : page.index('id="downloads"')]
+
+    assert authority_b.name not in progress_section()
+    consent(authority_b, users_b[Role.ADMINISTRATOR], True)
+    shown = progress_section()
+    assert authority_b.name in shown
+    row = shown[shown.index(authority_b.name) :].split("</tr>", 1)[0]
+    # B's projects: the one assessed is implementing (the third phase), scored 3.5 now.
+    with scoped_to(Scope.authority(authority_b.pk)):
+        projects = ImprovementProject.objects.count()
+    cells = re.findall(r'<td class="numeric">([^<]*)</td>', row)
+    assert cells == [str(projects), "0", "0", "1", "0", "0", str(projects - 1), "3.5", "3.5"]
+    consent(authority_b, users_b[Role.ADMINISTRATOR], False)
+    assert authority_b.name not in progress_section()
+
+
 # ---- an adviser's access ----------------------------------------------------------------
 
 
@@ -520,3 +608,29 @@ def test_rows_made_before_any_decision_show_nowhere(
         text = everything_a_reader_reaches(client_for(reader), shared)
         assert SECRET not in text and "Bravo" not in text
         assert f"/national/library/{shared.pk}/ 404" in text
+
+
+def test_the_report_pack_reads_the_authoritys_own_progress_whatever_it_shares(
+    records: tuple[Record, Record], users_b: dict[Role, User], authority_b: LocalAuthority
+) -> None:
+    from permanence.web.kernel.pack_progress import progress_items
+
+    _, record_b = records
+    client = client_for(users_b[Role.DATA_LEAD])
+    for assessed, score in (("2024-01-10", "1.5"), ("2024-06-10", "2.5")):
+        client.post(
+            "/national/progress/ours/",
+            {
+                "project": record_b.project.pk,
+                "phase": "testing",
+                "score": score,
+                "assessed_on": assessed,
+            },
+        )
+    # Not shared with anyone: the authority's own pack still shows it, and only its own.
+    with scoped_to(Scope.authority(authority_b.pk)):
+        items = {item.project: item for item in progress_items()}
+    item = items[f"{SECRET}project"]
+    assert (item.phase, item.score, item.previous) == ("Testing", "2.5", "1.5")
+    assert item.assessed_on == date(2024, 6, 10)
+    assert not any(name.startswith("alpha-") for name in items)

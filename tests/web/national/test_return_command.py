@@ -26,12 +26,14 @@ def _year_with_periods() -> int:
     return CollectionYear(date.today().year).year - 1
 
 
+@pytest.mark.parametrize("layout", ["permanence", "clas"])
 def test_the_command_writes_one_authoritys_return(
-    nation: Nation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    nation: Nation, tmp_path: Path, capsys: pytest.CaptureFixture[str], layout: str
 ) -> None:
     year = _year_with_periods()
     out = tmp_path / "returns" / f"NORTH-{year}.csv"
-    assert main(["return", "--authority", "NORTH", "--year", str(year), "--out", str(out)]) == 0
+    command = ["return", "--authority", "NORTH", "--year", str(year), "--out", str(out)]
+    assert main([*command, "--layout", layout]) == 0
     assert "Wrote" in capsys.readouterr().out
     rows, metadata = read_return(out)
     collection = CollectionYear(year)
@@ -44,16 +46,20 @@ def test_the_command_writes_one_authoritys_return(
     assert set(rows.get_column("authority")) == {"NORTH"}
     assert not {"child_ref", "date_of_birth", "initials"} & set(rows.columns)
     assert metadata["authority"] == "NORTH" and metadata["complete"] is True
+    assert metadata["layout"]["name"] == layout
+    first_heading = "RETURN_VERSION," if layout == "clas" else "return_version,"
+    assert out.read_text().startswith(first_heading)
     text = out.read_text() + out.with_name(out.name + ".json").read_text()
     assert REF_MARKER not in text
     # No date of birth, except where a milestone falls on the same day (a baby
     # accommodated at birth is accommodated on the day it was born: the return must
     # carry the accommodation date; docs/milestone-return.md says so).
     milestone_dates = {
-        value.isoformat()
+        written
         for column in rows.columns
         if rows.schema[column] == pl.Date
         for value in rows.get_column(column).drop_nulls().to_list()
+        for written in (value.isoformat(), value.strftime("%d/%m/%Y"))
     }
     assert [born for born in nation.births if born in text and born not in milestone_dates] == []
     assert json.loads(out.with_name(out.name + ".json").read_text())["rows"] == rows.height

@@ -263,3 +263,20 @@ def test_the_aim_pages_name_outcomes_as_the_authoritys_own_pages_do(
     body = national_client.get("/national/aims/aim_2/").content.decode()
     for outcome in Outcome:
         assert f'<th scope="col" class="numeric">{outcome.label}</th>' in body, outcome
+
+
+def test_the_sharing_form_renders_through_the_form_renderer_and_refuses_an_unknown_section(
+    nation: Nation,
+) -> None:
+    admin = nation.client_for(nation.admins["SOUTH"])
+    page = admin.get("/national/sharing/").content.decode()
+    # The Design System markup comes from the one form renderer, not hand-written controls.
+    assert 'class="ds_checkbox__input"' in page
+    assert 'class="ds_hint-text"' in page
+    assert f'value="{Section.STAGES.value}"' in page
+    before = SharingDecision.everywhere.filter(authority=nation.authorities["SOUTH"]).count()
+    refused = admin.post("/national/sharing/", {"sections": ["not-a-section"], "note": "x"})
+    assert refused.status_code == 200
+    assert "ds_error-summary" in refused.content.decode()
+    after = SharingDecision.everywhere.filter(authority=nation.authorities["SOUTH"]).count()
+    assert after == before

@@ -1,7 +1,8 @@
 """Server-side enforcement of roles: every view declares the capability it needs.
 
-``requires`` is the only way a view says who may use it. It refuses people who are not
-signed in (to the login page) and people whose role lacks the capability (403). The test
+``requires`` is the way a view says who may use it (``requires_one_of`` for a page two
+roles may use). It refuses people who are not signed in (to the login page) and people
+whose role lacks the capability (403). The test
 suite walks every URL pattern and fails if any view is missing a declaration, so a new
 page cannot be added without saying who may see it.
 """
@@ -40,6 +41,30 @@ def requires(capability: Capability) -> Callable[[View], View]:
             return view(request, *args, **kwargs)
 
         guarded.required_capability = capability  # type: ignore[attr-defined]
+        return cast(View, guarded)
+
+    return decorator
+
+
+def requires_one_of(*capabilities: Capability) -> Callable[[View], View]:
+    """Like ``requires``, for a page two roles may use: any one of the capabilities admits.
+
+    The URL walk reads ``required_capabilities`` (all of them) and ``required_capability``
+    (the first) as it does for ``requires``.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not any(user.can(capability) for capability in capabilities):
+                raise PermissionDenied("Your role does not allow this page")
+            return view(request, *args, **kwargs)
+
+        guarded.required_capability = capabilities[0]  # type: ignore[attr-defined]
+        guarded.required_capabilities = capabilities  # type: ignore[attr-defined]
         return cast(View, guarded)
 
     return decorator

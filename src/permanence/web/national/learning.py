@@ -15,9 +15,11 @@ Reading another authority's improvement record always happens inside an explicit
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from permanence.analysis.shared_measure import MonthValue, shared_points
+from permanence.reports.content import ProgressItem
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Role
 from permanence.web.improvement.models import (
@@ -33,6 +36,7 @@ from permanence.web.improvement.models import (
     Driver,
     ImprovementProject,
     Measure,
+    MeasureSource,
     MeasureValue,
     PdsaCycle,
 )
@@ -41,6 +45,7 @@ from permanence.web.national.models import (
     Adoption,
     AdviserGrant,
     AdviserVisit,
+    Phase,
     ProjectProgress,
     SharedChangeIdea,
     SharedTemplate,
@@ -131,14 +136,54 @@ def _cycles(idea: ChangeIdea) -> list[dict[str, Any]]:
     ]
 
 
-def measure_chart(measure: Measure) -> list[dict[str, Any]]:
-    """The measure's months under disclosure control (entered measures only: a measure
-    computed from children's records is one point per child, which is never shared)."""
-    if not measure.is_entered:
-        return []
-    values = MeasureValue.objects.filter(measure=measure)
-    points = shared_points(MonthValue(v.month, v.numerator, v.denominator, v.count) for v in values)
-    return [point.as_dict() for point in points]
+class MeasureNotShareable(Exception):  # noqa: N818 - named for what the person reads
+    """A measure whose chart cannot leave the authority (one point per child, or a
+    period's weeks or days, which disclosure control does not cover)."""
+
+
+def measure_chart(measure: Measure) -> tuple[list[dict[str, Any]], str]:
+    """The measure's periods under disclosure control, and their unit (percent or count).
+
+    A measure entered by hand shares its months as entered. A measure computed from the
+    children's records shares the same way when it is a percentage of children (with its
+    numerator and denominator) or a count in each month or quarter: each period follows
+    the rules of ``analysis.shared_measure``. A measure of one point per child, or of a
+    period's weeks or days, is never shared (``MeasureNotShareable``).
+    """
+    if measure.is_entered:
+        values = [
+            MonthValue(v.month, v.numerator, v.denominator, v.count)
+            for v in MeasureValue.objects.filter(measure=measure)
+        ]
+        unit = "percent" if measure.source == MeasureSource.ENTERED_RATIO else "count"
+    else:
+        values, unit = _computed_values(measure)
+    points = shared_points(values)
+    return [point.as_dict() for point in points], unit
+
+
+def _computed_values(measure: Measure) -> tuple[list[MonthValue], str]:
+    from permanence.web.improvement.views.measures import aim_problem, measure_series
+
+    if aim_problem(measure):
+        raise MeasureNotShareable("The measure's aim cannot be measured, so it has no chart.")
+    series = measure_series(measure, measure.project.authority_id)
+    if series.per_day:
+        raise MeasureNotShareable(
+            "This measure has one point per child: its chart is never shared. Share a "
+            "percentage or a count by month instead."
+        )
+    if series.unit == "percent" and all(p.denominator is not None for p in series.points):
+        return [
+            MonthValue(p.first, numerator=p.numerator, denominator=p.denominator)
+            for p in series.points
+        ], "percent"
+    if series.unit == "count":
+        return [MonthValue(p.first, count=round(p.value)) for p in series.points], "count"
+    raise MeasureNotShareable(
+        "This measure's values are weeks or days, which cannot be put under disclosure "
+        "control: share a percentage or a count by month instead."
+    )
 
 
 def publish(
@@ -159,6 +204,7 @@ def publish(
     secondary = next((d for d in drivers if d.parent_id is not None), None)
     primary = secondary.parent if secondary is not None else next(iter(drivers), None)
     project = idea.project
+    chart, chart_unit = measure_chart(measure) if measure is not None else ([], "")
     with transaction.atomic():
         shared = SharedChangeIdea.objects.create(
             authority_id=idea.authority_id,
@@ -172,7 +218,8 @@ def publish(
             stage=stage,
             cycles=_cycles(idea),
             measure_title=measure.title if measure is not None else "",
-            chart=measure_chart(measure) if measure is not None else [],
+            chart=chart,
+            chart_unit=chart_unit,
             published_by=by,
         )
         for name, content_type, content in files:
@@ -295,6 +342,67 @@ def progress_across() -> list[ProjectStanding]:
                 )
             )
     return standings
+
+
+@dataclass(frozen=True)
+class AuthorityProgress:
+    """One sharing authority's projects at a glance: how many in each phase now, how many
+    not yet assessed, and the highest and median progress scores now."""
+
+    authority: str
+    projects: int
+    by_phase: tuple[int, ...]  # in the order of ``Phase``
+    not_assessed: int
+    highest: Decimal | None
+    median: Decimal | None
+
+
+def progress_by_authority(standings: Sequence[ProjectStanding]) -> list[AuthorityProgress]:
+    """The national overview's summary of ``progress_across``, one row per authority."""
+    grouped: dict[str, list[ProjectStanding]] = {}
+    for standing in standings:
+        grouped.setdefault(standing.authority, []).append(standing)
+    rows = []
+    for authority, projects in grouped.items():
+        current = [p.current for p in projects if p.current is not None]
+        scores = sorted(row.score for row in current)
+        rows.append(
+            AuthorityProgress(
+                authority=authority,
+                projects=len(projects),
+                by_phase=tuple(
+                    sum(1 for row in current if row.phase == phase.value) for phase in Phase
+                ),
+                not_assessed=len(projects) - len(current),
+                highest=scores[-1] if scores else None,
+                median=statistics.median(scores) if scores else None,
+            )
+        )
+    return rows
+
+
+def own_progress_items() -> list[ProgressItem]:
+    """The authority's own projects' phase and progress score now, with the score before,
+    for its report pack (``web.reports.assemble``): its own record, in its own scope,
+    shown in its own pack whatever it shares."""
+    found: dict[int, list[ProjectProgress]] = {}
+    for row in ProjectProgress.objects.order_by("project", "-assessed_on", "-pk"):
+        found.setdefault(row.project_id, []).append(row)
+    items = []
+    for project in ImprovementProject.objects.select_related("local_aim"):
+        history = found.get(project.pk, [])
+        now = history[0] if history else None
+        items.append(
+            ProgressItem(
+                project=project.title,
+                aim=project.aim_label,
+                phase=str(now.get_phase_display()).split(":", 1)[0] if now else "",
+                score=str(now.score) if now else "",
+                assessed_on=now.assessed_on if now else None,
+                previous=str(history[1].score) if len(history) > 1 else "",
+            )
+        )
+    return items
 
 
 # ---- an adviser's access --------------------------------------------------------------

@@ -15,6 +15,8 @@ from permanence.web.national.learning import (
     MAX_TEMPLATE_BYTES,
     TEMPLATE_TYPES,
     Curation,
+    MeasureNotShareable,
+    measure_chart,
     national_advisers,
 )
 from permanence.web.national.models import (
@@ -67,8 +69,9 @@ class PublishForm(forms.Form):
         Measure._base_manager.none(),
         label="Measure whose chart to share",
         required=False,
-        help_text="A measure entered by hand; each month is shared under disclosure control "
-        "(a count from 1 to 4 shows as c).",
+        help_text="A percentage or a count by month, entered by hand or worked out from the "
+        "children's records; each month is shared under disclosure control (a count from 1 "
+        "to 4 shows as c). A measure of one point per child is never shared.",
     )
     template = TemplateFileField(
         label="A template file (an agenda, a letter, a checklist)",
@@ -81,14 +84,20 @@ class PublishForm(forms.Form):
         self.fields["change_idea"].queryset = ChangeIdea.objects.select_related(  # type: ignore[attr-defined]
             "project"
         ).order_by("project__title", "title")
-        entered = [m.pk for m in Measure.objects.all() if m.is_entered]
-        self.fields["measure"].queryset = Measure.objects.filter(pk__in=entered)  # type: ignore[attr-defined]
+        self.fields["measure"].queryset = Measure.objects.select_related("project").order_by(  # type: ignore[attr-defined]
+            "project__title", "title"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         idea, measure = data.get("change_idea"), data.get("measure")
         if idea is not None and measure is not None and measure.project_id != idea.project_id:
             self.add_error("measure", "Choose a measure of the change idea's own project.")
+        elif measure is not None:
+            try:
+                measure_chart(measure)
+            except MeasureNotShareable as refused:
+                self.add_error("measure", str(refused))
         return data
 
 

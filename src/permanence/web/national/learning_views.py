@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import replace
 from io import StringIO
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -28,7 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from permanence.analysis.disclosure import SUPPRESSION_NOTE
 from permanence.analysis.shared_measure import SharedPoint
-from permanence.web.accounts.access import requires
+from permanence.charts.spec import ChartSpec
+from permanence.pages.measure_chart import measure_chart
+from permanence.pages.measure_reading import read_series
+from permanence.pages.measure_series import MeasurePoint, MeasureSeries
+from permanence.web.accounts.access import requires, requires_one_of
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.models import NATIONAL_AIM_CHOICES
@@ -56,26 +59,6 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 GET_OR_POST = ["GET", "POST"]
 
 
-def requires_one_of(*capabilities: Capability) -> Callable[[View], View]:
-    """Like ``requires``, for a page two roles may use: either capability admits."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not any(user.can(capability) for capability in capabilities):
-                raise PermissionDenied("Your role does not allow this page")
-            return view(request, *args, **kwargs)
-
-        guarded.required_capability = capabilities[0]  # type: ignore[attr-defined]
-        guarded.required_capabilities = capabilities  # type: ignore[attr-defined]
-        return cast(View, guarded)
-
-    return decorator
-
-
 def _person(request: HttpRequest) -> User:
     return cast(User, request.user)
 
@@ -89,6 +72,48 @@ def _own_authority_id(request: HttpRequest) -> int:
 
 def _points(idea: SharedChangeIdea) -> list[SharedPoint]:
     return [SharedPoint.from_dict(point) for point in idea.chart]
+
+
+def shared_run_chart(idea: SharedChangeIdea) -> ChartSpec | None:
+    """The shared measure as a run chart, read by the project's run chart rules, from the
+    months as published: a month withheld under disclosure control (``c``) or not recorded
+    is not drawn, and the text alternative says how many were withheld. The page keeps the
+    month-by-month table beneath it."""
+    points = _points(idea)
+    drawn = [point for point in points if point.value is not None and not point.hidden]
+    if not drawn:
+        return None
+    percent = idea.chart_unit == "percent"
+    series = MeasureSeries(
+        y_title="Percentage" if percent else "Count",
+        unit="percent" if percent else "count",
+        points=tuple(
+            MeasurePoint(
+                first=point.month,
+                last=point.month,
+                value=float(point.value or 0),
+                label=f"{point.month:%B %Y}",
+            )
+            for point in drawn
+        ),
+    )
+    chart = measure_chart(
+        name=f"shared-{idea.pk}",
+        title=idea.measure_title or "The shared measure",
+        series=series,
+        reading=read_series(series),
+        annotations=(),
+        improvement_start=None,
+    )
+    withheld = sum(1 for point in points if point.hidden)
+    if not withheld:
+        return chart
+    said = (
+        f" {withheld} {'month was' if withheld == 1 else 'months were'} withheld under "
+        "disclosure control and not drawn."
+    )
+    spec = {**chart.spec, "description": chart.spec.get("description", "") + said}
+    return replace(chart, alt_text=chart.alt_text + said, spec=spec)
 
 
 # ---- the library ----------------------------------------------------------------------
@@ -130,6 +155,7 @@ def library_idea(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "idea": idea,
         "points": _points(idea),
+        "chart": shared_run_chart(idea),
         "note": SUPPRESSION_NOTE,
         "templates": list(idea.templates.all()) if own else _templates_of(idea),
         "own": own,

@@ -168,6 +168,12 @@ class SharedChangeIdea(models.Model):
     cycles = models.JSONField(default=list, help_text="Each PDSA cycle as published.")
     measure_title = models.CharField(max_length=200, blank=True)
     chart = models.JSONField(default=list, help_text="The measure's months, disclosure-controlled.")
+    chart_unit = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text="What the chart's values are: percent or count (blank: not known).",
+    )
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -2,14 +2,15 @@
 
 Every page is for the national role except ``sharing``, where an authority's
 administrator manages what the authority shares, and the pages of sharing learning
-(``learning_views``: the change-idea library, progress, advisers' access), which say on
-each view who may use it. No address names an authority.
+(``learning_views``: the change-idea library, progress, advisers' access) and the
+published national statistics beside an authority's own (``statistics_views``), which say
+on each view who may use it. No address names an authority.
 """
 
 from django.urls import URLPattern, URLResolver, path
 
 from permanence.web.national import learning_views as learning
-from permanence.web.national import views
+from permanence.web.national import statistics_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="national-home"),
@@ -18,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stages/", views.stages, name="national-stages"),
     path("download/<str:name>.csv", views.download, name="national-download"),
     path("sharing/", views.sharing, name="national-sharing"),
+    path("statistics/", statistics_views.statistics, name="national-statistics"),
     path("library/", learning.library, name="national-library"),
     path("library/publish/", learning.library_publish, name="national-library-publish"),
     path("library/<int:pk>/", learning.library_idea, name="national-library-idea"),

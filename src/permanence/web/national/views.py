@@ -41,7 +41,9 @@ from permanence.journey.vocabulary import AgeBand
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
-from permanence.web.national.models import SharingDecision
+from permanence.web.national.forms import SharingForm
+from permanence.web.national.learning import progress_across, progress_by_authority
+from permanence.web.national.models import Phase, SharingDecision
 from permanence.web.national.publication import Workspace, reference_date, workspace
 from permanence.web.national.sharing import decide
 
@@ -80,7 +82,9 @@ def _today_workspace() -> Workspace:
 @requires(Capability.VIEW_NATIONAL)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Who shares what, and each aim's percentage met per authority, side by side."""
+    """Who shares what, each aim's percentage met per authority, side by side, and the
+    improvement projects' phases and progress scores of the authorities sharing what they
+    learn (only those: ``learning.progress_across``)."""
     space = _today_workspace()
     aims = space.rows("aims")
     authorities = sorted(
@@ -109,6 +113,8 @@ def home(request: HttpRequest) -> HttpResponse:
             table=table,
             sharing=sharing,
             waiting=[space.names.get(code, code) for code in space.waiting],
+            progress=progress_by_authority(progress_across()),
+            phases=[str(phase.label).split(":", 1)[0] for phase in Phase],
         ),
     )
 
@@ -328,53 +334,48 @@ def sharing(request: HttpRequest) -> HttpResponse:
     authority = user.authority
     if authority is None:  # only an authority's administrator holds MANAGE_SHARING
         raise Http404("No authority")
-    if request.method == "POST":
-        chosen = [
-            Section(value) for value in request.POST.getlist("sections") if value in set(Section)
-        ]
-        learning = request.POST.get("learning") == "yes"
-        decide(
-            authority,
-            chosen,
-            by=user,
-            note=request.POST.get("note", ""),
-            as_of=reference_date(timezone.localdate()),
-            learning=learning,
-        )
-        if learning and not chosen:
-            messages.success(
-                request,
-                "Saved: your authority shares what it learns (change ideas and progress), "
-                "and none of its figures.",
-            )
-        elif chosen:
-            messages.success(request, "Saved: the national figures use your choice from now on.")
-        else:
-            messages.success(
-                request,
-                "Saved: your authority shares nothing. Its figures have left the national "
-                "workspace and its snapshot is deleted.",
-            )
-        return redirect("national-sharing")
     history = list(SharingDecision.objects.filter(authority=authority).select_related("decided_by"))
     current = history[0] if history else None
+    if request.method == "POST":
+        form = SharingForm(request.POST)
+        if form.is_valid():
+            chosen = form.chosen_sections()
+            learning = form.cleaned_data["learning"]
+            decide(
+                authority,
+                chosen,
+                by=user,
+                note=form.cleaned_data["note"],
+                as_of=reference_date(timezone.localdate()),
+                learning=learning,
+            )
+            messages.success(request, _saved_message(chosen=bool(chosen), learning=learning))
+            return redirect("national-sharing")
+    else:
+        form = SharingForm(
+            initial={
+                "sections": [section.value for section in current.sections] if current else [],
+                "learning": current is not None and current.learning,
+            }
+        )
     return render(
         request,
         "national/sharing.html",
-        {
-            "authority": authority,
-            "current": current,
-            "history": history,
-            "choices": [
-                {
-                    "value": section.value,
-                    "label": SECTION_LABELS[section],
-                    "checked": current is not None and section in current.sections,
-                }
-                for section in Section
-            ],
-            "learning": current is not None and current.learning,
-        },
+        {"authority": authority, "current": current, "history": history, "form": form},
+    )
+
+
+def _saved_message(*, chosen: bool, learning: bool) -> str:
+    if learning and not chosen:
+        return (
+            "Saved: your authority shares what it learns (change ideas and progress), "
+            "and none of its figures."
+        )
+    if chosen:
+        return "Saved: the national figures use your choice from now on."
+    return (
+        "Saved: your authority shares nothing. Its figures have left the national "
+        "workspace and its snapshot is deleted."
     )
 
 

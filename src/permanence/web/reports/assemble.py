@@ -28,6 +28,7 @@ from permanence.web.accounts.models import LocalAuthority
 from permanence.web.dashboards.models import ProcessStepNote
 from permanence.web.improvement.models import PdsaCycle, Risk, RiskKind, RiskStatus
 from permanence.web.kernel.cache import authority_data
+from permanence.web.kernel.pack_progress import progress_items
 from permanence.web.records.models import ImportBatch
 
 
@@ -47,6 +48,7 @@ def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) 
         risks=risks(),
         quality=latest_quality(),
         step_notes=step_notes(),
+        progress=progress_items(),
     )
 
 

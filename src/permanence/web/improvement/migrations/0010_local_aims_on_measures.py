@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0008_process_measures_from_planning_meetings'),
+        ('improvement', '0009_control_chart_c_for_counts'),
     ]
 
     operations = [

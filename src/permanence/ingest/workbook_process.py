@@ -16,9 +16,9 @@ reader's own abort; the kernel's out-of-memory killer is asked to choose it firs
 writes no core file. The caller gets an ``ExtractError`` saying the workbook needs more
 memory than allowed and what to do, like any other limit.
 
-Starting the process costs the time to start Python and import polars (about a third
-of a second on an idle machine; ``benchmarks/bench_validate.py`` reads a workbook both
-ways). The cap is enforced on Linux, where the product runs; elsewhere the workbook is
+Starting the process costs the time to start Python and import polars: about half a
+second of processor time for each workbook (``benchmarks/bench_validate.py`` reads a
+workbook both ways). The cap is enforced on Linux, where the product runs; elsewhere the workbook is
 still read in its own process, without a cap.
 """
 

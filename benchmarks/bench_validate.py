@@ -5,7 +5,9 @@ measures) in under 20 seconds. This measures the pure core: ``read_extract`` (fi
 canonical text tables) and ``validate`` (every rule, the clean tables and the issues),
 for a synthetic authority of about 100,000 rows across the six tables, written as CSV
 files and as one workbook, both clean and with ``--messy`` problems. A larger CSV run
-(about a million rows) shows how it scales.
+(about a million rows) shows how it scales. A last line reads one workbook in this
+process and in a process of its own under a memory limit, as every workbook is read
+(``ingest/workbook_process.py``): the difference is what that backstop costs.
 
 Run with ``python -m benchmarks.bench_validate``. The figures are measured, never
 asserted: a busy machine is slower, and that is not a failure.
@@ -92,6 +94,21 @@ def measure(children: int, form: str, messy: bool) -> Measured:
     )
 
 
+def reading_apart(children: int = 5_000) -> tuple[float, float]:
+    """Seconds to read one workbook in this process, and in a process of its own under a
+    memory limit (``ingest/workbook_process.py``, as every workbook is read): the second
+    less the first is what the backstop costs."""
+    from permanence.ingest.readers import read_workbook_here
+    from permanence.ingest.workbook_process import read_workbook_apart
+
+    with tempfile.TemporaryDirectory(prefix="bench-validate-") as directory:
+        _, path = _write_extract(children, "xlsx", False, Path(directory))
+        data = path.read_bytes()
+        _, here = _timed(lambda: read_workbook_here(path, data))
+        _, apart = _timed(lambda: read_workbook_apart(path, data))
+    return here, apart
+
+
 def main() -> None:
     print(f"read_extract + validate, synthetic authority (seed {SEED}, extract date {END})")
     print(
@@ -106,6 +123,11 @@ def main() -> None:
             f"{result.validate_seconds:>11.2f} {result.total_seconds:>8.2f} {result.issues:>8,}",
             flush=True,
         )
+    here, apart = reading_apart()
+    print(
+        f"one workbook of 5,000 children: read here {here:.2f} s, in its own process "
+        f"{apart:.2f} s (the memory backstop costs {apart - here:.2f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ for the rules to report on its row. A file that cannot be read at all raises
   stay exactly as written. Before anything is unpacked, the workbook is held to limits
   (``workbook_limits.py``): a small file can unpack to gigabytes. XLS, XLSB and ODS
   files cannot be checked that way, so they are refused with a request to save the
-  workbook as XLSX or CSV.
+  workbook as XLSX or CSV. The reader then runs in a process of its own with a hard
+  memory limit (``workbook_process.py``), the backstop for a workbook the limits misjudge.
 
 Row numbers are the ones a person sees: in a workbook the sheet's own row numbers, in a
 CSV file the record's position when the file is opened in a spreadsheet (the header is
@@ -304,7 +305,17 @@ def _clean_header(value: str | None) -> str:
 
 
 def read_workbook(path: Path, data: bytes) -> list[RawSheet]:
-    """Every worksheet with a header row, as text (see the module docstring)."""
+    """Every worksheet with a header row, as text, read in a process of its own under a
+    hard memory limit (``workbook_process.py``), so that a workbook the limits misjudge
+    cannot take this process's memory."""
+    from permanence.ingest.workbook_process import read_workbook_apart
+
+    return read_workbook_apart(path, data)
+
+
+def read_workbook_here(path: Path, data: bytes) -> list[RawSheet]:
+    """Every worksheet with a header row, as text, read in this process (see the module
+    docstring); ``read_workbook`` runs this in a process of its own."""
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     formulas = _formula_cells(path, data) if data.startswith(_ZIP_MAGIC) else {}

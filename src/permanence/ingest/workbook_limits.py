@@ -61,7 +61,7 @@ _UNCHECKABLE = {
 }
 _CHUNK = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
-_WHAT_TO_DO = (
+WHAT_TO_DO = (
     "save each sheet as a CSV file (one per table), or split the extract into smaller "
     "workbooks, and import those"
 )
@@ -176,7 +176,7 @@ def _check(path: Path, archive: zipfile.ZipFile) -> None:
                 [
                     f"{path.name}: reading it would take about {_megabytes(memory)} of memory, "
                     f"over the limit of {_megabytes(MAX_WORKBOOK_MEMORY)} (its cells repeat "
-                    f"long texts); {_WHAT_TO_DO}"
+                    f"long texts); {WHAT_TO_DO}"
                 ]
             )
 
@@ -190,7 +190,7 @@ def _over(
         if unit == "bytes"
         else f"{found:,} {unit}, over the limit of {limit:,} {unit}"
     )
-    return ExtractError([f"{where}: {verb} {amount}; {_WHAT_TO_DO}"])
+    return ExtractError([f"{where}: {verb} {amount}; {WHAT_TO_DO}"])
 
 
 def _megabytes(size: int) -> str:

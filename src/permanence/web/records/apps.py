@@ -19,6 +19,8 @@ class RecordsConfig(AppConfig):
             QueryAnswer,
         )
         from permanence.web.records.signals import move_version_on, records_loaded
+        from permanence.web.records.uploads import sweep_upload_folders
+        from permanence.web.tasks.worker import every_day
 
         # Every page showing an authority's records is out of date once they change:
         # a row typed in at once, an import (bulk, so no per-row signal) once committed.
@@ -26,3 +28,5 @@ class RecordsConfig(AppConfig):
             Child, CarePeriod, Placement, LegalStatus, Meeting, Milestone, QueryAnswer
         )
         records_loaded.connect(move_version_on, dispatch_uid="permanence.records.version")
+        # Upload folders a killed process left behind are swept away once a day.
+        every_day(sweep_upload_folders)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, QuerySet, When
@@ -43,6 +42,7 @@ from permanence.web.records.importing import (
 )
 from permanence.web.records.models import ImportBatch, ImportIssue
 from permanence.web.records.tasks import load_key
+from permanence.web.records.uploads import uploads_root
 from permanence.web.tasks.jobs import AlreadyActive, start_job
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import describe
@@ -165,7 +165,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 def _save_upload(files: list[Any], authority_code: str) -> Path:
-    root = Path(settings.DATA_DIR) / "uploads" / authority_code
+    root = uploads_root() / authority_code
     root.mkdir(parents=True, exist_ok=True)
     upload_dir = Path(tempfile.mkdtemp(prefix=f"{uuid.uuid4().hex[:8]}-", dir=root))
     try:

@@ -7,6 +7,9 @@ a thread:
 - puts back on the queue the jobs a stopped worker left behind (``jobs.recover``);
 - from ``PERMANENCE_ALERTS_AT`` each day, queues each authority's daily alert digest
   (once a day for each: the key and the digest's own records see to that);
+- once a day (on its first round, then on the first round of each new day), does the
+  daily work the apps above it handed it (``every_day``): sweeping away the upload
+  folders a crash left behind (``records.uploads``);
 - logs the views of children's records kept while a load held the embedded database;
 - clears the queue's records of tries that ended more than ``KEEP_TRIES`` ago (the
   ``Job`` rows people see are kept).
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -37,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 HOUSEKEEPING_SECONDS = 30
 KEEP_TRIES = timedelta(days=30)
+
+DailyWork = Callable[[datetime], object]
+_DAILY: dict[str, DailyWork] = {}
+_DONE_ON: dict[str, date] = {}
 
 
 def run_worker(*, interval: float = 1.0, housekeeping: bool = True) -> None:
@@ -72,8 +80,35 @@ def housekeeping(now: datetime | None = None) -> None:
     if recovered:
         logger.info("queued again %s job(s) a stopped worker left behind", len(recovered))
     queue_daily_digests(timezone.localtime(now))
+    do_daily_work(now)
     while_busy(flush_spooled_views, patience=60)
     while_busy(lambda: _clear_old_tries(now), patience=60)
+
+
+def every_day(work: DailyWork) -> DailyWork:
+    """Have the worker do ``work(now)`` once a day: an app above the queue hands it its
+    daily work this way (in its ``ready``), as the queue may not import the app. Work that
+    is safe to do twice only: each worker does it, and again after a restart."""
+    _DAILY[f"{work.__module__}.{work.__qualname__}"] = work
+    return work
+
+
+def do_daily_work(now: datetime) -> list[str]:
+    """Do each piece of daily work not yet done today by this worker; returns their names.
+    Work that fails is logged and tried again on the next round."""
+    day = timezone.localtime(now).date()
+    done: list[str] = []
+    for name, work in _DAILY.items():
+        if _DONE_ON.get(name) == day:
+            continue
+        try:
+            work(now)
+        except Exception:
+            logger.exception("the daily work %s failed; it is tried again shortly", name)
+            continue
+        _DONE_ON[name] = day
+        done.append(name)
+    return done
 
 
 def digest_key(authority_id: int, day: date) -> str:

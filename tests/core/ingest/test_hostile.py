@@ -17,7 +17,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from permanence.ingest import ExtractError, read_extract, validate, workbook_limits
+from permanence.ingest import ExtractError, read_extract, readers, validate, workbook_limits
 from permanence.ingest.format import TABLES, columns
 from permanence.ingest.quality_report import write_quality_report
 from permanence.journey.tables import SCHEMAS
@@ -27,6 +27,17 @@ FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scope
 # Each example of these runs the whole validator (a few hundred polars operations), so
 # they take fewer examples than the profile's default.
 FUZZ_VALIDATOR = settings(FUZZ, max_examples=40)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _workbooks_read_in_this_process():
+    """These tests are about what the reader makes of hostile bytes, so workbooks are read
+    here: starting a process of its own for each of the fuzzers' hundreds of examples would
+    add minutes and test nothing more. Reading apart, under its memory limit, is tested in
+    test_workbook_process.py (the same workbooks read both ways agree)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readers, "read_workbook", readers.read_workbook_here)
+        yield
 
 
 def read(path: Path, **options):
@@ -246,7 +257,7 @@ def test_random_workbook_cells_are_read_as_text(tmp_path_factory, rows):
             elif value is not None:
                 sheet.write(r, c, value)
     book.close()
-    extract = read(path)  # each workbook is read in a process of its own: read it once
+    extract = read(path)
     frame = extract.table("children")
     written_text = [
         (r, value)

@@ -42,6 +42,7 @@ from permanence.reports.content import (
     MEETING_INTERVAL_DAYS,
     AimCharts,
     CycleItem,
+    GroupActionItem,
     PackContent,
     QualitySummary,
     RiskItem,
@@ -80,6 +81,8 @@ def build_pack(
     risks: Iterable[RiskItem] = (),
     quality: QualitySummary | None = None,
     survival_aim: str = SURVIVAL_AIM,
+    group_actions: Iterable[GroupActionItem] = (),
+    last_group_meeting: date | None = None,
 ) -> PackContent:
     """The pack for the meeting on ``as_of``, reporting the improvement work since
     ``since`` (a fortnight before, by default).
@@ -87,7 +90,8 @@ def build_pack(
     ``frame`` is the authority's journeys frame as of ``as_of``; ``marks`` each aim's
     improvement start and tests of change, by aim id; ``cycles`` and ``risks`` may hold
     more than the pack reports (it keeps the cycles opened or closed since ``since``,
-    and the risks still open).
+    and the risks still open); ``group_actions`` are the Champions' Group's actions not
+    done, which open the pack, the soonest due first (those with no date last).
     """
     last_meeting = default_since(as_of) if since is None else since
     if last_meeting > as_of:
@@ -131,6 +135,13 @@ def build_pack(
         projects_with_risks=len({risk.project for risk in open_risks}),
         quality=quality,
         process_map=the_map,
+        group_actions=tuple(
+            sorted(
+                (action for action in group_actions if action.agreed_on <= as_of),
+                key=lambda action: (action.due_on or date.max, action.agreed_on, action.what),
+            )
+        ),
+        last_group_meeting=last_group_meeting,
     )
 
 

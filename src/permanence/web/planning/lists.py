@@ -81,8 +81,9 @@ def authority_periods() -> QuerySet[CarePeriod]:
     return CarePeriod.objects.all()
 
 
-DecisionSource = Callable[[list[int]], list[DecisionFact]]
-"""The decisions that shape the plan, recorded for these care periods (in scope)."""
+DecisionSource = Callable[[Iterable[int]], list[DecisionFact]]
+"""The decisions that shape the plan, recorded for these care periods (in scope): a list
+of ids, or a query of them (the authority's list reads every open period's)."""
 
 _decision_sources: list[DecisionSource] = []
 
@@ -94,7 +95,7 @@ def read_decisions_from(source: DecisionSource) -> None:
         _decision_sources.append(source)
 
 
-def decisions_of(period_ids: list[int]) -> list[DecisionFact]:
+def decisions_of(period_ids: Iterable[int]) -> list[DecisionFact]:
     return [fact for source in _decision_sources for fact in source(period_ids)]
 
 
@@ -170,10 +171,8 @@ def due_lists(periods: QuerySet[CarePeriod], today: date, planning: PlanningSett
     aims = aim_rows(periods, today, planning)
     # Purposeful delays: only the open care periods' (a child who has left care has none
     # to look at again).
-    open_ids = list(
-        periods.filter(Q(period_end__isnull=True) | Q(period_end__gt=today)).values_list(
-            "pk", flat=True
-        )
+    open_ids = periods.filter(Q(period_end__isnull=True) | Q(period_end__gt=today)).values_list(
+        "pk", flat=True
     )
     looks = looks_again_due(decisions_of(open_ids), horizon)
     period_ids = (

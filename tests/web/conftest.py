@@ -24,6 +24,7 @@ from permanence.web.records.models import Child, ImportBatch, QueryAnswer
 from permanence.web.signin.models import ExternalIdentity, IdentityProvider, SignInPolicy
 
 from ..core.conftest import journey_tables
+from .group_rows import add_group_rows
 from .meetings.records import add_meeting_records
 from .sharing_rows import add_bravo_learning
 
@@ -149,5 +150,9 @@ def two_authorities(
     # Planning meetings, their checklists, actions and decisions (web/meetings).
     add_meeting_records(authority_a, users_a[Role.PRACTITIONER], "alpha")
     add_meeting_records(authority_b, users_b[Role.PRACTITIONER], "bravo-meeting")
+    # The Champions' Group's meetings and a reviewing officer's allocation (A's
+    # practitioner chairs A's child's reviews, so "Your reviews" shows the child).
+    add_group_rows(authority_a, users_a[Role.PRACTITIONER], "alpha")
+    add_group_rows(authority_b, users_b[Role.PRACTITIONER], "bravo-group")
     add_bravo_learning(authority_b, users_b)  # shared, then withdrawn: nothing may show
     return authority_a, authority_b

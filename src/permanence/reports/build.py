@@ -43,6 +43,7 @@ from permanence.reports.content import (
     MEETING_INTERVAL_DAYS,
     AimCharts,
     CycleItem,
+    GroupActionItem,
     PackContent,
     ProgressItem,
     QualitySummary,
@@ -84,6 +85,8 @@ def build_pack(
     survival_aim: str = SURVIVAL_AIM,
     step_notes: Mapping[str, StepNote] | None = None,
     progress: Iterable[ProgressItem] = (),
+    group_actions: Iterable[GroupActionItem] = (),
+    last_group_meeting: date | None = None,
 ) -> PackContent:
     """The pack for the meeting on ``as_of``, reporting the improvement work since
     ``since`` (a fortnight before, by default).
@@ -93,6 +96,8 @@ def build_pack(
     more than the pack reports (it keeps the cycles opened or closed since ``since``,
     and the risks still open). ``step_notes`` are what the authority noted on the
     process map's steps (who owns each, what is being tested there), by step key.
+    and the risks still open); ``group_actions`` are the Champions' Group's actions not
+    done, which open the pack, the soonest due first (those with no date last).
     """
     last_meeting = default_since(as_of) if since is None else since
     if last_meeting > as_of:
@@ -140,6 +145,13 @@ def build_pack(
         quality=quality,
         process_map=the_map,
         progress=tuple(sorted(progress, key=lambda item: (item.project, item.aim))),
+        group_actions=tuple(
+            sorted(
+                (action for action in group_actions if action.agreed_on <= as_of),
+                key=lambda action: (action.due_on or date.max, action.agreed_on, action.what),
+            )
+        ),
+        last_group_meeting=last_group_meeting,
     )
 
 

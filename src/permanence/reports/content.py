@@ -128,6 +128,24 @@ class RiskItem:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupActionItem:
+    """An action the Champions' Group agreed at one of its meetings and has not done yet:
+    the pack opens with them, so the meeting starts from what it said it would do."""
+
+    what: str
+    owner: str
+    agreed_on: date  # the date of the meeting that agreed it
+    due_on: date | None
+
+    def due_text(self, meeting_date: date) -> str:
+        if self.due_on is None:
+            return "No date set"
+        if self.due_on < meeting_date:
+            return f"Was due {short_date(self.due_on)}"
+        return f"Due {short_date(self.due_on)}"
+
+
+@dataclass(frozen=True, slots=True)
 class TableQuality:
     table: str
     read: int
@@ -267,6 +285,7 @@ class ProgressItem:
 
 
 class SectionKind(StrEnum):
+    ACTIONS = "actions"
     AIMS = "aims"
     RUN_CHART = "run-chart"
     STILL_WAITING = "still-waiting"
@@ -321,6 +340,10 @@ class PackContent:
     competing: ChartSpec | None = None
     #: Each improvement project's phase and progress score now (docs/sharing.md).
     progress: tuple[ProgressItem, ...] = ()
+    #: The Champions' Group's actions still open, the soonest due first (the first section).
+    group_actions: tuple[GroupActionItem, ...] = ()
+    #: The date of the group's latest meeting recorded before this one, if any.
+    last_group_meeting: date | None = None
 
     @property
     def title(self) -> str:
@@ -359,7 +382,10 @@ class PackContent:
 
     def sections(self) -> tuple[Section, ...]:
         """The sections in order: the PDF's second-level headings and the deck's slides."""
-        sections = [Section(SectionKind.AIMS, "The aims at a glance", "aims")]
+        sections = [
+            Section(SectionKind.ACTIONS, "Actions still open from the group's meetings", "actions"),
+            Section(SectionKind.AIMS, "The aims at a glance", "aims"),
+        ]
         for aim in self.aim_charts:
             sections.append(
                 Section(
@@ -405,6 +431,26 @@ class PackContent:
             f"{count_of(self.looked_after, 'child', 'children')}: "
             f"{self.accommodated} living away from home (accommodated), of whom "
             f"{self.waiting_for_recommendation} are waiting for a permanence recommendation."
+        )
+
+    def actions_sentence(self) -> str:
+        last = (
+            f" The group's last meeting recorded was on {long_date(self.last_group_meeting)}."
+            if self.last_group_meeting is not None
+            else " No meeting of the group is recorded yet."
+        )
+        if not self.group_actions:
+            return f"No action of the group is open.{last}"
+        overdue = sum(
+            1
+            for action in self.group_actions
+            if action.due_on is not None and action.due_on < self.meeting_date
+        )
+        past = f", {overdue} of them past the date they were due" if overdue else ""
+        return (
+            f"{count_of(len(self.group_actions), 'action')} agreed at the group's meetings "
+            f"{'is' if len(self.group_actions) == 1 else 'are'} not done yet{past}, the "
+            f"soonest due first.{last}"
         )
 
     def cycles_sentence(self) -> str:

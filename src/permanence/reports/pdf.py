@@ -43,6 +43,7 @@ from permanence.reports.content import (
     Section,
     SectionKind,
     long_date,
+    short_date,
 )
 from permanence.reports.figures import PDF_CHART_WIDTH, svgs
 
@@ -170,6 +171,18 @@ def _progress_rows(content: PackContent) -> list[tuple[str, ...]]:
     ]
 
 
+def _action_rows(content: PackContent) -> list[tuple[str, ...]]:
+    return [
+        (
+            action.what,
+            action.owner,
+            action.due_text(content.meeting_date),
+            f"Agreed {short_date(action.agreed_on)}",
+        )
+        for action in content.group_actions
+    ]
+
+
 def _risk_rows(content: PackContent) -> list[tuple[str, ...]]:
     return [_risk_row(risk) for risk in content.risks]
 
@@ -230,6 +243,7 @@ _HELPERS: Final[dict[str, Any]] = {
     "cycle_rows": _cycle_rows,
     "progress_rows": _progress_rows,
     "risk_rows": _risk_rows,
+    "action_rows": _action_rows,
     "quality_table_rows": _quality_table_rows,
     "rules_caption": _rules_caption,
     "rule_rows": _rule_rows,

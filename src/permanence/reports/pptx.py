@@ -83,6 +83,7 @@ def render_pptx(content: PackContent, images: Mapping[str, bytes] | None = None)
     _title_slide(deck, content)
     writers: dict[SectionKind, Callable[[Slide, PackContent, Section, Mapping[str, bytes]], None]]
     writers = {
+        SectionKind.ACTIONS: _actions,
         SectionKind.AIMS: _aims,
         SectionKind.RUN_CHART: _run_chart,
         SectionKind.STILL_WAITING: _still_waiting,
@@ -369,6 +370,38 @@ def _progress(
         size=RISK_TEXT_SIZE,
         description="Each project's phase and progress score now",
     )
+
+
+def _actions(
+    slide: Slide, content: PackContent, section: Section, pictures: Mapping[str, bytes]
+) -> None:
+    headers = ["Action", "Owner", "Due", "Agreed"]
+    widths = (5.6, 2.6, 2.2, 2.0)
+    rows = [
+        [
+            _clip(action.what),
+            action.owner,
+            action.due_text(content.meeting_date),
+            f"Agreed {short_date(action.agreed_on)}",
+        ]
+        for action in content.group_actions
+    ]
+    top = BODY_TOP + _in(0.9)
+    shown = _rows_that_fit(headers, rows, widths, RISK_TEXT_SIZE, BODY_BOTTOM - top)
+    lines = [content.actions_sentence()]
+    if shown < len(rows):
+        lines.append(f"The {shown} soonest due of {len(rows)} are shown; the PDF holds them all.")
+    _text(slide, lines, top=BODY_TOP, height=_in(0.8), size=16)
+    if rows:
+        _table(
+            slide,
+            headers,
+            rows[:shown],
+            top=top,
+            widths=widths,
+            size=RISK_TEXT_SIZE,
+            description="The group's actions not done yet, the soonest due first",
+        )
 
 
 def _risks(

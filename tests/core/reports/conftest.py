@@ -27,6 +27,7 @@ from permanence.journey.tables import JourneyTables
 from permanence.reports.build import build_pack
 from permanence.reports.content import (
     CycleItem,
+    GroupActionItem,
     PackContent,
     QualitySummary,
     RiskItem,
@@ -37,6 +38,18 @@ from permanence.synth.messy import make_messy
 
 AS_OF = date(2026, 9, 30)
 SINCE = AS_OF - timedelta(days=14)
+#: The Champions' Group's actions not done, as the pack's first section shows them
+#: (worked by hand in test_group_actions.py).
+GROUP_ACTIONS = (
+    GroupActionItem(
+        "Ask the sheriff clerk for the court's timescales", "Chair", SINCE, AS_OF + timedelta(7)
+    ),
+    GroupActionItem(
+        "Agree the legal advice template", "Legal services", SINCE - timedelta(14), SINCE
+    ),
+    GroupActionItem("Invite the health visitors' lead", "Data lead", SINCE, None),
+)
+LAST_GROUP_MEETING = SINCE
 CHILDREN = 160
 SEED = 7
 REF_PREFIX = "REF-"
@@ -186,6 +199,8 @@ def content(world: Synthetic) -> PackContent:
         cycles=world.cycles,
         risks=world.risks,
         quality=world.quality,
+        group_actions=GROUP_ACTIONS,
+        last_group_meeting=LAST_GROUP_MEETING,
     )
 
 

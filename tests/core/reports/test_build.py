@@ -220,13 +220,15 @@ def test_an_import_that_kept_no_figures_says_so() -> None:
 # The sections and the charts
 
 
-def test_the_sections_run_from_the_aims_to_the_data_quality(content: PackContent) -> None:
+def test_the_sections_run_from_the_open_actions_to_the_data_quality(
+    content: PackContent,
+) -> None:
     sections = content.sections()
     kinds = [section.kind for section in sections]
     aims = len(NATIONAL_AIMS) + 1
-    assert kinds[0] is SectionKind.AIMS
-    assert kinds[1 : 1 + 2 * aims] == [SectionKind.RUN_CHART, SectionKind.STILL_WAITING] * aims
-    assert kinds[1 + 2 * aims :] == [
+    assert kinds[:2] == [SectionKind.ACTIONS, SectionKind.AIMS]
+    assert kinds[2 : 2 + 2 * aims] == [SectionKind.RUN_CHART, SectionKind.STILL_WAITING] * aims
+    assert kinds[2 + 2 * aims :] == [
         SectionKind.SURVIVAL,
         SectionKind.COMPETING,
         SectionKind.STAGES,

@@ -97,10 +97,10 @@ def test_tables_have_header_cells_linked_to_their_data(
     elements: list[DictionaryObject], content: PackContent
 ) -> None:
     tables = [e for e in elements if _tag(e) == "/Table"]
-    # The aims, the stages, the process map, each cycle's record, the risks and two for
-    # the data quality.
+    # The group's open actions, the aims, the stages, the process map, each cycle's
+    # record, the risks and two for the data quality.
     cycles = len(content.cycles_closed) + len(content.cycles_opened)
-    assert len(tables) == 3 + cycles + 1 + 2
+    assert len(tables) == 1 + 3 + cycles + 1 + 2
     headers = [e for e in elements if _tag(e) == "/TH"]
     cells = [e for e in elements if _tag(e) == "/TD"]
     assert headers and cells

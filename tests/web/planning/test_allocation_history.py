@@ -31,6 +31,7 @@ def test_an_allocation_changed_in_the_admin_keeps_its_history(
             "authority": authority_a.pk,
             "care_period": period.pk,
             "worker": worker.pk,
+            "part": "worker",
             "started": "2022-01-10",
             "ended": "",
         },
@@ -38,13 +39,14 @@ def test_an_allocation_changed_in_the_admin_keeps_its_history(
     # The worker is checked against the authority before the row is saved.
     assert response.status_code == 302, response.context["adminform"].form.errors
     with scoped_to(Scope.authority(authority_a.pk)):
-        allocation = Allocation.objects.get()
+        allocation = Allocation.objects.get(part=Allocation.Part.WORKER)
     response = client.post(
         f"/admin/planning/allocation/{allocation.pk}/change/",
         {
             "authority": authority_a.pk,
             "care_period": period.pk,
             "worker": worker.pk,
+            "part": "worker",
             "started": "2022-01-10",
             "ended": "2022-03-31",
         },
@@ -72,10 +74,14 @@ def test_a_worker_of_another_authority_cannot_be_allocated(
         {
             "care_period": period.pk,
             "worker": users_b[Role.PRACTITIONER].pk,
+            "part": "worker",
             "started": "2022-01-10",
         },
     )
     assert response.status_code == 200
     assert "worker" in response.context["adminform"].form.errors
     with scoped_to(Scope.everything()):
-        assert not Allocation.objects.exists()
+        # B's practitioner chairs B's child's reviews; nothing of A's was given to them.
+        assert not Allocation.objects.filter(
+            care_period=period, worker=users_b[Role.PRACTITIONER]
+        ).exists()

@@ -8,6 +8,7 @@ so an app that is not installed leaves no broken link. Add a link for a new app 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,9 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from permanence.web.accounts.roles import Capability
+from permanence.web.kernel.cache import today
 from permanence.web.planning.alerts import unread_count
+from permanence.web.planning.lists import chairs_reviews
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,12 @@ class NavLink:
     unless: Capability | None = None
     #: The pages (URL names, or a prefix ending in "*") on which this link is current.
     current_on: tuple[str, ...] = ()
+    #: Shown only to the people this is true of (as well as holding ``needs``).
+    only_for: Callable[[Any], bool] | None = None
+
+
+def _chairs_reviews(user: Any) -> bool:
+    return chairs_reviews(user, today())
 
 
 NAVIGATION: tuple[NavLink, ...] = (
@@ -44,6 +53,13 @@ NAVIGATION: tuple[NavLink, ...] = (
         current_on=("child-list", "child-journey"),
     ),
     NavLink("What's due", "planning-mine", Capability.VIEW_CHILD_RECORDS),
+    # Reviewing officers: the children whose reviews they chair.
+    NavLink(
+        "Your reviews",
+        "children-reviewing",
+        Capability.VIEW_CHILD_RECORDS,
+        only_for=_chairs_reviews,
+    ),
     NavLink("Notifications", "planning-notifications", Capability.VIEW_CHILD_RECORDS),
     NavLink(
         "Review planning",
@@ -94,6 +110,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     items = []
     for link in NAVIGATION:
         if not user.can(link.needs) or (link.unless is not None and user.can(link.unless)):
+            continue
+        if link.only_for is not None and not link.only_for(user):
             continue
         try:
             href = reverse(link.url_name)

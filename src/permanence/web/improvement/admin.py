@@ -17,6 +17,8 @@ from permanence.web.improvement.models import (
     ChangeIdea,
     Driver,
     Feedback,
+    GroupAction,
+    GroupMeeting,
     ImprovementProject,
     LocalAim,
     Measure,
@@ -99,3 +101,16 @@ class AcceptedPhaseAdmin(HistoryAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(GroupMeeting, site=admin_site)
+class GroupMeetingAdmin(HistoryAdmin):
+    list_display = ("held_on", "pack_date")
+    readonly_fields = ("recorded_by",)
+
+
+@admin.register(GroupAction, site=admin_site)
+class GroupActionAdmin(HistoryAdmin):
+    list_display = ("what", "owner", "meeting", "due_on", "done_on")
+    list_select_related = ("meeting",)
+    raw_id_fields = ("meeting",)

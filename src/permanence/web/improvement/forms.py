@@ -31,10 +31,13 @@ from permanence.web.improvement.models import (
     PROJECT_AIM_MESSAGE,
     RATING_FIELDS,
     START_CHOICES,
+    Agency,
     ChampionsGroupMember,
     ChangeIdea,
     Driver,
     Feedback,
+    GroupAction,
+    GroupMeeting,
     ImprovementProject,
     LocalAim,
     Measure,
@@ -848,3 +851,78 @@ class RiskForm(RecordForm):
             field: Any = self.fields[name]
             field.choices = [c for c in field.choices if c[0] != ""]
         self.initial.setdefault("raised_on", timezone.localdate())
+
+
+# ---------------------------------------------------------------------------------------
+# The Champions' Group's own meetings
+
+
+class GroupMeetingForm(RecordForm):
+    """A Champions' Group meeting: its date, who came, the pack presented, the decisions.
+
+    ``packs`` are the packs made in this service and still kept, as (token, words, date):
+    choosing one links the meeting to it and dates the pack presented."""
+
+    attended = forms.MultipleChoiceField(
+        label="Who came",
+        choices=Agency.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Each agency that was there.",
+    )
+    pack_token = forms.ChoiceField(
+        label="The pack presented, if it was made here in the last week",
+        required=False,
+    )
+    fieldsets_spec = (
+        ("The meeting", "", ["held_on", "attended"]),
+        (
+            "The pack presented",
+            "Choose the pack made here, or give the date of the pack presented.",
+            ["pack_token", "pack_date"],
+        ),
+        ("What the group decided", "", ["decisions", "notes"]),
+    )
+
+    class Meta:
+        model = GroupMeeting
+        fields = ["held_on", "attended", "pack_token", "pack_date", "decisions", "notes"]
+        widgets = {"held_on": _date_widget(), "pack_date": _date_widget()}
+
+    def __init__(
+        self, *args: Any, packs: Sequence[tuple[str, str, date]] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._packs = {token: day for token, _, day in packs}
+        choices = [("", "None of these")] + [(token, words) for token, words, _ in packs]
+        kept = self.instance.pack_token
+        if kept and kept not in self._packs:
+            choices.append((kept, "The pack linked before (no longer kept)"))
+        pack_field = self.fields["pack_token"]
+        assert isinstance(pack_field, forms.ChoiceField)
+        pack_field.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        token = cleaned.get("pack_token")
+        if token in self._packs and not cleaned.get("pack_date"):
+            cleaned["pack_date"] = self._packs[token]
+            self.instance.pack_date = self._packs[token]
+        return cleaned
+
+    def clean_attended(self) -> list[str]:
+        chosen = set(self.cleaned_data.get("attended") or [])
+        return [code for code in Agency.values if code in chosen]  # the list's order
+
+    def clean_held_on(self) -> date:
+        held: date = self.cleaned_data["held_on"]
+        if held > timezone.localdate():
+            raise ValidationError("Record a meeting once it has been held.")
+        return held
+
+
+class GroupActionForm(RecordForm):
+    class Meta:
+        model = GroupAction
+        fields = ["what", "owner", "due_on", "done_on"]
+        widgets = {"due_on": _date_widget(), "done_on": _date_widget()}

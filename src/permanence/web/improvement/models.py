@@ -26,7 +26,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from permanence.analysis.aims import (
     AIM_TEMPLATES,
@@ -1135,3 +1136,109 @@ class AcceptedPhase(models.Model):
 
     def __str__(self) -> str:
         return f"New phase of {self.aim_id} from {self.starts_on:%d %B %Y}"
+
+
+# ---------------------------------------------------------------------------------------
+# The Champions' Group's own meetings
+
+
+class GroupMeeting(models.Model):
+    """A meeting of the authority's Champions' Group: who came by agency, the report pack
+    presented, what was decided. Its actions are ``GroupAction``s, carried forward to every
+    later meeting until done."""
+
+    authority = _authority()
+    held_on = models.DateField("date held")
+    attended = models.JSONField(
+        "who came", default=list, blank=True, help_text="By agency (the members' agencies)."
+    )
+    pack_date = models.DateField(
+        "the pack presented: its date",
+        null=True,
+        blank=True,
+        help_text="The date the pack's figures were measured as of. Empty if none was.",
+    )
+    pack_token = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The pack made in this service (kept for a week after it is made).",
+    )
+    decisions = models.TextField(blank=True, help_text="What the group decided, one a line.")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AuthorityScopedManager["GroupMeeting"]()
+    history = ScopedHistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = "Champions' Group meeting"
+
+    def __str__(self) -> str:
+        return f"Champions' Group meeting, {self.held_on:%d %B %Y}"
+
+    @property
+    def attended_labels(self) -> list[str]:
+        known = dict(Agency.choices)
+        return [str(known.get(code, code)) for code in self.attended]
+
+    @property
+    def decision_lines(self) -> list[str]:
+        return [line.strip() for line in self.decisions.splitlines() if line.strip()]
+
+    def carried_forward(self) -> models.QuerySet[GroupAction]:
+        """The actions of earlier meetings still open on this meeting's day."""
+        return (
+            GroupAction.objects.filter(meeting__held_on__lt=self.held_on)
+            .filter(Q(done_on__isnull=True) | Q(done_on__gt=self.held_on))
+            .select_related("meeting")
+            .order_by(F("due_on").asc(nulls_last=True), "meeting__held_on", "pk")
+        )
+
+    def clean(self) -> None:
+        unknown = set(self.attended) - set(Agency.values)
+        if unknown:
+            raise ValidationError({"attended": "Choose who came from the list."})
+        if self.held_on and self.pack_date and self.pack_date > self.held_on:
+            raise ValidationError(
+                {"pack_date": "The pack presented cannot be dated after the meeting."}
+            )
+
+
+class GroupAction(models.Model):
+    """An action the Champions' Group agreed: what, who owns it, when it is due, and the
+    day it was done (empty until it is)."""
+
+    authority = _authority()
+    meeting = models.ForeignKey(GroupMeeting, on_delete=models.CASCADE, related_name="actions")
+    what = models.CharField("action", max_length=300)
+    owner = models.CharField(max_length=100, help_text="A name, or a role and agency.")
+    due_on = models.DateField("due by", null=True, blank=True)
+    done_on = models.DateField("done on", null=True, blank=True)
+
+    objects = AuthorityScopedManager["GroupAction"]()
+    history = ScopedHistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "due_on", "pk"]
+        verbose_name = "Champions' Group action"
+
+    def __str__(self) -> str:
+        return self.what
+
+    def clean(self) -> None:
+        if not self.meeting_id:
+            return
+        held = self.meeting.held_on
+        if self.due_on is not None and self.due_on < held:
+            raise ValidationError({"due_on": "An action cannot be due before the meeting."})
+        if self.done_on is not None and self.done_on < held:
+            raise ValidationError({"done_on": "An action cannot be done before the meeting."})
+        if self.done_on is not None and self.done_on > timezone.localdate():
+            raise ValidationError({"done_on": "An action cannot be done in the future."})

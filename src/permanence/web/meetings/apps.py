@@ -5,3 +5,10 @@ class MeetingsConfig(AppConfig):
     name = "permanence.web.meetings"
     label = "meetings"
     verbose_name = "Planning meetings and decisions"
+
+    def ready(self) -> None:
+        # The due lists (planning, a floor below) show the decisions that shape the plan.
+        from permanence.web.meetings.decisions import decision_facts
+        from permanence.web.planning.lists import read_decisions_from
+
+        read_decisions_from(decision_facts)

@@ -110,7 +110,8 @@ class PlanningSettingsAdmin(HistoryAdmin):
 
 @admin.register(Allocation, site=admin_site)
 class AllocationAdmin(_ScopedUsers, HistoryAdmin):
-    list_display = ("care_period", "worker", "started", "ended")
+    list_display = ("care_period", "worker", "part", "started", "ended")
+    list_filter = ("part",)
     list_select_related = ("care_period__child", "worker")
     raw_id_fields = ("care_period",)
     search_fields = ("care_period__child__child_ref", "worker__username")

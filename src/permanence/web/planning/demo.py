@@ -27,6 +27,8 @@ from permanence.web.records.models import CarePeriod
 
 DEMO_SITE = os.environ.get("PERMANENCE_SITE_URL", "http://127.0.0.1:8000")
 ALLOCATED_TO_PRACTITIONER = 6
+#: Children whose reviews the practitioner chairs, as reviewing officer, in the demo.
+REVIEWED_BY_PRACTITIONER = 5
 
 
 def prepare_demo_planning(
@@ -85,6 +87,17 @@ def _allocate(practitioner: User | None, teams: list[Team], as_of: date) -> None
             authority_id=period.authority_id,
             care_period=period,
             worker=practitioner,
+            defaults={"started": period.period_start},
+        )
+    # And, so "Your reviews" has children to show, the reviewing officer of a few of the
+    # last team's children.
+    chaired = CarePeriod.objects.filter(team=teams[-1], period_end__isnull=True).order_by("pk")
+    for period in chaired[:REVIEWED_BY_PRACTITIONER]:
+        Allocation.objects.get_or_create(
+            authority_id=period.authority_id,
+            care_period=period,
+            worker=practitioner,
+            part=Allocation.Part.REVIEWING_OFFICER,
             defaults={"started": period.period_start},
         )
 

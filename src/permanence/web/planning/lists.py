@@ -12,7 +12,7 @@ child-level data.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -20,6 +20,11 @@ import polars as pl
 from django.db.models import Q, QuerySet
 
 from permanence.analysis.schedule import ClockState, PlanStatus, aim_deadlines
+from permanence.analysis.standing_decisions import (
+    DecisionFact,
+    looks_again_due,
+    standing_decisions,
+)
 from permanence.journey.pseudonym import pseudonym
 from permanence.web.accounts.models import Team, User
 from permanence.web.kernel import cache
@@ -34,9 +39,27 @@ def pseudonym_of(authority_code: str, child_ref: str) -> str:
     return pseudonym(pseudonym_key(), authority_code, child_ref)
 
 
-def allocations_in_force(today: date) -> QuerySet[Allocation]:
-    return Allocation.objects.filter(started__lte=today).filter(
+def allocations_in_force(
+    today: date, part: Allocation.Part = Allocation.Part.WORKER
+) -> QuerySet[Allocation]:
+    """The allocations in force on ``today``: the workers' (or, with ``part``, the
+    reviewing officers')."""
+    return Allocation.objects.filter(started__lte=today, part=part).filter(
         Q(ended__isnull=True) | Q(ended__gte=today)
+    )
+
+
+def reviewing_officer_periods(user: User, today: date) -> QuerySet[CarePeriod]:
+    """The care periods whose reviews ``user`` chairs: allocated to them as reviewing
+    officer on ``today``."""
+    chaired = allocations_in_force(today, Allocation.Part.REVIEWING_OFFICER).filter(worker=user)
+    return CarePeriod.objects.filter(pk__in=chaired.values("care_period_id"))
+
+
+def chairs_reviews(user: User, today: date) -> bool:
+    """Whether ``user`` is the reviewing officer of any child today."""
+    return (
+        allocations_in_force(today, Allocation.Part.REVIEWING_OFFICER).filter(worker=user).exists()
     )
 
 
@@ -58,6 +81,24 @@ def authority_periods() -> QuerySet[CarePeriod]:
     return CarePeriod.objects.all()
 
 
+DecisionSource = Callable[[Iterable[int]], list[DecisionFact]]
+"""The decisions that shape the plan, recorded for these care periods (in scope): a list
+of ids, or a query of them (the authority's list reads every open period's)."""
+
+_decision_sources: list[DecisionSource] = []
+
+
+def read_decisions_from(source: DecisionSource) -> None:
+    """Say where the decisions that shape the plan are kept: the meetings app, which sits
+    above planning, hands its reader over when it is ready."""
+    if source not in _decision_sources:
+        _decision_sources.append(source)
+
+
+def decisions_of(period_ids: Iterable[int]) -> list[DecisionFact]:
+    return [fact for source in _decision_sources for fact in source(period_ids)]
+
+
 @dataclass(frozen=True)
 class ChildOfPeriod:
     child_pk: int
@@ -65,6 +106,8 @@ class ChildOfPeriod:
     initials: str
     team: str
     workers: str
+    #: The decisions that shape the plan standing for this care period, in words.
+    decisions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +133,17 @@ class AimRow:
     weeks_waited: int
 
 
+@dataclass(frozen=True)
+class LookAgainRow:
+    """A purposeful delay whose date to look at it again is past or due soon."""
+
+    child: ChildOfPeriod
+    decided_on: date
+    look_again_on: date
+    overdue: bool  # the date has passed
+    days: int  # days overdue when overdue, days left when not
+
+
 @dataclass
 class DueLists:
     today: date
@@ -98,6 +152,8 @@ class DueLists:
     due_soon: list[DueRow] = field(default_factory=list)
     aims_past: list[AimRow] = field(default_factory=list)
     aims_approaching: list[AimRow] = field(default_factory=list)
+    #: Purposeful delays to look at again by the end of the due-soon days, soonest first.
+    look_again: list[LookAgainRow] = field(default_factory=list)
 
 
 def due_lists(periods: QuerySet[CarePeriod], today: date, planning: PlanningSettings) -> DueLists:
@@ -113,8 +169,28 @@ def due_lists(periods: QuerySet[CarePeriod], today: date, planning: PlanningSett
         ).order_by("due_date", "care_period_id", "kind", "number")
     )
     aims = aim_rows(periods, today, planning)
-    period_ids = {row.care_period_id for row in planned} | {row.care_period_id for row in aims}
+    # Purposeful delays: only the open care periods' (a child who has left care has none
+    # to look at again).
+    open_ids = periods.filter(Q(period_end__isnull=True) | Q(period_end__gt=today)).values_list(
+        "pk", flat=True
+    )
+    looks = looks_again_due(decisions_of(open_ids), horizon)
+    period_ids = (
+        {row.care_period_id for row in planned}
+        | {row.care_period_id for row in aims}
+        | {row.care_period_id for row in looks}
+    )
     children = children_of(period_ids, today)
+    for look in looks:
+        lists.look_again.append(
+            LookAgainRow(
+                child=children[look.care_period_id],
+                decided_on=look.decided_on,
+                look_again_on=look.look_again_on,
+                overdue=look.look_again_on < today,
+                days=abs((today - look.look_again_on).days),
+            )
+        )
     for row in planned:
         days = (today - row.due_date).days
         child = children[row.care_period_id]
@@ -204,8 +280,10 @@ def _frame_of(
 
 
 def children_of(period_ids: Iterable[int], today: date) -> dict[int, ChildOfPeriod]:
-    """Who each period's child is, their team and the workers allocated, in two queries."""
+    """Who each period's child is, their team, the workers allocated and the decisions
+    standing, in three queries."""
     ids = list(period_ids)
+    standing = standing_decisions(decisions_of(ids))
     workers: dict[int, list[str]] = defaultdict(list)
     for period_id, first, last, username in (
         allocations_in_force(today)
@@ -223,6 +301,7 @@ def children_of(period_ids: Iterable[int], today: date) -> dict[int, ChildOfPeri
             initials=initials,
             team=team or "",
             workers=", ".join(workers.get(pk, [])),
+            decisions=standing.get(pk, ()),
         )
         for pk, child_pk, child_ref, initials, team in CarePeriod.objects.filter(
             pk__in=ids

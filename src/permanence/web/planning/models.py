@@ -311,16 +311,33 @@ class PlannedMeeting(models.Model):
 
 
 class Allocation(models.Model):
-    """A worker allocated to a child's care period, from a date until an end date.
+    """A person allocated to a child's care period, from a date until an end date: as the
+    child's worker, or as the reviewing officer who chairs the child's reviews.
 
     Who works with a child: the workers allocated to the period or, where nobody is,
-    everyone in the period's team (see docs/review-planning.md).
+    everyone in the period's team (see docs/review-planning.md). A reviewing officer's
+    allocation does not put the child on the due lists of the people who work with them;
+    it puts the child on the reviewing officer's own page.
     """
+
+    class Part(models.TextChoices):
+        WORKER = "worker", "Worker"
+        REVIEWING_OFFICER = "reviewing_officer", "Reviewing officer (chairs the reviews)"
 
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     care_period = models.ForeignKey(CarePeriod, on_delete=models.CASCADE, related_name="+")
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="allocations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="allocations",
+        verbose_name="person",
+    )
+    part = models.CharField(
+        "allocated as",
+        max_length=20,
+        choices=Part.choices,
+        default=Part.WORKER,
+        help_text="The child's worker, or the reviewing officer who chairs their reviews.",
     )
     started = models.DateField(default=timezone.localdate)
     ended = models.DateField(null=True, blank=True)

@@ -61,7 +61,13 @@ def _settings(request: HttpRequest) -> PlanningSettings:
 
 
 def _render_lists(request: HttpRequest, title: str, lists: DueLists, **extra: Any) -> HttpResponse:
-    shown = [*lists.overdue, *lists.due_soon, *lists.aims_past, *lists.aims_approaching]
+    shown = [
+        *lists.overdue,
+        *lists.due_soon,
+        *lists.look_again,
+        *lists.aims_past,
+        *lists.aims_approaching,
+    ]
     log_children_shown(request, shown, "what's due")
     return render(
         request,

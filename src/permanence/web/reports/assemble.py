@@ -20,13 +20,21 @@ from permanence.pages.process_map import StepNote
 from permanence.reports.build import build_pack
 from permanence.reports.content import (
     CycleItem,
+    GroupActionItem,
     PackContent,
     QualitySummary,
     RiskItem,
 )
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.dashboards.models import ProcessStepNote
-from permanence.web.improvement.models import PdsaCycle, Risk, RiskKind, RiskStatus
+from permanence.web.improvement.models import (
+    GroupAction,
+    GroupMeeting,
+    PdsaCycle,
+    Risk,
+    RiskKind,
+    RiskStatus,
+)
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.pack_progress import progress_items
 from permanence.web.records.models import ImportBatch
@@ -49,7 +57,29 @@ def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) 
         quality=latest_quality(),
         step_notes=step_notes(),
         progress=progress_items(),
+        group_actions=group_actions(as_of=as_of),
+        last_group_meeting=GroupMeeting.objects.filter(held_on__lte=as_of)
+        .values_list("held_on", flat=True)
+        .first(),
     )
+
+
+def group_actions(*, as_of: date) -> list[GroupActionItem]:
+    """The Champions' Group's actions agreed by ``as_of`` and not done by then."""
+    found = (
+        GroupAction.objects.filter(meeting__held_on__lte=as_of)
+        .exclude(done_on__lte=as_of)
+        .select_related("meeting")
+    )
+    return [
+        GroupActionItem(
+            what=action.what,
+            owner=action.owner,
+            agreed_on=action.meeting.held_on,
+            due_on=action.due_on,
+        )
+        for action in found
+    ]
 
 
 def cycles(*, as_of: date, since: date | None) -> list[CycleItem]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from permanence.reports.build import build_pack
@@ -22,17 +22,22 @@ from permanence.reports.content import (
     PackContent,
     QualitySummary,
     RiskItem,
+    long_date,
 )
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.improvement.models import PdsaCycle, Risk, RiskKind, RiskStatus
 from permanence.web.kernel.cache import authority_data
-from permanence.web.records.models import ImportBatch
+from permanence.web.records.models import CarePeriod, ImportBatch
 
 
-def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) -> PackContent:
+def pack_content(
+    authority: LocalAuthority, *, as_of: date, since: date | None, measured_on: date | None = None
+) -> PackContent:
     """The pack of ``authority`` for the meeting on ``as_of``, reporting the improvement
-    work since ``since`` (a fortnight before, by default)."""
-    data = authority_data(authority.pk, as_of)
+    work since ``since`` (a fortnight before, by default), its figures measured as of
+    ``measured_on`` (the meeting's day, by default): the same frame and page models the
+    dashboards use as of that date."""
+    data = authority_data(authority.pk, measured_on or as_of)
     return build_pack(
         data.frame,
         data.aims,
@@ -44,6 +49,7 @@ def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) 
         cycles=cycles(as_of=as_of, since=since),
         risks=risks(),
         quality=latest_quality(),
+        measured_on=measured_on,
     )
 
 
@@ -111,3 +117,26 @@ def latest_quality() -> QualitySummary | None:
         loaded_on=timezone.localdate(loaded) if loaded is not None else None,
         extract_date=batch.extract_date,
     )
+
+
+def first_record_date() -> date | None:
+    """The day the earliest care period in scope began: the first day the pack can be
+    measured as of (before it the authority has no records), or None before any."""
+    first: date | None = CarePeriod.objects.aggregate(first=Min("period_start"))["first"]
+    return first
+
+
+def measuring_date_problem(measured_on: date, *, today: date) -> str | None:
+    """Why ``measured_on`` cannot be the pack's measuring date, or None when it can: not
+    after today (nothing later is known) nor before the first record (nothing to measure)."""
+    if measured_on > today:
+        return "The measuring date cannot be after today: nothing later is known."
+    first = first_record_date()
+    if first is None:
+        return "There are no records to measure yet."
+    if measured_on < first:
+        return (
+            f"The measuring date cannot be before {long_date(first)}, the day the "
+            "earliest record begins."
+        )
+    return None

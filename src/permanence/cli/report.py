@@ -1,8 +1,10 @@
 """``permanence report``: an authority's Champions' Group report pack, from the database.
 
 Reads the authority's records and improvement record in that authority's scope only, as
-of today, and writes the pack: the accessible PDF, the PowerPoint slides and the
-spreadsheet of the data behind every chart (``docs/report-pack.md``).
+of today (or, with ``--as-of DATE``, the figures as of that measuring date: the same
+meaning as ``permanence aims --as-of``, nothing recorded later known), and writes the
+pack: the accessible PDF, the PowerPoint slides and the spreadsheet of the data behind
+every chart (``docs/report-pack.md``).
 
 ``--out`` names a file or a folder:
 
@@ -48,6 +50,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=iso_date,
         metavar="DATE",
         help="report the improvement work since this date, the last meeting (default: 14 days ago)",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="the measuring date: the figures as they stood on this day, nothing recorded "
+        "later known (default: today, the meeting's day)",
     )
     parser.add_argument(
         "--format",
@@ -101,20 +110,30 @@ def run(arguments: argparse.Namespace) -> int:
 
     from permanence.reports.files import PackFormat, file_name, make_files, write_files
     from permanence.web.kernel.scope import Scope, scoped_to
-    from permanence.web.reports.assemble import pack_content
+    from permanence.web.reports.assemble import measuring_date_problem, pack_content
 
     planned = targets(arguments.out, arguments.format)
     today = timezone.localdate()
     if arguments.since is not None and arguments.since > today:
         raise UsageError("--since cannot be after today")
     authority = authority_by_code(arguments.authority)
+    measured_on = arguments.as_of if arguments.as_of != today else None
     with scoped_to(Scope.authority(authority.pk)):
-        content = pack_content(authority, as_of=today, since=arguments.since)
+        problem = None if measured_on is None else measuring_date_problem(measured_on, today=today)
+        if problem is not None:
+            raise UsageError(f"--as-of {measured_on}: {problem}")
+        content = pack_content(
+            authority, as_of=today, since=arguments.since, measured_on=measured_on
+        )
     formats = [PackFormat(name) for name in planned.formats]
     paths = {fmt: planned.path(fmt.value, file_name(content, fmt)) for fmt in formats}
     written = write_files(make_files(content, formats), paths)
     seconds = time.perf_counter() - started
-    print(f"The report pack for {authority.name}, {today.isoformat()} ({seconds:.0f} seconds):")
+    measured = "" if measured_on is None else f", measured as of {measured_on.isoformat()}"
+    print(
+        f"The report pack for {authority.name}, {today.isoformat()}{measured} "
+        f"({seconds:.0f} seconds):"
+    )
     for path in written:
         print(f"  {path}")
     return 0

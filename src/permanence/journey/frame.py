@@ -315,11 +315,19 @@ def _meeting_events(meetings: pl.DataFrame, keys: pl.DataFrame, as_of: date) -> 
     # A meeting is known by as_of if it was held by then or was already due by then.
     held = pl.col("held_date").is_not_null() & (pl.col("held_date") <= as_of)
     due = pl.col("due_date").is_not_null() & (pl.col("due_date") <= as_of)
+    # Only the columns ``_meetings`` reads go through the join: the meetings are the
+    # largest table (about nine a care period), and carrying their outcome and record
+    # id through it cost about a sixth of its processor time at a million care periods.
     return (
-        meetings.filter(held | due)
+        meetings.select(*PERIOD_KEY, *_MEETING_COLUMNS)
+        .filter(held | due)
         .with_columns(pl.when(held).then(pl.col("held_date")).alias("held_date"))
         .join(keys, on=PERIOD_KEY, how="inner")
     )
+
+
+#: The meetings' columns the frame reads, besides the period's key.
+_MEETING_COLUMNS = ("meeting_kind", "review_number", "due_date", "held_date")
 
 
 def _same_period_before() -> pl.Expr:

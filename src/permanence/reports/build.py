@@ -87,11 +87,15 @@ def build_pack(
     progress: Iterable[ProgressItem] = (),
     group_actions: Iterable[GroupActionItem] = (),
     last_group_meeting: date | None = None,
+    measured_on: date | None = None,
 ) -> PackContent:
     """The pack for the meeting on ``as_of``, reporting the improvement work since
     ``since`` (a fortnight before, by default).
 
-    ``frame`` is the authority's journeys frame as of ``as_of``; ``marks`` each aim's
+    ``measured_on`` is the measuring date when it is before the meeting (a pack measured
+    as of a past day): the figures are as of it, the improvement work still to the
+    meeting. ``frame`` is the authority's journeys frame as of the measuring date (the
+    meeting's by default); ``marks`` each aim's
     improvement start and tests of change, by aim id; ``cycles`` and ``risks`` may hold
     more than the pack reports (it keeps the cycles opened or closed since ``since``,
     and the risks still open). ``step_notes`` are what the authority noted on the
@@ -102,8 +106,11 @@ def build_pack(
     last_meeting = default_since(as_of) if since is None else since
     if last_meeting > as_of:
         raise ValueError("the last meeting cannot be after this one")
+    if measured_on is not None and measured_on > as_of:
+        raise ValueError("the measuring date cannot be after the meeting")
+    measuring = as_of if measured_on is None else measured_on
     chosen = marks or {}
-    figures = overview(frame, aims, DASHBOARD_DEFAULT, chosen, as_of=as_of)
+    figures = overview(frame, aims, DASHBOARD_DEFAULT, chosen, as_of=measuring)
     charts = tuple(
         _aim_charts(summary.result, chosen.get(summary.aim.id, NO_IMPROVEMENT))
         for summary in figures.aims
@@ -113,8 +120,8 @@ def build_pack(
     # Beside Kaplan-Meier, what became of the same children: leaving care, going home and
     # a reversed plan are competing events, not censoring (issue 13).
     competing = None if followed is None else aim_competing_events_chart(followed)
-    stages = stage_summary(frame, DASHBOARD_DEFAULT, as_of=as_of)
-    the_map = process_map_page(frame, DASHBOARD_DEFAULT, as_of=as_of, notes=step_notes)
+    stages = stage_summary(frame, DASHBOARD_DEFAULT, as_of=measuring, notes=step_notes)
+    the_map = process_map_page(frame, DASHBOARD_DEFAULT, as_of=measuring, notes=step_notes)
     # Drawn narrower than on the screen, so its words stay legible in the PDF's column.
     the_map = dataclasses.replace(
         the_map, chart=process_map_chart(the_map.figures, width=PACK_MAP_WIDTH)
@@ -152,6 +159,7 @@ def build_pack(
             )
         ),
         last_group_meeting=last_group_meeting,
+        measured_on=None if measuring == as_of else measuring,
     )
 
 

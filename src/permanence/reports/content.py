@@ -344,6 +344,15 @@ class PackContent:
     group_actions: tuple[GroupActionItem, ...] = ()
     #: The date of the group's latest meeting recorded before this one, if any.
     last_group_meeting: date | None = None
+    #: The measuring date, when the figures are measured as of a day before the meeting
+    #: (``permanence report --as-of``, the pack form's measuring date): nothing recorded
+    #: later is known. None measures on the meeting's day.
+    measured_on: date | None = None
+
+    @property
+    def measuring_date(self) -> date:
+        """The day the figures are measured as of: the meeting's, unless a past one."""
+        return self.meeting_date if self.measured_on is None else self.measured_on
 
     @property
     def title(self) -> str:
@@ -355,11 +364,11 @@ class PackContent:
 
     def dates_sentence(self) -> str:
         """The measuring date and the day the data was taken, kept apart (docs/aims.md)."""
-        measured = f"The figures are measured as of {long_date(self.meeting_date)}"
+        measured = f"The figures are measured as of {long_date(self.measuring_date)}"
         taken = None if self.quality is None else self.quality.extract_date
         if taken is None:
             return f"{measured}."
-        if self.meeting_date > taken:
+        if self.measuring_date > taken:
             return (
                 f"{measured}, from records whose latest extract was taken on "
                 f"{long_date(taken)}: what the case recording system has recorded since is "
@@ -427,7 +436,7 @@ class PackContent:
 
     def opening(self) -> str:
         return (
-            f"On {long_date(self.meeting_date)}, {self.authority_name} looks after "
+            f"On {long_date(self.measuring_date)}, {self.authority_name} looks after "
             f"{count_of(self.looked_after, 'child', 'children')}: "
             f"{self.accommodated} living away from home (accommodated), of whom "
             f"{self.waiting_for_recommendation} are waiting for a permanence recommendation."

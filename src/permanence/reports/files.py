@@ -45,9 +45,11 @@ _UNSAFE: Final = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def file_name(content: PackContent, fmt: PackFormat) -> str:
-    """``champions-group-pack-FIF-2026-09-30.pdf``: the authority's code and the day."""
+    """``champions-group-pack-FIF-2026-09-30.pdf``: the authority's code and the day (and
+    ``-as-of-2025-03-31`` when the figures are measured as of a past day)."""
     code = _UNSAFE.sub("-", content.authority_code).strip("-") or "authority"
-    return f"champions-group-pack-{code}-{content.meeting_date.isoformat()}.{fmt.value}"
+    measured = "" if content.measured_on is None else f"-as-of-{content.measured_on.isoformat()}"
+    return f"champions-group-pack-{code}-{content.meeting_date.isoformat()}{measured}.{fmt.value}"
 
 
 #: Told how many of the pack's pieces (each chart drawn, each file written) are done, of

@@ -131,14 +131,19 @@ def _title_slide(deck: Deck, content: PackContent) -> None:
         subtitle.text_frame,
         [
             content.authority_name,
-            f"For the meeting on {long_date(content.meeting_date)}; the improvement work "
-            f"{content.since_text}",
+            f"For the meeting on {long_date(content.meeting_date)}; "
+            + (
+                ""
+                if content.measured_on is None
+                else f"the figures as of {long_date(content.measured_on)}; "
+            )
+            + f"the improvement work {content.since_text}",
             content.privacy_note(),
         ],
         size=20,
         sizes=(28, 20, 14),
     )
-    _notes(slide, [content.opening()])
+    _notes(slide, [content.dates_sentence(), content.opening()])
 
 
 def _slide(deck: Deck, heading: str) -> Slide:
@@ -192,7 +197,7 @@ def _aims(
         top=top,
         widths=(3.2, 3.0, 1.9, 1.9, 2.4),
         size=14,
-        description=f"Each aim on {long_date(content.meeting_date)}",
+        description=f"Each aim on {long_date(content.measuring_date)}",
     )
     headlines = [f"{summary.aim.title}: {summary.headline}" for summary in content.aims]
     below = top + height + _in(0.25)
@@ -265,7 +270,7 @@ def _stages(
         top=BODY_TOP + _in(0.9),
         widths=(3.9, 1.35, 1.35, 1.25, 1.6, 1.55, 1.4),
         size=13,
-        description=f"Days in each stage of the journey, on {long_date(content.meeting_date)}",
+        description=f"Days in each stage of the journey, on {long_date(content.measuring_date)}",
     )
     _notes(
         slide,

@@ -75,14 +75,14 @@ def render_xlsx(content: PackContent) -> bytes:
         )
     writer.table(
         AIMS_SHEET,
-        title=f"The aims at a glance, on {long_date(content.meeting_date)}",
+        title=f"The aims at a glance, on {long_date(content.measuring_date)}",
         description="Each aim's figures over every child counted, as the pack's first table "
         "shows them. Met the aim is a percentage of the children whose outcome is known.",
         frame=aims_frame(content),
     )
     writer.table(
         STAGES_SHEET,
-        title=f"Where children wait, on {long_date(content.meeting_date)}",
+        title=f"Where children wait, on {long_date(content.measuring_date)}",
         description=content.stage_sentence,
         frame=stages_frame(content),
     )
@@ -211,6 +211,7 @@ class _Writer:
             f"The data behind every chart of the pack for the meeting on "
             f"{long_date(content.meeting_date)}, one sheet per chart, then the aims at a "
             "glance and the stage table.",
+            content.dates_sentence(),
             content.privacy_note(),
             "A run chart's row is a child who has reached the aim's milestone. A still-"
             "waiting chart's row is a child still waiting, numbered by the length of the "

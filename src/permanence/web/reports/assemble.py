@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from permanence.pages.process_map import StepNote
@@ -24,6 +24,7 @@ from permanence.reports.content import (
     PackContent,
     QualitySummary,
     RiskItem,
+    long_date,
 )
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.dashboards.models import ProcessStepNote
@@ -37,13 +38,17 @@ from permanence.web.improvement.models import (
 )
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.pack_progress import progress_items
-from permanence.web.records.models import ImportBatch
+from permanence.web.records.models import CarePeriod, ImportBatch
 
 
-def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) -> PackContent:
+def pack_content(
+    authority: LocalAuthority, *, as_of: date, since: date | None, measured_on: date | None = None
+) -> PackContent:
     """The pack of ``authority`` for the meeting on ``as_of``, reporting the improvement
-    work since ``since`` (a fortnight before, by default)."""
-    data = authority_data(authority.pk, as_of)
+    work since ``since`` (a fortnight before, by default), its figures measured as of
+    ``measured_on`` (the meeting's day, by default): the same frame and page models the
+    dashboards use as of that date."""
+    data = authority_data(authority.pk, measured_on or as_of)
     return build_pack(
         data.frame,
         data.aims,
@@ -61,6 +66,7 @@ def pack_content(authority: LocalAuthority, *, as_of: date, since: date | None) 
         last_group_meeting=GroupMeeting.objects.filter(held_on__lte=as_of)
         .values_list("held_on", flat=True)
         .first(),
+        measured_on=measured_on,
     )
 
 
@@ -154,3 +160,26 @@ def latest_quality() -> QualitySummary | None:
         loaded_on=timezone.localdate(loaded) if loaded is not None else None,
         extract_date=batch.extract_date,
     )
+
+
+def first_record_date() -> date | None:
+    """The day the earliest care period in scope began: the first day the pack can be
+    measured as of (before it the authority has no records), or None before any."""
+    first: date | None = CarePeriod.objects.aggregate(first=Min("period_start"))["first"]
+    return first
+
+
+def measuring_date_problem(measured_on: date, *, today: date) -> str | None:
+    """Why ``measured_on`` cannot be the pack's measuring date, or None when it can: not
+    after today (nothing later is known) nor before the first record (nothing to measure)."""
+    if measured_on > today:
+        return "The measuring date cannot be after today: nothing later is known."
+    first = first_record_date()
+    if first is None:
+        return "There are no records to measure yet."
+    if measured_on < first:
+        return (
+            f"The measuring date cannot be before {long_date(first)}, the day the "
+            "earliest record begins."
+        )
+    return None

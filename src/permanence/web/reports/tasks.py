@@ -31,11 +31,13 @@ def make_pack(job: Job, progress: Progress) -> dict[str, Any]:
     with scoped_to(Scope.everything()):
         authority = LocalAuthority.objects.get(pk=job.authority_id)
     since = job.arguments.get("since")
+    measured_on = job.arguments.get("measured_on")
     progress.stage("Gathering the figures")
     content = pack_content(
         authority,
         as_of=date.fromisoformat(job.arguments["as_of"]),
         since=date.fromisoformat(since) if since else None,
+        measured_on=date.fromisoformat(measured_on) if measured_on else None,
     )
     progress.stage("Drawing the charts and writing the files", unit="charts and files")
     files = make_files(content, progress=progress.set_done)

@@ -37,6 +37,7 @@ from permanence.web.accounts.roles import Capability
 from permanence.web.dashboards.assembly import latest_extract_date
 from permanence.web.kernel import cache
 from permanence.web.reports import storage
+from permanence.web.reports.assemble import measuring_date_problem
 from permanence.web.tasks.jobs import start_job
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import describe
@@ -45,6 +46,11 @@ EARLIEST: date = date(2000, 1, 1)
 
 
 class PackForm(forms.Form):
+    measured_on = forms.DateField(
+        label="Measure the figures as of",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "ds_input--fixed-10"}),
+    )
     since = forms.DateField(
         label="Report the improvement work since",
         required=False,
@@ -54,10 +60,26 @@ class PackForm(forms.Form):
     def __init__(self, data: QueryDict | None = None, *, today: date) -> None:
         super().__init__(data)
         self.today = today
+        self.fields["measured_on"].help_text = (
+            "The figures as they stood on this day: nothing recorded later is counted. Leave"
+            f" it blank for today, {long_date(today)}."
+        )
+        self.fields["measured_on"].widget.attrs["max"] = today.isoformat()
         self.fields["since"].help_text = (
             "The date of the last meeting. The Champions' Group meets fortnightly, so leave it"
             f" blank for {long_date(default_since(today))}, {MEETING_INTERVAL_DAYS} days ago."
         )
+
+    def clean_measured_on(self) -> date | None:
+        """The measuring date: today when left blank; never after today nor before the
+        first record (checked here, whatever the browser's date picker allowed)."""
+        measured_on: date | None = self.cleaned_data.get("measured_on")
+        if measured_on is None or measured_on == self.today:
+            return None
+        problem = measuring_date_problem(measured_on, today=self.today)
+        if problem is not None:
+            raise ValidationError(problem)
+        return measured_on
 
     def clean_since(self) -> date | None:
         since: date | None = self.cleaned_data.get("since")
@@ -84,10 +106,15 @@ def pack(request: HttpRequest) -> HttpResponse:
     form = PackForm(request.POST if request.method == "POST" else None, today=today)
     if request.method == "POST" and form.is_valid():
         since: date | None = form.cleaned_data["since"]
+        measured_on: date | None = form.cleaned_data["measured_on"]
         job = start_job(
             Job.Kind.REPORT_PACK,
             authority,
-            arguments={"as_of": today.isoformat(), "since": since.isoformat() if since else None},
+            arguments={
+                "as_of": today.isoformat(),
+                "since": since.isoformat() if since else None,
+                "measured_on": measured_on.isoformat() if measured_on else None,
+            },
             started_by=cast(User, request.user),
         )
         messages.success(request, "The report pack is being made.")

@@ -120,7 +120,7 @@ def build_pack(
     # Beside Kaplan-Meier, what became of the same children: leaving care, going home and
     # a reversed plan are competing events, not censoring (issue 13).
     competing = None if followed is None else aim_competing_events_chart(followed)
-    stages = stage_summary(frame, DASHBOARD_DEFAULT, as_of=measuring, notes=step_notes)
+    stages = stage_summary(frame, DASHBOARD_DEFAULT, as_of=measuring)
     the_map = process_map_page(frame, DASHBOARD_DEFAULT, as_of=measuring, notes=step_notes)
     # Drawn narrower than on the screen, so its words stay legible in the PDF's column.
     the_map = dataclasses.replace(

@@ -50,6 +50,17 @@ OUT_OF_MEMORY = 3
 #: How a process ends when an allocation fails where Python cannot catch it (the reader
 #: aborts) or the kernel's out-of-memory killer ends it.
 _KILLED_FOR_MEMORY = frozenset({-signal.SIGABRT, -signal.SIGKILL})
+#: The dynamic loader's exit status when it cannot allocate a new thread's memory (it
+#: writes "cannot allocate memory for thread-local data" and exits, rather than abort).
+_LOADER_FAILED = 127
+
+
+def _ran_out_of_memory(finished: subprocess.CompletedProcess[bytes]) -> bool:
+    return (
+        finished.returncode == OUT_OF_MEMORY
+        or finished.returncode in _KILLED_FOR_MEMORY
+        or (finished.returncode == _LOADER_FAILED and b"cannot allocate memory" in finished.stderr)
+    )
 
 
 def read_workbook_apart(path: Path, data: bytes, *, memory: int | None = None) -> list[RawSheet]:
@@ -72,7 +83,7 @@ def read_workbook_apart(path: Path, data: bytes, *, memory: int | None = None) -
             raise ExtractError(value)
         sheets: list[RawSheet] = value
         return sheets
-    if finished.returncode == OUT_OF_MEMORY or finished.returncode in _KILLED_FOR_MEMORY:
+    if _ran_out_of_memory(finished):
         raise ExtractError(
             [
                 f"{path.name}: the workbook needs more memory to read than allowed "

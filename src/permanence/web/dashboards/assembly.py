@@ -26,12 +26,17 @@ from permanence.web.records.journeys import journey_tables
 from permanence.web.records.models import Child, ImportBatch
 
 
+def journeys_frame(as_of: date) -> pl.DataFrame:
+    """The journeys frame of the records in scope, with the planning meetings entered in
+    the app that the extract lacks (the precedence rule of docs/meetings.md), so the
+    dashboards and the planning summary see them."""
+    return build_journeys_frame(with_entered_meetings(journey_tables()), as_of)
+
+
 def build_authority_data(authority_id: int, version: str, as_of: date) -> AuthorityData:
     """The authority's data as of ``as_of``, from the records in scope."""
     authority = LocalAuthority.objects.get(pk=authority_id)
-    # The records, with the planning meetings entered in the app that the extract lacks
-    # (the precedence rule of docs/meetings.md), so the planning summary sees them.
-    frame = build_journeys_frame(with_entered_meetings(journey_tables()), as_of)
+    frame = journeys_frame(as_of)
     references = dict(Child.objects.values_list("child_ref", "pk"))
     # The national aims as the authority follows them: Aim 4's routes are its choice.
     national = PlanningSettings.for_authority(authority.pk).national_aims()

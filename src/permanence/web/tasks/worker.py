@@ -7,7 +7,8 @@ a thread:
 - puts back on the queue the jobs a stopped worker left behind (``jobs.recover``);
 - from ``PERMANENCE_ALERTS_AT`` each day, queues each authority's daily alert digest
   (once a day for each: the key and the digest's own records see to that);
-- logs the views of children's records kept while a load held the embedded database;
+- records the jobs asked for, and logs the views of children's records, kept while a
+  load held the embedded database;
 - clears the queue's records of tries that ended more than ``KEEP_TRIES`` ago (the
   ``Job`` rows people see are kept).
 
@@ -30,7 +31,13 @@ from permanence.web.accounts.models import LocalAuthority
 from permanence.web.audit.log import flush_spooled_views
 from permanence.web.kernel.database import while_busy
 from permanence.web.kernel.scope import Scope, scoped_to
-from permanence.web.tasks.jobs import WORKER_NAME, AlreadyActive, recover, start_job
+from permanence.web.tasks.jobs import (
+    WORKER_NAME,
+    AlreadyActive,
+    recover,
+    start_job,
+    start_kept_jobs,
+)
 from permanence.web.tasks.models import Job
 
 logger = logging.getLogger(__name__)
@@ -72,6 +79,7 @@ def housekeeping(now: datetime | None = None) -> None:
     if recovered:
         logger.info("queued again %s job(s) a stopped worker left behind", len(recovered))
     queue_daily_digests(timezone.localtime(now))
+    while_busy(start_kept_jobs, patience=60)
     while_busy(flush_spooled_views, patience=60)
     while_busy(lambda: _clear_old_tries(now), patience=60)
 

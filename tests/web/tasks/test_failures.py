@@ -5,6 +5,7 @@ load. Through the real database queue, run in the test's process."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -117,3 +118,27 @@ def test_a_failed_try_is_tried_again_after_a_growing_wait(
 def test_the_waits_between_tries(settings: Any) -> None:
     settings.PERMANENCE_TASK_RETRY_SECONDS = (15, 60, 300)
     assert [jobs.retry_delay(attempts) for attempts in (1, 2, 3, 4, 9)] == [15, 60, 300, 300, 300]
+
+
+def test_work_no_worker_has_started_for_ten_minutes_is_pointed_out(
+    queue: None,
+    committed: Callable[[], Any],
+    lead: Client,
+    previewed: ImportBatch,
+    users_a: dict[Role, User],
+) -> None:
+    with committed():
+        lead.post(f"/imports/{previewed.pk}/load/")  # and no worker runs
+    job = only_job(previewed.authority, Job.Kind.LOAD)
+    admin = signed_in(Client(), users_a[Role.ADMINISTRATOR])
+    page = lead.get(f"/imports/{previewed.pk}/").content.decode()
+    assert "Waiting for the worker to start it." in page
+    assert "Work is waiting for a worker" not in admin.get("/work/").content.decode()
+
+    with scoped_to(Scope.everything()):  # as if queued eleven minutes ago
+        Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    page = lead.get(f"/imports/{previewed.pk}/").content.decode()
+    assert "waited more than 10 minutes for the worker to start it" in page
+    status = admin.get("/work/").content.decode()
+    assert "Work is waiting for a worker" in status
+    assert "1 piece of work has waited more than 10 minutes to start" in status

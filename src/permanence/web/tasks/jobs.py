@@ -25,6 +25,10 @@ not even be recorded. ``start_job_or_keep`` then keeps the request in a file und
 ``DATA_DIR/job-requests`` and the worker records and queues it as soon as the load has
 finished (``start_kept_jobs``, after each job and in its housekeeping): it waits its
 turn, and the person is never told to try again.
+
+When a job a person started ends (done, or failed for good), ``job_ended`` is sent with
+the job as it ended, so the person is told even if they left the page (the planning app
+puts it in their notifications).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import task, task_backends
 
@@ -72,6 +77,8 @@ WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
 KEPT_FOLDER = "job-requests"
 #: How long a page asking for a job waits for the embedded database before keeping it.
 KEEP_AFTER_SECONDS = 1.0
+#: Sent once when a job ends, done or failed for good: ``job`` (as it ended).
+job_ended = Signal()
 # A try that fails is raised to the queue (which keeps its traceback), except when the
 # command line runs a job itself: the failure is recorded and the job left to the worker.
 _RAISE_FAILURES: ContextVar[bool] = ContextVar("permanence_raise_job_failures", default=True)
@@ -228,9 +235,26 @@ def start_kept_jobs() -> list[Job]:
     return started
 
 
+def kept_ref(key: str) -> str:
+    """The name under which the request of ``key`` is kept (a page's address can carry
+    it: it says nothing of the request)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def kept_request_of(ref: str) -> dict[str, Any] | None:
+    """The kept request named ``ref`` (``kept_ref``), if it is still waiting."""
+    if len(ref) != 32 or any(c not in "0123456789abcdef" for c in ref):
+        return None
+    try:
+        path = Path(settings.DATA_DIR) / KEPT_FOLDER / f"{ref}.json"
+        kept: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return kept
+
+
 def _kept_path(key: str) -> Path:
-    name = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return Path(settings.DATA_DIR) / KEPT_FOLDER / f"{name}.json"
+    return Path(settings.DATA_DIR) / KEPT_FOLDER / f"{kept_ref(key)}.json"
 
 
 def enqueue(job_id: int, *, delay: float = 0.0) -> None:
@@ -326,6 +350,18 @@ def _finished(job: Job, progress: Progress, result: dict[str, Any]) -> None:
         total=figures.total,
         unit=figures.unit,
     )
+    _tell_ended(job.pk)
+
+
+def _tell_ended(job_id: int) -> None:
+    """Send ``job_ended``; what a receiver does is never the job's failure."""
+    try:
+        with scoped_to(Scope.everything()):
+            ended = Job.objects.get(pk=job_id)
+        with scoped_to(Scope.authority(ended.authority_id)):
+            while_busy(lambda: job_ended.send(sender=Job, job=ended))
+    except Exception:
+        logger.exception("the end of job %s could not be told to who started it", job_id)
 
 
 def _wait_turn(job: Job, progress: Progress, wait: TryLater) -> None:
@@ -365,6 +401,7 @@ def _failed(job: Job, progress: Progress, error: Exception) -> None:
         enqueue(job.pk, delay=delay)
     else:
         _update(job.pk, state=Job.State.FAILED, error=words, finished_at=timezone.now(), **kept)
+        _tell_ended(job.pk)
 
 
 def retry_delay(attempts: int) -> float:

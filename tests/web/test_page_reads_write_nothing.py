@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import OperationalError, connection
+from django.db.utils import ConnectionHandler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -19,6 +20,7 @@ from permanence.web.audit.models import RecordView
 from permanence.web.kernel import sessions
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.models import Child
+from permanence.web.settings.base import EMBEDDED_BUSY_TIMEOUT_SECONDS, embedded_database
 
 from .conftest import PASSWORD
 
@@ -131,3 +133,21 @@ def test_a_change_refused_while_a_load_writes_is_a_page_in_words(
     body = response.content.decode()
     assert "Your change could not be saved yet" in body
     assert "database is locked" not in body
+
+
+def test_the_embedded_database_reads_beside_a_writer_and_waits_for_its_lock(
+    tmp_path: Any, django_db_blocker: Any
+) -> None:
+    """WAL, so pages read while a load writes; a busy timeout and transactions that take
+    the write lock when they begin, so a write waits its turn instead of failing."""
+    handler = ConnectionHandler({"default": embedded_database(tmp_path / "trial.sqlite3")})
+    trial = handler["default"]
+    with django_db_blocker.unblock():  # a database file of this test's own
+        try:
+            with trial.cursor() as cursor:
+                assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                busy_ms = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+        finally:
+            trial.close()
+    assert busy_ms == EMBEDDED_BUSY_TIMEOUT_SECONDS * 1000 >= 10_000
+    assert trial.transaction_mode == "IMMEDIATE"

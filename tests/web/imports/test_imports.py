@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from permanence.cli import importing as import_command
 from permanence.cli.main import main
 from permanence.synth import generate
 from permanence.synth.messy import make_messy
@@ -21,6 +23,7 @@ from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.records import importing
 from permanence.web.records.models import CarePeriod, Child, ImportBatch, ImportIssue
 
 from ..conftest import PASSWORD
@@ -71,6 +74,59 @@ def test_the_import_command_loads_once_and_then_changes_nothing(
     assert second["load"]["children"]["unchanged"] == 40
     with scoped_to(Scope.authority(authority_a.pk)):
         assert ImportBatch.objects.filter(status=ImportBatch.Status.LOADED).count() == 2
+
+
+def busy_for(tries: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The embedded database held by another authority's load for ``tries`` tries to
+    write (-1: throughout), as SQLite says it once its busy timeout has passed."""
+    calls: list[int] = []
+    real = importing.load_tables
+
+    def load_tables(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if tries < 0 or len(calls) <= tries:
+            raise OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "load_tables", load_tables)
+    return calls
+
+
+IMPORT_ALPHA = ["import", "--authority", "ALPHA", "--extract-date", EXTRACT_DATE.isoformat()]
+
+
+def test_the_import_command_waits_out_another_load_holding_the_database(
+    authority_a: LocalAuthority,
+    clean_extract: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = busy_for(1, monkeypatch)
+    assert main([*IMPORT_ALPHA, str(clean_extract)]) == 0
+    assert len(calls) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert _count(authority_a, Child) == 40
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert ImportBatch.objects.filter(status=ImportBatch.Status.LOADED).count() == 1
+
+
+def test_the_import_command_says_so_in_a_sentence_when_the_database_stays_busy(
+    authority_a: LocalAuthority,
+    clean_extract: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    busy_for(-1, monkeypatch)
+    monkeypatch.setattr(import_command, "BUSY_PATIENCE_SECONDS", 0)
+    assert main([*IMPORT_ALPHA, str(clean_extract)]) == 3
+    said = capsys.readouterr().err.strip()
+    assert said == (
+        "permanence import: The database stayed busy with another load for 0 minutes; "
+        "nothing was loaded into Alpha Council's records. Try again when it has finished."
+    )
+    assert _count(authority_a, Child) == 0
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert not ImportBatch.objects.exists()
 
 
 def test_a_dry_run_loads_nothing(

@@ -9,13 +9,19 @@ from typing import Any
 
 import polars as pl
 import pytest
+from django.test import Client
 
 from permanence.journey.tables import JourneyTables
-from permanence.web.accounts.models import LocalAuthority, Team
+from permanence.web.accounts.models import LocalAuthority, Team, User
+from permanence.web.accounts.roles import Role
 from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.planning import receivers
+from permanence.web.planning import tasks as planning_tasks
 from permanence.web.planning.models import PlannedMeeting, ReviewPolicyVersion
 from permanence.web.records.models import CarePeriod, Child, Meeting, Placement
+from permanence.web.tasks.models import Job
 
+from ..conftest import PASSWORD
 from .conftest import child_tables, period_of
 
 ACCOMMODATED = date(2025, 3, 14)
@@ -222,3 +228,62 @@ def test_planning_for_one_authority_never_touches_another(
     assert planned(authority_b)["review", 1].due_date == date(2024, 2, 19)
     with scoped_to(Scope.authority(authority_a.pk)):
         assert {row.authority_id for row in PlannedMeeting.objects.all()} == {authority_a.pk}
+
+
+def replans_since(authority: LocalAuthority, before: list[Job] | None = None) -> list[Job]:
+    """The replanning jobs of the authority, but those in ``before``."""
+    known = {job.pk for job in before or []}
+    with scoped_to(Scope.authority(authority.pk)):
+        return [job for job in Job.objects.filter(kind=Job.Kind.REPLAN) if job.pk not in known]
+
+
+def test_a_typed_in_review_whose_planning_fails_is_planned_by_a_job_tried_again(
+    authority_a: LocalAuthority,
+    ellie_planned: dict[tuple[str, int], PlannedMeeting],
+    committing: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the planner fell over")
+
+    # Planning at once, after the change commits, fails; the job it hands over to works.
+    monkeypatch.setattr(receivers, "replan_periods", broken)
+    before = replans_since(authority_a)
+    with scoped_to(Scope.authority(authority_a.pk)), committing():
+        second = Meeting.objects.get(review_number=2)
+        second.held_date = date(2025, 9, 5)
+        second.save()
+    [job] = replans_since(authority_a, before)
+    assert (job.state, job.attempts) == (Job.State.DONE, 1)
+    rows = planned(authority_a)
+    assert (rows["review", 2].status, rows["review", 2].held_date) == ("held", date(2025, 9, 5))
+    assert rows["review", 3].due_date == date(2026, 3, 5)
+
+
+def test_a_typed_in_review_whose_planning_keeps_failing_is_shown_to_administrators(
+    authority_a: LocalAuthority,
+    ellie_planned: dict[tuple[str, int], PlannedMeeting],
+    committing: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+    client: Client,
+    users_a: dict[Role, User],
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the planner fell over")
+
+    monkeypatch.setattr(receivers, "replan_periods", broken)
+    monkeypatch.setattr(planning_tasks, "replan_periods", broken)
+    before = replans_since(authority_a)
+    with scoped_to(Scope.authority(authority_a.pk)), committing():
+        second = Meeting.objects.get(review_number=2)
+        second.held_date = date(2025, 9, 5)
+        second.save()  # the change itself stands
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert Meeting.objects.get(pk=second.pk).held_date == date(2025, 9, 5)
+    [job] = replans_since(authority_a, before)
+    assert (job.state, job.attempts) == (Job.State.FAILED, job.max_attempts)
+    assert client.login(username=users_a[Role.ADMINISTRATOR].username, password=PASSWORD)
+    status = client.get("/work/").content.decode()
+    assert "Failed in the last 7 days" in status
+    assert "Planning reviews after a change to the records" in status
+    assert "the planner fell over" in status

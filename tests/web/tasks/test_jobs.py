@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 
 from permanence.cli.main import main
@@ -201,3 +201,43 @@ def test_the_import_command_plans_the_reviews_its_load_queued_before_it_exits(
         [replan] = Job.objects.filter(kind=Job.Kind.REPLAN)
         assert (replan.state, replan.attempts) == (Job.State.DONE, 1)
         assert PlannedMeeting.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_asked_for_while_another_holds_the_embedded_database_waits_its_turn(
+    queue: None,
+    drain: Callable[[], None],
+    lead: Client,
+    previewed: ImportBatch,
+    users_a: dict[Role, User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def locked(*args: Any, **kwargs: Any) -> Job:
+        raise OperationalError("database is locked")  # another load is writing
+
+    with monkeypatch.context() as busy:
+        busy.setattr(Job.objects, "create", locked)
+        clicked = lead.post(f"/imports/{previewed.pk}/load/", follow=True)
+    assert clicked.status_code == 200  # not "Your change could not be saved yet"
+    page = clicked.content.decode()
+    assert "will be loaded as soon as it has finished" in page
+    assert "Waiting for another extract of the authority to finish loading." in page
+    assert "Load the extract</button>" not in page
+    assert load_jobs(previewed.authority) == []
+    again = lead.post(f"/imports/{previewed.pk}/load/", follow=True).content.decode()
+    assert "already loading" in again
+    assert (
+        "cannot be discarded now"
+        in lead.get(f"/imports/{previewed.pk}/discard/", follow=True).content.decode()
+    )
+
+    # The load that held the database ends (a job of the worker's): the worker queues
+    # the kept load next, and runs it.
+    jobs.start_job(Job.Kind.REPLAN, previewed.authority, arguments={"care_period_ids": []})
+    drain()
+    [job] = load_jobs(previewed.authority)
+    assert (job.state, job.attempts) == (Job.State.DONE, 1)
+    assert job.started_by == users_a[Role.DATA_LEAD]
+    assert children(previewed.authority) == 12
+    assert jobs.kept_request(f"load-batch:{previewed.pk}") is None
+    assert jobs.start_kept_jobs() == []  # kept once, loaded once

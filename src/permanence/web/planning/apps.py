@@ -9,7 +9,7 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         # Planning follows the records: connect the receivers once the models are loaded.
         from permanence.web.kernel.versions import move_on_when_changed
-        from permanence.web.planning import receivers, tasks  # noqa: F401
+        from permanence.web.planning import receivers, tasks, work_notices  # noqa: F401
         from permanence.web.planning.models import PlanningSettings
 
         move_on_when_changed(PlanningSettings)  # the routes Aim 4 follows are the authority's

@@ -403,27 +403,40 @@ class NoticeState(models.TextChoices):
     DUE_SOON = "due_soon", "Due soon"
     AIM_PAST = "aim_past", "Past the aim's deadline"
     AIM_APPROACHING = "aim_approaching", "Approaching the aim's deadline"
+    # Long work the person started (a load, a report pack) that ended while they were away.
+    WORK_DONE = "work_done", "Done"
+    WORK_FAILED = "work_failed", "Failed"
+
+
+#: The states of a notice about work the person started, not about a child.
+WORK_STATES = (NoticeState.WORK_DONE, NoticeState.WORK_FAILED)
 
 
 class Notification(models.Model):
-    """One thing a person was told about: a meeting due or overdue, an aim's deadline.
+    """One thing a person was told about: a meeting due or overdue, an aim's deadline;
+    or long work they started (a load, a report pack) that has finished, or failed for
+    good (``WORK_STATES``: no child, no due date, a ``link`` to the result).
 
     A notice is made once per person, item, state and due date, so the daily run never
-    tells anyone the same thing twice; the app lists them and the digest emails them.
+    tells anyone the same thing twice; the app lists them and the digest emails them
+    (the digest only the notices about children).
     """
 
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="planning_notifications"
     )
-    care_period = models.ForeignKey(CarePeriod, on_delete=models.CASCADE, related_name="+")
+    care_period = models.ForeignKey(
+        CarePeriod, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     planned_meeting = models.ForeignKey(
         PlannedMeeting, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     aim = models.CharField(max_length=16, blank=True)
     state = models.CharField(max_length=16, choices=NoticeState.choices)
     what = models.CharField(max_length=200)
-    due_date = models.DateField()
+    due_date = models.DateField(null=True, blank=True)
+    link = models.CharField(max_length=300, blank=True)
     key = models.CharField(max_length=200)
     created_on = models.DateField()
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -438,7 +451,13 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.due_date is None:
+            return f"{self.what}: {self.get_state_display()}"
         return f"{self.what}: {self.get_state_display()} ({self.due_date:%d/%m/%Y})"
+
+    @property
+    def is_about_work(self) -> bool:
+        return self.state in WORK_STATES
 
 
 class AlertDigest(models.Model):

@@ -6,7 +6,8 @@ An import announces the care periods it touched with ``records_loaded`` after it
 failing, never only logged. So is replanning the authority's open periods after a new
 policy version. A record typed in (in the admin, or a future form) sends ``post_save``;
 the few periods it belongs to are replanned at once, once the transaction commits, so a
-half-finished change is never planned from.
+half-finished change is never planned from. If that fails, the replanning becomes a job
+for the worker like a load's, tried again and shown if it keeps failing.
 """
 
 from __future__ import annotations
@@ -33,14 +34,24 @@ logger = logging.getLogger(__name__)
 def _replan(authority_id: int, period_ids: Iterable[int]) -> None:
     """Replan, never letting a planning fault undo or hide the change that caused it.
 
-    The records are already committed when this runs; a fault is logged and the daily
-    alerts run replans every open care period again.
+    The records are already committed when this runs. A fault hands the replanning to the
+    worker as a job (tried again with backoff, and shown to administrators on the status
+    page if it keeps failing), so nobody has to find it in a log.
     """
+    ids = sorted(set(period_ids))
     try:
         with scoped_to(Scope.authority(authority_id)):
-            replan_periods(period_ids)
+            replan_periods(ids)
     except Exception:
-        logger.exception("review planning failed for authority %s", authority_id)
+        logger.exception(
+            "review planning failed for authority %s; queued for the worker", authority_id
+        )
+        try:
+            start_job(Job.Kind.REPLAN, authority_id, arguments={"care_period_ids": ids})
+        except Exception:
+            # The database itself is failing: the change stands, and the daily run
+            # replans every open care period.
+            logger.exception("the replanning could not be queued for authority %s", authority_id)
 
 
 @receiver(records_loaded, dispatch_uid="planning-after-import")

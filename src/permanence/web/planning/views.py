@@ -37,6 +37,7 @@ from permanence.web.planning.lists import (
 )
 from permanence.web.planning.measures import authority_process_measures
 from permanence.web.planning.models import (
+    WORK_STATES,
     CalendarFeed,
     Notification,
     PlannedMeeting,
@@ -189,19 +190,36 @@ def policy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires(Capability.VIEW_CHILD_RECORDS)
+@requires(Capability.VIEW_AGGREGATES)
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    notices = list(
-        Notification.objects.filter(recipient=_user(request))
-        .select_related("care_period__child", "care_period__team")
-        .order_by("read_at", "-created_on", "due_date")[:500]
+    """The person's notices: long work they started that has ended (everyone who can start
+    a load or a report pack), and the children they work with (those who see children)."""
+    user = _user(request)
+    mine = Notification.objects.filter(recipient=user).order_by(
+        "read_at", "-created_on", "due_date"
     )
-    log_children_shown(request, notices, "notifications")
-    return render(request, "planning/notifications.html", {"notices": notices})
+    work = list(mine.filter(state__in=WORK_STATES)[:100])
+    notices: list[Notification] = []
+    if user.can(Capability.VIEW_CHILD_RECORDS):
+        notices = list(
+            mine.exclude(state__in=WORK_STATES).select_related(
+                "care_period__child", "care_period__team"
+            )[:500]
+        )
+        log_children_shown(request, notices, "notifications")
+    return render(
+        request,
+        "planning/notifications.html",
+        {
+            "notices": notices,
+            "work": work,
+            "can_see_children": user.can(Capability.VIEW_CHILD_RECORDS),
+        },
+    )
 
 
-@requires(Capability.VIEW_CHILD_RECORDS)
+@requires(Capability.VIEW_AGGREGATES)
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     Notification.objects.filter(recipient=_user(request), read_at__isnull=True).update(

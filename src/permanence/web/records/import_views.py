@@ -41,9 +41,9 @@ from permanence.web.records.importing import (
     stored_validation,
 )
 from permanence.web.records.models import ImportBatch, ImportIssue
-from permanence.web.records.tasks import load_key
+from permanence.web.records.tasks import WAITING_WORDS, load_key
 from permanence.web.records.uploads import uploads_root
-from permanence.web.tasks.jobs import AlreadyActive, start_job
+from permanence.web.tasks.jobs import AlreadyActive, kept_request, start_job_or_keep
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import describe
 
@@ -196,10 +196,19 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     answer_queries(issues)
     job = latest_loads([batch.pk]).get(batch.pk)
     task = describe(job, result_url=request.path) if job is not None else None
+    # Asked for while another load held the embedded database: the worker queues it next.
+    loading = task is not None and not task["finished"]
+    kept = (
+        batch.status == ImportBatch.Status.PREVIEWED
+        and not loading
+        and kept_request(load_key(batch)) is not None
+    )
     lead = outline(batch)
     to_fix, knock_on_rules = ordered_rules(validation.issues_by_rule().to_dicts())
-    waiting = batch.status == ImportBatch.Status.PREVIEWED and (
-        task is None or bool(task["finished"])
+    waiting = (
+        batch.status == ImportBatch.Status.PREVIEWED
+        and (task is None or bool(task["finished"]))
+        and not kept
     )
     return render(
         request,
@@ -208,6 +217,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "job": job,
             "task": task,
+            "kept": kept,
+            "waiting_words": WAITING_WORDS,
             "figures": batch.summary.get("validation", {}),
             "outline": lead,
             "waiting": waiting,
@@ -239,7 +250,7 @@ def import_load(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This extract was discarded, so it cannot be loaded.")
     else:
         try:
-            start_job(
+            job = start_job_or_keep(
                 Job.Kind.LOAD,
                 batch.authority_id,
                 arguments={"batch": batch.pk},
@@ -249,6 +260,13 @@ def import_load(request: HttpRequest, pk: int) -> HttpResponse:
         except AlreadyActive:
             messages.info(request, "This extract is already loading: its progress is below.")
         else:
+            if job is None:  # another extract is being written: it is loaded after that one
+                messages.success(
+                    request,
+                    "Another extract is being loaded now: this one will be loaded as soon as "
+                    "it has finished. You can leave this page and come back: it carries on.",
+                )
+                return redirect("import-detail", pk=batch.pk)
             messages.success(
                 request,
                 "The extract is being loaded. You can follow it here, or leave this page "
@@ -263,7 +281,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks first (a page of its own, so it works without script); POST discards."""
     batch = get_object_or_404(ImportBatch, pk=pk, status=ImportBatch.Status.PREVIEWED)
     job = latest_loads([batch.pk]).get(batch.pk)
-    if job is not None and job.is_active:
+    if (job is not None and job.is_active) or kept_request(load_key(batch)) is not None:
         messages.error(request, "This extract is loading, so it cannot be discarded now.")
         return redirect("import-detail", pk=batch.pk)
     if request.method != "POST":

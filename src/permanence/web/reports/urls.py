@@ -8,6 +8,7 @@ from permanence.web.reports import group, views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.pack, name="reports-pack"),
     path("making/<int:pk>/", views.making, name="reports-pack-making"),
+    path("waiting/<slug:ref>/", views.waiting, name="reports-pack-waiting"),
     path("packs/<slug:token>/", views.ready, name="reports-pack-ready"),
     path("packs/<slug:token>/<slug:fmt>", views.download, name="reports-pack-file"),
     path("group/", group.group_meetings, name="reports-group"),

@@ -23,8 +23,9 @@ from typing import cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -38,7 +39,7 @@ from permanence.web.dashboards.assembly import latest_extract_date
 from permanence.web.kernel import cache
 from permanence.web.reports import storage
 from permanence.web.reports.assemble import measuring_date_problem
-from permanence.web.tasks.jobs import start_job
+from permanence.web.tasks.jobs import AlreadyActive, kept_ref, kept_request_of, start_job_or_keep
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import describe
 
@@ -107,16 +108,29 @@ def pack(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         since: date | None = form.cleaned_data["since"]
         measured_on: date | None = form.cleaned_data["measured_on"]
-        job = start_job(
-            Job.Kind.REPORT_PACK,
-            authority,
-            arguments={
-                "as_of": today.isoformat(),
-                "since": since.isoformat() if since else None,
-                "measured_on": measured_on.isoformat() if measured_on else None,
-            },
-            started_by=cast(User, request.user),
-        )
+        arguments = {
+            "as_of": today.isoformat(),
+            "since": since.isoformat() if since else None,
+            "measured_on": measured_on.isoformat() if measured_on else None,
+        }
+        user = cast(User, request.user)
+        key = pack_key(authority, user, arguments)
+        try:
+            job = start_job_or_keep(
+                Job.Kind.REPORT_PACK, authority, key=key, arguments=arguments, started_by=user
+            )
+        except AlreadyActive as already:  # a second click: the one pack already asked for
+            messages.info(request, "This report pack is already being made: its progress is below.")
+            if already.job is None:
+                return redirect("reports-pack-waiting", ref=kept_ref(key))
+            return redirect("reports-pack-making", pk=already.job.pk)
+        if job is None:  # an extract is being loaded: the pack is made as soon as it ends
+            messages.success(
+                request,
+                "An extract is being loaded now: the report pack will be made as soon as it "
+                "has finished. You can leave this page and come back: it carries on.",
+            )
+            return redirect("reports-pack-waiting", ref=kept_ref(key))
         messages.success(request, "The report pack is being made.")
         return redirect("reports-pack-making", pk=job.pk)
     return render(
@@ -131,6 +145,65 @@ def pack(request: HttpRequest) -> HttpResponse:
             "under_way": _pack_jobs(),
         },
     )
+
+
+def pack_key(authority: LocalAuthority, user: User, arguments: dict[str, str | None]) -> str:
+    """One pack at a time for the same person, authority and dates: a double click makes
+    one pack, not two."""
+    return (
+        f"report-pack:{authority.pk}:{user.pk}:{arguments['as_of']}:"
+        f"{arguments['since'] or ''}:{arguments.get('measured_on') or ''}"
+    )
+
+
+@requires(Capability.VIEW_AGGREGATES)
+@require_GET
+def waiting(request: HttpRequest, ref: str) -> HttpResponse | JsonResponse:
+    """A pack asked for while an extract was being loaded on the embedded database: it
+    waits for the load to finish (``tasks.jobs.start_job_or_keep``), then this follows it
+    to its own page. As JSON for ``tasks/progress.js``, which goes there once it is queued."""
+    authority = _authority(request)
+    user = cast(User, request.user)
+    kept = kept_request_of(ref)
+    follow = ""
+    if (
+        kept is None
+        or kept.get("authority_id") != authority.pk
+        or kept.get("kind") != (Job.Kind.REPORT_PACK)
+    ):
+        # Queued by now (or never asked for here): this person's pack of that request.
+        recent = Job.objects.filter(
+            kind=Job.Kind.REPORT_PACK,
+            started_by=user,
+            created_at__gte=timezone.now() - timedelta(days=storage.KEEP_FOR.days),
+        ).exclude(key="")
+        job = next((job for job in recent if kept_ref(job.key) == ref), None)
+        if job is None:
+            raise Http404("There is no report pack waiting under that name.")
+        follow = reverse("reports-pack-making", args=[job.pk])
+        if not _wants_json(request):
+            return redirect(follow)
+    task = {
+        "finished": False,
+        "state": "queued",
+        "state_label": "Waiting to start",
+        "text": WAITING_WORDS,
+        "follow_url": follow,
+        "progress_url": request.path,
+    }
+    if _wants_json(request):
+        response = JsonResponse(task)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(request, "reports/waiting.html", {"task": task, "authority_name": authority.name})
+
+
+#: What a pack waiting for a load to finish says.
+WAITING_WORDS = "Waiting for the extract being loaded to finish loading: then it is made."
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
 
 
 def _pack_jobs() -> list[dict[str, object]]:

@@ -18,10 +18,23 @@ another, and a worker that stopped mid-way (restarted, or the machine went down)
 its job to be tried again (``recover``).
 
 Tasks run outside any request, so each runs in its job's authority scope.
+
+On the embedded database a load holds the one write lock for as long as it writes, so
+a job asked for meanwhile (the data lead loads a second extract of the authority) could
+not even be recorded. ``start_job_or_keep`` then keeps the request in a file under
+``DATA_DIR/job-requests`` and the worker records and queues it as soon as the load has
+finished (``start_kept_jobs``, after each job and in its housekeeping): it waits its
+turn, and the person is never told to try again.
+
+When a job a person started ends (done, or failed for good), ``job_ended`` is sent with
+the job as it ended, so the person is told even if they left the page (the planning app
+puts it in their notifications).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import socket
@@ -29,18 +42,20 @@ import threading
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import task, task_backends
 
 from permanence.ingest import IngestError
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.audit.log import flush_spooled_views
-from permanence.web.kernel.database import is_busy, while_busy
+from permanence.web.kernel.database import brief_wait, is_busy, while_busy
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import Progress
@@ -58,6 +73,12 @@ ABANDONED_AFTER = timedelta(minutes=5)
 #: A queued job whose try has gone from the queue is put back after this long.
 REQUEUE_AFTER = timedelta(minutes=1)
 WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
+#: Where requests for jobs that could not be recorded yet are kept (``start_job_or_keep``).
+KEPT_FOLDER = "job-requests"
+#: How long a page asking for a job waits for the embedded database before keeping it.
+KEEP_AFTER_SECONDS = 1.0
+#: Sent once when a job ends, done or failed for good: ``job`` (as it ended).
+job_ended = Signal()
 # A try that fails is raised to the queue (which keeps its traceback), except when the
 # command line runs a job itself: the failure is recorded and the job left to the worker.
 _RAISE_FAILURES: ContextVar[bool] = ContextVar("permanence_raise_job_failures", default=True)
@@ -73,10 +94,11 @@ class TryLater(Exception):  # noqa: N818 - it is an instruction, not an error
 
 
 class AlreadyActive(Exception):  # noqa: N818
-    """A job with the same key is already waiting or running."""
+    """A job with the same key is already waiting or running (``job``), or its request is
+    kept until the database is free (``job`` is ``None``)."""
 
-    def __init__(self, job: Job) -> None:
-        super().__init__(f"{job} is already under way")
+    def __init__(self, job: Job | None) -> None:
+        super().__init__(f"{job or 'the job'} is already under way")
         self.job = job
 
 
@@ -125,6 +147,114 @@ def start_job(
     job_id = job.pk
     transaction.on_commit(lambda: enqueue(job_id))
     return job
+
+
+def start_job_or_keep(
+    kind: Job.Kind,
+    authority: LocalAuthority | int,
+    *,
+    key: str,
+    arguments: dict[str, Any] | None = None,
+    started_by: User | None = None,
+) -> Job | None:
+    """``start_job``, or, while a load holds the embedded database, the request kept for
+    the worker to start once the load has finished (``start_kept_jobs``): then ``None``.
+
+    Raises ``AlreadyActive`` as ``start_job`` does, and for a request already kept.
+    """
+    if kept_request(key) is not None:
+        raise AlreadyActive(None)
+    try:
+        with brief_wait(KEEP_AFTER_SECONDS):
+            return start_job(kind, authority, arguments=arguments, started_by=started_by, key=key)
+    except OperationalError as error:
+        if not is_busy(error):
+            raise
+    request = {
+        "kind": str(kind),
+        "authority_id": authority if isinstance(authority, int) else authority.pk,
+        "arguments": arguments or {},
+        "started_by_id": started_by.pk if started_by is not None else None,
+        "key": key,
+        "kept_at": timezone.now().isoformat(),
+    }
+    path = _kept_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(json.dumps(request), encoding="utf-8")
+    os.replace(partial, path)  # a reader never sees half a request
+    logger.info("the database is busy (a load is writing): %s kept for the worker", key)
+    return None
+
+
+def kept_request(key: str) -> dict[str, Any] | None:
+    """The request for the job of ``key`` kept while the database was busy, if any."""
+    try:
+        kept: dict[str, Any] = json.loads(_kept_path(key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return kept
+
+
+def start_kept_jobs() -> list[Job]:
+    """Record and queue every job kept while a load held the database, oldest first.
+
+    A request is removed only once its job is recorded (or one with its key is already
+    under way), so none is lost.
+    """
+    folder = Path(settings.DATA_DIR) / KEPT_FOLDER
+    try:
+        paths = sorted(
+            (entry for entry in os.scandir(folder) if entry.name.endswith(".json")),
+            key=lambda entry: entry.stat().st_mtime,
+        )
+    except FileNotFoundError:
+        return []
+    started: list[Job] = []
+    for entry in paths:
+        path = Path(entry.path)
+        try:
+            request = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue  # another worker started it
+        with scoped_to(Scope.everything()):
+            user = User.objects.filter(pk=request["started_by_id"]).first()
+        try:
+            job = start_job(
+                Job.Kind(request["kind"]),
+                int(request["authority_id"]),
+                arguments=request["arguments"],
+                started_by=user,
+                key=request["key"],
+            )
+        except AlreadyActive:
+            job = None  # one with its key is under way already
+        if job is not None:
+            started.append(job)
+        path.unlink(missing_ok=True)
+    return started
+
+
+def kept_ref(key: str) -> str:
+    """The name under which the request of ``key`` is kept (a page's address can carry
+    it: it says nothing of the request)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def kept_request_of(ref: str) -> dict[str, Any] | None:
+    """The kept request named ``ref`` (``kept_ref``), if it is still waiting."""
+    if len(ref) != 32 or any(c not in "0123456789abcdef" for c in ref):
+        return None
+    try:
+        path = Path(settings.DATA_DIR) / KEPT_FOLDER / f"{ref}.json"
+        kept: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return kept
+
+
+def _kept_path(key: str) -> Path:
+    return Path(settings.DATA_DIR) / KEPT_FOLDER / f"{kept_ref(key)}.json"
 
 
 def enqueue(job_id: int, *, delay: float = 0.0) -> None:
@@ -220,6 +350,18 @@ def _finished(job: Job, progress: Progress, result: dict[str, Any]) -> None:
         total=figures.total,
         unit=figures.unit,
     )
+    _tell_ended(job.pk)
+
+
+def _tell_ended(job_id: int) -> None:
+    """Send ``job_ended``; what a receiver does is never the job's failure."""
+    try:
+        with scoped_to(Scope.everything()):
+            ended = Job.objects.get(pk=job_id)
+        with scoped_to(Scope.authority(ended.authority_id)):
+            while_busy(lambda: job_ended.send(sender=Job, job=ended))
+    except Exception:
+        logger.exception("the end of job %s could not be told to who started it", job_id)
 
 
 def _wait_turn(job: Job, progress: Progress, wait: TryLater) -> None:
@@ -259,6 +401,7 @@ def _failed(job: Job, progress: Progress, error: Exception) -> None:
         enqueue(job.pk, delay=delay)
     else:
         _update(job.pk, state=Job.State.FAILED, error=words, finished_at=timezone.now(), **kept)
+        _tell_ended(job.pk)
 
 
 def retry_delay(attempts: int) -> float:
@@ -288,7 +431,12 @@ def _update(job_id: int, **fields: Any) -> None:
 
 
 def _after_each_job() -> None:
-    """Views of children's records kept while a load held the database are logged now."""
+    """Jobs asked for and views of children's records kept while a load held the database
+    are recorded now."""
+    try:
+        while_busy(start_kept_jobs, patience=60)
+    except Exception:
+        logger.exception("the jobs kept while the database was busy could not be started yet")
     try:
         while_busy(flush_spooled_views, patience=60)
     except Exception:

@@ -16,11 +16,13 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 
 from permanence.web.tasks.models import Job
@@ -28,6 +30,14 @@ from permanence.web.tasks.models import Job
 FOLDER = "task-progress"
 #: A running job writes its progress at most this often (seconds).
 WRITE_EVERY = 0.5
+#: Work that has waited this long for a worker to start it is pointed out to people: the
+#: worker may be busy with a long load, or not running at all.
+STALLED_AFTER = timedelta(minutes=10)
+STALLED_WORDS = (
+    "It has waited more than 10 minutes for the worker to start it: the worker may be busy "
+    "with other work, or stopped. Your administrator can see the work waiting on the "
+    "Background work page."
+)
 
 
 @dataclass
@@ -113,6 +123,7 @@ def describe(job: Job, *, result_url: str = "") -> dict[str, Any]:
         "unit": figures.unit,
         "percent": percent,
         "text": _progress_words(job, figures),
+        "stalled": stalled(job),
         "attempts": job.attempts,
         "max_attempts": job.max_attempts,
         "error": job.error,
@@ -122,7 +133,20 @@ def describe(job: Job, *, result_url: str = "") -> dict[str, Any]:
     }
 
 
+def stalled(job: Job, now: datetime | None = None) -> bool:
+    """Whether the job should have started by now and no worker has started it."""
+    since = (now or timezone.now()) - STALLED_AFTER
+    if job.state == Job.State.QUEUED:
+        # A load waiting its authority's turn says so afresh every few seconds.
+        return job.updated_at < since
+    if job.state == Job.State.RETRYING:
+        return job.retry_at is not None and job.retry_at < since
+    return False
+
+
 def _progress_words(job: Job, figures: Figures) -> str:
+    if stalled(job):
+        return STALLED_WORDS
     if job.state == Job.State.QUEUED:
         return figures.stage or "Waiting for the worker to start it."
     if job.state == Job.State.RETRYING:

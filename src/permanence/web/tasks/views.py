@@ -71,7 +71,13 @@ def status(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tasks/status.html",
-        {"failed": failed, "active": active, "done": done, "days": STATUS_DAYS},
+        {
+            "failed": failed,
+            "active": active,
+            "stalled": sum(1 for row in active if row["stalled"]),
+            "done": done,
+            "days": STATUS_DAYS,
+        },
     )
 
 

@@ -10,7 +10,8 @@ a thread:
 - once a day (on its first round, then on the first round of each new day), does the
   daily work the apps above it handed it (``every_day``): sweeping away the upload
   folders a crash left behind (``records.uploads``);
-- logs the views of children's records kept while a load held the embedded database;
+- records the jobs asked for, and logs the views of children's records, kept while a
+  load held the embedded database;
 - clears the queue's records of tries that ended more than ``KEEP_TRIES`` ago (the
   ``Job`` rows people see are kept).
 
@@ -34,7 +35,13 @@ from permanence.web.accounts.models import LocalAuthority
 from permanence.web.audit.log import flush_spooled_views
 from permanence.web.kernel.database import while_busy
 from permanence.web.kernel.scope import Scope, scoped_to
-from permanence.web.tasks.jobs import WORKER_NAME, AlreadyActive, recover, start_job
+from permanence.web.tasks.jobs import (
+    WORKER_NAME,
+    AlreadyActive,
+    recover,
+    start_job,
+    start_kept_jobs,
+)
 from permanence.web.tasks.models import Job
 
 logger = logging.getLogger(__name__)
@@ -81,6 +88,7 @@ def housekeeping(now: datetime | None = None) -> None:
         logger.info("queued again %s job(s) a stopped worker left behind", len(recovered))
     queue_daily_digests(timezone.localtime(now))
     do_daily_work(now)
+    while_busy(start_kept_jobs, patience=60)
     while_busy(flush_spooled_views, patience=60)
     while_busy(lambda: _clear_old_tries(now), patience=60)
 

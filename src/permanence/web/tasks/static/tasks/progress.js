@@ -2,6 +2,8 @@
 // made). The page shows the job's progress as it was when the page was made; this asks
 // the job's progress address every few seconds and updates the bar and its words (a live
 // region: screen readers hear each change), then shows the outcome when the job ends.
+// Work still waiting to be recorded (asked for while a load held the embedded database)
+// answers with ``follow_url`` once it is queued: the page then goes to the work's own page.
 // No inline script: served as a static file, so a strict Content-Security-Policy holds.
 "use strict";
 
@@ -52,6 +54,10 @@ function follow(box) {
       });
       if (!response.ok) throw new Error(`status ${response.status}`);
       const task = await response.json();
+      if (task.follow_url) {
+        window.location.assign(task.follow_url); // it was waiting to start: now it has its own page
+        return;
+      }
       show(box, task);
       if (task.finished) return;
       wait = EVERY_MS;

@@ -195,6 +195,8 @@ def test_a_viewer_is_told_their_pack_failed_and_another_authority_is_not(
     assert "Making the report pack: It failed" in text and f'href="{asked["Location"]}"' in text
     assert "about children" not in text
     assert text.count("<h1>") == 1 and text.count("Work you started that has finished") == 1
+    # ... and the menu takes them there, saying how many are new.
+    assert "Notifications (1 new)" in viewer.get("/").content.decode()
     other = signed_in(Client(), users_b[Role.VIEWER])
     assert (
         "the charts could not be drawn"

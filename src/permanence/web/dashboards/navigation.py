@@ -60,7 +60,8 @@ NAVIGATION: tuple[NavLink, ...] = (
         Capability.VIEW_CHILD_RECORDS,
         only_for=_chairs_reviews,
     ),
-    NavLink("Notifications", "planning-notifications", Capability.VIEW_CHILD_RECORDS),
+    # Everyone who can make a pack is told here when it is made (viewers: work only).
+    NavLink("Notifications", "planning-notifications", Capability.VIEW_AGGREGATES),
     NavLink(
         "Review planning",
         "planning-summary",

@@ -33,6 +33,7 @@ from permanence.web.accounts.roles import CAPABILITIES, Capability, Role
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.planning.lists import DueLists, due_lists, pseudonym_of, worker_periods
 from permanence.web.planning.models import (
+    WORK_STATES,
     AlertDigest,
     NoticeState,
     Notification,
@@ -320,6 +321,9 @@ def digest_message(
 
 def unread_count(user: Any) -> int:
     """How many of the person's notices they have not yet read (for the menu)."""
-    if not getattr(user, "is_authenticated", False) or not user.can(Capability.VIEW_CHILD_RECORDS):
+    if not getattr(user, "is_authenticated", False) or not user.can(Capability.VIEW_AGGREGATES):
         return 0
-    return Notification.objects.filter(Q(recipient=user) & Q(read_at__isnull=True)).count()
+    unread = Notification.objects.filter(Q(recipient=user) & Q(read_at__isnull=True))
+    if not user.can(Capability.VIEW_CHILD_RECORDS):
+        unread = unread.filter(state__in=WORK_STATES)  # the only notices they are shown
+    return unread.count()

@@ -358,22 +358,14 @@ def _progress(
         ]
         for item in content.progress
     ]
-    top = BODY_TOP + _in(0.9)
-    shown = _rows_that_fit(headers, rows, widths, RISK_TEXT_SIZE, BODY_BOTTOM - top)
-    lines = [content.progress_sentence()]
-    if shown < len(rows):
-        lines.append(
-            f"The first {shown} of {len(rows)} projects are shown; the PDF holds them all."
-        )
-    _text(slide, lines, top=BODY_TOP, height=_in(0.8), size=16)
-    _table(
+    _sentence_and_table(
         slide,
+        content.progress_sentence(),
         headers,
-        rows[:shown],
-        top=top,
-        widths=widths,
-        size=RISK_TEXT_SIZE,
+        widths,
+        rows,
         description="Each project's phase and progress score now",
+        more="The first {shown} of {total} projects are shown; the PDF holds them all.",
     )
 
 
@@ -391,22 +383,15 @@ def _actions(
         ]
         for action in content.group_actions
     ]
-    top = BODY_TOP + _in(0.9)
-    shown = _rows_that_fit(headers, rows, widths, RISK_TEXT_SIZE, BODY_BOTTOM - top)
-    lines = [content.actions_sentence()]
-    if shown < len(rows):
-        lines.append(f"The {shown} soonest due of {len(rows)} are shown; the PDF holds them all.")
-    _text(slide, lines, top=BODY_TOP, height=_in(0.8), size=16)
-    if rows:
-        _table(
-            slide,
-            headers,
-            rows[:shown],
-            top=top,
-            widths=widths,
-            size=RISK_TEXT_SIZE,
-            description="The group's actions not done yet, the soonest due first",
-        )
+    _sentence_and_table(
+        slide,
+        content.actions_sentence(),
+        headers,
+        widths,
+        rows,
+        description="The group's actions not done yet, the soonest due first",
+        more="The {shown} soonest due of {total} are shown; the PDF holds them all.",
+    )
 
 
 def _risks(
@@ -424,11 +409,34 @@ def _risks(
         ]
         for risk in content.risks
     ]
+    _sentence_and_table(
+        slide,
+        content.risks_sentence(),
+        headers,
+        widths,
+        rows,
+        description="The open risks and issues, the highest rating first",
+        more="The {shown} highest rated of {total} are shown; the PDF holds them all.",
+    )
+
+
+def _sentence_and_table(
+    slide: Slide,
+    sentence: str,
+    headers: list[str],
+    widths: tuple[float, ...],
+    rows: list[list[str]],
+    *,
+    description: str,
+    more: str,
+) -> None:
+    """A slide's sentence over a table of as many rows as fit; ``more`` (with ``{shown}``
+    and ``{total}``) says how many were left to the PDF."""
     top = BODY_TOP + _in(0.9)
     shown = _rows_that_fit(headers, rows, widths, RISK_TEXT_SIZE, BODY_BOTTOM - top)
-    lines = [content.risks_sentence()]
+    lines = [sentence]
     if shown < len(rows):
-        lines.append(f"The {shown} highest rated of {len(rows)} are shown; the PDF holds them all.")
+        lines.append(more.format(shown=shown, total=len(rows)))
     _text(slide, lines, top=BODY_TOP, height=_in(0.8), size=16)
     if rows:
         _table(
@@ -438,7 +446,7 @@ def _risks(
             top=top,
             widths=widths,
             size=RISK_TEXT_SIZE,
-            description="The open risks and issues, the highest rating first",
+            description=description,
         )
 
 

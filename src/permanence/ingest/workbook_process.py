@@ -45,6 +45,12 @@ once Python and polars are loaded: 3 GB. A large authority's full history as a w
 takes about 350 MB; the most a workbook the limits let through was seen to take is about
 2 GB (address space reserved, not all of it used)."""
 
+MAX_READING_SECONDS = 300
+"""How long reading one workbook may take: 5 minutes. A large authority's full history
+(about 400,000 rows) reads in a few seconds; a workbook still being read after this long
+is one the limits misjudged in time rather than memory (a reader caught in a pathological
+file), and it must not hold the worker that loads extracts for ever."""
+
 #: The reading process's exit status when Python ran out of memory.
 OUT_OF_MEMORY = 3
 #: How a process ends when an allocation fails where Python cannot catch it (the reader
@@ -67,16 +73,27 @@ def read_workbook_apart(path: Path, data: bytes, *, memory: int | None = None) -
     """Every worksheet of the workbook ``data`` (named ``path``), read in its own process.
 
     ``memory`` is the memory the reading may take (``MAX_READER_MEMORY`` unless given).
-    Raises ``ExtractError`` when the workbook cannot be read, or needs more memory.
+    Raises ``ExtractError`` when the workbook cannot be read, needs more memory, or takes
+    longer than ``MAX_READING_SECONDS``.
     """
     allowance = MAX_READER_MEMORY if memory is None else memory
-    finished = subprocess.run(  # noqa: S603 - our own module, and numbers
-        [sys.executable, "-m", __name__, str(allowance)],
-        input=pickle.dumps((str(path), data), protocol=pickle.HIGHEST_PROTOCOL),
-        capture_output=True,
-        env=_environment(),
-        check=False,
-    )
+    try:
+        finished = subprocess.run(  # noqa: S603 - our own module, and numbers
+            [sys.executable, "-m", __name__, str(allowance)],
+            input=pickle.dumps((str(path), data), protocol=pickle.HIGHEST_PROTOCOL),
+            capture_output=True,
+            env=_environment(),
+            check=False,
+            timeout=MAX_READING_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        # subprocess.run has already killed the reading process and waited for it.
+        raise ExtractError(
+            [
+                f"{path.name}: the workbook took longer to read than allowed "
+                f"({MAX_READING_SECONDS:,} seconds); {WHAT_TO_DO}"
+            ]
+        ) from None
     if finished.returncode == 0:
         outcome, value = pickle.loads(finished.stdout)  # noqa: S301 - our own process's
         if outcome == "refused":

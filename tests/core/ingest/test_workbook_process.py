@@ -82,3 +82,16 @@ def test_a_damaged_workbook_is_refused_from_the_readers_process(tmp_path: Path) 
     with pytest.raises(ExtractError) as caught:
         read_file(path)
     assert str(caught.value).startswith("damaged.xlsx: cannot be opened as a workbook")
+
+
+def test_a_workbook_taking_longer_than_allowed_is_refused_and_its_reader_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No workbook is slow on purpose here: allowing no time at all stands for one that is.
+    path = _workbook(tmp_path)
+    monkeypatch.setattr(workbook_process, "MAX_READING_SECONDS", 0.001)
+    with pytest.raises(ExtractError) as caught:
+        read_file(path)
+    message = str(caught.value)
+    assert message.startswith("extract.xlsx: the workbook took longer to read than allowed")
+    assert "CSV" in message

@@ -32,7 +32,7 @@ from permanence.web.records.models import (
     Placement,
 )
 
-from .conftest import B_MARKERS, PASSWORD
+from .conftest import B_BORN, B_MARKERS, PASSWORD
 
 
 def _history_admins() -> list[type[Model]]:
@@ -110,7 +110,7 @@ def test_reverting_another_authoritys_child_changes_nothing(
     assert response.status_code in {403, 404}
     with scoped_to(Scope.authority(authority_b.pk)):
         child = Child.objects.get()
-        assert (child.initials, child.date_of_birth.isoformat()) == ("ZQ", "2019-05-17")
+        assert (child.initials, child.date_of_birth.isoformat()) == ("ZQ", B_BORN.isoformat())
         assert child.history.count() == 1
 
 

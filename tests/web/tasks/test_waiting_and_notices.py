@@ -75,9 +75,15 @@ def test_a_pack_asked_for_while_a_load_holds_the_embedded_database_waits_for_it(
     waiting = viewer.get(waiting_url, headers={"Accept": "application/json"}).json()
     assert (waiting["finished"], waiting["follow_url"]) == (False, "")
     assert packs(authority_a) == []
+    # The pack page lists it as waiting, with a link to follow it; another authority's
+    # pack page does not.
+    listed = viewer.get("/reports/").content.decode()
+    assert "Packs waiting for a load to finish" in listed
+    assert f'href="{waiting_url}"' in listed
     # Another authority's people cannot follow it.
     other = signed_in(Client(), users_b[Role.VIEWER])
     assert other.get(waiting_url).status_code == 404
+    assert "Packs waiting for a load to finish" not in other.get("/reports/").content.decode()
 
     # The load that held the database ends (a job of the worker's): the worker queues the
     # kept pack next, and makes it; the page asked for follows it to the pack's own page.
@@ -92,6 +98,7 @@ def test_a_pack_asked_for_while_a_load_holds_the_embedded_database_waits_for_it(
     assert followed["follow_url"] == making
     assert "The report pack is made" in viewer.get(making).content.decode()
     assert jobs.start_kept_jobs() == []  # kept once, made once
+    assert "Packs waiting for a load to finish" not in viewer.get("/reports/").content.decode()
     assert other.get(waiting_url).status_code == 404
 
 

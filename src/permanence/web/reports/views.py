@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
 from permanence.reports.build import default_since
@@ -39,7 +40,13 @@ from permanence.web.dashboards.assembly import latest_extract_date
 from permanence.web.kernel import cache
 from permanence.web.reports import storage
 from permanence.web.reports.assemble import measuring_date_problem
-from permanence.web.tasks.jobs import AlreadyActive, kept_ref, kept_request_of, start_job_or_keep
+from permanence.web.tasks.jobs import (
+    AlreadyActive,
+    kept_ref,
+    kept_request_of,
+    kept_requests,
+    start_job_or_keep,
+)
 from permanence.web.tasks.models import Job
 from permanence.web.tasks.progress import describe
 
@@ -143,6 +150,7 @@ def pack(request: HttpRequest) -> HttpResponse:
             "extract_date": latest_extract_date(),
             "recent": storage.recent(authority.pk),
             "under_way": _pack_jobs(),
+            "waiting": _kept_packs(authority),
         },
     )
 
@@ -204,6 +212,22 @@ WAITING_WORDS = "Waiting for the extract being loaded to finish loading: then it
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _kept_packs(authority: LocalAuthority) -> list[dict[str, object]]:
+    """Packs of the authority asked for while a load holds the database: not yet jobs."""
+    kept = kept_requests(Job.Kind.REPORT_PACK, authority.pk)
+    people = User.objects.filter(authority=authority).in_bulk(
+        [request["started_by_id"] for request in kept]
+    )
+    return [
+        {
+            "ref": request["ref"],
+            "asked_at": parse_datetime(request["kept_at"]),
+            "by": people.get(request["started_by_id"]),
+        }
+        for request in kept
+    ]
 
 
 def _pack_jobs() -> list[dict[str, object]]:

@@ -235,6 +235,25 @@ def start_kept_jobs() -> list[Job]:
     return started
 
 
+def kept_requests(kind: Job.Kind, authority_id: int) -> list[dict[str, Any]]:
+    """The requests of ``kind`` for one authority still kept for the worker (a load holds
+    the database), oldest first, each with its ``ref`` for the page that follows it."""
+    folder = Path(settings.DATA_DIR) / KEPT_FOLDER
+    try:
+        paths = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime)
+    except FileNotFoundError:
+        return []
+    kept: list[dict[str, Any]] = []
+    for path in paths:
+        try:
+            request = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # started (and removed) by the worker meanwhile
+        if request.get("kind") == str(kind) and request.get("authority_id") == authority_id:
+            kept.append({**request, "ref": path.stem})
+    return kept
+
+
 def kept_ref(key: str) -> str:
     """The name under which the request of ``key`` is kept (a page's address can carry
     it: it says nothing of the request)."""

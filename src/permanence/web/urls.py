@@ -8,6 +8,7 @@ from permanence.web.admin import admin_site
 from permanence.web.children import reviewing
 from permanence.web.children import views as children
 from permanence.web.signin import views as signin
+from permanence.web.signin.forms import PasswordResetForm
 
 
 @public
@@ -28,7 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/logout/", signin.sign_out, name="logout"),
     path(
         "accounts/password-reset/",
-        public(auth_views.PasswordResetView.as_view()),
+        public(auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)),
         name="password_reset",
     ),
     path(

@@ -1,8 +1,15 @@
-"""The forms of signing in: a code from an authenticator app, or a recovery code."""
+"""The forms of signing in: a code from an authenticator app, or a recovery code; and
+asking for a new password."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from permanence.web.signin.sessions import policy_for
 
 
 class CodeForm(forms.Form):
@@ -25,3 +32,14 @@ class ConfirmAppForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={"required": "Enter the 6-digit code the app shows"},
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, sending no link to a person whose authority has turned passwords off: a
+    password set from it could never be used, and the mail would say otherwise. The page
+    says the same either way, so it tells nobody whose address is known."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        for user in super().get_users(email):
+            if policy_for(user.authority_id).password_sign_in:
+                yield user

@@ -106,3 +106,25 @@ def test_the_national_team_sees_the_published_figures_and_no_authoritys(nation: 
     assert "Where children looked after live" not in body
     for authority in nation.authorities.values():
         assert authority.name not in body
+
+
+def test_the_page_shows_placement_types_and_adoptions_with_their_sources(nation: Nation) -> None:
+    page = nation.client_for(nation.national).get("/national/statistics/")
+    body = page.content.decode()
+    secure_2021 = re.search(
+        r"<td>31 July 2021</td><td>In secure accommodation</td><td>(\d+)</td>"
+        r"<td><a href=\"([^\"]+)\">",
+        body,
+    )
+    assert secure_2021 is not None
+    assert secure_2021.group(1) == "38"
+    address = secure_2021.group(2)
+    assert address.endswith("childrens-social-work-statistics-scotland-2020-21/pages/4")
+    adopted = re.search(
+        r"<td>31 July 2023</td><td>Ceased to be looked after, by destination</td>"
+        r"<td>Adopted</td><td>(\d+)</td><td><a href=\"([^\"]+)\">",
+        body,
+    )
+    assert adopted is not None
+    assert (adopted.group(1), adopted.group(2)) == ("214", "https://corambaaf.org.uk/node/236")
+    assert "by authority" in body

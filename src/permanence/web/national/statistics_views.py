@@ -25,7 +25,9 @@ from permanence.analysis.disclosure import (
     protect_table,
 )
 from permanence.analysis.national_statistics import (
+    CATEGORIES,
     LOOKED_AFTER,
+    MEASURES,
     SCOTLAND,
     SETTINGS,
     PublishedFigure,
@@ -85,10 +87,17 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "chart_rows": chart.data.to_dicts(),
             "chart_columns": chart.data.columns,
             "published": [
-                (figure, SETTINGS.get(figure.category, figure.category))
+                (figure, CATEGORIES.get(figure.category, figure.category))
                 for figure in sorted(published, key=lambda f: (f.on, f.category))
             ],
-            "leaving": leaving,
+            "leaving": [
+                (
+                    figure,
+                    MEASURES.get(figure.measure, figure.measure),
+                    CATEGORIES.get(figure.category, figure.category),
+                )
+                for figure in leaving
+            ],
             "sources": sorted({(f.publication, f.source_url) for f in figures}),
             "suppression_note": SUPPRESSION_NOTE,
         },

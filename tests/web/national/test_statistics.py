@@ -128,3 +128,31 @@ def test_the_page_shows_placement_types_and_adoptions_with_their_sources(nation:
     assert adopted is not None
     assert (adopted.group(1), adopted.group(2)) == ("214", "https://corambaaf.org.uk/node/236")
     assert "by authority" in body
+
+
+def test_an_authority_sees_its_own_published_count_when_a_table_names_it(
+    nation: Nation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = tmp_path / "by-authority.csv"
+    table.write_text(
+        f"{HEADER}\n"
+        "2023-07-31,North Council,looked_after,all,300,Table 9 (2023),https://www.gov.scot/t9\n"
+        "2024-07-31,North Council,looked_after,all,321,Table 9 (2024),https://www.gov.scot/t9\n"
+        "2024-07-31,South Council,looked_after,all,999,Table 9 (2024),https://www.gov.scot/t9\n"
+    )
+    monkeypatch.setenv("PERMANENCE_NATIONAL_STATISTICS", str(table))
+    body = nation.client_for(nation.admins["NORTH"]).get("/national/statistics/").content.decode()
+    row = re.search(
+        r"All children looked after</th><td>\w+</td><td>(\d+)</td><td>([^<]+)</td>"
+        r"<td><a href=\"https://www.gov.scot/t9\">([^<]+)</a>",
+        body,
+    )
+    assert row is not None
+    assert row.groups() == ("321", "31 July 2024", "Table 9 (2024)")
+    assert "999" not in body and "South Council" not in body
+    assert "In residential care</th><td>" in body and "not published" in body
+
+
+def test_without_a_table_naming_it_the_page_says_no_count_is_loaded(nation: Nation) -> None:
+    body = nation.client_for(nation.admins["NORTH"]).get("/national/statistics/").content.decode()
+    assert "No count published for North Council is loaded" in body

@@ -15,10 +15,13 @@ The format (one figure a row):
 ``measure``
     ``looked_after`` (children looked after on the date), ``ceased_16_plus_eligible_for_
     continuing_care`` and ``entered_continuing_care`` (the year to the date), or another
-    measure of a loaded table;
+    measure of a loaded table; ``ceased_looked_after`` (the year to the date, by
+    destination);
 ``category``
     ``all``, ``at_home``, ``community`` (every setting but residential care, at home
-    included, as the publication counts it), ``residential``, ``kinship``, ``foster``, ...;
+    included, as the publication counts it), ``residential``, a placement type of the
+    publication's Table 1.1 (``kinship``, ``foster_la``, ``foster_purchased``, ...; see
+    ``CATEGORIES``), or a destination on leaving (``adopted``);
 ``value``
     the published count (a whole number);
 ``publication`` and ``source_url``
@@ -54,6 +57,54 @@ SETTINGS: dict[str, str] = {
     "at_home": "At home with parents",
     "community": "In the community (at home included)",
     "residential": "In residential care",
+}
+
+
+#: Every category the shipped figures use, with its words: the publication's placement
+#: types (Table 1.1 of the 2020-21 statistics) and destinations on leaving care.
+CATEGORIES: dict[str, str] = {
+    **SETTINGS,
+    "kinship": "With kinship carers: friends or relatives",
+    "foster": "With foster carers provided or purchased by the authority",
+    "foster_la": "With foster carers provided by the authority",
+    "foster_purchased": "With foster carers purchased by the authority",
+    "prospective_adopters": "With prospective adopters",
+    "other_community": "In other community settings",
+    "la_home": "In a local authority home",
+    "voluntary_home": "In a voluntary home",
+    "residential_school": "In a residential school",
+    "secure": "In secure accommodation",
+    "crisis_care": "In crisis care",
+    "other_residential": "In other residential accommodation",
+    "adopted": "Adopted",
+}
+
+#: The parts of the publication's Table 1.1 that add up to those in the community and
+#: those in residential accommodation (and, together, to all children looked after).
+COMMUNITY_PARTS = (
+    "at_home",
+    "kinship",
+    "foster_la",
+    "foster_purchased",
+    "prospective_adopters",
+    "other_community",
+)
+RESIDENTIAL_PARTS = (
+    "la_home",
+    "voluntary_home",
+    "residential_school",
+    "secure",
+    "crisis_care",
+    "other_residential",
+)
+
+#: What each measure other than ``looked_after`` counts, in words.
+MEASURES: dict[str, str] = {
+    "ceased_16_plus_eligible_for_continuing_care": (
+        "Ceased to be looked after aged 16 or over, eligible for continuing care"
+    ),
+    "entered_continuing_care": "Entered continuing care",
+    "ceased_looked_after": "Ceased to be looked after, by destination",
 }
 
 

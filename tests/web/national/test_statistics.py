@@ -106,3 +106,53 @@ def test_the_national_team_sees_the_published_figures_and_no_authoritys(nation: 
     assert "Where children looked after live" not in body
     for authority in nation.authorities.values():
         assert authority.name not in body
+
+
+def test_the_page_shows_placement_types_and_adoptions_with_their_sources(nation: Nation) -> None:
+    page = nation.client_for(nation.national).get("/national/statistics/")
+    body = page.content.decode()
+    secure_2021 = re.search(
+        r"<td>31 July 2021</td><td>In secure accommodation</td><td>(\d+)</td>"
+        r"<td><a href=\"([^\"]+)\">",
+        body,
+    )
+    assert secure_2021 is not None
+    assert secure_2021.group(1) == "38"
+    address = secure_2021.group(2)
+    assert address.endswith("childrens-social-work-statistics-scotland-2020-21/pages/4")
+    adopted = re.search(
+        r"<td>31 July 2023</td><td>Ceased to be looked after, by destination</td>"
+        r"<td>Adopted</td><td>(\d+)</td><td><a href=\"([^\"]+)\">",
+        body,
+    )
+    assert adopted is not None
+    assert (adopted.group(1), adopted.group(2)) == ("214", "https://corambaaf.org.uk/node/236")
+    assert "by authority" in body
+
+
+def test_an_authority_sees_its_own_published_count_when_a_table_names_it(
+    nation: Nation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = tmp_path / "by-authority.csv"
+    table.write_text(
+        f"{HEADER}\n"
+        "2023-07-31,North Council,looked_after,all,300,Table 9 (2023),https://www.gov.scot/t9\n"
+        "2024-07-31,North Council,looked_after,all,321,Table 9 (2024),https://www.gov.scot/t9\n"
+        "2024-07-31,South Council,looked_after,all,999,Table 9 (2024),https://www.gov.scot/t9\n"
+    )
+    monkeypatch.setenv("PERMANENCE_NATIONAL_STATISTICS", str(table))
+    body = nation.client_for(nation.admins["NORTH"]).get("/national/statistics/").content.decode()
+    row = re.search(
+        r"All children looked after</th><td>\w+</td><td>(\d+)</td><td>([^<]+)</td>"
+        r"<td><a href=\"https://www.gov.scot/t9\">([^<]+)</a>",
+        body,
+    )
+    assert row is not None
+    assert row.groups() == ("321", "31 July 2024", "Table 9 (2024)")
+    assert "999" not in body and "South Council" not in body
+    assert "In residential care</th><td>" in body and "not published" in body
+
+
+def test_without_a_table_naming_it_the_page_says_no_count_is_loaded(nation: Nation) -> None:
+    body = nation.client_for(nation.admins["NORTH"]).get("/national/statistics/").content.decode()
+    assert "No count published for North Council is loaded" in body

@@ -25,10 +25,13 @@ from permanence.analysis.disclosure import (
     protect_table,
 )
 from permanence.analysis.national_statistics import (
+    CATEGORIES,
     LOOKED_AFTER,
+    MEASURES,
     SCOTLAND,
     SETTINGS,
     PublishedFigure,
+    latest,
     local_counts,
     published_figures,
 )
@@ -46,7 +49,7 @@ _PARTS = ("at_home", "other_community", "residential", "not_recorded")
 def statistics(request: HttpRequest) -> HttpResponse:
     figures = published_figures()
     authority_id = getattr(request.user, "authority_id", None)
-    local = _local(int(authority_id)) if authority_id is not None else None
+    local = _local(int(authority_id), figures) if authority_id is not None else None
     scotland = _scotland_years(figures)
     rows = [
         ShareRow(
@@ -85,10 +88,17 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "chart_rows": chart.data.to_dicts(),
             "chart_columns": chart.data.columns,
             "published": [
-                (figure, SETTINGS.get(figure.category, figure.category))
+                (figure, CATEGORIES.get(figure.category, figure.category))
                 for figure in sorted(published, key=lambda f: (f.on, f.category))
             ],
-            "leaving": leaving,
+            "leaving": [
+                (
+                    figure,
+                    MEASURES.get(figure.measure, figure.measure),
+                    CATEGORIES.get(figure.category, figure.category),
+                )
+                for figure in leaving
+            ],
             "sources": sorted({(f.publication, f.source_url) for f in figures}),
             "suppression_note": SUPPRESSION_NOTE,
         },
@@ -108,8 +118,10 @@ def _scotland_years(
     ]
 
 
-def _local(authority_id: int) -> dict[str, Any]:
-    """The authority's children looked after on the day of its data, protected."""
+def _local(authority_id: int, figures: list[PublishedFigure]) -> dict[str, Any]:
+    """The authority's children looked after on the day of its data, protected, each
+    beside the latest count published for the authority, when a loaded by-authority
+    table names it (the shipped figures are Scotland's only)."""
     data = authority_data(authority_id)
     open_periods = data.frame.filter(
         data.frame.get_column("period_end").is_null()
@@ -142,8 +154,15 @@ def _local(authority_id: int) -> dict[str, Any]:
         "not_recorded": protected.published("not_recorded"),
     }
     labels = {**SETTINGS, "not_recorded": "No placement recorded"}
+    official = latest(figures, measure=LOOKED_AFTER, area=data.name)
     rows = [
-        (labels[key], SUPPRESSED_MARK if value is None else str(value))
+        (labels[key], SUPPRESSED_MARK if value is None else str(value), official.get(key))
         for key, value in published.items()
     ]
-    return {"name": data.name, "as_of": data.as_of, "published": published, "rows": rows}
+    return {
+        "name": data.name,
+        "as_of": data.as_of,
+        "published": published,
+        "rows": rows,
+        "has_official": bool(official),
+    }

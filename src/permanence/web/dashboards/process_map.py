@@ -3,9 +3,11 @@ table and in words, the routes back, the stability and balancing measures, and t
 authority's notes on each step (who owns it, what is being tested there).
 
 The page model (``permanence.pages.process_map``) is worked out once per data version
-and filter set; the notes are read on each request (a handful of rows), so a note saved
-shows at once. Notes are kept by ``ProcessStepNote`` with their change history; only
-roles that keep the improvement record may change them.
+and filter set; the notes and the population figures are read on each request (a
+handful of rows), so one saved shows at once. Notes are kept by ``ProcessStepNote`` with
+their change history; only roles that keep the improvement record may change them. The
+population the rates per 1,000 children divide by (``ChildPopulation``) is entered by
+those who load the authority's data.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.views.decorators.http import require_GET
 from permanence.analysis.process_map import OUTCOMES, STEPS
 from permanence.charts.process_map import SHORT_LABELS, WIDTH
 from permanence.charts.render import render_png, render_svg
+from permanence.pages.flow_rates import Population, flow_rates, rates_text
 from permanence.pages.process_map import (
     MapRow,
     ProcessMapPage,
@@ -36,7 +39,7 @@ from permanence.pages.tables import to_csv
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
-from permanence.web.dashboards.models import ProcessStepNote
+from permanence.web.dashboards.models import ChildPopulation, ProcessStepNote
 from permanence.web.dashboards.views import (
     FORMATS,
     TABLE_PAGE,
@@ -89,6 +92,8 @@ def process_map(request: HttpRequest) -> HttpResponse:
     flows_block = chart_block(
         page.flows_chart, _addresses("dashboard-process-map-chart", ["flows"], view.query)
     )
+    populations = _populations()
+    rates = flow_rates(page.flows, populations)
     flows = [
         {
             "source": PLACE_LABELS[flow.source],
@@ -106,6 +111,9 @@ def process_map(request: HttpRequest) -> HttpResponse:
             "flows": flows,
             "balancing": [(figure, balancing_text(figure)) for figure in page.balancing],
             "can_note": user.can(Capability.EDIT_IMPROVEMENT),
+            "rates": rates,
+            "rates_text": rates_text(rates, populations) if populations else "",
+            "can_enter_population": user.can(Capability.IMPORT_DATA),
             "query": view.query,
         },
         request=request,
@@ -151,6 +159,53 @@ def process_map_chart(request: HttpRequest, chart: str, fmt: str) -> HttpRespons
     response["Content-Disposition"] = f'attachment; filename="{spec.name}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _populations() -> dict[int, Population]:
+    return {
+        figure.year: Population(figure.children, figure.source)
+        for figure in ChildPopulation.objects.all()
+    }
+
+
+class PopulationForm(forms.ModelForm[ChildPopulation]):
+    class Meta:
+        model = ChildPopulation
+        fields = ["year", "children", "source"]
+
+
+@requires(Capability.IMPORT_DATA)
+def population(request: HttpRequest) -> HttpResponse:
+    """The children aged 0 to 17 living in the authority, year by year, that the flows'
+    rates per 1,000 children divide by. Entering a year again replaces its figure (the
+    history keeps the one before)."""
+    user = cast(User, request.user)
+    assert user.authority_id is not None  # ``requires`` refuses people without one
+    form = PopulationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # A year already entered is changed, not refused as a duplicate; two saves of
+        # the same year at once (a double click) make one row.
+        saved, _ = ChildPopulation.objects.update_or_create(
+            authority_id=user.authority_id,
+            year=form.cleaned_data["year"],
+            defaults={
+                "children": form.cleaned_data["children"],
+                "source": form.cleaned_data["source"],
+                "changed_by": user,
+            },
+        )
+        messages.success(request, f"Saved the population for {saved.year}.")
+        return HttpResponseRedirect(reverse("dashboard-process-map-population"))
+    return render(
+        request,
+        "dashboards/population.html",
+        {
+            "title": "Children in the authority's population",
+            "form": form,
+            "figures": ChildPopulation.objects.select_related("changed_by"),
+            "back": reverse("dashboard-process-map") + "#flows-heading",
+        },
+    )
 
 
 class StepNoteForm(forms.ModelForm[ProcessStepNote]):

@@ -35,6 +35,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="dashboard-process-map-chart",
     ),
     path(
+        "process-map/population/",
+        process_map.population,
+        name="dashboard-process-map-population",
+    ),
+    path(
         "process-map/steps/<slug:step>/note/",
         process_map.step_note,
         name="dashboard-process-map-note",

@@ -2,10 +2,11 @@
 
 A Champions' Group meets fortnightly and its data lead presents the data at every meeting
 (DOMAIN.md, governance). The pack is what the group takes into that meeting and sends to
-the partners afterwards: the aims at a glance, each aim's run chart with its findings in
-words and the children still waiting beneath it, the entry-cohort survival curve, where
-children wait, the tests of change opened and closed since the last meeting, the open
-risks and issues, and the data quality of the latest import.
+the partners afterwards: the aims at a glance (and the local aims on the measures), each
+aim's run chart with its findings in words and the children still waiting beneath it,
+the entry-cohort survival curve, where children wait, the process map and the flows per
+quarter, the tests of change opened and closed since the last meeting, the open risks
+and issues, and the data quality of the latest import.
 
 ``PackContent`` holds all of it, worked out once (``build.build_pack``), and the three
 files are drawn from it (``pdf``, ``pptx``, ``xlsx``), so the PDF, the slides and the

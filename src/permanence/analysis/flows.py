@@ -32,7 +32,9 @@ from permanence.analysis.periods import frame_as_of
 from permanence.journey.vocabulary import Destination
 
 ENGINE: Final = "in-memory"
-DESTINATIONS: Final = tuple(Destination.codes())
+# In the order the vocabulary declares them (``codes()`` is a set: its order changes from
+# one process to the next, and so would the table's columns).
+DESTINATIONS: Final = tuple(member.value for member in Destination)
 EXIT_COLUMNS: Final = tuple(f"exits_{code}" for code in DESTINATIONS)
 PER: Final = 1000
 

@@ -50,6 +50,7 @@ from permanence.reports.content import (
     RiskItem,
     count_of,
 )
+from permanence.reports.measure_aims import MeasureAimItem
 
 #: The still-waiting charts show this many of the longest waits: a bar each, so the chart
 #: fits an A4 page and a slide. The words under the chart give the whole count.
@@ -88,6 +89,7 @@ def build_pack(
     group_actions: Iterable[GroupActionItem] = (),
     last_group_meeting: date | None = None,
     measured_on: date | None = None,
+    measure_aims: Iterable[MeasureAimItem] = (),
 ) -> PackContent:
     """The pack for the meeting on ``as_of``, reporting the improvement work since
     ``since`` (a fortnight before, by default).
@@ -101,7 +103,8 @@ def build_pack(
     and the risks still open). ``step_notes`` are what the authority noted on the
     process map's steps (who owns each, what is being tested there), by step key.
     and the risks still open); ``group_actions`` are the Champions' Group's actions not
-    done, which open the pack, the soonest due first (those with no date last).
+    done, which open the pack, the soonest due first (those with no date last);
+    ``measure_aims`` the local aims on percentage measures, where each stands.
     """
     last_meeting = default_since(as_of) if since is None else since
     if last_meeting > as_of:
@@ -160,6 +163,7 @@ def build_pack(
         ),
         last_group_meeting=last_group_meeting,
         measured_on=None if measuring == as_of else measuring,
+        measure_aims=tuple(measure_aims),
     )
 
 

@@ -2,10 +2,11 @@
 
 A Champions' Group meets fortnightly and its data lead presents the data at every meeting
 (DOMAIN.md, governance). The pack is what the group takes into that meeting and sends to
-the partners afterwards: the aims at a glance, each aim's run chart with its findings in
-words and the children still waiting beneath it, the entry-cohort survival curve, where
-children wait, the tests of change opened and closed since the last meeting, the open
-risks and issues, and the data quality of the latest import.
+the partners afterwards: the aims at a glance (and the local aims on the measures), each
+aim's run chart with its findings in words and the children still waiting beneath it,
+the entry-cohort survival curve, where children wait, the process map and the flows per
+quarter, the tests of change opened and closed since the last meeting, the open risks
+and issues, and the data quality of the latest import.
 
 ``PackContent`` holds all of it, worked out once (``build.build_pack``), and the three
 files are drawn from it (``pdf``, ``pptx``, ``xlsx``), so the PDF, the slides and the
@@ -33,6 +34,7 @@ from permanence.ingest.rules import all_rules
 from permanence.pages.overview import AimSummary
 from permanence.pages.process_map import ProcessMapPage
 from permanence.pages.stages import StageRow
+from permanence.reports.measure_aims import MeasureAimItem, measure_aims_sentence
 
 #: The fortnightly meeting: "since the last meeting" means this many days before it.
 MEETING_INTERVAL_DAYS: Final = 14
@@ -263,6 +265,15 @@ class QualitySummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgressAssessment:
+    """One assessment of a project's progress: from this date, this phase and score."""
+
+    assessed_on: date
+    phase: str
+    score: str  # on the IHI scale, 0.5 to 5.0
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressItem:
     """One improvement project's phase and IHI progress score now, and the score before."""
 
@@ -272,6 +283,8 @@ class ProgressItem:
     score: str  # on the IHI scale, 0.5 to 5.0; blank: not assessed yet
     assessed_on: date | None = None
     previous: str = ""  # the score of the assessment before, if any
+    #: Every assessment, the earliest first (the workbook's progress sheet lists them).
+    history: tuple[ProgressAssessment, ...] = ()
 
     @property
     def change(self) -> str:
@@ -293,6 +306,8 @@ class SectionKind(StrEnum):
     COMPETING = "competing"
     STAGES = "stages"
     PROCESS_MAP = "process-map"
+    FLOWS = "flows"
+    MEASURE_AIMS = "measure-aims"
     PROGRESS = "progress"
     CYCLES = "cycles"
     RISKS = "risks"
@@ -348,6 +363,8 @@ class PackContent:
     #: (``permanence report --as-of``, the pack form's measuring date): nothing recorded
     #: later is known. None measures on the meeting's day.
     measured_on: date | None = None
+    #: The local aims on percentage measures, where each stands (``reports.measure_aims``).
+    measure_aims: tuple[MeasureAimItem, ...] = ()
 
     @property
     def measuring_date(self) -> date:
@@ -387,7 +404,12 @@ class PackContent:
             charts.append(self.competing)
         if self.process_map is not None:
             charts.append(self.process_map.chart)
+        charts += self._flows_charts()
         return tuple(charts)
+
+    def _flows_charts(self) -> list[ChartSpec]:
+        """The flows per quarter: the process map page's own chart (``pages.process_map``)."""
+        return [self.process_map.flows_chart] if self.process_map is not None else []
 
     def sections(self) -> tuple[Section, ...]:
         """The sections in order: the PDF's second-level headings and the deck's slides."""
@@ -395,6 +417,10 @@ class PackContent:
             Section(SectionKind.ACTIONS, "Actions still open from the group's meetings", "actions"),
             Section(SectionKind.AIMS, "The aims at a glance", "aims"),
         ]
+        if self.measure_aims:
+            sections.append(
+                Section(SectionKind.MEASURE_AIMS, "Local aims on the measures", "measure-aims")
+            )
         for aim in self.aim_charts:
             sections.append(
                 Section(
@@ -423,6 +449,9 @@ class PackContent:
         sections.append(Section(SectionKind.STAGES, "Where children wait", "stages"))
         if self.process_map is not None:
             sections.append(Section(SectionKind.PROCESS_MAP, "The process map", "process-map"))
+            sections.append(
+                Section(SectionKind.FLOWS, "Children coming into care and leaving it", "flows")
+            )
         if self.progress:
             sections.append(Section(SectionKind.PROGRESS, "Projects' progress", "progress"))
         sections += [
@@ -461,6 +490,9 @@ class PackContent:
             f"{'is' if len(self.group_actions) == 1 else 'are'} not done yet{past}, the "
             f"soonest due first.{last}"
         )
+
+    def measure_aims_sentence(self) -> str:
+        return measure_aims_sentence(self.measure_aims)
 
     def cycles_sentence(self) -> str:
         closed, opened = len(self.cycles_closed), len(self.cycles_opened)

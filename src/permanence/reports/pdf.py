@@ -28,6 +28,7 @@ import base64
 from collections.abc import Mapping
 from typing import Any, Final
 
+import polars as pl
 from markupsafe import Markup
 
 from permanence.charts import ChartSpec
@@ -46,6 +47,7 @@ from permanence.reports.content import (
     short_date,
 )
 from permanence.reports.figures import PDF_CHART_WIDTH, svgs
+from permanence.reports.measure_aims import MEASURE_AIM_HEADINGS
 
 LANGUAGE: Final = "en-GB"
 #: A table of figures (``keep``) of at most this many rows is never split across pages.
@@ -171,6 +173,21 @@ def _progress_rows(content: PackContent) -> list[tuple[str, ...]]:
     ]
 
 
+def _measure_aim_rows(content: PackContent) -> list[tuple[str, ...]]:
+    return [item.cells() for item in content.measure_aims]
+
+
+def _frame_rows(frame: pl.DataFrame) -> list[tuple[str, ...]]:
+    """A chart's data as the table's text: whole numbers with thousands separators."""
+    return [
+        tuple(
+            "" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+            for value in row
+        )
+        for row in frame.iter_rows()
+    ]
+
+
 def _action_rows(content: PackContent) -> list[tuple[str, ...]]:
     return [
         (
@@ -244,6 +261,9 @@ _HELPERS: Final[dict[str, Any]] = {
     "progress_rows": _progress_rows,
     "risk_rows": _risk_rows,
     "action_rows": _action_rows,
+    "measure_aim_headings": MEASURE_AIM_HEADINGS,
+    "measure_aim_rows": _measure_aim_rows,
+    "frame_rows": _frame_rows,
     "quality_table_rows": _quality_table_rows,
     "rules_caption": _rules_caption,
     "rule_rows": _rule_rows,

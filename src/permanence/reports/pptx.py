@@ -47,6 +47,7 @@ from permanence.reports.content import (
     short_date,
 )
 from permanence.reports.figures import pngs
+from permanence.reports.measure_aims import MEASURE_AIM_HEADINGS
 
 #: Lengths are whole EMUs (914,400 to the inch), as PowerPoint stores them.
 SLIDE_WIDTH: Final = int(Inches(13.333))
@@ -91,6 +92,8 @@ def render_pptx(content: PackContent, images: Mapping[str, bytes] | None = None)
         SectionKind.COMPETING: _competing,
         SectionKind.STAGES: _stages,
         SectionKind.PROCESS_MAP: _process_map,
+        SectionKind.FLOWS: _flows,
+        SectionKind.MEASURE_AIMS: _measure_aims,
         SectionKind.PROGRESS: _progress,
         SectionKind.CYCLES: _cycles,
         SectionKind.RISKS: _risks,
@@ -295,6 +298,41 @@ def _process_map(
         for row in the_map.most_waiting
     ]
     _chart_with_words(slide, the_map.chart, pictures, ["Where most waiting happens:", *most])
+
+
+#: The flows slide lists this many of the latest quarters in words beside the chart.
+FLOWS_QUARTERS_SAID: Final = 4
+
+
+def _flows(
+    slide: Slide, content: PackContent, section: Section, pictures: Mapping[str, bytes]
+) -> None:
+    the_map = content.process_map
+    assert the_map is not None
+    chart = the_map.flows_chart
+    latest = [
+        f"{quarter}: {came:,} came into care, {left:,} left, {in_care:,} in care at its end"
+        for quarter, came, left, *_, in_care in chart.data.tail(FLOWS_QUARTERS_SAID).iter_rows()
+    ]
+    words = [the_map.flows_text, *(["The latest quarters:", *latest] if latest else [])]
+    _chart_with_words(slide, chart, pictures, words)
+
+
+def _measure_aims(
+    slide: Slide, content: PackContent, section: Section, pictures: Mapping[str, bytes]
+) -> None:
+    _sentence_and_table(
+        slide,
+        content.measure_aims_sentence(),
+        list(MEASURE_AIM_HEADINGS),
+        (2.4, 2.8, 1.9, 2.1, 1.2, 2.0),
+        [[_clip(cell) for cell in item.cells()] for item in content.measure_aims],
+        description="Each local aim on a process measure: its target, the latest month and "
+        "whether it is met",
+        more="The first {shown} of {total} local aims on the measures are shown; the PDF "
+        "holds them all.",
+    )
+    _notes(slide, [" ".join(item.progress.sentences()) for item in content.measure_aims])
 
 
 def _cycles(

@@ -33,6 +33,8 @@ import polars as pl
 from permanence.charts import ChartSpec
 from permanence.ingest.quality_report import EXCEL_MAX_CELL_TEXT, looks_like_formula
 from permanence.reports.content import PackContent, long_date
+from permanence.reports.workbook_sheets import NAMES as EXTRA_SHEET_NAMES
+from permanence.reports.workbook_sheets import Sheet, extra_sheets
 
 SHEET_NAME_LIMIT: Final = 31
 _NOT_IN_SHEET_NAMES: Final = re.compile(r"[\[\]:*?/\\']")
@@ -68,7 +70,8 @@ def render_xlsx(content: PackContent) -> bytes:
     writer = _Writer(workbook)
     charts = content.charts()
     names = sheet_names(charts)
-    writer.about(content, charts, names)
+    extra = extra_sheets(content)
+    writer.about(content, charts, names, extra)
     for chart in charts:
         writer.table(
             names[chart.name], title=chart.title, description=chart.alt_text, frame=chart.data
@@ -86,6 +89,10 @@ def render_xlsx(content: PackContent) -> bytes:
         description=content.stage_sentence,
         frame=stages_frame(content),
     )
+    for sheet in extra:
+        writer.table(
+            sheet.name, title=sheet.title, description=sheet.description, frame=sheet.frame
+        )
     workbook.close()
     return output.getvalue()
 
@@ -93,7 +100,7 @@ def render_xlsx(content: PackContent) -> bytes:
 def sheet_names(charts: Sequence[ChartSpec]) -> dict[str, str]:
     """Each chart's sheet name: its name, made fit for a sheet (31 characters at most, no
     characters Excel refuses) and unique."""
-    taken = {ABOUT_SHEET.lower(), AIMS_SHEET.lower(), STAGES_SHEET.lower()}
+    taken = {name.lower() for name in (ABOUT_SHEET, AIMS_SHEET, STAGES_SHEET, *EXTRA_SHEET_NAMES)}
     names: dict[str, str] = {}
     for chart in charts:
         base = _NOT_IN_SHEET_NAMES.sub("-", chart.name)[:SHEET_NAME_LIMIT] or "chart"
@@ -201,7 +208,11 @@ class _Writer:
         self.text(sheet, row, 0, text, "wrap")
 
     def about(
-        self, content: PackContent, charts: Sequence[ChartSpec], names: dict[str, str]
+        self,
+        content: PackContent,
+        charts: Sequence[ChartSpec],
+        names: dict[str, str],
+        extra: Sequence[Sheet] = (),
     ) -> None:
         sheet = self.workbook.add_worksheet(ABOUT_SHEET)
         sheet.set_column(0, 0, 34)
@@ -210,7 +221,8 @@ class _Writer:
         lines = [
             f"The data behind every chart of the pack for the meeting on "
             f"{long_date(content.meeting_date)}, one sheet per chart, then the aims at a "
-            "glance and the stage table.",
+            "glance, the stage table, the group's open actions and, when the pack has them, "
+            "the projects' progress scores and the local aims on the measures.",
             content.dates_sentence(),
             content.privacy_note(),
             "A run chart's row is a child who has reached the aim's milestone. A still-"
@@ -225,6 +237,7 @@ class _Writer:
         rows += [
             (AIMS_SHEET, "The aims at a glance"),
             (STAGES_SHEET, "Where children wait: the stage table"),
+            *((sheet.name, sheet.title) for sheet in extra),
         ]
         for offset, (name, title) in enumerate(rows, start=1):
             self.text(sheet, header + offset, 0, name)

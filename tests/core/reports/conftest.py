@@ -11,14 +11,18 @@ Building the pack and its files takes a few seconds, so each is made once per se
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from permanence.analysis.aims import NATIONAL_AIMS, AimDefinition, local_aim
+from permanence.analysis.measure_aims import MonthFigure, measure_aim_progress
 from permanence.charts import ImprovementMarks
 from permanence.ingest import read_extract, validate
 from permanence.ingest.quality_report import summarise
@@ -33,6 +37,8 @@ from permanence.reports.content import (
     RiskItem,
 )
 from permanence.reports.files import PackFormat, make_files
+from permanence.reports.measure_aims import MeasureAimItem
+from permanence.reports.xlsx import DATA_ROW
 from permanence.synth import default_improvement_start, generate
 from permanence.synth.messy import make_messy
 
@@ -50,6 +56,44 @@ GROUP_ACTIONS = (
     GroupActionItem("Invite the health visitors' lead", "Data lead", SINCE, None),
 )
 LAST_GROUP_MEETING = SINCE
+#: A measure's months, worked by hand in docs/meetings.md ("Local aims on the measures"):
+#: November 6 of 10, December nobody, January 9 of 10, February 7 of 9, March 19 of 20,
+#: April 4 of 8.
+MEASURE_MONTHS = (
+    MonthFigure(date(2025, 11, 1), 6, 10),
+    MonthFigure(date(2025, 12, 1), 0, 0),
+    MonthFigure(date(2026, 1, 1), 9, 10),
+    MonthFigure(date(2026, 2, 1), 7, 9),
+    MonthFigure(date(2026, 3, 1), 19, 20),
+    MonthFigure(date(2026, 4, 1), 4, 8),
+)
+
+
+def measure_aim(title: str, by_date: date, *, as_of: date = AS_OF) -> MeasureAimItem:
+    """A local aim of 90% on the measure above, counting from November 2025."""
+    return MeasureAimItem(
+        title=title,
+        measure="Two-week planning meetings that set every review date",
+        statement=f"{title}: 90% of two-week planning meetings will set every review date.",
+        progress=measure_aim_progress(
+            MEASURE_MONTHS,
+            target_percent=90,
+            counting_from=date(2025, 11, 1),
+            by_date=by_date,
+            as_of=as_of,
+        ),
+        serves="National Aim 2",
+    )
+
+
+#: On 30 September 2026 (worked in test_measure_aims_section.py): met by 31 March 2026
+#: (judged on March, 95%); not met by 28 February 2026 (judged on February, 78%); not yet
+#: due by 31 March 2027.
+MEASURE_AIMS = (
+    measure_aim("Review dates by March", date(2026, 3, 31)),
+    measure_aim("Review dates by February", date(2026, 2, 28)),
+    measure_aim("Review dates by next March", date(2027, 3, 31)),
+)
 CHILDREN = 160
 SEED = 7
 REF_PREFIX = "REF-"
@@ -201,6 +245,7 @@ def content(world: Synthetic) -> PackContent:
         quality=world.quality,
         group_actions=GROUP_ACTIONS,
         last_group_meeting=LAST_GROUP_MEETING,
+        measure_aims=MEASURE_AIMS,
     )
 
 
@@ -215,3 +260,27 @@ def pack_dir(files: dict[PackFormat, bytes], tmp_path_factory: pytest.TempPathFa
     for fmt, data in files.items():
         (folder / f"pack.{fmt.value}").write_bytes(data)
     return folder
+
+
+def plain(value: Any) -> Any:
+    """A workbook's cell as the pack's data holds it: dates as dates, whole numbers as ints."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def sheet_records(workbook: bytes, name: str) -> list[dict[str, Any]]:
+    """A sheet's table read back from the workbook's bytes: a dict per row, by heading."""
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(workbook))
+        .get_sheet_by_name(name)
+        .to_python(skip_empty_area=False)
+    )
+    header, *body = rows[DATA_ROW:]
+    return [
+        {heading: plain(cell) for heading, cell in zip(header, row, strict=True)}
+        for row in body
+        if any(cell != "" for cell in row)
+    ]

@@ -226,20 +226,21 @@ def test_the_sections_run_from_the_open_actions_to_the_data_quality(
     sections = content.sections()
     kinds = [section.kind for section in sections]
     aims = len(NATIONAL_AIMS) + 1
-    assert kinds[:2] == [SectionKind.ACTIONS, SectionKind.AIMS]
-    assert kinds[2 : 2 + 2 * aims] == [SectionKind.RUN_CHART, SectionKind.STILL_WAITING] * aims
-    assert kinds[2 + 2 * aims :] == [
+    assert kinds[:3] == [SectionKind.ACTIONS, SectionKind.AIMS, SectionKind.MEASURE_AIMS]
+    assert kinds[3 : 3 + 2 * aims] == [SectionKind.RUN_CHART, SectionKind.STILL_WAITING] * aims
+    assert kinds[3 + 2 * aims :] == [
         SectionKind.SURVIVAL,
         SectionKind.COMPETING,
         SectionKind.STAGES,
         SectionKind.PROCESS_MAP,
+        SectionKind.FLOWS,
         SectionKind.CYCLES,
         SectionKind.RISKS,
         SectionKind.QUALITY,
     ]
     assert len({section.anchor for section in sections}) == len(sections)
-    # and the survival curve, what became of the children and the process map
-    assert len(content.charts()) == 2 * aims + 3
+    # and the survival curve, what became of the children, the process map and the flows
+    assert len(content.charts()) == 2 * aims + 4
 
 
 def test_still_waiting_charts_show_at_most_the_longest_waits(content: PackContent) -> None:

@@ -34,4 +34,5 @@ def test_a_pack_with_aims_no_child_has_reached_yet_is_complete() -> None:
     deck = Presentation(io.BytesIO(files[PackFormat.PPTX]))
     assert len(deck.slides) == 1 + len(content.sections())
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(files[PackFormat.XLSX]))
-    assert len(workbook.sheet_names) == 3 + len(content.charts())
+    # About, the aims, the stages and the open actions, beside a sheet per chart.
+    assert len(workbook.sheet_names) == 4 + len(content.charts())

@@ -17,9 +17,11 @@ from python_calamine import CalamineWorkbook
 
 from permanence.reports.content import PackContent
 from permanence.reports.files import PackFormat
+from permanence.reports.workbook_sheets import ACTIONS_SHEET, MEASURE_AIMS_SHEET
 from permanence.reports.xlsx import ABOUT_SHEET, AIMS_SHEET, DATA_ROW, STAGES_SHEET
 
 from .conftest import INITIALS, LOCAL_TITLE, REF_PREFIX, Synthetic
+from .conftest import plain as _plain
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -41,7 +43,14 @@ def test_one_sheet_per_chart_between_the_about_sheet_and_the_tables(
     workbook: CalamineWorkbook, content: PackContent
 ) -> None:
     charts = [chart.name for chart in content.charts()]
-    assert workbook.sheet_names == [ABOUT_SHEET, *charts, AIMS_SHEET, STAGES_SHEET]
+    assert workbook.sheet_names == [
+        ABOUT_SHEET,
+        *charts,
+        AIMS_SHEET,
+        STAGES_SHEET,
+        ACTIONS_SHEET,
+        MEASURE_AIMS_SHEET,
+    ]
 
 
 def test_each_chart_sheet_holds_exactly_the_charts_data(
@@ -61,15 +70,6 @@ def test_each_chart_sheet_holds_exactly_the_charts_data(
                 assert found == pytest.approx([v if v is not None else "" for v in expected])
             else:
                 assert found == [_plain(v) if v is not None else "" for v in expected], heading
-
-
-def _plain(value: Any) -> Any:
-    """A cell as the chart's data holds it: dates as dates, whole numbers as ints."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def test_no_cell_holds_a_childs_reference_initials_or_date_of_birth(

@@ -613,6 +613,7 @@ def test_rows_made_before_any_decision_show_nowhere(
 def test_the_report_pack_reads_the_authoritys_own_progress_whatever_it_shares(
     records: tuple[Record, Record], users_b: dict[Role, User], authority_b: LocalAuthority
 ) -> None:
+    from permanence.reports.content import ProgressAssessment
     from permanence.web.kernel.pack_progress import progress_items
 
     _, record_b = records
@@ -633,4 +634,9 @@ def test_the_report_pack_reads_the_authoritys_own_progress_whatever_it_shares(
     item = items[f"{SECRET}project"]
     assert (item.phase, item.score, item.previous) == ("Testing", "2.5", "1.5")
     assert item.assessed_on == date(2024, 6, 10)
+    # Its history, the earliest first, for the pack workbook's progress sheet.
+    assert item.history == (
+        ProgressAssessment(date(2024, 1, 10), "Testing", "1.5"),
+        ProgressAssessment(date(2024, 6, 10), "Testing", "2.5"),
+    )
     assert not any(name.startswith("alpha-") for name in items)

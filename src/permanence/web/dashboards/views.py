@@ -43,7 +43,8 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.dashboards.phases import PHASES_SLOT, phases_section
-from permanence.web.improvement.measure_aims import measure_aims_standing
+from permanence.web.improvement.measure_aims import measure_aims_serving, measure_aims_standing
+from permanence.web.improvement.models import LocalAim
 from permanence.web.kernel import cache
 from permanence.web.kernel.addresses import tidy_address
 from permanence.web.kernel.cache import AuthorityData, authority_data, cached
@@ -295,19 +296,25 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _measure_aims_html(view: Viewing) -> SafeString:
-    """The local aims on process measures: worked out on each visit, not kept with the
-    page, since a checklist saved moves them without moving the data version."""
+def _measure_aims_html(
+    view: Viewing, aims: list[LocalAim] | None = None, *, within: AimDefinition | None = None
+) -> SafeString:
+    """The local aims on process measures (all of them, or ``aims``): worked out on each
+    visit, not kept with the page, since a checklist saved moves them without moving the
+    data version. ``within`` is the aim whose page lists those its projects' measures
+    serve, under a heading of their own (nothing when there are none)."""
     on_measures = [
         {
             "aim": aim,
             "sentences": progress.sentences(),
             "href": reverse("improvement-aim", args=[aim.pk]),
         }
-        for aim, progress in measure_aims_standing(view.data.authority_id)
+        for aim, progress in measure_aims_standing(view.data.authority_id, aims)
     ]
     return mark_safe(  # noqa: S308 - the template's own output, autoescaped
-        render_to_string("dashboards/_measure_aims.html", {"on_measures": on_measures})
+        render_to_string(
+            "dashboards/_measure_aims.html", {"on_measures": on_measures, "within": within}
+        )
     )
 
 
@@ -387,6 +394,7 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
     # cached, put in the cached body where the run chart's findings end.
     phases = phases_section(request, aim, aim_page_of(view, aim), view.query)
     html = html.replace(PHASES_SLOT, phases, 1)
+    html += _measure_aims_html(view, measure_aims_serving(aim.id), within=aim)
     return _page(
         request,
         view,

@@ -4,6 +4,7 @@ counted), and where the aim stands (``analysis.measure_aims``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from permanence.pages.measure_chart import Annotation, measure_chart
 from permanence.pages.measure_reading import read_series
 from permanence.pages.measure_series import MeasureSeries, process_series
 from permanence.web.improvement.annotations import project_annotations
-from permanence.web.improvement.models import LocalAim
+from permanence.web.improvement.models import LocalAim, Measure, MeasureSource
 from permanence.web.kernel.cache import authority_data
 from permanence.web.meetings.measures import authority_meeting_measures
 from permanence.web.planning.measures import authority_process_measures
@@ -29,12 +30,14 @@ from permanence.web.planning.measures import authority_process_measures
 P_CHART_MONTHS = 2
 
 
-def process_measure_series(key: str, authority_id: int) -> tuple[MeasureSeries, date]:
+def process_measure_series(
+    key: str, authority_id: int, as_of: date | None = None
+) -> tuple[MeasureSeries, date]:
     """A process measure's monthly points for the authority in scope, and the measuring
-    date: the meeting measures from the meetings recorded (web/meetings), the planning
-    summary's judged by the authority's review policy."""
+    date (``as_of``, today by default): the meeting measures from the meetings recorded
+    (web/meetings), the planning summary's judged by the authority's review policy."""
     # The journeys frame as the dashboards keep it, built once per data version and day.
-    data = authority_data(authority_id)
+    data = authority_data(authority_id, as_of)
     if key in MEETING_MEASURES:
         mine = authority_meeting_measures(authority_id, data.frame, data.as_of)[key]
         return process_series(mine.key, mine.table, mine.note, x_title=mine.x_title), data.as_of
@@ -97,14 +100,18 @@ def _progress(aim: LocalAim, series: MeasureSeries, as_of: date) -> MeasureAimPr
     )
 
 
-def measure_aims_standing(authority_id: int) -> list[tuple[LocalAim, MeasureAimProgress]]:
-    """Every local aim on a process measure (in scope), with where it stands: for the
-    dashboards' overview."""
+def measure_aims_standing(
+    authority_id: int, aims: Iterable[LocalAim] | None = None, as_of: date | None = None
+) -> list[tuple[LocalAim, MeasureAimProgress]]:
+    """Every local aim on a process measure (in scope), or those of ``aims``, with where
+    it stands as of ``as_of`` (today): for the dashboards' overview, an aim's page and the
+    report pack."""
     standing = []
     worked_out: dict[str, tuple[MeasureSeries, date]] = {}
-    for aim in LocalAim.objects.exclude(measure=""):
+    chosen = LocalAim.objects.exclude(measure="") if aims is None else aims
+    for aim in chosen:
         if aim.measure not in worked_out:  # several aims on one measure: worked out once
-            worked_out[aim.measure] = process_measure_series(aim.measure, authority_id)
+            worked_out[aim.measure] = process_measure_series(aim.measure, authority_id, as_of)
         series, as_of = worked_out[aim.measure]
         standing.append((aim, _progress(aim, series, as_of)))
     return standing
@@ -135,3 +142,40 @@ def measure_aim_context(aim: LocalAim, authority_id: int) -> dict[str, Any]:
         "note": series.note,
         "as_of": as_of,
     }
+
+
+def _local_aim_pk(aim_id: str) -> int | None:
+    """The ``LocalAim`` behind a local clock aim's id ("local_3"), or None for a national
+    aim's."""
+    number = aim_id.removeprefix("local_")
+    return int(number) if number != aim_id and number.isdigit() else None
+
+
+def measure_aims_serving(aim_id: str) -> list[LocalAim]:
+    """The local aims on the process measures that the projects working toward the aim
+    ``aim_id`` (a national aim's id or a local clock aim's) follow: a project's measure
+    "from the journeys" on a process measure links its aim to every local aim written on
+    that measure."""
+    local = _local_aim_pk(aim_id)
+    projects = (
+        Measure.objects.filter(project__local_aim_id=local)
+        if local is not None
+        else Measure.objects.filter(project__national_aim=aim_id)
+    )
+    keys = projects.filter(source=MeasureSource.PROCESS).values_list("process_measure", flat=True)
+    return list(LocalAim.objects.exclude(measure="").filter(measure__in=keys))
+
+
+def aims_served() -> dict[str, list[str]]:
+    """For each process measure, the aims (their labels) of the projects that follow it:
+    what a local aim on that measure serves."""
+    served: dict[str, list[str]] = {}
+    measures = Measure.objects.filter(source=MeasureSource.PROCESS).select_related(
+        "project__local_aim"
+    )
+    for measure in measures:  # the authority's measures: tens
+        label = measure.project.aim_label
+        labels = served.setdefault(measure.process_measure, [])
+        if label and label not in labels:
+            labels.append(label)
+    return served

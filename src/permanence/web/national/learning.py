@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from permanence.analysis.shared_measure import MonthValue, shared_points
-from permanence.reports.content import ProgressItem
+from permanence.reports.content import ProgressAssessment, ProgressItem
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Role
 from permanence.web.improvement.models import (
@@ -396,13 +396,22 @@ def own_progress_items() -> list[ProgressItem]:
             ProgressItem(
                 project=project.title,
                 aim=project.aim_label,
-                phase=str(now.get_phase_display()).split(":", 1)[0] if now else "",
+                phase=_phase_name(now) if now else "",
                 score=str(now.score) if now else "",
                 assessed_on=now.assessed_on if now else None,
                 previous=str(history[1].score) if len(history) > 1 else "",
+                history=tuple(
+                    ProgressAssessment(row.assessed_on, _phase_name(row), str(row.score))
+                    for row in reversed(history)
+                ),
             )
         )
     return items
+
+
+def _phase_name(row: ProjectProgress) -> str:
+    """The phase's short name ("Testing"), without its explanation."""
+    return str(row.get_phase_display()).split(":", 1)[0]
 
 
 # ---- an adviser's access --------------------------------------------------------------

@@ -16,6 +16,7 @@ from datetime import date
 from django.db.models import F, Min
 from django.utils import timezone
 
+from permanence.charts.words import join_words
 from permanence.pages.process_map import StepNote
 from permanence.reports.build import build_pack
 from permanence.reports.content import (
@@ -26,8 +27,10 @@ from permanence.reports.content import (
     RiskItem,
     long_date,
 )
+from permanence.reports.measure_aims import MeasureAimItem
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.dashboards.models import ProcessStepNote
+from permanence.web.improvement.measure_aims import aims_served, measure_aims_standing
 from permanence.web.improvement.models import (
     GroupAction,
     GroupMeeting,
@@ -67,7 +70,24 @@ def pack_content(
         .values_list("held_on", flat=True)
         .first(),
         measured_on=measured_on,
+        measure_aims=measure_aims(authority.pk, as_of=measured_on or as_of),
     )
+
+
+def measure_aims(authority_id: int, *, as_of: date) -> list[MeasureAimItem]:
+    """Every local aim on a process measure, where it stands as of ``as_of`` (the same
+    figures as the aim's page and the overview), with the aims it serves."""
+    served = aims_served()
+    return [
+        MeasureAimItem(
+            title=aim.title,
+            measure=aim.measure_title,
+            statement=aim.statement,
+            progress=progress,
+            serves=join_words(served.get(aim.measure, [])),
+        )
+        for aim, progress in measure_aims_standing(authority_id, as_of=as_of)
+    ]
 
 
 def group_actions(*, as_of: date) -> list[GroupActionItem]:

@@ -18,7 +18,8 @@ authority's population: the mid-year estimate of the quarter's year, or, where t
 has none yet, the latest year before it (``population_year`` says which). The population
 comes from whoever supplies it (``population`` rows of ``year`` and ``population``, the
 sum over age bands already taken by ``population_total``): no published estimates are
-shipped, so the web app's data lead enters them (``pages.flow_rates``). docs/process-map.md ("Flows and rates") has the rules and a worked example.
+shipped, so the web app's data lead enters them (``pages.flow_rates``).
+docs/process-map.md ("Flows and rates") has the rules and a worked example.
 """
 
 from __future__ import annotations

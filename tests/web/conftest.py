@@ -102,9 +102,7 @@ def two_authorities(
     load: Callable[..., object],
 ) -> tuple[LocalAuthority, LocalAuthority]:
     load(authority_a, journey_tables("A-0001"), "alpha.csv")
-    bravo = journey_tables(
-        "B-SECRET-REF", team="Bravo Locality Team", initials="ZQ", born=B_BORN
-    )
+    bravo = journey_tables("B-SECRET-REF", team="Bravo Locality Team", initials="ZQ", born=B_BORN)
     # B's child in a sibling group (its name a marker: it must never show to A).
     bravo = JourneyTables(
         **{

@@ -26,6 +26,7 @@ from permanence.web.signin.models import ExternalIdentity, IdentityProvider, Sig
 from ..core.conftest import journey_tables
 from .group_rows import add_group_rows
 from .meetings.records import add_meeting_records
+from .milestones.records import add_entered_milestone
 from .sharing_rows import add_bravo_learning
 
 PASSWORD = "a-long-test-password"
@@ -162,6 +163,9 @@ def two_authorities(
     # Planning meetings, their checklists, actions and decisions (web/meetings).
     add_meeting_records(authority_a, users_a[Role.PRACTITIONER], "alpha")
     add_meeting_records(authority_b, users_b[Role.PRACTITIONER], "bravo-meeting")
+    # A milestone typed in on each child's journey page (web/children/milestones.py).
+    add_entered_milestone(authority_a, users_a[Role.PRACTITIONER], "alpha")
+    add_entered_milestone(authority_b, users_b[Role.PRACTITIONER], "bravo-milestone")
     # The Champions' Group's meetings and a reviewing officer's allocation (A's
     # practitioner chairs A's child's reviews, so "Your reviews" shows the child).
     add_group_rows(authority_a, users_a[Role.PRACTITIONER], "alpha")

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from permanence.web.accounts.access import public
 from permanence.web.admin import admin_site
+from permanence.web.children import milestones as child_milestones
 from permanence.web.children import reviewing
 from permanence.web.children import views as children
 from permanence.web.signin import views as signin
@@ -24,6 +25,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("permanence.web.dashboards.urls")),
     path("children/", children.child_list, name="child-list"),
     path("children/<int:pk>/", children.child_journey, name="child-journey"),
+    path(
+        "children/<int:pk>/milestones/new/",
+        child_milestones.milestone_new,
+        name="child-milestone-new",
+    ),
+    path(
+        "children/milestones/<int:pk>/",
+        child_milestones.milestone_edit,
+        name="child-milestone-edit",
+    ),
+    path(
+        "children/milestones/<int:pk>/remove/",
+        child_milestones.milestone_remove,
+        name="child-milestone-remove",
+    ),
     path("reviews/", reviewing.reviewing_officer, name="children-reviewing"),
     path("accounts/login/", public(signin.SignInView.as_view()), name="login"),
     path("accounts/logout/", signin.sign_out, name="logout"),

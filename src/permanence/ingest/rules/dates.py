@@ -6,7 +6,7 @@ import polars as pl
 
 from permanence.ingest.rules import combine, hits, iso, rule, sentence
 from permanence.ingest.workspace import Workspace
-from permanence.journey.vocabulary import MilestoneKind
+from permanence.journey.milestone_rules import PRE_BIRTH_MILESTONES
 
 BEFORE_BIRTH_COLUMNS: dict[str, tuple[str, ...]] = {
     "care_periods": ("period_start", "period_end"),
@@ -15,14 +15,6 @@ BEFORE_BIRTH_COLUMNS: dict[str, tuple[str, ...]] = {
     "meetings": ("due_date", "held_date"),
     "milestones": ("date",),
 }
-
-PRE_BIRTH_MILESTONES: tuple[str, ...] = (
-    MilestoneKind.REPORTER_REFERRAL.value,
-    MilestoneKind.ASSESSMENT_STARTED.value,
-    MilestoneKind.ASSESSMENT_COMPLETED.value,
-)
-"""Milestones that can rightly come before birth: an unborn baby can be referred to the
-Children's Reporter, and parenting capacity is often assessed before a baby is born."""
 
 HAPPENED_COLUMNS: dict[str, tuple[str, ...]] = {
     "children": ("date_of_birth",),

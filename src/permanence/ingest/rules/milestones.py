@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from permanence.ingest.rules import hits, iso, rule, sentence
-from permanence.ingest.workspace import Workspace
+from permanence.ingest.rules import hits, iso, no_hits, rule, sentence
+from permanence.ingest.workspace import ID, Workspace
 from permanence.journey.frame import whole_years_between
+from permanence.journey.milestone_rules import ADULT_AGE
+from permanence.journey.milestone_rules import out_of_order as shared_out_of_order
 from permanence.journey.vocabulary import (
     JOURNEY_ORDER,
     LegalStatusKind,
@@ -31,7 +33,6 @@ ORDER_STATUSES = (
     LegalStatusKind.KINSHIP_CARE_ORDER.value,
     LegalStatusKind.ADOPTION_ORDER.value,
 )
-ADULT_AGE = 18
 
 
 def _is(kind: MilestoneKind) -> pl.Expr:
@@ -51,43 +52,34 @@ def _is(kind: MilestoneKind) -> pl.Expr:
     "whichever is wrong.",
 )
 def out_of_order(ws: Workspace, table: str) -> pl.DataFrame:
+    # Each row is asked of ``journey.milestone_rules.out_of_order``, the very function a
+    # milestone typed on the child's page is checked with (a few rows a child).
     rows = ws.active[table].filter(
         pl.col("milestone").is_in([kind.value for kind in JOURNEY_ORDER])
+        & pl.col("date").is_not_null()
     )
+    if rows.is_empty():
+        return no_hits()
     firsts = rows.group_by(PERIOD_KEY).agg(
         pl.col("date").filter(_is(kind)).min().alias(kind.value) for kind in JOURNEY_ORDER
     )
     joined = rows.join(firsts, on=PERIOD_KEY, how="left")
-    checks: list[tuple[pl.Expr, pl.Expr]] = [
-        (
-            pl.col("date") < pl.col("period_start"),
-            sentence(
-                "{} is before the date looked after {}",
-                iso(pl.col("date")),
-                iso(pl.col("period_start")),
-            ),
+    found_ids: list[int] = []
+    found: list[str] = []
+    for row in joined.iter_rows(named=True):
+        problem = shared_out_of_order(
+            MilestoneKind(row["milestone"]),
+            row["date"],
+            period_start=row["period_start"],
+            firsts={kind: row[kind.value] for kind in JOURNEY_ORDER if row[kind.value]},
         )
-    ]
-    for position, kind in enumerate(JOURNEY_ORDER):
-        for earlier in reversed(JOURNEY_ORDER[:position]):
-            checks.append(
-                (
-                    _is(kind) & (pl.col("date") < pl.col(earlier.value)),
-                    sentence(
-                        "{} is before the {} of {}",
-                        iso(pl.col("date")),
-                        pl.lit(earlier.label.lower()),
-                        iso(pl.col(earlier.value)),
-                    ),
-                )
-            )
-    flagged = joined.filter(
-        pl.any_horizontal([condition.fill_null(False) for condition, _ in checks])
+        if problem is not None:
+            found_ids.append(row[ID])
+            found.append(problem)
+    flagged = pl.DataFrame(
+        {ID: found_ids, "problem": found}, schema={ID: pl.UInt32, "problem": pl.String}
     )
-    detail: pl.Expr = pl.lit(None, dtype=pl.String)
-    for condition, text in reversed(checks):
-        detail = pl.when(condition).then(text).otherwise(detail)
-    return hits(flagged, fields=("milestone", "date"), value=detail)
+    return hits(flagged, fields=("milestone", "date"), value=pl.col("problem"))
 
 
 @rule(

@@ -42,11 +42,13 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
+from permanence.web.children.milestones import on_the_journey as milestones_on_the_journey
 from permanence.web.kernel.addresses import tidy_address
 from permanence.web.kernel.cache import authority_data, cached
 from permanence.web.meetings.views import on_the_journey as meetings_on_the_journey
 from permanence.web.planning.models import PlannedMeeting
 from permanence.web.records.data_queries import child_queries
+from permanence.web.records.entered_milestones import is_typed_in
 from permanence.web.records.models import (
     AbsentRecord,
     CarePeriod,
@@ -225,6 +227,8 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
             "authority_name": data.name,
             **_data_queries(request, child, care_periods),
             **meetings_on_the_journey(child),
+            **milestones_on_the_journey(child),
+            "can_enter": cast(User, request.user).can(Capability.EDIT_CHILD_RECORDS),
         },
     )
 
@@ -357,7 +361,8 @@ def timeline(
                 decision.date,
                 5,
                 "milestone",
-                _label(MilestoneKind, decision.milestone),
+                _label(MilestoneKind, decision.milestone)
+                + (", typed in here" if is_typed_in(decision) else ""),
                 _decision_detail(decision),
             )
         )

@@ -37,6 +37,7 @@ from permanence.analysis.schedule import (
 )
 from permanence.journey.vocabulary import MeetingKind, MilestoneKind, PlacementType
 from permanence.web.planning.models import PlannedMeeting, policy_history
+from permanence.web.records.entered_milestones import counted_milestones
 from permanence.web.records.models import CarePeriod, Meeting, Milestone, Placement
 
 # Reviews are planned this far ahead (and always as far as the next one).
@@ -187,7 +188,10 @@ def _read_facts(ids: list[int], today: date) -> dict[int, _Facts]:
     ):
         if kind in known_kinds and held is not None:
             facts[period_id].held.append(HeldMeeting(MeetingKind(kind), held, number, pk))
-    milestones = Milestone.objects.filter(care_period_id__in=ids, date__lte=today)
+    # The milestones the figures count: the import's date wins over one typed in.
+    milestones = counted_milestones(
+        Milestone.objects.filter(care_period_id__in=ids, date__lte=today)
+    )
     for period_id, kind, day, detail in milestones.order_by("date", "pk").values_list(
         "care_period_id", "milestone", "date", "detail"
     ):

@@ -14,6 +14,7 @@ from django.db.models import Model, QuerySet
 
 from permanence.journey.frame import build_journeys_frame
 from permanence.journey.tables import AUTHORITY_COLUMN, SCHEMAS, JourneyTables
+from permanence.web.records.entered_milestones import counted_milestones
 from permanence.web.records.models import (
     CarePeriod,
     Child,
@@ -54,6 +55,8 @@ def _table(name: str, children: QuerySet[Child] | None) -> pl.DataFrame:
     schema = SCHEMAS[name]
     columns = list(schema)
     queryset: QuerySet[Any] = model._default_manager.all()
+    if model is Milestone:
+        queryset = counted_milestones(queryset)  # the import's date wins (its module)
     if children is not None:
         child_lookup = "pk" if model is Child else lookups["child_ref"].removesuffix("__child_ref")
         queryset = queryset.filter(**{f"{child_lookup}__in": children.values("pk")})

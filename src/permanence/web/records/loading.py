@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -38,6 +39,7 @@ from permanence.journey.tables import IDENTITIES, JourneyTables
 from permanence.journey.vocabulary import Sex
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.records.entered_milestones import TYPED_IN
 from permanence.web.records.models import (
     AbsentRecord,
     CarePeriod,
@@ -668,9 +670,12 @@ def _count_queries(batch: ImportBatch, rule: str, count: int) -> None:
 def _held_records(spec: _TableSpec) -> list[_Held]:
     """Every record of the scoped authority, with what matching and reporting need."""
     lookups = [spec.child_lookup, spec.period_lookup or "pk", spec.parent_field or "pk"]
-    rows = spec.model._default_manager.values_list(
-        "pk", *lookups, "source_batch_id", *spec.fields
-    ).order_by("pk")
+    records: QuerySet[Any] = spec.model._default_manager.all()
+    if spec.model is Milestone:
+        # A milestone typed in is never matched, changed or missed by an import: both
+        # are kept, and the import's counts (``entered_milestones``).
+        records = records.exclude(TYPED_IN)
+    rows = records.values_list("pk", *lookups, "source_batch_id", *spec.fields).order_by("pk")
     held = []
     for pk, child_ref, period_start, parent, source_batch, *values in rows.iterator(
         chunk_size=BATCH_SIZE

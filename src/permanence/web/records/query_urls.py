@@ -1,5 +1,6 @@
 from django.urls import path
 
+from permanence.web.records import milestone_views
 from permanence.web.records import query_views as views
 
 urlpatterns = [
@@ -8,4 +9,9 @@ urlpatterns = [
     path("not-in-extract/<int:pk>/remove/", views.absent_remove, name="absent-remove"),
     path("children/<int:child_pk>/answer/", views.query_answer, name="query-answer"),
     path("answers/<int:pk>/withdraw/", views.query_withdraw, name="query-withdraw"),
+    path(
+        "milestones-that-differ/",
+        milestone_views.milestones_that_differ,
+        name="milestones-that-differ",
+    ),
 ]

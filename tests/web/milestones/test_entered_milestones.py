@@ -165,6 +165,39 @@ def test_a_later_import_that_still_lacks_the_milestone_leaves_it_counted(
     assert _aim_2(authority_a)["days_waited"] == 172
 
 
+def test_a_milestone_stays_typed_in_when_the_account_that_typed_it_is_deleted(
+    authority_a: LocalAuthority, load: Callable[..., object]
+) -> None:
+    # ``entered_by`` is emptied with the account (``SET_NULL``; an account that viewed a
+    # child's record cannot be deleted today, but the rule must not rest on that); the
+    # milestone must not then be taken for an imported one (matched, or listed as no
+    # longer in the extract).
+    load(authority_a, _extract())
+    practitioner = make_user(authority_a, Role.PRACTITIONER, "alpha")
+    child, period = _child(authority_a), _period(authority_a)
+    _enter(
+        _client(practitioner),
+        child,
+        period,
+        milestone="permanence_recommendation",
+        date="2024-08-20",
+        detail="poa",
+    )
+    with scoped_to(Scope.authority(authority_a.pk)):
+        Milestone.objects.update(entered_by=None)  # what deleting the account does
+    # The import then brings the recommendation on 1 October 2024: it counts, and the
+    # milestone typed in is kept as typed and listed, as when its typist is known.
+    load(authority_a, _extract(("permanence_recommendation", date(2024, 10, 1), "poa")), "later")
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert not AbsentRecord.objects.exists()
+        kept = Milestone.objects.get(source_batch=None)
+        assert (kept.date, kept.entered_by) == (date(2024, 8, 20), None)
+        [listed] = milestone_differences()
+        assert (listed.milestone, listed.imported) == (kept, [date(2024, 10, 1)])
+    cache.STORE.clear()
+    assert _aim_2(authority_a)["days_waited"] == 214
+
+
 def test_an_import_on_the_same_day_agrees_and_lists_nothing(
     authority_a: LocalAuthority, load: Callable[..., object]
 ) -> None:

@@ -1,7 +1,10 @@
 """Milestones typed on a child's journey page, and which date counts when an import
 brings the same milestone (docs/meetings.md, "Milestones entered in the app").
 
-A milestone typed in has ``entered_by`` set and no ``source_batch``; an import never
+A milestone typed in has no ``source_batch`` (every record an import writes has one, and
+an import cannot be deleted while its records remain); ``entered_by`` says who typed it,
+and may be emptied if that account is ever deleted, which must not turn the milestone
+into an imported one. An import never
 matches, changes or lists it as no longer in the extract (``loading``). The precedence
 rule, for each care period and kind of milestone:
 
@@ -27,7 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from permanence.journey.vocabulary import MilestoneKind
 from permanence.web.records.models import Milestone
 
-TYPED_IN = Q(entered_by__isnull=False, source_batch__isnull=True)
+TYPED_IN = Q(source_batch__isnull=True)
 """A milestone typed on the child's page (not brought by an import)."""
 
 
@@ -46,7 +49,7 @@ def counted_milestones(milestones: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def is_typed_in(milestone: Milestone) -> bool:
-    return milestone.entered_by_id is not None and milestone.source_batch_id is None
+    return milestone.source_batch_id is None
 
 
 @dataclass(frozen=True)

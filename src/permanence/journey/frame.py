@@ -322,8 +322,12 @@ def _differs_from_row_before(columns: list[str]) -> pl.Expr:
 
 
 def _children(children: pl.DataFrame) -> pl.DataFrame:
-    return children.unique(subset=["authority", "child_ref"], keep="first").select(
-        "authority", "child_ref", "date_of_birth", "sex", "ethnicity", "disability", "sibling_group"
+    """One row per child, the first recorded (found as ``_periods`` finds a period's)."""
+    child = ["authority", "child_ref"]
+    return (
+        children.select(*child, "date_of_birth", "sex", "ethnicity", "disability", "sibling_group")
+        .sort(child, maintain_order=True)
+        .filter(_differs_from_row_before(child))
     )
 
 
@@ -383,7 +387,7 @@ def _milestone_events(milestones: pl.DataFrame, keys: pl.LazyFrame, as_of: date)
         .filter(pl.col("milestone").is_in(_MILESTONES_READ) & (pl.col("date") <= as_of))
         .select(
             *PERIOD_KEY,
-            pl.col("milestone").cast(_MILESTONE_KIND),
+            pl.col("milestone").cast(_MILESTONE_KIND, strict=False),
             "date",
             "detail",
             pl.when(_is(MilestoneKind.DECISION_REVERSED)).then(pl.col("reason")).alias("reason"),
@@ -571,7 +575,7 @@ def _milestones(milestones: pl.DataFrame) -> pl.DataFrame:
     plans = pl.concat(
         [
             _choose(facts.filter(~has_reversal).with_columns(_NO_REVERSAL)),
-            _plans(ordered.filter(pl.col("period_id").is_in(with_reversal))),
+            _plans(ordered.filter(pl.col("period_id").is_in(with_reversal.implode()))),
         ]
     )
     first_names = [expression.meta.output_name() for expression in firsts]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
@@ -19,6 +20,7 @@ from permanence.journey.tables import (
     read_canonical_csv,
     write_canonical_csv,
 )
+from permanence.synth import generate
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "frame.md"
 
@@ -314,3 +316,56 @@ def test_a_milestone_known_on_one_day_is_known_on_every_later_day(days: int) -> 
             after.select("period_start", column), on="period_start", suffix="_later"
         )
         assert joined.get_column(column).to_list() == joined.get_column(f"{column}_later").to_list()
+
+
+@cache
+def _two_authorities(seed: int) -> JourneyTables:
+    """Two authorities with the same children and care periods (references and dates) but
+    different records of them, and a few records there twice."""
+    first = generate(6, seed, end=date(2025, 3, 31))
+    second = JourneyTables(
+        **{
+            name: table if name in {"children", "care_periods"} else table.gather_every(2)
+            for name, table in first.items()
+        }
+    )
+    return JourneyTables(
+        **{
+            name: pl.concat([table, other, table.head(3)])
+            for (name, table), (_, other) in zip(
+                first.with_authority("A").items(), second.with_authority("B").items(), strict=True
+            )
+        }
+    )
+
+
+# Each example builds the frame thirteen times: a few examples, not the default hundred.
+@settings(max_examples=min(settings().max_examples, 5), deadline=None)
+@given(
+    seed=st.integers(0, 2),
+    as_of=st.dates(min_value=date(2019, 1, 1), max_value=date(2025, 6, 30)),
+)
+def test_each_childs_rows_are_built_from_that_childs_records_alone(seed: int, as_of: date) -> None:
+    # The builder tags every record with its care period once, by a number, and works on
+    # the numbers after that: built for all the children at once, each child's rows must
+    # be what the child's own records give.
+    everyone = _two_authorities(seed)
+    children = everyone.children.select("authority", "child_ref").unique(maintain_order=True)
+    one_by_one = [
+        build_journeys_frame(
+            JourneyTables(
+                **{
+                    name: table.filter(
+                        (pl.col("authority") == authority) & (pl.col("child_ref") == child_ref)
+                    )
+                    for name, table in everyone.items()
+                }
+            ),
+            as_of,
+        )
+        for authority, child_ref in children.iter_rows()
+    ]
+    assert_frame_equal(
+        build_journeys_frame(everyone, as_of),
+        pl.concat(one_by_one).sort("authority", "child_ref", "period_start"),
+    )

@@ -26,7 +26,7 @@ from datetime import date
 import polars as pl
 from polars.dataframe.group_by import GroupBy
 
-from permanence.journey.tables import AUTHORITY_COLUMN, JourneyTables, conform
+from permanence.journey.tables import AUTHORITY_COLUMN, OPTIONAL_TABLES, JourneyTables, conform
 from permanence.journey.vocabulary import (
     AGE_BAND_BOUNDS,
     AgencyDecisionOutcome,
@@ -279,7 +279,8 @@ def build_journeys_frame(
 
 def _require_authority(tables: JourneyTables) -> None:
     for name, table in tables.items():
-        if AUTHORITY_COLUMN not in table.columns:
+        # The optional meeting tables are not read here (the meetings app reads them).
+        if AUTHORITY_COLUMN not in table.columns and name not in OPTIONAL_TABLES:
             raise ValueError(
                 f"the {name} table names no authority: pass authority= for a single authority"
             )

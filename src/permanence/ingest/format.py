@@ -17,6 +17,9 @@ from permanence.journey.tables import (
     IDENTITIES as IDENTITIES,
 )
 from permanence.journey.tables import (
+    MEETING_DETAIL_TABLES as MEETING_DETAIL_TABLES,
+)
+from permanence.journey.tables import (
     MEETING_OF_ROW as MEETING_OF_ROW,
 )
 from permanence.journey.tables import (
@@ -64,9 +67,6 @@ TABLES: tuple[str, ...] = (
 """The tables in the order they depend on each other: a child, then its care periods,
 then the records that belong to a care period, then what a planning meeting achieved
 (each row names its meeting)."""
-
-MEETING_DETAIL_TABLES: tuple[str, ...] = ("agenda_items", "meeting_actions")
-"""The optional tables whose rows belong to a planning meeting of the meetings table."""
 
 PERIOD_TABLES: tuple[str, ...] = TABLES[2:]
 """Tables whose rows belong to a care period, named by (child_ref, period_start)."""

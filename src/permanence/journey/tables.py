@@ -123,7 +123,10 @@ SCHEMAS: dict[str, TableSchema] = {
     "meeting_actions": MEETING_ACTIONS,
 }
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"agenda_items", "meeting_actions"})
+MEETING_DETAIL_TABLES: tuple[str, ...] = ("agenda_items", "meeting_actions")
+"""The tables whose rows belong to a planning meeting of the meetings table."""
+
+OPTIONAL_TABLES: frozenset[str] = frozenset(MEETING_DETAIL_TABLES)
 """Tables an extract (or a folder of canonical files) may leave out without a word: most
 case recording systems hold no agenda checklist or actions of a planning meeting."""
 

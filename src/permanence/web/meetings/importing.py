@@ -86,9 +86,9 @@ class _DetailsLoader:
         wanted = {key: held[key] for key in keys if key in held}
         ours = {
             meeting.imported_meeting_id: meeting
-            for meeting in PlanningMeeting.objects.filter(
-                imported_meeting_id__in=[pk for pk, _ in wanted.values()]
-            )
+            # Every one the import made in scope: a list of ids could pass the database's
+            # limit on a query's values.
+            for meeting in PlanningMeeting.objects.filter(imported_meeting__isnull=False)
         }
         moved = []
         new = []
@@ -147,9 +147,7 @@ class _DetailsLoader:
         report = TableLoad()
         held: dict[tuple[int, str], AgendaItemRecord] = {
             (item.meeting_id, item.key): item
-            for item in AgendaItemRecord.objects.filter(
-                meeting_id__in=[m.pk for m in meetings.values()]
-            )
+            for item in AgendaItemRecord.objects.filter(meeting__imported_meeting__isnull=False)
         }
         with_items = {meeting_id for meeting_id, _ in held}
         new: list[AgendaItemRecord] = []
@@ -220,9 +218,7 @@ class _DetailsLoader:
         report = TableLoad()
         held: dict[tuple[int, str], MeetingAction] = {
             (action.meeting_id, same_action(action.what)): action
-            for action in MeetingAction.objects.filter(
-                meeting_id__in=[m.pk for m in meetings.values()]
-            )
+            for action in MeetingAction.objects.filter(meeting__imported_meeting__isnull=False)
         }
         new: list[MeetingAction] = []
         changed: list[MeetingAction] = []

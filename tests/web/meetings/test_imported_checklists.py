@@ -333,3 +333,20 @@ def test_a_load_is_all_or_nothing(authority_a, tmp_path, monkeypatch):
         bring_in(authority_a, write(tmp_path / "broken", agenda_items=checklist()))
     with scoped_to(Scope.authority(authority_a.pk)):
         assert not Child.objects.exists()
+
+
+def test_the_imports_meeting_follows_a_corrected_date(authority_a, tmp_path):
+    bring_in(authority_a, write(tmp_path / "first", agenda_items=checklist()))
+    # A later extract, without the checklists, says B-2's meeting was held on 27th.
+    corrected = tmp_path / "later"
+    write(corrected)
+    meetings = corrected / "meetings.csv"
+    meetings.write_text(
+        meetings.read_text().replace("2022-01-26,2022-01-26", "2022-01-26,2022-01-27")
+    )
+    bring_in(authority_a, corrected)
+    with scoped_to(Scope.authority(authority_a.pk)):
+        meeting = PlanningMeeting.objects.get(care_period__child__child_ref="B-2")
+        assert meeting.held_date == date(2022, 1, 27)
+        assert meeting.items.get(key="permanence_discussed").state == "not_done"
+    assert figures(authority_a)["mtg_permanence_talk"] == [(JAN, 1, 2)]

@@ -58,9 +58,11 @@ def load_imported_details(tables: JourneyTables, batch: ImportBatch) -> dict[str
     """Load the extract's checklists and actions (in the current scope, inside the load's
     transaction); what was done, by table, in the shape of the records' load summary."""
     items, actions = tables.agenda_items, tables.meeting_actions
-    if items.is_empty() and actions.is_empty():
-        return {}
     loader = _DetailsLoader(batch)
+    if items.is_empty() and actions.is_empty():
+        if PlanningMeeting.objects.filter(imported_meeting__isnull=False).exists():
+            loader.meetings_for(set())  # those made before follow their meetings' dates
+        return {}
     meetings = loader.meetings_for(_keys_of(items) | _keys_of(actions))
     return {
         "agenda_items": loader.items(items, meetings).as_dict(),
@@ -90,24 +92,26 @@ class _DetailsLoader:
             # limit on a query's values.
             for meeting in PlanningMeeting.objects.filter(imported_meeting__isnull=False)
         }
+        # Every meeting the import made follows its records' meeting, named by these
+        # rows or not: a later extract may correct the date it was held.
+        now = {pk: (key[3], period_id) for key, (pk, period_id) in held.items()}
         moved = []
-        new = []
-        for (_, _, kind, held_date), (pk, period_id) in wanted.items():
-            meeting = ours.get(pk)
-            if meeting is None:
-                new.append(
-                    PlanningMeeting(
-                        authority_id=self.batch.authority_id,
-                        care_period_id=period_id,
-                        kind=kind,
-                        held_date=held_date,
-                        agenda_version=agenda_in_force(kind, held_date, self.versions).version,
-                        imported_meeting_id=pk,
-                    )
-                )
-            elif meeting.held_date != held_date or meeting.care_period_id != period_id:
-                meeting.held_date, meeting.care_period_id = held_date, period_id
+        for pk, meeting in ours.items():
+            if pk in now and (meeting.held_date, meeting.care_period_id) != now[pk]:
+                meeting.held_date, meeting.care_period_id = now[pk]
                 moved.append(meeting)
+        new = [
+            PlanningMeeting(
+                authority_id=self.batch.authority_id,
+                care_period_id=period_id,
+                kind=kind,
+                held_date=held_date,
+                agenda_version=agenda_in_force(kind, held_date, self.versions).version,
+                imported_meeting_id=pk,
+            )
+            for (_, _, kind, held_date), (pk, period_id) in wanted.items()
+            if pk not in ours
+        ]
         if moved:
             bulk_update_with_history(
                 moved,
@@ -116,10 +120,10 @@ class _DetailsLoader:
                 batch_size=BATCH_SIZE,
                 default_change_reason=self.reason,
             )
-        for meeting in bulk_create_with_history(
+        for made in bulk_create_with_history(
             new, PlanningMeeting, batch_size=BATCH_SIZE, default_change_reason=self.reason
         ):
-            ours[meeting.imported_meeting_id] = meeting
+            ours[made.imported_meeting_id] = made
         return {key: ours[pk] for key, (pk, _) in wanted.items()}
 
     @staticmethod

@@ -17,11 +17,24 @@ it was recorded under, and an authority may write its own version from a date.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from permanence.journey.agendas import ACTIONS_LOGGED as ACTIONS_LOGGED
+from permanence.journey.agendas import AGENDA_2WK as AGENDA_2WK
+from permanence.journey.agendas import AGENDA_72H as AGENDA_72H
+from permanence.journey.agendas import GENERIC_AGENDA as GENERIC_AGENDA
+from permanence.journey.agendas import PERMANENCE_DISCUSSED as PERMANENCE_DISCUSSED
+from permanence.journey.agendas import REVIEW_DATES_SET as REVIEW_DATES_SET
+from permanence.journey.agendas import SHIPPED_AGENDAS as SHIPPED_AGENDAS
+from permanence.journey.agendas import SHIPPED_SINCE as SHIPPED_SINCE
+from permanence.journey.agendas import SHIPPED_VERSION as SHIPPED_VERSION
+from permanence.journey.agendas import Agenda as Agenda
+from permanence.journey.agendas import AgendaItem as AgendaItem
+from permanence.journey.agendas import ItemState as ItemState
+from permanence.journey.agendas import check_items as check_items
 from permanence.journey.meeting_rules import Agency as Agency
 from permanence.journey.meeting_rules import DecisionKind as DecisionKind
 from permanence.journey.meeting_rules import DecisionProblem as DecisionProblem
@@ -52,139 +65,6 @@ _KIND_LABELS = {
 #: as 3 days, since the records hold dates; the two-week meeting at 14 days). An
 #: authority's review policy may set the planning meeting at 3 or 4 weeks instead.
 DEFAULT_WITHIN_DAYS = {MeetingKind.PLANNING_72H: 3, MeetingKind.PLANNING_2WK: 14}
-
-
-class ItemState(StrEnum):
-    """Where an agenda item stands. ``NOT_RECORDED`` until someone says; a not-applicable
-    item needs its reason."""
-
-    NOT_RECORDED = ""
-    DONE = "done"
-    NOT_DONE = "not_done"
-    NOT_APPLICABLE = "not_applicable"
-
-    @property
-    def label(self) -> str:
-        return _STATE_LABELS[self]
-
-
-_STATE_LABELS = {
-    ItemState.NOT_RECORDED: "Not recorded",
-    ItemState.DONE: "Done",
-    ItemState.NOT_DONE: "Not done",
-    ItemState.NOT_APPLICABLE: "Not applicable",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class AgendaItem:
-    """One item of an agenda: a key the measures read, and the words people see."""
-
-    key: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Agenda:
-    """One version of an agenda for one kind of meeting."""
-
-    kind: str
-    version: str
-    effective_from: date
-    items: tuple[AgendaItem, ...]
-
-    def __post_init__(self) -> None:
-        check_items(self.items)
-
-
-def check_items(items: Sequence[AgendaItem]) -> None:
-    """An agenda has at least one item; keys are short words, each used once."""
-    if not items:
-        raise ValueError("An agenda needs at least one item.")
-    keys = [item.key for item in items]
-    for key in keys:
-        if not key or not key.replace("_", "").isalnum() or key != key.lower() or len(key) > 40:
-            raise ValueError(
-                f"“{key}” cannot be an item's key: use lower-case letters, digits and "
-                "underscores, up to 40 characters."
-            )
-    if len(set(keys)) != len(keys):
-        raise ValueError("Each item's key may be used only once in an agenda.")
-    if any(not item.text.strip() for item in items):
-        raise ValueError("Every item needs its words.")
-
-
-# The item keys the measures read (docs/meetings.md). An authority's own agenda keeps
-# them where it keeps the item, so its measures go on.
-PERMANENCE_DISCUSSED = "permanence_discussed"
-REVIEW_DATES_SET = "review_dates_set"
-ACTIONS_LOGGED = "actions_logged"
-
-SHIPPED_SINCE = date(2021, 1, 1)
-SHIPPED_VERSION = "Shipped agenda 1 (from the PACE sources)"
-
-AGENDA_72H = Agenda(
-    kind=MeetingKind.PLANNING_72H,
-    version=SHIPPED_VERSION,
-    effective_from=SHIPPED_SINCE,
-    items=(
-        AgendaItem("child_safe_settled", "The child's immediate care: safe, settled, needs met"),
-        AgendaItem("legal_basis", "The legal basis of the accommodation confirmed"),
-        AgendaItem("family_time", "Family time (contact) with parents and brothers and sisters"),
-        AgendaItem("parents_told", "Parents told what happens next, in plain words, and by whom"),
-        AgendaItem(
-            "reporter_referral",
-            "Referral to the Children's Reporter considered (under-3s: on the first day, "
-            "where that is local practice)",
-        ),
-        AgendaItem("health_education", "Health and education told, and their information asked"),
-        AgendaItem("planning_meeting_set", "The date of the two-week planning meeting set"),
-        AgendaItem(ACTIONS_LOGGED, "Actions logged, each with its owner and due date"),
-    ),
-)
-
-AGENDA_2WK = Agenda(
-    kind=MeetingKind.PLANNING_2WK,
-    version=SHIPPED_VERSION,
-    effective_from=SHIPPED_SINCE,
-    items=(
-        AgendaItem(
-            PERMANENCE_DISCUSSED,
-            "Permanence discussed with the parents: what it means, and every route "
-            "considered, a return home included",
-        ),
-        AgendaItem("care_plan_agreed", "The care plan agreed with the parents"),
-        AgendaItem(
-            "assessment_timescales",
-            "Timescales for the assessments agreed (the parenting capacity assessment "
-            "started, if not before)",
-        ),
-        AgendaItem("parent_support", "The support available to the parents agreed"),
-        AgendaItem("childs_views", "The child's views gathered and heard"),
-        AgendaItem(REVIEW_DATES_SET, "Every later Looked After Child review date set"),
-        AgendaItem(
-            "legal_advice_set",
-            "Legal advice arranged in advance (a meeting date set, or written advice asked)",
-        ),
-        AgendaItem("leaflet_offered", "The parents offered the leaflet about what happens next"),
-        AgendaItem(
-            ACTIONS_LOGGED, "The team leader (chairing) logged the actions: owner and due date"
-        ),
-    ),
-)
-
-SHIPPED_AGENDAS: dict[str, Agenda] = {AGENDA_72H.kind: AGENDA_72H, AGENDA_2WK.kind: AGENDA_2WK}
-
-#: A meeting of the authority's own kind with no agenda of its own yet.
-GENERIC_AGENDA = Agenda(
-    kind=MeetingKind.LOCAL,
-    version=SHIPPED_VERSION,
-    effective_from=SHIPPED_SINCE,
-    items=(
-        AgendaItem("plan_reviewed", "The child's plan reviewed"),
-        AgendaItem(ACTIONS_LOGGED, "Actions logged, each with its owner and due date"),
-    ),
-)
 
 
 def agenda_in_force(kind: str, on: date, versions: Sequence[Agenda] = ()) -> Agenda:
@@ -264,3 +144,80 @@ def resolve_held_date(entered: date | None, imported: date | None) -> ResolvedDa
     if entered is not None:
         return ResolvedDate(entered, DateSource.ENTERED)
     return ResolvedDate(None, DateSource.NONE)
+
+
+# ---------------------------------------------------------------------------------------
+# Which checklist and actions count: entered in the app, or brought by an import for the
+# same meeting (the first meeting of its kind in the care period on each side)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedChecklist:
+    """The answers the figures use, and the items answered differently on the two sides
+    (listed for the data lead; neither side is changed)."""
+
+    states: dict[str, ItemState]
+    differing: tuple[str, ...] = ()
+
+
+def resolve_checklist(
+    entered: Mapping[str, ItemState], imported: Mapping[str, ItemState]
+) -> ResolvedChecklist:
+    """The precedence rule for a checklist, item by item: the case recording system wins.
+
+    An item the import answers takes the import's answer; an item the import leaves not
+    recorded keeps the answer entered in the app. An item answered on both sides, and
+    differently, is listed.
+    """
+    states = dict(entered)
+    differing = []
+    for key, state in imported.items():
+        if state is ItemState.NOT_RECORDED:
+            states.setdefault(key, state)
+            continue
+        mine = entered.get(key, ItemState.NOT_RECORDED)
+        if mine is not ItemState.NOT_RECORDED and mine is not state:
+            differing.append(key)
+        states[key] = state
+    return ResolvedChecklist(states, tuple(differing))
+
+
+def same_action(words: str) -> str:
+    """An action's words as they name it, on either side: spaces and case do not make
+    another action."""
+    return " ".join(words.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    what: str
+    due: date
+    done_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedActions:
+    """The actions the figures count, and the pairs (entered, imported) of one action
+    whose dates differ (listed for the data lead)."""
+
+    counted: tuple[ActionRecord, ...]
+    differing: tuple[tuple[ActionRecord, ActionRecord], ...] = ()
+
+
+def resolve_actions(
+    entered: Sequence[ActionRecord], imported: Sequence[ActionRecord]
+) -> ResolvedActions:
+    """The precedence rule for a meeting's actions: every action the import brings, with
+    the import's dates, and each action entered in the app that the import does not hold
+    (by its words: the system may not have logged it). An action on both sides whose due
+    or done date differs is listed."""
+    brought = {same_action(action.what): action for action in imported}
+    counted = list(imported)
+    differing = []
+    for action in entered:
+        theirs = brought.get(same_action(action.what))
+        if theirs is None:
+            counted.append(action)
+        elif (theirs.due, theirs.done_on) != (action.due, action.done_on):
+            differing.append((action, theirs))
+    return ResolvedActions(tuple(counted), tuple(differing))

@@ -24,6 +24,7 @@ from permanence.ingest.format import (
     DETAIL_VOCABULARIES,
     EXTRA_DATE_OF_BIRTH,
     IDENTITIES,
+    MEETING_DETAIL_TABLES,
     NATURAL_KEYS,
     TABLES,
     columns,
@@ -32,6 +33,7 @@ from permanence.ingest.format import (
 from permanence.ingest.rules import all_rules
 from permanence.journey.tables import RECORD_ID, SCHEMAS
 from permanence.journey.vocabulary import (
+    AgendaAnswer,
     Coded,
     Destination,
     LegalStatusKind,
@@ -49,6 +51,7 @@ VOCABULARIES: tuple[type[Coded], ...] = (
     MeetingKind,
     MilestoneKind,
     *DETAIL_VOCABULARIES,
+    AgendaAnswer,
 )
 
 DOCS = ("docs/data-format.md", "docs/validation-rules.md")
@@ -100,6 +103,8 @@ def identity_sentence(table: str) -> str:
     natural = f"Natural key: {_names(NATURAL_KEYS[table])}."
     if table == "children":
         return natural
+    if table in MEETING_DETAIL_TABLES:
+        return f"{natural} A later extract's row with the same key replaces the earlier one."
     stable = _names([*identity.parent, *identity.stable])
     overlap = " whose dates overlap" if identity.span is not None else ""
     return (

@@ -22,6 +22,7 @@ import polars as pl
 
 from permanence.ingest.errors import ExtractError
 from permanence.ingest.format import (
+    OPTIONAL_TABLES,
     TABLES,
     code_aliases,
     coded_columns,
@@ -181,7 +182,7 @@ def build_extract(
             notices.extend(sheet_notices)
         # One chunk per column: a frame built from several files is made whole here.
         tables[table] = pl.concat(frames, how="vertical").rechunk() if frames else _empty(table)
-        if not frames:
+        if not frames and table not in OPTIONAL_TABLES:
             notices.append(_missing_table_notice(profile.table(table)))
     return Extract(
         tables=tables,

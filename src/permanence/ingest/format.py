@@ -17,7 +17,16 @@ from permanence.journey.tables import (
     IDENTITIES as IDENTITIES,
 )
 from permanence.journey.tables import (
+    MEETING_DETAIL_TABLES as MEETING_DETAIL_TABLES,
+)
+from permanence.journey.tables import (
+    MEETING_OF_ROW as MEETING_OF_ROW,
+)
+from permanence.journey.tables import (
     NATURAL_KEYS as NATURAL_KEYS,
+)
+from permanence.journey.tables import (
+    OPTIONAL_TABLES as OPTIONAL_TABLES,
 )
 from permanence.journey.tables import (
     RECORD_ID,
@@ -32,6 +41,7 @@ from permanence.journey.tables import (
 )
 from permanence.journey.vocabulary import (
     AgencyDecisionOutcome,
+    AgendaAnswer,
     Coded,
     Destination,
     LegalAdviceForm,
@@ -51,9 +61,12 @@ TABLES: tuple[str, ...] = (
     "legal_statuses",
     "meetings",
     "milestones",
+    "agenda_items",
+    "meeting_actions",
 )
 """The tables in the order they depend on each other: a child, then its care periods,
-then the records that belong to a care period."""
+then the records that belong to a care period, then what a planning meeting achieved
+(each row names its meeting)."""
 
 PERIOD_TABLES: tuple[str, ...] = TABLES[2:]
 """Tables whose rows belong to a care period, named by (child_ref, period_start)."""
@@ -73,6 +86,8 @@ TABLE_LABELS: dict[str, str] = {
     "legal_statuses": "legal statuses",
     "meetings": "meetings",
     "milestones": "decisions and milestones",
+    "agenda_items": "planning meetings' agenda checklists",
+    "meeting_actions": "planning meetings' actions",
 }
 
 CODED_COLUMNS: dict[tuple[str, str], type[Coded]] = {
@@ -82,6 +97,9 @@ CODED_COLUMNS: dict[tuple[str, str], type[Coded]] = {
     ("legal_statuses", "legal_status"): LegalStatusKind,
     ("meetings", "meeting_kind"): MeetingKind,
     ("milestones", "milestone"): MilestoneKind,
+    ("agenda_items", "meeting_kind"): MeetingKind,
+    ("agenda_items", "answer"): AgendaAnswer,
+    ("meeting_actions", "meeting_kind"): MeetingKind,
 }
 """Columns whose values must be codes of a vocabulary. ``milestones.detail`` is coded
 too, by a vocabulary that depends on the milestone (see ``DETAIL_VOCABULARIES``)."""
@@ -166,11 +184,14 @@ QUIET_OPTIONAL_COLUMNS: frozenset[tuple[str, str]] = frozenset(
         ("meetings", "attended"),
         ("milestones", "look_again_on"),
         ("milestones", "decided_by"),
+        ("agenda_items", "reason"),
+        ("meeting_actions", "owner"),
     }
 )
 """Optional columns many systems cannot give, so an extract without them is no query:
-the child's sibling group, who attended a meeting, and a decision's date to look again
-and who made it."""
+the child's sibling group, who attended a meeting, a decision's date to look again and
+who made it, why an agenda item did not apply (a row that needs it is refused on its
+own, MEET012) and who owns an action."""
 
 
 def quiet_when_missing(table: str, column: str) -> bool:
@@ -265,5 +286,31 @@ COLUMN_NOTES: Mapping[str, Mapping[str, str]] = {
         "again (after the decision).",
         "decided_by": "Optional: for a decision that shapes the plan, who decided (a name or "
         "a role, such as team leader).",
+    },
+    "agenda_items": {
+        "child_ref": "The child.",
+        "period_start": "The start of the care period the meeting belongs to.",
+        "meeting_kind": "The meeting's MeetingKind code: planning_72h or planning_2wk (the "
+        "kinds with an agenda).",
+        "held_date": "The date the meeting was held: with the three columns before it, it "
+        "names a row of the meetings table.",
+        "item": "The agenda item's key, as the authority's agenda for the kind of meeting "
+        "names it (the shipped agendas' keys are listed in docs/meetings.md, such as "
+        "permanence_discussed or review_dates_set).",
+        "answer": "An AgendaAnswer code: done, not_done or not_applicable. An item the "
+        "extract has no row for is not recorded.",
+        "reason": "Why the item did not apply; needed for not_applicable, blank otherwise.",
+    },
+    "meeting_actions": {
+        "child_ref": "The child.",
+        "period_start": "The start of the care period the meeting belongs to.",
+        "meeting_kind": "The meeting's MeetingKind code: planning_72h or planning_2wk.",
+        "held_date": "The date the meeting was held (naming a row of the meetings table).",
+        "action": "What is to be done, as the team leader logged it (free text). With the "
+        "meeting it names the action from one extract to the next.",
+        "owner": "Who will do it: a name, or a role or agency (such as social worker).",
+        "due_date": "The date it is due by: not before the meeting.",
+        "done_date": "The date it was done: not before the meeting, nor after the extract "
+        "date. Blank while it is open.",
     },
 }

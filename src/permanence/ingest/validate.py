@@ -9,6 +9,8 @@ records, each with an issue naming the cause. Nothing is ever loaded against not
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from permanence.ingest.extract import BLOCKED, SOURCE, Extract, Notice
@@ -22,10 +24,15 @@ from permanence.journey.tables import JourneyTables, conform
 _HIT_COLUMNS = [ID, "rule", "fields", "value"]
 
 
-def validate(extract: Extract) -> Validation:
-    """Judge every row of ``extract`` by every rule; see ``Validation`` for the result."""
+def validate(
+    extract: Extract, *, agenda_keys: Mapping[str, frozenset[str]] | None = None
+) -> Validation:
+    """Judge every row of ``extract`` by every rule; see ``Validation`` for the result.
+
+    ``agenda_keys``: the item keys of the authority's own agendas, by kind of meeting, an
+    agenda checklist may use beside the shipped agendas' (the web import passes them)."""
     rules = all_rules()
-    ws = Workspace.from_extract(extract)
+    ws = Workspace.from_extract(extract, agenda_keys)
     found: dict[str, list[pl.DataFrame]] = {table: [] for table in TABLES}
     dropped: dict[str, pl.Series] = {table: pl.Series(ID, [], dtype=pl.UInt32) for table in TABLES}
     for phase in PHASES:

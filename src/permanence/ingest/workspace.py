@@ -10,6 +10,7 @@ reported against a period that was itself refused.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,6 +44,9 @@ class Workspace:
     refusals: dict[str, pl.DataFrame] = field(default_factory=dict)
     """Per table: ``_id`` and ``rule`` (the first error that refused the row)."""
     journeys: pl.DataFrame | None = None
+    agenda_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Item keys of the authority's own agendas, by kind of meeting, accepted beside the
+    shipped agendas' (MEET011); empty where the extract is checked on its own."""
     _dates_of_birth: pl.DataFrame | None = None
 
     @property
@@ -50,7 +54,9 @@ class Workspace:
         return self.extract.extract_date
 
     @classmethod
-    def from_extract(cls, extract: Extract) -> Workspace:
+    def from_extract(
+        cls, extract: Extract, agenda_keys: Mapping[str, frozenset[str]] | None = None
+    ) -> Workspace:
         raw: dict[str, pl.DataFrame] = {}
         typed: dict[str, pl.DataFrame] = {}
         for table in TABLES:
@@ -62,7 +68,14 @@ class Workspace:
         refusals = {
             table: pl.DataFrame(schema={ID: pl.UInt32, "rule": pl.String}) for table in TABLES
         }
-        return cls(extract=extract, raw=raw, typed=typed, active=dict(typed), refusals=refusals)
+        return cls(
+            extract=extract,
+            raw=raw,
+            typed=typed,
+            active=dict(typed),
+            refusals=refusals,
+            agenda_keys=agenda_keys or {},
+        )
 
     def fields_view(self, table: str) -> pl.DataFrame:
         """The usable rows as text, with each value as read beside it as ``<column>__typed``.

@@ -25,7 +25,7 @@ from datetime import date
 
 import polars as pl
 
-from permanence.journey.tables import AUTHORITY_COLUMN, JourneyTables, conform
+from permanence.journey.tables import AUTHORITY_COLUMN, OPTIONAL_TABLES, JourneyTables, conform
 from permanence.journey.vocabulary import (
     AGE_BAND_BOUNDS,
     AgencyDecisionOutcome,
@@ -281,7 +281,8 @@ def build_journeys_frame(
 
 def _require_authority(tables: JourneyTables) -> None:
     for name, table in tables.items():
-        if AUTHORITY_COLUMN not in table.columns:
+        # The optional meeting tables are not read here (the meetings app reads them).
+        if AUTHORITY_COLUMN not in table.columns and name not in OPTIONAL_TABLES:
             raise ValueError(
                 f"the {name} table names no authority: pass authority= for a single authority"
             )

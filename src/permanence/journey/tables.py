@@ -13,7 +13,7 @@ row (``record_id``); ``IDENTITIES`` says how a row is recognised in a later extr
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
@@ -88,6 +88,30 @@ MILESTONES: TableSchema = {
     "decided_by": pl.String,
 }
 
+# What a planning meeting achieved (docs/meetings.md): optional tables, each row naming
+# its meeting as the meetings table does (the care period, the kind, the date held).
+_MEETING_OF_ROW: TableSchema = {
+    "child_ref": pl.String,
+    "period_start": pl.Date,
+    "meeting_kind": pl.String,
+    "held_date": pl.Date,
+}
+
+AGENDA_ITEMS: TableSchema = {
+    **_MEETING_OF_ROW,
+    "item": pl.String,
+    "answer": pl.String,
+    "reason": pl.String,
+}
+
+MEETING_ACTIONS: TableSchema = {
+    **_MEETING_OF_ROW,
+    "action": pl.String,
+    "owner": pl.String,
+    "due_date": pl.Date,
+    "done_date": pl.Date,
+}
+
 SCHEMAS: dict[str, TableSchema] = {
     "children": CHILDREN,
     "care_periods": CARE_PERIODS,
@@ -95,7 +119,19 @@ SCHEMAS: dict[str, TableSchema] = {
     "legal_statuses": LEGAL_STATUSES,
     "meetings": MEETINGS,
     "milestones": MILESTONES,
+    "agenda_items": AGENDA_ITEMS,
+    "meeting_actions": MEETING_ACTIONS,
 }
+
+MEETING_DETAIL_TABLES: tuple[str, ...] = ("agenda_items", "meeting_actions")
+"""The tables whose rows belong to a planning meeting of the meetings table."""
+
+OPTIONAL_TABLES: frozenset[str] = frozenset(MEETING_DETAIL_TABLES)
+"""Tables an extract (or a folder of canonical files) may leave out without a word: most
+case recording systems hold no agenda checklist or actions of a planning meeting."""
+
+MEETING_OF_ROW: tuple[str, ...] = tuple(_MEETING_OF_ROW)
+"""The columns by which a row of an optional meeting table names its meeting."""
 
 # Columns a row cannot be without; the rest may be blank.
 REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
@@ -105,6 +141,8 @@ REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
     "legal_statuses": frozenset({"child_ref", "period_start", "legal_status", "start_date"}),
     "meetings": frozenset({"child_ref", "period_start", "meeting_kind"}),
     "milestones": frozenset({"child_ref", "period_start", "milestone", "date"}),
+    "agenda_items": frozenset({*MEETING_OF_ROW, "item", "answer"}),
+    "meeting_actions": frozenset({*MEETING_OF_ROW, "action", "due_date"}),
 }
 
 # An optional first column naming the local authority, so one set of tables can hold
@@ -114,7 +152,9 @@ AUTHORITY_COLUMN = "authority"
 
 @dataclass(frozen=True, slots=True)
 class JourneyTables:
-    """The six canonical tables for one or more local authorities."""
+    """The canonical tables for one or more local authorities: the six a journey is built
+    from, and the two optional tables of what planning meetings achieved (empty where an
+    extract has none)."""
 
     children: pl.DataFrame
     care_periods: pl.DataFrame
@@ -122,10 +162,12 @@ class JourneyTables:
     legal_statuses: pl.DataFrame
     meetings: pl.DataFrame
     milestones: pl.DataFrame
+    agenda_items: pl.DataFrame = field(default_factory=lambda: empty_table("agenda_items"))
+    meeting_actions: pl.DataFrame = field(default_factory=lambda: empty_table("meeting_actions"))
 
     def items(self) -> Iterator[tuple[str, pl.DataFrame]]:
-        for field in fields(self):
-            yield field.name, getattr(self, field.name)
+        for table in fields(self):
+            yield table.name, getattr(self, table.name)
 
     def with_authority(self, code: str) -> JourneyTables:
         """The same tables with an ``authority`` column set to ``code`` where it is missing."""
@@ -171,7 +213,8 @@ def table_path(directory: Path, name: str) -> Path:
 
 
 def read_canonical_csv(directory: Path) -> JourneyTables:
-    """Read the six canonical CSV files, ISO dates, from ``directory``.
+    """Read the canonical CSV files, ISO dates, from ``directory`` (an optional table's
+    file may be absent: the table is empty).
 
     This is the fast path for files the project wrote itself (``permanence synth``) or that
     an import has already validated: columns are read with their declared types and no
@@ -181,6 +224,9 @@ def read_canonical_csv(directory: Path) -> JourneyTables:
     tables: dict[str, pl.DataFrame] = {}
     for name, schema in SCHEMAS.items():
         path = table_path(directory, name)
+        if name in OPTIONAL_TABLES and not path.exists():
+            tables[name] = empty_table(name)
+            continue
         header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
         dtypes = {column: schema.get(column, pl.String) for column in header}
         frame = pl.read_csv(path, schema=dtypes, try_parse_dates=False)
@@ -189,7 +235,7 @@ def read_canonical_csv(directory: Path) -> JourneyTables:
 
 
 def write_canonical_csv(tables: JourneyTables, directory: Path) -> list[Path]:
-    """Write the six tables as UTF-8 CSV with ISO dates; returns the paths written."""
+    """Write the tables as UTF-8 CSV with ISO dates; returns the paths written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in tables.items():
@@ -273,6 +319,20 @@ IDENTITIES: dict[str, RecordIdentity] = {
         exact=("milestone", "date"),
         stable=("milestone",),
         order=("date",),
+    ),
+    # A checklist answer is known by its meeting and item, an action by its meeting and
+    # words: a later extract's answer, owner or dates for them replace the earlier ones.
+    "agenda_items": RecordIdentity(
+        parent=_PERIOD,
+        exact=("meeting_kind", "held_date", "item"),
+        stable=("meeting_kind", "item"),
+        order=("held_date",),
+    ),
+    "meeting_actions": RecordIdentity(
+        parent=_PERIOD,
+        exact=("meeting_kind", "held_date", "action"),
+        stable=("meeting_kind", "action"),
+        order=("held_date",),
     ),
 }
 """Each table's record identity (see ``RecordIdentity``).

@@ -113,6 +113,15 @@ class MeetingKind(Coded):
     CHILDRENS_HEARING = "hearing", "Children's Hearing"
 
 
+class AgendaAnswer(Coded):
+    """An agenda item of a planning meeting, as an import's checklist answers it (the
+    app's ``ItemState`` without "not recorded": a row is an answer)."""
+
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "Not done"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
 class Route(Coded):
     """The route to permanence a recommendation names."""
 

@@ -31,7 +31,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from permanence.journey.tables import RECORD_ID, JourneyTables
+from permanence.journey.tables import MEETING_DETAIL_TABLES, RECORD_ID, JourneyTables
 from permanence.journey.vocabulary import (
     MeetingKind,
     MilestoneKind,
@@ -152,8 +152,11 @@ def earlier_extract(
         tables["placements"], rng, shares.placement_types
     )
     changes.append(change)
+    correct_meetings = tables["meetings"]
     tables["meetings"], change = _meetings_too_early(tables["meetings"], rng, shares.meeting_dates)
     changes.append(change)
+    for name in MEETING_DETAIL_TABLES:
+        tables[name] = _held_as_the_meeting(tables[name], correct_meetings, tables["meetings"])
     first_in_error = {name: int(frame.height) for name, frame in tables.items()}
     tables["milestones"] = _spurious_recommendations(
         tables, accommodated, rng, shares.spurious_recommendations, extract_date
@@ -325,6 +328,26 @@ def _meetings_too_early(
     result = _replace(_replace(meetings, shifted, "held_date"), dues, "due_date")
     log = pl.concat([_log("meetings", shifted, "held_date"), _log("meetings", dues, "due_date")])
     return result, log
+
+
+def _held_as_the_meeting(
+    details: pl.DataFrame, correct: pl.DataFrame, wrong: pl.DataFrame
+) -> pl.DataFrame:
+    """A meeting's checklist or actions naming it by the wrong date it was held, as the
+    earlier extract has it (its meeting is named by that date there)."""
+    key = [*PERIOD, "meeting_kind", "held_date"]
+    moved = (
+        correct.select(ROW, *key)
+        .join(wrong.select(ROW, pl.col("held_date").alias("wrong_held")), on=ROW)
+        .filter(pl.col("held_date") != pl.col("wrong_held"))
+        .select(*key, "wrong_held")
+        .unique(subset=key)
+    )
+    return (
+        details.join(moved, on=key, how="left")
+        .with_columns(pl.coalesce("wrong_held", "held_date").alias("held_date"))
+        .drop("wrong_held")
+    )
 
 
 def _replace(frame: pl.DataFrame, changes: pl.DataFrame, column: str) -> pl.DataFrame:

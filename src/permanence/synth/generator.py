@@ -41,7 +41,8 @@ def generate(
 ) -> JourneyTables:
     """The canonical tables of a synthetic local authority with ``children`` children.
 
-    Care periods begin over the ``years`` before ``end``; nothing is dated after ``end``.
+    Care periods begin over the ``years`` before ``end``; nothing is dated after ``end``
+    but the due date of an action agreed at a meeting near it.
     Before ``improvement_start`` (by default 2½ years before ``end``) children wait long
     and variably for a permanence recommendation; after it the 2-week planning meeting
     appears, reviews become three-monthly and waits shorten. The same arguments always

@@ -23,6 +23,7 @@ from permanence.journey.meeting_rules import Agency, DecisionKind
 from permanence.journey.tables import SCHEMAS, JourneyTables, conform
 from permanence.journey.vocabulary import LegalAdviceForm, MeetingKind, PlacementType
 from permanence.synth.draws import Calendar
+from permanence.synth.meeting_details import meeting_details
 
 SALT = 17
 """Mixed into the seed for this module's own random stream."""
@@ -42,19 +43,25 @@ DECIDERS = ("team leader", "service manager", "reviewing officer", "legal servic
 
 
 def add_plan_records(tables: JourneyTables, seed: int, calendar: Calendar) -> JourneyTables:
-    """``tables`` with attendance, the decisions and sibling groups added."""
+    """``tables`` with attendance, the decisions, sibling groups and the planning
+    meetings' checklists and actions (``meeting_details``) added."""
     rng = np.random.default_rng([seed, SALT])
     improvement = _day(calendar.improvement_start)
     end = _day(calendar.end)
+    meetings = _attendance(tables.meetings, rng, improvement)
+    ramp = _ramp(meetings["held_date"].fill_null(improvement), improvement) / 0.85
+    agenda_items, meeting_actions = meeting_details(meetings, seed, ramp, end)
     return JourneyTables(
         children=_sibling_groups(tables, rng),
         care_periods=tables.care_periods,
         placements=tables.placements,
         legal_statuses=tables.legal_statuses,
-        meetings=_attendance(tables.meetings, rng, improvement),
+        meetings=meetings,
         milestones=pl.concat(
             [tables.milestones, _decisions(tables, rng, improvement, end)], how="vertical"
         ),
+        agenda_items=agenda_items,
+        meeting_actions=meeting_actions,
     )
 
 

@@ -29,6 +29,8 @@ def test_every_table_and_the_codes_are_generated_into_the_format():
         "columns:legal_statuses",
         "columns:meetings",
         "columns:milestones",
+        "columns:agenda_items",
+        "columns:meeting_actions",
     }
 
 

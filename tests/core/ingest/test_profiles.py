@@ -78,7 +78,7 @@ def test_a_system_extract_maps_onto_exactly_the_canonical_records(tmp_path, extr
     assert mapped.issues.is_empty(), mapped.issues
     for table in TABLES:
         ours, theirs = getattr(mapped.tables, table), getattr(canonical.tables, table)
-        if table != "children":
+        if "record_id" in ours.columns:
             # The system gives its own record ids; the canonical extract gives none.
             assert ours["record_id"].is_not_null().all(), table
             ours = ours.drop("record_id")

@@ -27,6 +27,9 @@ def test_the_base_extract_is_clean(check, extracts):
         "legal_statuses": 3,
         "meetings": 4,
         "milestones": 6,
+        # The optional tables of what meetings achieved: absent, and no query.
+        "agenda_items": 0,
+        "meeting_actions": 0,
     }
 
 

@@ -47,15 +47,20 @@ def date_columns(name: str) -> list[str]:
     return [column for column, dtype in SCHEMAS[name].items() if dtype == pl.Date]
 
 
+PLANNED_DATES = frozenset({("meeting_actions", "due_date")})
+"""Dates of what is planned, which may fall after the end: an action agreed at a meeting
+near the end is due after it."""
+
+
 def dates_outside_life(tables: JourneyTables, end: date) -> pl.DataFrame:
-    """Any date after ``end``, or on or before the child's birth."""
+    """Any date after ``end`` (but a planned one), or on or before the child's birth."""
     born = tables.children.select("child_ref", "date_of_birth")
     bad: list[pl.DataFrame] = []
     for name, frame in tables.items():
         with_birth = frame if name == "children" else frame.join(born, on="child_ref")
         for column in date_columns(name):
             value = pl.col(column)
-            too_late = value > end
+            too_late = (value > end) if (name, column) not in PLANNED_DATES else False
             too_early = (value <= pl.col("date_of_birth")) if column != "date_of_birth" else False
             rows = with_birth.filter((too_late | too_early).fill_null(False))
             if rows.height:

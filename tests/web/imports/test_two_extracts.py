@@ -24,13 +24,14 @@ import pytest
 
 from permanence.analysis.aims import AIM_2
 from permanence.analysis.aims_outcomes import aim_children
-from permanence.journey.tables import SCHEMAS, JourneyTables
+from permanence.journey.tables import MEETING_DETAIL_TABLES, SCHEMAS, JourneyTables
 from permanence.synth import generate
 from permanence.synth.corrections import EarlierExtract, earlier_extract, with_record_ids
 from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.kernel.scope import Scope, scoped_to
+from permanence.web.meetings.models import AgendaItemRecord, MeetingAction
 from permanence.web.records.data_queries import remove_absent
 from permanence.web.records.journeys import journey_tables, journeys_frame
 from permanence.web.records.models import AbsentRecord
@@ -68,8 +69,33 @@ def extracts(
 
 
 def held(authority: LocalAuthority, *, ids: bool) -> dict[str, Counter[tuple[Any, ...]]]:
+    """The records held, and the agenda checklists and actions the meetings app holds
+    from the imports (their answered items), as the extracts' rows."""
     with scope(authority):
-        return rows_of(journey_tables(), ids=ids)
+        return rows_of(journey_tables(), ids=ids) | details_held()
+
+
+def details_held() -> dict[str, Counter[tuple[Any, ...]]]:
+    meeting = (
+        "meeting__care_period__child__child_ref",
+        "meeting__care_period__period_start",
+        "meeting__kind",
+        "meeting__held_date",
+    )
+    items = AgendaItemRecord.objects.filter(meeting__imported_meeting__isnull=False).exclude(
+        state=""
+    )
+    actions = MeetingAction.objects.filter(meeting__imported_meeting__isnull=False)
+    return {
+        "agenda_items": Counter(
+            (*row[:-1], row[-1] or None)
+            for row in items.values_list(*meeting, "key", "state", "reason")
+        ),
+        "meeting_actions": Counter(
+            (*row[:5], row[5] or None, *row[6:])
+            for row in actions.values_list(*meeting, "what", "owner", "due_date", "done_on")
+        ),
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -177,7 +203,12 @@ def test_the_later_extract_corrects_the_records_and_the_figures(
         waiting = Counter(
             AbsentRecord.objects.filter(status="awaiting").values_list("table", flat=True)
         )
-    assert waiting == Counter(earlier.entered_in_error.get_column("table").to_list())
+    # A meeting's checklist and actions go with their meeting: listed are the records.
+    assert waiting == Counter(
+        table
+        for table in earlier.entered_in_error.get_column("table").to_list()
+        if table not in MEETING_DETAIL_TABLES
+    )
     load = second["load"]
     assert (
         load["milestones"]["corrected"]

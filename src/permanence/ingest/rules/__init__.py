@@ -142,6 +142,7 @@ RULE_MODULES = (
     "records",
     "milestones",
     "decisions",
+    "agendas",
     "references",
     "overdue",
     "load",

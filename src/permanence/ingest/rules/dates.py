@@ -14,6 +14,8 @@ BEFORE_BIRTH_COLUMNS: dict[str, tuple[str, ...]] = {
     "legal_statuses": ("start_date", "end_date"),
     "meetings": ("due_date", "held_date"),
     "milestones": ("date",),
+    "agenda_items": ("held_date",),
+    "meeting_actions": ("held_date", "due_date", "done_date"),
 }
 
 HAPPENED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -23,6 +25,8 @@ HAPPENED_COLUMNS: dict[str, tuple[str, ...]] = {
     "legal_statuses": ("start_date", "end_date"),
     "meetings": ("held_date",),
     "milestones": ("date",),
+    "agenda_items": ("held_date",),
+    "meeting_actions": ("held_date", "done_date"),
 }
 """Dates of things that have happened; a meeting's due date may rightly be in the future."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from permanence.ingest.format import TABLES
+from permanence.ingest.format import OPTIONAL_TABLES, TABLES
 from permanence.ingest.rules import file_rule
 
 file_rule(
@@ -19,7 +19,7 @@ file_rule(
 file_rule(
     "TABLE002",
     "query",
-    tables=TABLES[2:],
+    tables=tuple(table for table in TABLES[2:] if table not in OPTIONAL_TABLES),
     fields=(),
     message="The extract has no file or sheet for this table, so none of its records are "
     "loaded; children's journeys will look as if nothing of this kind happened.",

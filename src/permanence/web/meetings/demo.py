@@ -43,7 +43,8 @@ def prepare_demo_meetings(authority: LocalAuthority, *, as_of: date, seed: int =
     """Make the demo's meeting records (none if it has some already); how many meetings."""
     rng = random.Random(seed)  # noqa: S311 - synthetic demo records, not a secret
     with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
-        if PlanningMeeting.objects.exists():
+        # Those an import made for its checklists and actions are not the demo's.
+        if PlanningMeeting.objects.filter(imported_meeting__isnull=True).exists():
             return 0
         recorder = User.objects.filter(authority=authority, role=Role.PRACTITIONER).first()
         since = as_of - timedelta(days=MONTHS_BACK * 30)

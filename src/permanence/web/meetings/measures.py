@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 
 from permanence.analysis.meeting_measures import (
     LEGAL_ADVICE_DAYS,
@@ -29,10 +29,13 @@ from permanence.analysis.meeting_measures import (
     meeting_measures,
 )
 from permanence.analysis.meetings import (
+    ActionRecord,
     DecisionKind,
     ItemState,
     MeetingKind,
     ResolvedDate,
+    resolve_actions,
+    resolve_checklist,
     resolve_held_date,
 )
 from permanence.journey.tables import AUTHORITY_COLUMN, JourneyTables
@@ -90,9 +93,15 @@ def dated_meetings(
 def differences() -> list[DatedMeeting]:
     """Entered meetings whose date differs from the import's: for the data lead."""
     meetings = list(
-        PlanningMeeting.objects.filter(kind__in=IMPORTED_KINDS).select_related("care_period__child")
+        entered_meetings().filter(kind__in=IMPORTED_KINDS).select_related("care_period__child")
     )
     return [d for d in dated_meetings(meetings, imported_dates()) if d.resolved.in_conflict]
+
+
+def entered_meetings() -> QuerySet[PlanningMeeting]:
+    """The meetings typed in the app (in scope), not those an import made to hold the
+    checklist and actions it brought (``meetings.importing``)."""
+    return PlanningMeeting.objects.filter(imported_meeting__isnull=True)
 
 
 def decision_dates() -> dict[int, dict[str, date]]:
@@ -176,8 +185,10 @@ def with_entered_meetings(tables: JourneyTables) -> JourneyTables:
     }
     rows = []
     seen: set[tuple[str, date, str]] = set()
-    entered = PlanningMeeting.objects.filter(kind__in=IMPORTED_KINDS).select_related(
-        "care_period__child", "authority"
+    entered = (
+        entered_meetings()
+        .filter(kind__in=IMPORTED_KINDS)
+        .select_related("care_period__child", "authority")
     )
     for meeting in sorted(entered, key=lambda m: (m.held_date, m.pk)):
         period = meeting.care_period
@@ -196,6 +207,111 @@ def with_entered_meetings(tables: JourneyTables) -> JourneyTables:
         return tables
     added = pl.DataFrame(rows, schema=meetings.schema)
     return replace(tables, meetings=pl.concat([meetings, added]))
+
+
+@dataclass(frozen=True)
+class DetailDifference:
+    """An entered meeting whose checklist or actions differ from those an import brought
+    for the same meeting: for the data lead, who puts the wrong side right."""
+
+    meeting: PlanningMeeting
+    items: tuple[str, ...]
+    actions: tuple[tuple[ActionRecord, ActionRecord], ...]
+
+
+def _states() -> dict[int, dict[str, ItemState]]:
+    states: dict[int, dict[str, ItemState]] = defaultdict(dict)
+    for meeting_id, item_key, state in AgendaItemRecord.objects.values_list(
+        "meeting_id", "key", "state"
+    ):
+        states[meeting_id][item_key] = ItemState(state)
+    return states
+
+
+def _actions() -> dict[int, list[ActionRecord]]:
+    actions: dict[int, list[ActionRecord]] = defaultdict(list)
+    for meeting_id, what, due, done in MeetingAction.objects.values_list(
+        "meeting_id", "what", "due_date", "done_on"
+    ):
+        actions[meeting_id].append(ActionRecord(what, due, done))
+    return actions
+
+
+def _imported_firsts() -> dict[tuple[int, str], PlanningMeeting]:
+    """The import's meeting holding a checklist or actions for the first meeting of each
+    kind in each care period (in scope), where it brought them for that first meeting:
+    the one an entered meeting stands beside."""
+    first_held = imported_dates()
+    firsts: dict[tuple[int, str], PlanningMeeting] = {}
+    for meeting in PlanningMeeting.objects.filter(imported_meeting__isnull=False):
+        key = (meeting.care_period_id, meeting.kind)
+        if first_held.get(key) == meeting.held_date:
+            firsts.setdefault(key, meeting)
+    return firsts
+
+
+def details_by_precedence(
+    dated: Sequence[DatedMeeting],
+) -> tuple[list[MeetingFacts], list[ActionFacts]]:
+    """Every planning meeting's checklist and actions as the measures count them, by the
+    precedence rule (docs/meetings.md): where an entered meeting is the first of its kind
+    in its care period and an import brought the checklist or actions of that kind's
+    first meeting, they are one meeting: the import's answers and actions count, with
+    the entered ones it leaves out (``resolve_checklist``, ``resolve_actions``). Every
+    other meeting, entered or imported, counts on its own."""
+    states, actions = _states(), _actions()
+    from_import = _imported_firsts()
+    others = PlanningMeeting.objects.filter(imported_meeting__isnull=False).exclude(
+        pk__in=[meeting.pk for meeting in from_import.values()]
+    )
+    meetings: list[MeetingFacts] = []
+    counted: list[ActionFacts] = []
+    for item in dated:
+        meeting = item.meeting
+        kind = meeting.kind_code
+        theirs = (
+            from_import.pop((meeting.care_period_id, kind), None)
+            if item.first_of_its_kind
+            else None
+        )
+        checklist = states.get(meeting.pk, {})
+        logged: Sequence[ActionRecord] = actions.get(meeting.pk, [])
+        if theirs is not None:
+            checklist = resolve_checklist(checklist, states.get(theirs.pk, {})).states
+            logged = resolve_actions(logged, actions.get(theirs.pk, [])).counted
+        day = item.resolved.used if item.first_of_its_kind else meeting.held_date
+        meetings.append(MeetingFacts(kind, day, checklist))
+        counted += [ActionFacts(action.due, action.done_on, kind) for action in logged]
+    for alone in [*from_import.values(), *others]:
+        meetings.append(MeetingFacts(alone.kind, alone.held_date, states.get(alone.pk, {})))
+        counted += [
+            ActionFacts(action.due, action.done_on, alone.kind)
+            for action in actions.get(alone.pk, [])
+        ]
+    return meetings, counted
+
+
+def detail_differences() -> list[DetailDifference]:
+    """Entered meetings whose checklist answers or actions' dates differ from those an
+    import brought for the same meeting (in scope): for the data lead. Nothing is
+    changed; the import's count."""
+    states, actions = _states(), _actions()
+    from_import = _imported_firsts()
+    found = []
+    for item in dated_meetings(
+        list(
+            entered_meetings().filter(kind__in=IMPORTED_KINDS).select_related("care_period__child")
+        ),
+        imported_dates(),
+    ):
+        theirs = from_import.get((item.meeting.care_period_id, item.meeting.kind))
+        if not item.first_of_its_kind or theirs is None:
+            continue
+        checklist = resolve_checklist(states.get(item.meeting.pk, {}), states.get(theirs.pk, {}))
+        logged = resolve_actions(actions.get(item.meeting.pk, []), actions.get(theirs.pk, []))
+        if checklist.differing or logged.differing:
+            found.append(DetailDifference(item.meeting, checklist.differing, logged.differing))
+    return found
 
 
 def local_kinds() -> list[LocalKind]:
@@ -224,8 +340,7 @@ def authority_meeting_measures(
         )
     }
     imported = imported_dates()
-    entered = list(PlanningMeeting.objects.select_related("local_kind"))
-    dated = dated_meetings(entered, imported)
+    dated = dated_meetings(list(entered_meetings().select_related("local_kind")), imported)
     held: dict[int, dict[str, date]] = defaultdict(dict)
     for key, day in imported.items():
         held[key[0]][key[1]] = day
@@ -249,25 +364,7 @@ def authority_meeting_measures(
                 decisions=decisions.get(pk, {}) if pk is not None else {},
             )
         )
-    states: dict[int, dict[str, ItemState]] = defaultdict(dict)
-    for meeting_id, item_key, state in AgendaItemRecord.objects.values_list(
-        "meeting_id", "key", "state"
-    ):
-        states[meeting_id][item_key] = ItemState(state)
-    meeting_facts = [
-        MeetingFacts(
-            item.meeting.kind_code,
-            item.resolved.used if item.first_of_its_kind else item.meeting.held_date,
-            states.get(item.meeting.pk, {}),
-        )
-        for item in dated
-    ]
-    actions = [
-        ActionFacts(due, done, f"local_{local}" if local is not None else kind)
-        for due, done, kind, local in MeetingAction.objects.values_list(
-            "due_date", "done_on", "meeting__kind", "meeting__local_kind_id"
-        )
-    ]
+    meeting_facts, actions = details_by_precedence(dated)
     within_72h, within_meeting, legal = _limits(authority_id, as_of)
     return meeting_measures(
         facts,

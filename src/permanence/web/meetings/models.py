@@ -31,7 +31,7 @@ from permanence.analysis.meetings import (
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.kernel.history import ScopedHistoricalRecords
 from permanence.web.kernel.scope import AuthorityScopedManager
-from permanence.web.records.models import CarePeriod
+from permanence.web.records.models import CarePeriod, Meeting
 
 
 def _authority() -> models.ForeignKey[LocalAuthority, LocalAuthority]:
@@ -147,7 +147,11 @@ def agenda_versions() -> list[Agenda]:
 
 class PlanningMeeting(models.Model):
     """A planning meeting as it was held: its date, who came, its agenda as a checklist
-    (``AgendaItemRecord``) and the actions the team leader logged (``MeetingAction``)."""
+    (``AgendaItemRecord``) and the actions the team leader logged (``MeetingAction``).
+
+    Entered in the app, or made by an import for the checklist and actions it brought
+    (``imported_meeting`` set, ``meetings.importing``): the two stand side by side for the
+    same meeting and the precedence rule says which counts (``meetings.measures``)."""
 
     authority = _authority()
     care_period = models.ForeignKey(CarePeriod, on_delete=models.CASCADE, related_name="+")
@@ -167,6 +171,16 @@ class PlanningMeeting(models.Model):
     entered_by = _entered_by()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    imported_meeting = models.OneToOneField(
+        Meeting,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="the import's meeting",
+        help_text="Set where an import brought this meeting's checklist or actions: the "
+        "meeting of the records they belong to. Empty for a meeting entered here.",
+    )
 
     objects = AuthorityScopedManager["PlanningMeeting"]()
     history = ScopedHistoricalRecords()
@@ -181,6 +195,10 @@ class PlanningMeeting(models.Model):
     @property
     def kind_code(self) -> str:
         return self.local_kind.code if self.local_kind_id and self.local_kind else self.kind
+
+    @property
+    def from_import(self) -> bool:
+        return self.imported_meeting_id is not None
 
     @property
     def kind_label(self) -> str:

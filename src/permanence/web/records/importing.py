@@ -32,6 +32,7 @@ from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import LoadProgress, LoadSummary, load_tables
+from permanence.web.records.meeting_details import agenda_keys
 from permanence.web.records.models import ImportBatch, ImportIssue
 from permanence.web.tasks.locks import authority_load_lock
 
@@ -67,10 +68,17 @@ def check_extract(
     profile: str | None,
     extract_date: date,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    authority: LocalAuthority | None = None,
 ) -> tuple[Extract, Validation]:
-    """Read and validate an extract. Raises ``IngestError`` when it cannot be read at all."""
+    """Read and validate an extract. Raises ``IngestError`` when it cannot be read at all.
+
+    With ``authority``, an agenda checklist may use the item keys of its own agendas."""
     extract = read_extract(list(paths), profile, extract_date=extract_date, max_bytes=max_bytes)
-    return extract, validate(extract)
+    own_keys: dict[str, frozenset[str]] = {}
+    if authority is not None:
+        with scoped_to(Scope.authority(authority.pk)):
+            own_keys = agenda_keys()
+    return extract, validate(extract, agenda_keys=own_keys)
 
 
 def import_extract(
@@ -93,12 +101,20 @@ def import_extract(
     """
     if dry_run:
         _, validation = check_extract(
-            paths, profile=profile, extract_date=extract_date, max_bytes=max_bytes
+            paths,
+            profile=profile,
+            extract_date=extract_date,
+            max_bytes=max_bytes,
+            authority=authority,
         )
         return ImportOutcome(validation, None, None)
     with authority_load_lock(authority, wait=wait):
         extract, validation = check_extract(
-            paths, profile=profile, extract_date=extract_date, max_bytes=max_bytes
+            paths,
+            profile=profile,
+            extract_date=extract_date,
+            max_bytes=max_bytes,
+            authority=authority,
         )
         with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
             batch = _new_batch(
@@ -136,6 +152,7 @@ def preview_upload(
             profile=profile,
             extract_date=extract_date,
             max_bytes=max_bytes,
+            authority=authority,
         )
         with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
             batch = _new_batch(
@@ -176,6 +193,7 @@ def confirm_upload(
             sorted(upload_dir.iterdir()),
             profile=batch.profile or None,
             extract_date=batch.extract_date or timezone.localdate(),
+            authority=batch.authority,
         )
         stages.checked()
         progress = stages.loading(sum(table.height for _, table in validation.tables.items()))

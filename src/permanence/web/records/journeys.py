@@ -41,8 +41,9 @@ _LOOKUPS: dict[str, tuple[type[Model], dict[str, str]]] = {
 
 
 def journey_tables(children: QuerySet[Child] | None = None) -> JourneyTables:
-    """The canonical tables of every record in scope, or of ``children`` only."""
-    return JourneyTables(**{name: _table(name, children) for name in SCHEMAS})
+    """The canonical tables of every record in scope, or of ``children`` only. (The
+    agenda checklists and actions are the meetings app's: those tables are left empty.)"""
+    return JourneyTables(**{name: _table(name, children) for name in _LOOKUPS})
 
 
 def journeys_frame(as_of: date, children: QuerySet[Child] | None = None) -> pl.DataFrame:

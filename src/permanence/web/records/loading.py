@@ -40,6 +40,7 @@ from permanence.journey.vocabulary import Sex
 from permanence.web.accounts.models import LocalAuthority, Team, User
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.entered_milestones import TYPED_IN
+from permanence.web.records.meeting_details import load_meeting_details
 from permanence.web.records.models import (
     AbsentRecord,
     CarePeriod,
@@ -111,13 +112,18 @@ class TableLoad:
 @dataclass
 class LoadSummary:
     tables: dict[str, TableLoad] = field(default_factory=dict)
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What the load did with the agenda checklists and actions (``meeting_details``), by
+    table: the meetings app's own counts."""
 
     @property
     def wrote_anything(self) -> bool:
-        return any(table.added or table.changed or table.removed for table in self.tables.values())
+        return any(
+            table.added or table.changed or table.removed for table in self.tables.values()
+        ) or any(detail.get("added") or detail.get("changed") for detail in self.details.values())
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: table.as_dict() for name, table in self.tables.items()}
+        return {name: table.as_dict() for name, table in self.tables.items()} | self.details
 
 
 @dataclass(frozen=True)
@@ -226,6 +232,8 @@ def load_tables(
     loader = _Loader(authority, batch, user, present, progress)
     with scoped_to(Scope.authority(authority.pk)), transaction.atomic():
         summary = loader.load(tables)
+        # The agenda checklists and actions, in the same transaction (meeting_details).
+        summary.details = load_meeting_details(tables, batch)
         batch.summary = {**batch.summary, "load": summary.as_dict()}
         batch.save(update_fields=["summary"])
         touched = loader.touched_periods

@@ -296,19 +296,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _measure_aims_html(view: Viewing) -> SafeString:
-    """The local aims on process measures: worked out on each visit, not kept with the
-    page, since a checklist saved moves them without moving the data version."""
-    on_measures = [
-        {
-            "aim": aim,
-            "sentences": progress.sentences(),
-            "href": reverse("improvement-aim", args=[aim.pk]),
-        }
-        for aim, progress in measure_aims_standing(view.data.authority_id)
-    ]
-    return mark_safe(  # noqa: S308 - the template's own output, autoescaped
-        render_to_string("dashboards/_measure_aims.html", {"on_measures": on_measures})
-    )
+    """The local aims on process measures, kept with the data version like the rest of
+    the page: saving a meeting, its checklist, an action or a decision moves the version
+    on (the meetings app registers its records), so the card is never stale."""
+
+    def body() -> str:
+        on_measures = [
+            {
+                "aim": aim,
+                "sentences": progress.sentences(),
+                "href": reverse("improvement-aim", args=[aim.pk]),
+            }
+            for aim, progress in measure_aims_standing(view.data.authority_id)
+        ]
+        return render_to_string("dashboards/_measure_aims.html", {"on_measures": on_measures})
+
+    html = cached(view.data, "measure-aims-html", (), body)
+    return mark_safe(html)  # noqa: S308 - the template's own output, autoescaped
 
 
 def _aim_or_404(view: Viewing, aim_id: str) -> AimDefinition:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from permanence.analysis.meetings import ItemState, MeetingKind, agenda_in_force
+from permanence.analysis.meetings import DecisionKind, ItemState, MeetingKind, agenda_in_force
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
@@ -34,7 +34,12 @@ from permanence.web.meetings.forms import (
     DecisionForm,
     MeetingForm,
 )
-from permanence.web.meetings.measures import dated_meetings, differences, imported_dates
+from permanence.web.meetings.measures import (
+    dated_meetings,
+    decision_differences,
+    differences,
+    imported_dates,
+)
 from permanence.web.meetings.models import (
     AgendaVersion,
     LocalMeetingKind,
@@ -43,7 +48,7 @@ from permanence.web.meetings.models import (
     PlanningMeeting,
     agenda_versions,
 )
-from permanence.web.records.models import Child
+from permanence.web.records.models import CarePeriod, Child
 
 GET_OR_POST = ["GET", "POST"]
 
@@ -305,6 +310,25 @@ def date_differences(request: HttpRequest) -> HttpResponse:
     found = differences()
     log_children_shown(request, [d.meeting.care_period for d in found], "meeting dates that differ")
     return render(request, "meetings/differences.html", {"found": found})
+
+
+@requires(Capability.IMPORT_DATA)
+@require_GET
+def decision_date_differences(request: HttpRequest) -> HttpResponse:
+    """Decisions typed in here whose date differs from the one the import brings for the
+    same care period and kind: the import's counts, and the data lead puts one side right."""
+    found = decision_differences()
+    periods = CarePeriod.objects.select_related("child").in_bulk({pk for pk, _, _ in found})
+    listed = sorted(
+        ((periods[pk], DecisionKind(kind).label, resolved) for pk, kind, resolved in found),
+        key=lambda row: (row[0].child.child_ref, row[0].period_start, row[1]),
+    )
+    rows = [
+        {"period": period, "decision": label, "resolved": resolved}
+        for period, label, resolved in listed
+    ]
+    log_children_shown(request, [period for period, _, _ in listed], "decision dates that differ")
+    return render(request, "meetings/decision_differences.html", {"rows": rows})
 
 
 def on_the_journey(child: Child) -> dict[str, Any]:

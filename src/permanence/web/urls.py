@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from permanence.web.accounts.access import public
 from permanence.web.admin import admin_site
-from permanence.web.children import reviewing
+from permanence.web.children import reviewing, sibling_views
 from permanence.web.children import views as children
 from permanence.web.signin import views as signin
 
@@ -23,6 +23,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("permanence.web.dashboards.urls")),
     path("children/", children.child_list, name="child-list"),
     path("children/<int:pk>/", children.child_journey, name="child-journey"),
+    path("children/<int:pk>/siblings/", sibling_views.child_siblings, name="children-siblings"),
+    path(
+        "children/siblings/<int:pk>/remove/",
+        sibling_views.remove_sibling,
+        name="children-sibling-remove",
+    ),
     path("reviews/", reviewing.reviewing_officer, name="children-reviewing"),
     path("accounts/login/", public(signin.SignInView.as_view()), name="login"),
     path("accounts/logout/", signin.sign_out, name="logout"),

@@ -56,7 +56,8 @@ def test_the_data_lead_sees_each_childs_two_dates_and_only_their_own(
     with scoped_to(Scope.authority(authority_a.pk)):
         child = CarePeriod.objects.get().child
     row = page[page.index("<tbody>") : page.index("</tbody>")]
-    assert f'href="/children/{child.pk}/meetings/"' in row
+    assert f'href="/children/{child.pk}/"' in row  # the child's journey
+    assert f'href="/children/{child.pk}/meetings/"' in row  # where the decision is changed
     assert "A-0001" in row and "Legal advice requested" in row
     # The case recording system's date (used), then the one typed in.
     assert row.index("3 Feb 2022") < row.index("1 Feb 2022")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.children.models import EnteredSiblingGroup
 from permanence.web.dashboards.models import ProcessStepNote
 from permanence.web.improvement.models import AcceptedPhase
 from permanence.web.kernel.scope import Scope, scoped_to
@@ -171,4 +172,10 @@ def two_authorities(
     add_group_rows(authority_a, users_a[Role.PRACTITIONER], "alpha")
     add_group_rows(authority_b, users_b[Role.PRACTITIONER], "bravo-group")
     add_bravo_learning(authority_b, users_b)  # shared, then withdrawn: nothing may show
+    # A sibling group typed in on each child's page (B's a marker: it must never show).
+    for authority, group in ((authority_a, "alpha-entered"), (authority_b, "bravo-entered")):
+        with scoped_to(Scope.authority(authority.pk)):
+            EnteredSiblingGroup.objects.create(
+                authority=authority, child=Child.objects.get(), group=group
+            )
     return authority_a, authority_b

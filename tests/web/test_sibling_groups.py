@@ -54,10 +54,12 @@ def test_the_journey_and_the_aim_page_show_the_sibling_group(
     with scoped_to(Scope.authority(authority_a.pk)):
         shown = sorted(RecordView.objects.filter(viewer=practitioner).values_list("child_ref"))
     assert shown == [("A-0001",), ("A-0002",)]
-    # A child with no group has no such section.
+    # A child with no group has none named, and the practitioner may record one.
     with scoped_to(Scope.authority(authority_a.pk)):
         alone = Child.objects.get(child_ref="A-0003")
-    assert "Brothers and sisters" not in client.get(f"/children/{alone.pk}/").content.decode()
+    lone_page = client.get(f"/children/{alone.pk}/").content.decode()
+    assert "No sibling group is recorded for this child." in lone_page
+    assert f'href="/children/{alone.pk}/siblings/"' in lone_page
     # The aim page counts the group once: two of A's three children are one group.
     aim_page = client.get("/aims/aim_2/").content.decode()
     assert "the aim by sibling group" in aim_page

@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from permanence.web.accounts.access import public
 from permanence.web.admin import admin_site
 from permanence.web.children import milestones as child_milestones
-from permanence.web.children import reviewing
+from permanence.web.children import reviewing, sibling_views
 from permanence.web.children import views as children
 from permanence.web.signin import views as signin
 from permanence.web.signin.forms import PasswordResetForm
@@ -39,6 +39,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "children/milestones/<int:pk>/remove/",
         child_milestones.milestone_remove,
         name="child-milestone-remove",
+    ),
+    path("children/<int:pk>/siblings/", sibling_views.child_siblings, name="children-siblings"),
+    path(
+        "children/siblings/<int:pk>/remove/",
+        sibling_views.remove_sibling,
+        name="children-sibling-remove",
     ),
     path("reviews/", reviewing.reviewing_officer, name="children-reviewing"),
     path("accounts/login/", public(signin.SignInView.as_view()), name="login"),

@@ -1,7 +1,8 @@
 """Planning meeting records for an authority's one child, for the walks and these tests:
-a two-week meeting with its checklist, an action, a decision, an agenda of the
-authority's own and a kind of meeting of its own. ``marker`` is written into every text
-field, so the tenancy walk can see it if it ever shows to another authority."""
+a two-week meeting with its checklist, an action, decisions (one whose date differs from
+the extract's), an agenda of the authority's own and a kind of meeting of its own.
+``marker`` is written into every text field, so the tenancy walk can see it if it ever
+shows to another authority."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from permanence.web.meetings.models import (
     PlanDecision,
     PlanningMeeting,
 )
-from permanence.web.records.models import CarePeriod
+from permanence.web.records.models import CarePeriod, Milestone
 
 
 def add_meeting_records(authority: LocalAuthority, user: User, marker: str) -> PlanningMeeting:
@@ -65,5 +66,22 @@ def add_meeting_records(authority: LocalAuthority, user: User, marker: str) -> P
             look_again_on=date(2022, 3, 1),
             meeting=meeting,
             entered_by=user,
+        )
+        # Concurrent planning typed in on 21 January, the extract's on 24 January: listed
+        # for the data lead as a decision whose dates differ.
+        PlanDecision.objects.create(
+            authority=authority,
+            care_period=period,
+            kind="concurrent_planning",
+            decided_on=date(2022, 1, 21),
+            decided_by=f"{marker} team leader",
+            entered_by=user,
+        )
+        Milestone.objects.create(
+            authority=authority,
+            care_period=period,
+            milestone="concurrent_planning",
+            date=date(2022, 1, 24),
+            decided_by=f"{marker} panel",
         )
         return meeting

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from django.test import Client
 
 from permanence.analysis.meetings import ItemState
 from permanence.web.accounts.models import LocalAuthority
+from permanence.web.accounts.roles import Role
 from permanence.web.kernel import cache
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.scope import Scope, scoped_to
@@ -28,6 +30,8 @@ from permanence.web.meetings.models import (
 from permanence.web.records import meeting_details
 from permanence.web.records.importing import import_extract
 from permanence.web.records.models import CarePeriod, Child
+
+from ..conftest import make_user
 
 EXTRACT_DATE = date(2022, 6, 30)
 AS_OF = date(2022, 6, 30)
@@ -350,3 +354,38 @@ def test_the_imports_meeting_follows_a_corrected_date(authority_a, tmp_path):
         assert meeting.held_date == date(2022, 1, 27)
         assert meeting.items.get(key="permanence_discussed").state == "not_done"
     assert figures(authority_a)["mtg_permanence_talk"] == [(JAN, 1, 2)]
+
+
+def test_a_meeting_the_extract_brought_is_read_only_in_the_app(authority_a, tmp_path):
+    # Changed here, it would be put back by the next extract without anyone being told:
+    # its checklist and actions are shown, and corrected in the case recording system.
+    bring_in(
+        authority_a, write(tmp_path / "one", agenda_items=checklist(), meeting_actions=actions())
+    )
+    practitioner = make_user(authority_a, Role.PRACTITIONER, "alpha")
+    client = Client()
+    client.force_login(practitioner)
+    with scoped_to(Scope.authority(authority_a.pk)):
+        meeting = (
+            PlanningMeeting.objects.filter(imported_meeting__isnull=False, actions__isnull=False)
+            .distinct()
+            .first()
+        )
+        assert meeting is not None
+        action = meeting.actions.first()
+        assert action is not None
+        answers_before = sorted(meeting.items.values_list("key", "state"))
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "came with the extract from the case recording system" in page
+    assert "Save the checklist" not in page and "Log an action" not in page
+    posted = client.post(f"/meetings/{meeting.pk}/", {})
+    assert posted.status_code == 404
+    for address in (
+        f"/meetings/{meeting.pk}/change/",
+        f"/meetings/{meeting.pk}/actions/new/",
+        f"/meetings/actions/{action.pk}/",
+    ):
+        assert client.get(address).status_code == 404
+        assert client.post(address, {"what": "changed"}).status_code == 404
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert sorted(meeting.items.values_list("key", "state")) == answers_before

@@ -43,6 +43,7 @@ from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.audit.log import log_children_shown, log_record_view
 from permanence.web.children.milestones import on_the_journey as milestones_on_the_journey
+from permanence.web.children.siblings import group_in_use, members
 from permanence.web.kernel.addresses import tidy_address
 from permanence.web.kernel.cache import authority_data, cached
 from permanence.web.meetings.views import on_the_journey as meetings_on_the_journey
@@ -207,7 +208,7 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ids = [period.pk for period in care_periods]
     records = _records_of(ids)
-    siblings = _siblings(child)
+    sibling_group, siblings = _siblings(child)
     log_children_shown(request, siblings, "a child's journey: brothers and sisters")
     periods = [
         _period_context(period, by_start.get(period.period_start), clocks, records, as_of)
@@ -224,6 +225,9 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
             "due_next": _due_next(ids, as_of),
             "plan_href": reverse("planning-child", args=[child.pk]),
             "siblings": siblings,
+            "sibling_group": sibling_group,
+            "siblings_href": reverse("children-siblings", args=[child.pk]),
+            "can_edit": cast(User, request.user).can(Capability.EDIT_CHILD_RECORDS),
             "authority_name": data.name,
             **_data_queries(request, child, care_periods),
             **meetings_on_the_journey(child),
@@ -233,16 +237,11 @@ def child_journey(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _siblings(child: Child) -> list[Child]:
-    """The child's brothers and sisters: the other children of the authority in scope
-    recorded in the same sibling group (none where the child has no group)."""
-    if not child.sibling_group:
-        return []
-    return list(
-        Child.objects.filter(sibling_group=child.sibling_group)
-        .exclude(pk=child.pk)
-        .order_by("child_ref")
-    )
+def _siblings(child: Child) -> tuple[str, list[Child]]:
+    """The child's sibling group in use (the import's, else the one typed in here) and
+    its other children of the authority in scope (none where the child has no group)."""
+    group = group_in_use(child)
+    return group, [m.child for m in members(group) if m.child.pk != child.pk]
 
 
 def _data_queries(

@@ -13,24 +13,15 @@ from datetime import date
 import polars as pl
 from django.db.models import F
 
-from permanence.journey.frame import build_journeys_frame
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.dashboards.improvement import improvements_for, local_aims
 from permanence.web.kernel.addresses import journey_addresses
 from permanence.web.kernel.cache import AuthorityData
 from permanence.web.kernel.pseudonyms import pseudonyms
-from permanence.web.meetings.measures import with_entered_meetings
 from permanence.web.planning.models import PlanningSettings
 from permanence.web.records.data_queries import purposeful_delays
-from permanence.web.records.journeys import journey_tables
+from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import Child, ImportBatch
-
-
-def journeys_frame(as_of: date) -> pl.DataFrame:
-    """The journeys frame of the records in scope, with the planning meetings entered in
-    the app that the extract lacks (the precedence rule of docs/meetings.md), so the
-    dashboards and the planning summary see them."""
-    return build_journeys_frame(with_entered_meetings(journey_tables()), as_of)
 
 
 def build_authority_data(authority_id: int, version: str, as_of: date) -> AuthorityData:

@@ -299,23 +299,31 @@ def home(request: HttpRequest) -> HttpResponse:
 def _measure_aims_html(
     view: Viewing, aims: list[LocalAim] | None = None, *, within: AimDefinition | None = None
 ) -> SafeString:
-    """The local aims on process measures (all of them, or ``aims``): worked out on each
-    visit, not kept with the page, since a checklist saved moves them without moving the
-    data version. ``within`` is the aim whose page lists those its projects' measures
+    """The local aims on process measures (all of them, or ``aims``), kept with the data
+    version like the rest of the page: saving a meeting, its checklist, an action or a
+    decision moves the version on (the meetings app registers its records), so the card
+    is never stale. ``within`` is the aim whose page lists those its projects' measures
     serve, under a heading of their own (nothing when there are none)."""
-    on_measures = [
-        {
-            "aim": aim,
-            "sentences": progress.sentences(),
-            "href": reverse("improvement-aim", args=[aim.pk]),
-        }
-        for aim, progress in measure_aims_standing(view.data.authority_id, aims)
-    ]
-    return mark_safe(  # noqa: S308 - the template's own output, autoescaped
-        render_to_string(
+
+    def body() -> str:
+        on_measures = [
+            {
+                "aim": aim,
+                "sentences": progress.sentences(),
+                "href": reverse("improvement-aim", args=[aim.pk]),
+            }
+            for aim, progress in measure_aims_standing(view.data.authority_id, aims)
+        ]
+        return render_to_string(
             "dashboards/_measure_aims.html", {"on_measures": on_measures, "within": within}
         )
-    )
+
+    # Which aims (their list is read on each visit: a measure linked to a project moves
+    # it) and the page they are listed on are part of what is kept.
+    chosen = None if aims is None else tuple(aim.pk for aim in aims)
+    parts = (chosen, within.id if within else None)
+    html = cached(view.data, "measure-aims-html", parts, body)
+    return mark_safe(html)  # noqa: S308 - the template's own output, autoescaped
 
 
 def _aim_or_404(view: Viewing, aim_id: str) -> AimDefinition:

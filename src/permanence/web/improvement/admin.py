@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.db.models import Field
 from django.http import HttpRequest
 
 from permanence.web.admin import HistoryAdmin, admin_site
@@ -26,10 +28,29 @@ from permanence.web.improvement.models import (
     PdsaCycle,
     Risk,
 )
+from permanence.web.improvement.process_measures import process_measure_choices
+
+
+class ChoosesProcessMeasure(HistoryAdmin):
+    """The process measure chosen from the authority's catalogue, as on the pages."""
+
+    process_measure_field: str = ""
+
+    def formfield_for_dbfield(
+        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == self.process_measure_field:
+            return forms.ChoiceField(
+                label=str(db_field.verbose_name).capitalize(),
+                choices=process_measure_choices(),
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(LocalAim, site=admin_site)
-class LocalAimAdmin(HistoryAdmin):
+class LocalAimAdmin(ChoosesProcessMeasure):
+    process_measure_field = "measure"
     list_display = ("title", "target_percent", "start_on_or_after", "by_date")
 
 
@@ -67,7 +88,8 @@ class PdsaCycleAdmin(HistoryAdmin):
 
 
 @admin.register(Measure, site=admin_site)
-class MeasureAdmin(HistoryAdmin):
+class MeasureAdmin(ChoosesProcessMeasure):
+    process_measure_field = "process_measure"
     list_display = ("title", "kind", "source", "project")
 
 

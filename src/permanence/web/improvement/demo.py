@@ -4,7 +4,8 @@ A project on Aim 2 with a local aim from the PACE template, a Champions' Group f
 partner agency, a driver diagram holding change ideas tested across Scotland (DOMAIN.md),
 ramps of PDSA cycles of the 2-week planning meeting across the authority's teams (the
 change the synthetic authority brings in at its improvement start), measures of every
-kind, feedback from parents and carers, and a risks and issues register. Synthetic
+kind, feedback from parents and carers, a risks and issues register, and the Champions'
+Group's last two meetings with their actions (some done, some carried forward). Synthetic
 throughout: nothing here is about a real child.
 """
 
@@ -24,6 +25,8 @@ from permanence.web.improvement.models import (
     Feedback,
     FeedbackGiver,
     FeedbackPoint,
+    GroupAction,
+    GroupMeeting,
     HowGiven,
     ImprovementProject,
     LocalAim,
@@ -111,6 +114,7 @@ def prepare_demo_improvement(
         _measures(authority, project, aim, as_of)
         _feedback(authority, project, improvement_start, as_of)
         _risks(authority, project, improvement_start)
+        _group_meetings(authority, as_of)
     return [
         f"Improvement record: the project “{project.title}” with {len(ideas)} change ideas "
         f"and {cycles} PDSA cycles."
@@ -320,3 +324,71 @@ def _risks(authority: LocalAuthority, project: ImprovementProject, start: date) 
         actions="A new meeting type requested from the system supplier.",
         raised_on=start + timedelta(days=14),
     )
+
+
+#: The group's actions: (the meeting, 0 or 1; what; owner; due days after the meeting;
+#: done days after it, or None while open). Meeting 0 was eight weeks before the demo's
+#: date, meeting 1 four weeks before.
+GROUP_ACTIONS = (
+    (
+        0,
+        "Ask the sheriff clerk how long permanence order hearings are waiting",
+        "Sheriff clerk",
+        21,
+        18,
+    ),
+    (0, "Add the two-week planning meeting to the case recording system", "Data lead", 42, None),
+    (
+        0,
+        "Offer the leaflet for parents at every two-week meeting",
+        "Team leader, social work",
+        14,
+        10,
+    ),
+    (
+        1,
+        "Bring the legal advice times by team to the next meeting",
+        "Solicitor, legal services",
+        28,
+        None,
+    ),
+    (1, "Test a written legal advice request with one team", "Team leader, social work", 21, None),
+)
+
+
+def _group_meetings(authority: LocalAuthority, as_of: date) -> None:
+    """The Champions' Group's last two meetings, each presented with the month's pack,
+    and their actions: the later meeting carries the first's open one forward, and the
+    next pack opens with every action still open."""
+    meetings = []
+    for weeks, decided in (
+        (8, "Test the leaflet for parents with one team for a month."),
+        (4, "Spread the leaflet to every team.\nAsk legal services for written advice times."),
+    ):
+        held = as_of - timedelta(weeks=weeks)
+        meetings.append(
+            GroupMeeting.objects.create(
+                authority=authority,
+                held_on=held,
+                attended=[
+                    Agency.SOCIAL_WORK,
+                    Agency.LEGAL,
+                    Agency.HEALTH,
+                    Agency.REPORTER,
+                    Agency.THIRD_SECTOR,
+                ],
+                pack_date=held - timedelta(days=1),
+                decisions=decided,
+                notes="The run chart of Aim 2 was read together; the data lead presented it.",
+            )
+        )
+    for number, what, owner, due, done in GROUP_ACTIONS:
+        meeting = meetings[number]
+        GroupAction.objects.create(
+            authority=authority,
+            meeting=meeting,
+            what=what,
+            owner=owner,
+            due_on=meeting.held_on + timedelta(days=due),
+            done_on=meeting.held_on + timedelta(days=done) if done is not None else None,
+        )

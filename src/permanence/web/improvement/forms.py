@@ -44,8 +44,11 @@ from permanence.web.improvement.models import (
     MeasureSource,
     MeasureValue,
     PdsaCycle,
-    ProcessMeasure,
     Risk,
+)
+from permanence.web.improvement.process_measures import (
+    process_measure_choices,
+    process_measure_title,
 )
 from permanence.web.records.models import Child
 
@@ -171,6 +174,18 @@ def _multiple(choices: Iterable[tuple[str, str]], label: str, hint: str) -> form
     )
 
 
+def _choose_process_measure(form: forms.BaseForm, name: str) -> None:
+    """The form's process measure field offering the catalogue of the authority in scope
+    (its own kinds of meeting included): a key outside it is refused."""
+    field = form.fields[name]
+    form.fields[name] = forms.ChoiceField(
+        label=field.label,
+        help_text=field.help_text,
+        choices=process_measure_choices(),
+        required=False,
+    )
+
+
 class LocalAimForm(RecordForm):
     template = forms.ChoiceField(
         label="Start from a PACE aim statement",
@@ -245,6 +260,7 @@ class LocalAimForm(RecordForm):
         self.fields["end_column"] = forms.ChoiceField(
             label="The clock stops at", choices=[("", "Choose"), *END_CHOICES], required=False
         )
+        _choose_process_measure(self, "measure")
         self.fields["age_bands"] = _multiple(
             AgeBand.choices(), "Age when the clock started", "Any of these ages."
         )
@@ -313,7 +329,7 @@ class LocalAimForm(RecordForm):
             return
         if not data.get("statement") and data.get("by_date") and data.get("target_percent"):
             data["statement"] = measure_aim_statement(
-                ProcessMeasure(data["measure"]).label, data["target_percent"], data["by_date"]
+                process_measure_title(data["measure"]), data["target_percent"], data["by_date"]
             )
 
     def _fill_from_template(self, data: dict[str, Any]) -> None:
@@ -671,6 +687,7 @@ class MeasureForm(AimChoiceMixin, RecordForm):
         super().__init__(*args, **kwargs)
         self._init_aim(required=False)
         self.fields["aim"].help_text = "For a measure defined against an aim."
+        _choose_process_measure(self, "process_measure")
         for name in ("kind", "source", "chart", "rules"):
             field: Any = self.fields[name]
             field.choices = [c for c in field.choices if c[0]]

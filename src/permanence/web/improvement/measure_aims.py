@@ -15,14 +15,13 @@ from permanence.analysis.measure_aims import (
     MonthFigure,
     measure_aim_progress,
 )
-from permanence.analysis.meeting_measures import MEASURE_TITLES as MEETING_MEASURES
 from permanence.pages.measure_chart import Annotation, measure_chart
 from permanence.pages.measure_reading import read_series
 from permanence.pages.measure_series import MeasureSeries, process_series
 from permanence.web.improvement.annotations import project_annotations
 from permanence.web.improvement.models import LocalAim, Measure, MeasureSource
 from permanence.web.kernel.cache import authority_data
-from permanence.web.meetings.measures import authority_meeting_measures
+from permanence.web.meetings.measures import authority_meeting_measures, measure_catalogue
 from permanence.web.planning.measures import authority_process_measures
 
 #: A P chart needs at least this many months, each with someone counted, to be worth
@@ -38,7 +37,8 @@ def process_measure_series(
     (web/meetings), the planning summary's judged by the authority's review policy."""
     # The journeys frame as the dashboards keep it, built once per data version and day.
     data = authority_data(authority_id, as_of)
-    if key in MEETING_MEASURES:
+    # The authority's own catalogue: its own kinds of meeting's measures are meeting measures.
+    if key in measure_catalogue():
         mine = authority_meeting_measures(authority_id, data.frame, data.as_of)[key]
         return process_series(mine.key, mine.table, mine.note, x_title=mine.x_title), data.as_of
     found = authority_process_measures(authority_id, data.frame, data.as_of).get(key)

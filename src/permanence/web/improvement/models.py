@@ -128,10 +128,11 @@ class LocalAim(models.Model):
     )
     start_column = models.CharField("the clock starts for children", max_length=40, blank=True)
     end_column = models.CharField("the clock stops at", max_length=40, blank=True)
+    # The authority's own catalogue (``process_measures``), checked by the form: an
+    # authority's kinds of meeting have measures of their own, so no fixed choices here.
     measure = models.CharField(
         "process measure",
-        max_length=20,
-        choices=ProcessMeasure.choices,
+        max_length=40,
         blank=True,
         help_text="Only for an aim on a process measure: the percentage it follows each month.",
     )
@@ -189,7 +190,10 @@ class LocalAim(models.Model):
 
     @property
     def measure_title(self) -> str:
-        return ProcessMeasure(self.measure).label if self.measure else ""
+        # Imported here: the catalogue reads the meetings app, which reads these models' app.
+        from permanence.web.improvement.process_measures import process_measure_title
+
+        return process_measure_title(self.measure) if self.measure else ""
 
     def to_definition(self) -> AimDefinition:
         """The clock aim as the analysis reads it. Raises ``ValueError`` if it cannot be
@@ -778,9 +782,8 @@ class Measure(models.Model):
         related_name="measures",
         verbose_name="local aim",
     )
-    process_measure = models.CharField(
-        "process measure", max_length=20, choices=ProcessMeasure.choices, blank=True
-    )
+    # The authority's own catalogue (``process_measures``), checked by the form.
+    process_measure = models.CharField("process measure", max_length=40, blank=True)
     stage = models.CharField(max_length=20, choices=STAGE_CHOICES, blank=True)
     balancing_measure = models.CharField(
         "stability or balancing measure", max_length=30, choices=BALANCING_CHOICES, blank=True

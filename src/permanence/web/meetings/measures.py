@@ -169,37 +169,53 @@ def _limits(authority_id: int, as_of: date) -> tuple[int, int, int]:
     )
 
 
-def with_entered_meetings(tables: JourneyTables) -> JourneyTables:
-    """``tables`` (the records in scope) with the 72-hour and two-week planning meetings
-    entered in the app that the extract does not hold, so the journeys frame, and the
-    planning summary that reads it, sees them. The precedence rule: the first meeting of a
-    kind entered for a care period stands for that kind only where the extract holds no
-    meeting of the kind for the period (held or only due); where it does, the import's
-    meeting is the one the frame reads. Nothing is written to the records."""
-    meetings = tables.meetings
-    held = {
-        (ref, start, kind)
-        for ref, start, kind in meetings.select(
-            "child_ref", "period_start", "meeting_kind"
-        ).iter_rows()
-    }
-    rows = []
-    seen: set[tuple[str, date, str]] = set()
+def standing_entered_meetings(period_ids: Iterable[int] | None = None) -> list[PlanningMeeting]:
+    """The 72-hour and two-week planning meetings entered in the app that stand for their
+    kind in their care period (of ``period_ids``, or of every period in scope): the
+    precedence rule, the one place it is applied for the frame and for review planning.
+    The first meeting of a kind entered for a care period stands for that kind only
+    where the extract holds no meeting of the kind for the period (held or only due);
+    where it does, the import's meeting is the one read."""
+    # Typed in only: the meeting records an import made to hold its checklists are not.
     entered = (
         entered_meetings()
         .filter(kind__in=IMPORTED_KINDS)
         .select_related("care_period__child", "authority")
     )
+    imported = Meeting.objects.filter(meeting_kind__in=IMPORTED_KINDS)
+    if period_ids is not None:
+        ids = list(period_ids)
+        entered = entered.filter(care_period_id__in=ids)
+        imported = imported.filter(care_period_id__in=ids)
+    in_extract = set(imported.values_list("care_period_id", "meeting_kind"))
+    standing = []
+    seen: set[tuple[int, str]] = set()
     for meeting in sorted(entered, key=lambda m: (m.held_date, m.pk)):
-        period = meeting.care_period
-        key = (period.child.child_ref, period.period_start, meeting.kind)
-        if key in seen or key in held:
-            seen.add(key)
-            continue
+        key = (meeting.care_period_id, meeting.kind)
+        if key not in seen and key not in in_extract:
+            standing.append(meeting)
         seen.add(key)
+    return standing
+
+
+def with_entered_meetings(
+    tables: JourneyTables, period_ids: Iterable[int] | None = None
+) -> JourneyTables:
+    """``tables`` (the records in scope, or of the care periods ``period_ids``) with the
+    planning meetings entered in the app that stand for their kind
+    (``standing_entered_meetings``), so the journeys frame, and everything reading it,
+    sees them. Nothing is written to the records."""
+    meetings = tables.meetings
+    rows = []
+    for meeting in standing_entered_meetings(period_ids):
+        period = meeting.care_period
         row: dict[str, object] = dict.fromkeys(meetings.columns)
-        row.update(child_ref=key[0], period_start=key[1], meeting_kind=meeting.kind)
-        row["held_date"] = meeting.held_date
+        row.update(
+            child_ref=period.child.child_ref,
+            period_start=period.period_start,
+            meeting_kind=meeting.kind,
+            held_date=meeting.held_date,
+        )
         if AUTHORITY_COLUMN in row:
             row[AUTHORITY_COLUMN] = meeting.authority.code
         rows.append(row)
@@ -312,6 +328,16 @@ def detail_differences() -> list[DetailDifference]:
         if checklist.differing or logged.differing:
             found.append(DetailDifference(item.meeting, checklist.differing, logged.differing))
     return found
+
+
+def held_entered_meetings(period_ids: list[int], today: date) -> list[tuple[int, str, date]]:
+    """For review planning: (care period, kind, date held) of each entered meeting that
+    stands for its kind (``standing_entered_meetings``) and was held by ``today``."""
+    return [
+        (m.care_period_id, m.kind, m.held_date)
+        for m in standing_entered_meetings(period_ids)
+        if m.held_date <= today
+    ]
 
 
 def local_kinds() -> list[LocalKind]:

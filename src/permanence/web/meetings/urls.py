@@ -14,6 +14,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("meetings/actions/<int:pk>/", views.action_edit, name="meetings-action-edit"),
     path("meetings/decisions/<int:pk>/", views.decision_edit, name="meetings-decision-edit"),
     path("meetings/dates-that-differ/", views.date_differences, name="meetings-differences"),
+    path(
+        "meetings/decision-dates-that-differ/",
+        views.decision_date_differences,
+        name="meetings-decision-differences",
+    ),
     path("meetings/agendas/", views.agendas, name="meetings-agendas"),
     path("meetings/agendas/new/<slug:kind>/", views.agenda_new, name="meetings-agenda-new"),
     path(

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from permanence.analysis.meetings import ItemState, MeetingKind, agenda_in_force
+from permanence.analysis.meetings import DecisionKind, ItemState, MeetingKind, agenda_in_force
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
@@ -34,7 +34,13 @@ from permanence.web.meetings.forms import (
     DecisionForm,
     MeetingForm,
 )
-from permanence.web.meetings.measures import dated_meetings, differences, imported_dates
+from permanence.web.meetings.measures import (
+    dated_meetings,
+    decision_differences,
+    differences,
+    entered_meetings,
+    imported_dates,
+)
 from permanence.web.meetings.models import (
     AgendaVersion,
     LocalMeetingKind,
@@ -43,7 +49,7 @@ from permanence.web.meetings.models import (
     PlanningMeeting,
     agenda_versions,
 )
-from permanence.web.records.models import Child
+from permanence.web.records.models import CarePeriod, Child
 
 GET_OR_POST = ["GET", "POST"]
 
@@ -181,9 +187,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     child = meeting.care_period.child
     log_record_view(request, child)
+    from_import = meeting.imported_meeting_id is not None
+    if from_import and request.method == "POST":
+        raise Http404(FROM_IMPORT)
     form = ChecklistForm(
         request.POST if request.method == "POST" else None, items=list(meeting.items.all())
     )
+    if from_import:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST" and form.is_valid():
         changed = form.save()
         said = f"The checklist is saved ({changed} item{'s' if changed != 1 else ''} changed)."
@@ -206,6 +218,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": meeting.actions.all(),
             "decisions": meeting.decisions.all(),
             "today": timezone.localdate(),
+            "from_import": from_import,
+            "from_import_words": FROM_IMPORT,
         },
     )
 
@@ -214,7 +228,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
-        PlanningMeeting.objects.select_related("care_period__child", "local_kind"), pk=pk
+        entered_meetings().select_related("care_period__child", "local_kind"), pk=pk
     )
     child = meeting.care_period.child
     return _record_page(
@@ -231,7 +245,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.EDIT_CHILD_RECORDS)
 @require_http_methods(GET_OR_POST)
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(PlanningMeeting.objects.select_related("care_period__child"), pk=pk)
+    meeting = get_object_or_404(entered_meetings().select_related("care_period__child"), pk=pk)
     form = _bound(ActionForm, request)
     form.instance.meeting = meeting
     return _record_page(
@@ -251,7 +265,10 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
-        MeetingAction.objects.select_related("meeting__care_period__child"), pk=pk
+        MeetingAction.objects.filter(meeting__imported_meeting__isnull=True).select_related(
+            "meeting__care_period__child"
+        ),
+        pk=pk,
     )
     return _record_page(
         request,
@@ -305,6 +322,33 @@ def date_differences(request: HttpRequest) -> HttpResponse:
     found = differences()
     log_children_shown(request, [d.meeting.care_period for d in found], "meeting dates that differ")
     return render(request, "meetings/differences.html", {"found": found})
+
+
+@requires(Capability.IMPORT_DATA)
+@require_GET
+def decision_date_differences(request: HttpRequest) -> HttpResponse:
+    """Decisions typed in here whose date differs from the one the import brings for the
+    same care period and kind: the import's counts, and the data lead puts one side right."""
+    found = decision_differences()
+    periods = CarePeriod.objects.select_related("child").in_bulk({pk for pk, _, _ in found})
+    listed = sorted(
+        ((periods[pk], DecisionKind(kind).label, resolved) for pk, kind, resolved in found),
+        key=lambda row: (row[0].child.child_ref, row[0].period_start, row[1]),
+    )
+    rows = [
+        {"period": period, "decision": label, "resolved": resolved}
+        for period, label, resolved in listed
+    ]
+    log_children_shown(request, [period for period, _, _ in listed], "decision dates that differ")
+    return render(request, "meetings/decision_differences.html", {"rows": rows})
+
+
+#: Why a meeting the extract brought (its checklist and actions) cannot be changed here:
+#: the next extract would put back what the case recording system holds.
+FROM_IMPORT = (
+    "This meeting's checklist and actions came with the extract from the case recording "
+    "system: correct them there, and the next extract brings the correction."
+)
 
 
 def on_the_journey(child: Child) -> dict[str, Any]:

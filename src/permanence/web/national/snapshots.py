@@ -30,6 +30,7 @@ from permanence.analysis.benchmarking import national_snapshot
 from permanence.journey.frame import frame_schema
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.kernel.scope import Scope, current_scope, scoped_to
+from permanence.web.meetings.models import PlanningMeeting
 from permanence.web.national.models import NationalSnapshot
 from permanence.web.records.journeys import journeys_frame
 from permanence.web.records.models import (
@@ -41,7 +42,9 @@ from permanence.web.records.models import (
     Placement,
 )
 
-_RECORD_MODELS = (Child, CarePeriod, Placement, LegalStatus, Meeting, Milestone)
+# The planning meetings entered in the app too: the frame reads them where the extract
+# has none of their kind (``records.journeys.add_to_the_tables_with``).
+_RECORD_MODELS = (Child, CarePeriod, Placement, LegalStatus, Meeting, Milestone, PlanningMeeting)
 
 
 def snapshot_dir() -> Path:

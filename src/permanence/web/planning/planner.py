@@ -14,7 +14,7 @@ operations, so planning a whole authority's import takes seconds, not minutes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
@@ -54,6 +54,21 @@ _UPDATABLE = (
     "closed_date",
     "updated_at",
 )
+
+
+EnteredMeetings = Callable[[list[int], date], list[tuple[int, str, date]]]
+"""The planning meetings entered in the app, of these care periods, held by the day:
+(care period, kind, date held), each standing for its kind where the extract has none."""
+
+_entered_sources: list[EnteredMeetings] = []
+
+
+def read_entered_meetings_from(source: EnteredMeetings) -> None:
+    """Say where the planning meetings entered in the app are kept: the meetings app, which
+    sits above planning, hands its reader over when it is ready. A meeting entered there
+    meets the planned meeting of its kind as an imported one does."""
+    if source not in _entered_sources:
+        _entered_sources.append(source)
 
 
 @dataclass
@@ -167,7 +182,8 @@ def _update_rows(rows: list[PlannedMeeting]) -> None:
 
 
 def _read_facts(ids: list[int], today: date) -> dict[int, _Facts]:
-    """The records of these periods that had happened by ``today``, in four queries."""
+    """The records of these periods that had happened by ``today``, in four queries, and
+    the planning meetings entered in the app (``read_entered_meetings_from``)."""
     facts = {
         pk: _Facts(authority, start, end if end is not None and end <= today else None, born)
         for pk, authority, start, end, born in CarePeriod.objects.filter(pk__in=ids).values_list(
@@ -188,6 +204,9 @@ def _read_facts(ids: list[int], today: date) -> dict[int, _Facts]:
     ):
         if kind in known_kinds and held is not None:
             facts[period_id].held.append(HeldMeeting(MeetingKind(kind), held, number, pk))
+    for source in _entered_sources:
+        for period_id, kind, held in source(ids, today):
+            facts[period_id].held.append(HeldMeeting(MeetingKind(kind), held))
     # The milestones the figures count: the import's date wins over one typed in.
     milestones = counted_milestones(
         Milestone.objects.filter(care_period_id__in=ids, date__lte=today)

@@ -2,10 +2,16 @@
 
 This is the web layer's only way into the analyses: it turns the scoped records into the
 same six tables an import file gives, and hands them to ``build_journeys_frame``.
+
+Apps above the records that hold what people type in beside the extract (the planning
+meetings entered in the app) add it to the tables through ``add_to_the_tables_with``, so
+every frame (the dashboards', the due lists', the national snapshot's) is built the one
+way, with the same precedence rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -40,6 +46,20 @@ _LOOKUPS: dict[str, tuple[type[Model], dict[str, str]]] = {
 }
 
 
+TablesAddition = Callable[[JourneyTables, Iterable[int] | None], JourneyTables]
+"""Adds what an app holds to the records' tables (of the care periods given, or of every
+period in scope), without writing to the records."""
+
+_additions: list[TablesAddition] = []
+
+
+def add_to_the_tables_with(addition: TablesAddition) -> None:
+    """Say what an app adds to the records' tables before a frame is built (the meetings
+    app, which sits above the records, hands its addition over when it is ready)."""
+    if addition not in _additions:
+        _additions.append(addition)
+
+
 def journey_tables(children: QuerySet[Child] | None = None) -> JourneyTables:
     """The canonical tables of every record in scope, or of ``children`` only. (The
     agenda checklists and actions are the meetings app's: those tables are left empty.)"""
@@ -47,8 +67,17 @@ def journey_tables(children: QuerySet[Child] | None = None) -> JourneyTables:
 
 
 def journeys_frame(as_of: date, children: QuerySet[Child] | None = None) -> pl.DataFrame:
-    """The journeys frame of the records in scope (or of ``children``) as of ``as_of``."""
-    return build_journeys_frame(journey_tables(children), as_of)
+    """The journeys frame of the records in scope (or of ``children``) as of ``as_of``, with
+    what the apps above add to them (``add_to_the_tables_with``)."""
+    tables = journey_tables(children)
+    period_ids = (
+        None
+        if children is None
+        else list(CarePeriod.objects.filter(child__in=children).values_list("pk", flat=True))
+    )
+    for addition in _additions:
+        tables = addition(tables, period_ids)
+    return build_journeys_frame(tables, as_of)
 
 
 def _table(name: str, children: QuerySet[Child] | None) -> pl.DataFrame:

@@ -18,7 +18,7 @@ from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.children.models import EnteredSiblingGroup
 from permanence.web.dashboards.models import ProcessStepNote
-from permanence.web.improvement.models import AcceptedPhase
+from permanence.web.improvement.models import AcceptedPhase, ChartNote
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.records.loading import load_tables
 from permanence.web.records.models import Child, ImportBatch, QueryAnswer
@@ -137,6 +137,15 @@ def two_authorities(
             baseline_n=9,
             reason="bravo-only phase reason",
             accepted_by=users_b[Role.DATA_LEAD],
+        )
+        # B's note typed on a point of Aim 2's run chart: the walks post its change and
+        # removal with A's form values, and A's Aim 2 page must never show it.
+        ChartNote.objects.create(
+            authority=authority_b,
+            chart="aim:aim_2",
+            on=date(2022, 6, 1),
+            text="bravo-only chart note",
+            written_by=users_b[Role.DATA_LEAD],
         )
         # B's note on a step of its process map: the walks post A's note form at that step.
         ProcessStepNote.objects.create(

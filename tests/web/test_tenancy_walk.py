@@ -29,7 +29,7 @@ from django.urls import reverse
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
 from permanence.web.admin import admin_site
-from permanence.web.improvement.models import AcceptedPhase, ImprovementProject
+from permanence.web.improvement.models import AcceptedPhase, ChartNote, ImprovementProject
 from permanence.web.kernel import scope as scope_module
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.meetings.models import PlanningMeeting
@@ -288,6 +288,19 @@ def test_the_walk_posts_the_undo_of_bs_accepted_phase_at_its_aim(
     assert f"/aims/{phase.aim_id}/phases/{phase.pk}/undo/" in undo
     accept = list(walk.urls(by_template["aims/<slug:aim_id>/phases/accept/"], owned_by_b))
     assert accept == [f"/aims/{phase.aim_id}/phases/accept/"]
+
+
+def test_the_walk_posts_the_change_and_removal_of_bs_chart_note(
+    two_authorities: tuple[LocalAuthority, LocalAuthority],
+) -> None:
+    _, authority_b = two_authorities
+    owned_by_b = walk.identifiers_of(authority_b)
+    with scoped_to(Scope.authority(authority_b.pk)):
+        [note] = ChartNote.objects.all()
+    by_template = {route.template: route for route in walk.routes()}
+    for action in ("edit", "remove"):
+        route = by_template[f"improvement/notes/<int:pk>/{action}/"]
+        assert f"/improvement/notes/{note.pk}/{action}/" in list(walk.urls(route, owned_by_b))
 
 
 @pytest.mark.walk_control

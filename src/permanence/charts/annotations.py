@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
+import polars as pl
+
 from permanence.charts.spec import (
     ANNOTATION_SIZE,
     GREY,
@@ -43,6 +45,9 @@ class Annotation:
     date: date
     label: str
     kind: AnnotationKind = AnnotationKind.PDSA
+    #: for a note typed on the chart: who wrote it and when ("Jo Bloggs, 3 March 2025"),
+    #: for the list of notes under the chart; never drawn on the chart itself
+    said_by: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", AnnotationKind(self.kind))
@@ -83,6 +88,62 @@ MARKER_ROWS: Final = 3
 def ordered(annotations: Sequence[Annotation]) -> list[Annotation]:
     """Annotations in date order (then label), numbered from 1 in that order."""
     return sorted(annotations, key=lambda a: (a.date, a.label))
+
+
+def is_note(annotation: Annotation) -> bool:
+    """A note typed on a point of the chart, rather than a test of change."""
+    return annotation.kind == AnnotationKind.NOTE
+
+
+def marker_numbers(annotations: Sequence[Annotation]) -> list[tuple[str, Annotation]]:
+    """Each annotation in date order with the number its marker shows: tests of change
+    1, 2, 3... (the improvement record's own numbering, whatever notes there are) and notes
+    typed on the chart's points N1, N2... so the two never renumber each other."""
+    counts = {True: 0, False: 0}
+    numbered = []
+    for item in ordered(annotations):
+        note = is_note(item)
+        counts[note] += 1
+        numbered.append((f"N{counts[note]}" if note else str(counts[note]), item))
+    return numbered
+
+
+def note_lines(annotations: Sequence[Annotation]) -> list[str]:
+    """The notes typed on the chart's points, one line each as the list under the chart
+    (and the report pack) gives them: "N1, 3 March 2025: the new court officer started
+    (Jo Bloggs, 10 March 2025)"."""
+    return [
+        f"{number}, {day_text(item.date)}: {item.label}"
+        + (f" ({item.said_by})" if item.said_by else "")
+        for number, item in marker_numbers(annotations)
+        if is_note(item)
+    ]
+
+
+def notes_column(
+    table: pl.DataFrame, dates: Sequence[date], annotations: Sequence[Annotation]
+) -> pl.DataFrame:
+    """The data table with a "Notes" column: each note typed on the chart ("N1 text") on
+    the row of its point, the row with the note's date or else the last row before it.
+    The table is unchanged when the chart has no notes."""
+    notes = [(number, item) for number, item in marker_numbers(annotations) if is_note(item)]
+    if not notes or not dates:
+        return table
+    cells: list[list[str]] = [[] for _ in dates]
+    for number, item in notes:
+        row = _row_of(dates, item.date)
+        if row is not None:
+            cells[row].append(f"{number} {item.label}")
+    column = pl.Series("Notes", ["; ".join(cell) or None for cell in cells], dtype=pl.String)
+    return table.with_columns(column)
+
+
+def _row_of(dates: Sequence[date], on: date) -> int | None:
+    exact = [index for index, day in enumerate(dates) if day == on]
+    if exact:
+        return exact[0]
+    before = [index for index, day in enumerate(dates) if day <= on]
+    return max(before, key=lambda index: dates[index]) if before else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,29 +209,39 @@ def annotation_rows(
     """One record per annotation, numbered in date order, with its marker's position."""
     return [
         {
-            "number": str(index),
+            "number": number,
             "date": item.date.isoformat(),
             "date_text": day_text(item.date),
             "label": item.label,
             "kind": item.kind.label,
             "dash": _STYLE[item.kind]["dash"],
-            "marker_y": band.marker_y(band.rows[index - 1]) if band else MARKER_Y,
-            "description": f"Test of change {index}: {item.label}, {item.kind.label}, "
-            f"{day_text(item.date)}",
+            "marker_y": band.marker_y(band.rows[index]) if band else MARKER_Y,
+            "description": (
+                f"Note {number}: {item.label}, on {day_text(item.date)}"
+                if is_note(item)
+                else f"Test of change {number}: {item.label}, {item.kind.label}, "
+                f"{day_text(item.date)}"
+            ),
         }
-        for index, item in enumerate(ordered(annotations), start=1)
+        for index, (number, item) in enumerate(marker_numbers(annotations))
     ]
 
 
 def annotation_key(annotations: Sequence[Annotation]) -> list[str]:
     """Subtitle lines saying what each numbered marker is."""
-    if not annotations:
-        return []
-    entries = [
-        f"{index} {item.label} ({item.kind.label}, {short_month_year(item.date)})"
-        for index, item in enumerate(ordered(annotations), start=1)
+    numbered = marker_numbers(annotations)
+    tests = [
+        f"{number} {item.label} ({item.kind.label}, {short_month_year(item.date)})"
+        for number, item in numbered
+        if not is_note(item)
     ]
-    return wrap("Tests of change: " + "; ".join(entries), KEY_WIDTH)
+    notes = [
+        f"{number} {item.label} ({short_month_year(item.date)})"
+        for number, item in numbered
+        if is_note(item)
+    ]
+    lines = wrap("Tests of change: " + "; ".join(tests), KEY_WIDTH) if tests else []
+    return lines + (wrap("Notes: " + "; ".join(notes), KEY_WIDTH) if notes else [])
 
 
 def _lower_first(text: str) -> str:
@@ -179,13 +250,23 @@ def _lower_first(text: str) -> str:
 
 
 def annotation_sentence(annotations: Sequence[Annotation]) -> str:
-    if not annotations:
-        return ""
-    entries = [
+    numbered = marker_numbers(annotations)
+    tests = [
         f"{item.label} ({_lower_first(item.kind.label)}, {month_year(item.date)})"
-        for item in ordered(annotations)
+        for _, item in numbered
+        if not is_note(item)
     ]
-    return "Tests of change marked on the chart: " + "; ".join(entries) + "."
+    notes = [
+        f"{number}, {day_text(item.date)}: {item.label}"
+        for number, item in numbered
+        if is_note(item)
+    ]
+    sentences = []
+    if tests:
+        sentences.append("Tests of change marked on the chart: " + "; ".join(tests) + ".")
+    if notes:
+        sentences.append("Notes on the chart's points: " + "; ".join(notes) + ".")
+    return " ".join(sentences)
 
 
 def annotation_rules(
@@ -214,7 +295,7 @@ def annotation_markers(
     values = annotation_rows(annotations, band)
     tooltip = [
         {"field": "number", "title": "Marker"},
-        {"field": "label", "title": "Test of change"},
+        {"field": "label", "title": "Test of change or note"},
         {"field": "kind", "title": "Kind"},
         {"field": "date_text", "title": "Date"},
     ]
@@ -341,5 +422,9 @@ __all__ = [
     "improvement_label",
     "improvement_rule",
     "improvement_text",
+    "is_note",
+    "marker_numbers",
+    "note_lines",
+    "notes_column",
     "with_halo",
 ]

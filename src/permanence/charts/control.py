@@ -31,6 +31,7 @@ from permanence.charts.annotations import (
     improvement_label,
     improvement_rule,
     improvement_text,
+    notes_column,
 )
 from permanence.charts.layers import Axes, axis_date_format, target_layers
 from permanence.charts.signals import (
@@ -93,6 +94,7 @@ def control_chart(
     opening: str | None = None,
     note: str = "",
     better: Better | None = None,
+    per: float | None = None,
 ) -> ChartSpec:
     """A control chart of ``result``, one point per date in ``dates`` (in the same order).
 
@@ -101,7 +103,9 @@ def control_chart(
     P chart's proportions as percentages (the default for P charts). ``opening`` is the
     first sentence of the text alternative (what each point is); ``note`` is added at
     its end. ``better`` (the measure's direction) colours each signal as an improvement
-    or a concern and is said in the title line.
+    or a concern and is said in the title line. ``per`` shows a U chart's rates per that
+    many units of exposure (100 for "per 100 care days"); its ``numerators`` are the
+    counts and its ``denominators`` the exposures.
     """
     size = result.values.size
     if len(dates) != size:
@@ -109,9 +113,9 @@ def control_chart(
     if size == 0:
         return empty_chart(name=name, title=title, columns=[x_title, y_title])
     as_percent = result.chart == "p" if percent is None else percent
-    scale = 100.0 if as_percent else 1.0
+    scale = 100.0 if as_percent else (per or 1.0)
     marked = point_signals(size, result.signals, result.excluded, better)
-    frame = _points(result, marked, dates, labels, numerators, denominators, scale)
+    frame = _points(result, marked, dates, labels, numerators, denominators, scale, as_percent)
     band = TopBand.plan(
         annotations,
         first=min(dates),
@@ -144,7 +148,7 @@ def control_chart(
         *improvement_label(improvement_start, improvement, x, band),
         *annotation_markers(annotations, x, band),
     ]
-    text = _alt_text(result, dates, labels, scale, opening, annotations)
+    text = _alt_text(result, dates, labels, scale, opening, annotations, as_percent=as_percent)
     if note:
         text = f"{text} {note}"
     if better is not None:
@@ -154,7 +158,7 @@ def control_chart(
         key = [f"{better.words}.", *key]
     spec = base_spec(title=title, description=text, subtitle=key)
     spec["layer"] = layers
-    table = _table(frame, x_title, y_title, labels is not None)
+    table = notes_column(_table(frame, x_title, y_title, labels is not None), dates, annotations)
     caption = " ".join(result.warnings)
     return ChartSpec(name=name, title=title, spec=spec, alt_text=text, data=table, caption=caption)
 
@@ -167,6 +171,7 @@ def _points(
     numerators: Sequence[float] | None,
     denominators: Sequence[float] | None,
     scale: float,
+    as_percent: bool,
 ) -> pl.DataFrame:
     size = result.values.size
     reasons = np.full(size, None, dtype=object)
@@ -202,7 +207,7 @@ def _points(
         )
     value_text = (
         pl.col("value").round(0).cast(pl.Int64).cast(pl.String) + "%"
-        if scale == 100.0
+        if as_percent
         else pl.col("value").round(2).cast(pl.String)
     )
     return frame.with_columns(
@@ -346,11 +351,13 @@ def _alt_text(
     scale: float,
     opening: str | None,
     annotations: Sequence[Annotation],
+    *,
+    as_percent: bool,
 ) -> str:
     names = list(labels) if labels is not None else _point_names(dates)
 
     def value(v: float) -> str:
-        return f"{number(v * scale, digits=0)}%" if scale == 100.0 else number(v, digits=2)
+        return f"{number(v * scale, digits=0)}%" if as_percent else number(v * scale, digits=2)
 
     parts = [
         opening
@@ -364,6 +371,8 @@ def _alt_text(
         centre = value(phase.centre)
         if result.chart == "p":
             limits = "; the limits widen for periods with fewer children"
+        elif result.chart == "u":
+            limits = "; the limits widen for periods with less exposure"
         else:
             low, high = result.lower[phase.start], result.upper[phase.start]
             bounds = [

@@ -52,6 +52,7 @@ from permanence.charts.annotations import (
     improvement_label,
     improvement_rule,
     improvement_text,
+    notes_column,
     with_halo,
 )
 from permanence.charts.layers import Axes, axis_date_format, side_label, target_layers
@@ -269,6 +270,7 @@ def run_chart(
         key = [*key, ring_key]
     spec = base_spec(title=title, description=text, subtitle=key)
     spec["layer"] = layers
+    table = notes_column(table, dates, annotations)
     return ChartSpec(name=name, title=title, spec=spec, alt_text=text, data=table, caption=top)
 
 

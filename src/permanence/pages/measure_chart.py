@@ -55,6 +55,11 @@ _WORDS = {
     "count": RunChartWords(
         one="month", many="months", opening="Each dot is one month's count, in time order."
     ),
+    "rate": RunChartWords(
+        one="month",
+        many="months",
+        opening="Each dot is one month's rate: its count over its exposure, in time order.",
+    ),
 }
 
 
@@ -99,11 +104,10 @@ def measure_chart(
             message="No data yet",
         )
     points = points_frame(series)
-    tooltip = (
-        [("numerator", "Numerator"), ("denominator", "Denominator")]
-        if series.unit == "percent"
-        else []
-    )
+    tooltip = {
+        "percent": [("numerator", "Numerator"), ("denominator", "Denominator")],
+        "rate": [("numerator", "Count"), ("denominator", "Exposure")],
+    }.get(series.unit, [])
     if isinstance(reading.result, RunChartResult):
         return run_chart(
             points,
@@ -125,6 +129,7 @@ def measure_chart(
             better=reading.better,
         )
     assert isinstance(reading.result, ControlChartResult)
+    counted = series.is_proportion or series.is_rate
     return control_chart(
         reading.result,
         [p.first for p in series.points],
@@ -133,8 +138,9 @@ def measure_chart(
         y_title=series.y_title,
         x_title=series.x_title,
         labels=[p.label for p in series.points],
-        numerators=[p.numerator or 0 for p in series.points] if series.is_proportion else None,
-        denominators=[p.denominator or 0 for p in series.points] if series.is_proportion else None,
+        numerators=[p.numerator or 0 for p in series.points] if counted else None,
+        denominators=[p.denominator or 0 for p in series.points] if counted else None,
+        per=series.rate_per if series.is_rate else None,
         target=series.target,
         target_label=series.target_label or None,
         improvement_start=improvement_start,

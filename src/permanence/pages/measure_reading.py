@@ -135,6 +135,16 @@ def _read_control(
             baseline_end=baseline_end,
         )
         scale = 100.0  # the P chart works in proportions; the page shows percentages
+    elif series.is_rate:
+        # events over an exposure that differs month by month: a U chart (Montgomery 7.3.3),
+        # its limits wider for months with less exposure
+        result = analyse_control_chart(
+            "u",
+            numerators=[p.numerator or 0 for p in series.points],
+            denominators=[p.denominator or 0 for p in series.points],
+            baseline_end=baseline_end,
+        )
+        scale = float(series.rate_per)  # the U chart works per unit; the page per 100 units
     elif is_count(series):
         # a count of events in each month (equal areas of opportunity): a C chart
         result = analyse_control_chart(

@@ -30,7 +30,7 @@ from permanence.analysis.periods import Granularity, long_date
 from permanence.analysis.stages import STAGES, GroupBy, stage_table
 from permanence.charts.runchart import aim_run_points
 
-Unit = Literal["percent", "weeks", "days", "count"]
+Unit = Literal["percent", "weeks", "days", "count", "rate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +56,18 @@ class MeasureSeries:
     target: float | None = None
     target_label: str = ""
     note: str = ""
+    rate_per: int = 1
+    """For a rate: the value is events per this many units of exposure."""
 
     @property
     def is_proportion(self) -> bool:
         return self.unit == "percent" and all(p.denominator for p in self.points)
+
+    @property
+    def is_rate(self) -> bool:
+        """Counts over an exposure (``numerator`` events in ``denominator`` units): what a
+        U chart reads."""
+        return self.unit == "rate" and all(p.denominator for p in self.points)
 
 
 # ---------------------------------------------------------------------------------------
@@ -290,6 +298,29 @@ def entered_series(values: Sequence[EnteredValue], *, ratio: bool, unit: str) ->
         if v.count is not None
     )
     return MeasureSeries(y_title=(unit or "Count").capitalize(), unit="count", points=points)
+
+
+def rate_series(
+    values: Sequence[EnteredValue], *, unit: str, exposure: str, per: int
+) -> MeasureSeries:
+    """A count entered each month with the exposure it happened over (care days, children
+    in care): the rate per ``per`` units of exposure, as a U chart reads it. The count is
+    kept as the point's ``numerator`` and the exposure as its ``denominator``."""
+    points = tuple(
+        MeasurePoint(
+            first=v.month,
+            last=_month_end(v.month),
+            value=per * v.count / v.denominator,
+            label=f"{v.month:%B %Y}",
+            numerator=v.count,
+            denominator=v.denominator,
+        )
+        for v in sorted(values, key=lambda value: value.month)
+        if v.count is not None and v.denominator
+    )
+    what = (unit or "Events").capitalize()
+    title = f"{what} per {per:,} {exposure or 'units of exposure'}"
+    return MeasureSeries(y_title=title, unit="rate", points=points, rate_per=per)
 
 
 def _children(count: int) -> str:

@@ -32,6 +32,7 @@ from permanence.charts import (
     aim_run_chart,
     still_waiting_chart,
 )
+from permanence.charts.annotations import note_lines
 from permanence.charts.process_map import process_map_chart
 from permanence.charts.words import SETTING_NOT_RECORDED_PHRASE, SETTING_PHRASES, join_words
 from permanence.pages.aim_page import aim_survival, run_findings
@@ -191,6 +192,7 @@ def _aim_charts(result: AimResult, marks: ImprovementMarks) -> AimCharts:
         findings=run_findings(result, marks),
         still_waiting=waiting,
         waiting_words=tuple(_waiting_words(result)),
+        notes=tuple(note_lines(marks.annotations)),
     )
 
 

@@ -63,6 +63,8 @@ class AimCharts:
     findings: tuple[str, ...]
     still_waiting: ChartSpec
     waiting_words: tuple[str, ...]
+    #: the notes typed on the run chart's points, one line each ("N1, 3 March 2025: ...")
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,7 +222,12 @@ def _run_chart(
 ) -> None:
     aim = section.aim
     assert aim is not None
-    _chart_with_words(slide, aim.run_chart, pictures, list(aim.findings))
+    _chart_with_words(slide, aim.run_chart, pictures, [*aim.findings, *_notes_words(aim.notes)])
+
+
+def _notes_words(notes: Sequence[str]) -> list[str]:
+    """The notes typed on the chart's points, after its findings, under their own heading."""
+    return ["Notes on the chart's points:", *notes] if notes else []
 
 
 def _still_waiting(

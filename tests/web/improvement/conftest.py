@@ -21,6 +21,7 @@ from permanence.web.improvement.models import (
     Agency,
     ChampionsGroupMember,
     ChangeIdea,
+    ChartNote,
     Decision,
     Driver,
     Feedback,
@@ -58,6 +59,7 @@ class Record:
     value: MeasureValue
     feedback: Feedback
     risk: Risk
+    note: ChartNote
 
     def all_rows(self) -> list[object]:
         return list(vars(self).values())
@@ -163,6 +165,13 @@ def improvement_record(authority: LocalAuthority, prefix: str) -> Record:
             impact=4,
             raised_on=date(2022, 2, 1),
         )
+        # A note typed on a point of the outcome measure's chart.
+        note = ChartNote.objects.create(
+            authority=authority,
+            chart=f"measure:{outcome.pk}",
+            on=date(2022, 3, 1),
+            text=f"{prefix}chart note",
+        )
         idea.refresh_from_db()
         return Record(
             aim=aim,
@@ -178,6 +187,7 @@ def improvement_record(authority: LocalAuthority, prefix: str) -> Record:
             value=value,
             feedback=feedback,
             risk=risk,
+            note=note,
         )
 
 

@@ -79,6 +79,8 @@ def addresses(record: Record) -> dict[str, str]:
         "improvement-measure-value-add": record.entered.pk,
         "improvement-measure-value-remove": record.value.pk,
         "improvement-risk-edit": record.risk.pk,
+        "improvement-chart-note-edit": record.note.pk,
+        "improvement-chart-note-remove": record.note.pk,
     }
     urls = {}
     for pattern in improvement_patterns():
@@ -158,7 +160,8 @@ def test_editing_roles_open_every_form(
     forms = {
         name: url
         for name, url in addresses(record_a).items()
-        if name.endswith(CHANGING) and not name.endswith(("-move", "-value-add", "-value-remove"))
+        if name.endswith(CHANGING)
+        and not name.endswith(("-move", "-value-add", "-value-remove", "-note-add"))
     }
     assert {name: client.get(url).status_code for name, url in forms.items()} == dict.fromkeys(
         forms, 200
@@ -191,6 +194,7 @@ def _snapshot() -> dict[str, list[tuple[object, ...]]]:
         models.MeasureValue,
         models.Feedback,
         models.Risk,
+        models.ChartNote,
     ]
     with scoped_to(Scope.everything()):
         return {

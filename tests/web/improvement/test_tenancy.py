@@ -93,6 +93,7 @@ ADDRESS_MODELS = {
     "measures": "Measure",
     "values": "MeasureValue",
     "risks": "Risk",
+    "notes": "ChartNote",
 }
 
 

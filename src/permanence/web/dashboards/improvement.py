@@ -14,6 +14,9 @@ works on has no improvement start: its median is of all its children.
 implemented (from the day it was built in) of those same projects, as the improvement
 record's own charts mark them (``project_annotations``).
 
+**Notes on the charts' points.** The notes people typed on the aim's charts
+(``ChartNote`` with the chart key ``aim:<id>``), marked N1, N2... beside the tests of change.
+
 **Accepted phases.** The new phases a data lead accepted on an aim's run chart
 (``AcceptedPhase``), kept by the aim's id: the chart draws a new median from each.
 """
@@ -27,6 +30,7 @@ from datetime import date
 from permanence.analysis.aims import AimDefinition
 from permanence.charts import Annotation, ImprovementMarks, PhaseStart
 from permanence.web.improvement.annotations import project_annotations
+from permanence.web.improvement.chart_notes import aim_key, notes_by_chart
 from permanence.web.improvement.models import AcceptedPhase, ImprovementProject, LocalAim
 
 
@@ -61,10 +65,11 @@ def improvements_for(aims: Sequence[AimDefinition]) -> dict[str, ImprovementMark
             starts[on].append(project.improvement_start)
         marks[on].extend(mark.annotation for mark in project_annotations(project))
     phases = accepted_phases()
+    notes = notes_by_chart()
     return {
         aim.id: ImprovementMarks(
             start=min(starts[clock(aim)], default=None),
-            annotations=_unique(marks[clock(aim)]),
+            annotations=_unique([*marks[clock(aim)], *notes.get(aim_key(aim.id), ())]),
             phases=phases.get(aim.id, ()),
         )
         for aim in aims

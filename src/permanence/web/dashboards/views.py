@@ -31,6 +31,7 @@ from permanence.analysis.aims import AimDefinition
 from permanence.analysis.balancing import BalancingFigure, balancing_figures
 from permanence.analysis.equity import Breakdown, breakdowns
 from permanence.charts import ChartSpec, ImprovementMarks, render_png, render_svg
+from permanence.charts.annotations import is_note
 from permanence.pages.aim_page import AimPage, aim_page, by_team_chart
 from permanence.pages.filter_form import FORM_INTRO, filter_choices, form_fields
 from permanence.pages.filters import Filters, filter_rows, measuring_date, parse_filters
@@ -43,6 +44,7 @@ from permanence.web.accounts.access import requires
 from permanence.web.accounts.models import User
 from permanence.web.accounts.roles import Capability
 from permanence.web.dashboards.phases import PHASES_SLOT, phases_section
+from permanence.web.improvement.chart_notes import aim_key, aim_points, notes_section
 from permanence.web.improvement.measure_aims import measure_aims_serving, measure_aims_standing
 from permanence.web.improvement.models import LocalAim
 from permanence.web.kernel import cache
@@ -403,6 +405,7 @@ def aim_detail(request: HttpRequest, aim_id: str) -> HttpResponse:
     phases = phases_section(request, aim, aim_page_of(view, aim), view.query)
     html = html.replace(PHASES_SLOT, phases, 1)
     html += _measure_aims_html(view, measure_aims_serving(aim.id), within=aim)
+    html = html.replace(NOTES_SLOT, _notes_section(request, view, aim), 1)
     return _page(
         request,
         view,
@@ -459,8 +462,23 @@ def aim_by_team(request: HttpRequest, aim_id: str) -> HttpResponse:
     )
 
 
+#: Where the notes on the run chart's points go in an aim's cached page body: like the
+#: phases, they carry the person's form and are never cached.
+NOTES_SLOT = "<!-- chart notes -->"
+
+
+def _notes_section(request: HttpRequest, view: Viewing, aim: AimDefinition) -> str:
+    points = cached(
+        view.data, "aim-note-points", (aim.id,), lambda: aim_points(view.data.frame, aim)
+    )
+    return notes_section(request, aim_key(aim.id), points, heading_level=3)
+
+
 def _numbered(improvement: ImprovementMarks) -> list[dict[str, Any]]:
-    ordered = sorted(improvement.annotations, key=lambda a: (a.date, a.label))
+    """The tests of change, numbered as the chart numbers them (the notes typed on the
+    chart's points are listed with their own N numbers by the notes section)."""
+    tests = [a for a in improvement.annotations if not is_note(a)]
+    ordered = sorted(tests, key=lambda a: (a.date, a.label))
     return [
         {"number": index, "annotation": annotation}
         for index, annotation in enumerate(ordered, start=1)

@@ -10,6 +10,7 @@ class ImprovementConfig(AppConfig):
         from permanence.web.improvement.models import (
             AcceptedPhase,
             ChangeIdea,
+            ChartNote,
             ImprovementProject,
             LocalAim,
             PdsaCycle,
@@ -17,5 +18,7 @@ class ImprovementConfig(AppConfig):
         from permanence.web.kernel.versions import move_on_when_changed
 
         # The local aims, the tests of change marked on the charts and the run charts'
-        # accepted phases come from these.
-        move_on_when_changed(LocalAim, ImprovementProject, PdsaCycle, ChangeIdea, AcceptedPhase)
+        # accepted phases and the notes typed on the charts come from these.
+        move_on_when_changed(
+            LocalAim, ImprovementProject, PdsaCycle, ChangeIdea, AcceptedPhase, ChartNote
+        )

@@ -636,6 +636,12 @@ class CloseCycleForm(RecordForm):
 # Measures
 
 
+#: A rate's exposure and its "per" (a U chart's areas of opportunity): kept apart so the
+#: measure form's other choices can change without touching them.
+RATE_FIELDS = ("exposure", "rate_per")
+DEFAULT_RATE_PER = 100
+
+
 class MeasureForm(AimChoiceMixin, RecordForm):
     aim_message = MEASURE_AIM_MESSAGE
     clock_aims_only = True
@@ -652,6 +658,7 @@ class MeasureForm(AimChoiceMixin, RecordForm):
                 "stage",
                 "balancing_measure",
                 "unit",
+                *RATE_FIELDS,
                 "better",
             ],
         ),
@@ -670,6 +677,7 @@ class MeasureForm(AimChoiceMixin, RecordForm):
             "stage",
             "balancing_measure",
             "unit",
+            *RATE_FIELDS,
             "better",
             "chart",
             "rules",
@@ -688,10 +696,15 @@ class MeasureForm(AimChoiceMixin, RecordForm):
         self._init_aim(required=False)
         self.fields["aim"].help_text = "For a measure defined against an aim."
         _choose_process_measure(self, "process_measure")
+        self.fields["rate_per"].required = False  # only a rate reads it; 100 when left out
         for name in ("kind", "source", "chart", "rules"):
             field: Any = self.fields[name]
             field.choices = [c for c in field.choices if c[0]]
         self.order_fields([name for _, _, names in self.fieldsets_spec for name in names])
+
+    def clean_rate_per(self) -> int:
+        per: int | None = self.cleaned_data.get("rate_per")
+        return per or DEFAULT_RATE_PER
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -703,6 +716,17 @@ class MeasureForm(AimChoiceMixin, RecordForm):
         else:
             self.instance.national_aim, self.instance.local_aim = "", None
         return data
+
+
+def _rate_fields(form: forms.ModelForm[MeasureValue], measure: Measure) -> None:
+    """A rate's month: the count of events and the exposure they happened over."""
+    del form.fields["numerator"]
+    exposure = measure.exposure or "units of exposure"
+    form.fields["count"].required = True
+    form.fields["count"].help_text = f"How many {measure.unit or 'events'} in the month."
+    form.fields["denominator"].required = True
+    form.fields["denominator"].label = f"Exposure ({exposure})"
+    form.fields["denominator"].help_text = f"How many {exposure} the month's count happened over."
 
 
 class MonthField(forms.DateField):
@@ -740,6 +764,8 @@ class MeasureValueForm(RecordForm):
             self.fields["denominator"].required = True
             self.fields["numerator"].help_text = f"How many of them: {unit}."
             self.fields["denominator"].help_text = "How many there were in the month."
+        elif measure.source == MeasureSource.ENTERED_RATE:
+            _rate_fields(self, measure)
         else:
             del self.fields["numerator"], self.fields["denominator"]
             self.fields["count"].required = True

@@ -727,6 +727,11 @@ class MeasureSource(models.TextChoices):
     BALANCING = "balancing", "A stability or balancing measure from the journeys, by month"
     ENTERED_RATIO = "entered_ratio", "Values entered each month: a numerator and denominator"
     ENTERED_COUNT = "entered_count", "Values entered each month: a count"
+    ENTERED_RATE = (
+        "entered_rate",
+        "Values entered each month: a count and its exposure, a rate "
+        "(such as placement moves per 100 care days)",
+    )
 
 
 class MeasureBetter(models.TextChoices):
@@ -742,7 +747,8 @@ class ChartKind(models.TextChoices):
     RUN = "run", "Run chart"
     CONTROL = (
         "control",
-        "Control chart (P chart for percentages, C chart for counts, I chart otherwise)",
+        "Control chart (P chart for percentages, C chart for counts, U chart for rates, "
+        "I chart otherwise)",
     )
 
 
@@ -759,7 +765,9 @@ class PeriodChoice(models.TextChoices):
 STAGE_CHOICES = [(stage.key, stage.label) for stage in STAGES]
 BALANCING_CHOICES = [(measure.key, measure.title) for measure in BALANCING_MEASURES]
 AIM_SOURCES = frozenset({MeasureSource.AIM_WEEKS, MeasureSource.AIM_PERCENT})
-ENTERED_SOURCES = frozenset({MeasureSource.ENTERED_RATIO, MeasureSource.ENTERED_COUNT})
+ENTERED_SOURCES = frozenset(
+    {MeasureSource.ENTERED_RATIO, MeasureSource.ENTERED_COUNT, MeasureSource.ENTERED_RATE}
+)
 
 
 class Measure(models.Model):
@@ -797,6 +805,19 @@ class Measure(models.Model):
         blank=True,
         help_text="For values entered by hand, for example “placement moves” or “children "
         "returned home who came back into care”.",
+    )
+    exposure = models.CharField(
+        "exposure",
+        max_length=100,
+        blank=True,
+        help_text="For a rate: what each month's count happens over, for example “care days”.",
+    )
+    rate_per = models.PositiveIntegerField(
+        "rate per",
+        default=100,
+        validators=[MinValueValidator(1)],
+        help_text="For a rate: the rate is shown per this many units of exposure, for example "
+        "100 for “per 100 care days”.",
     )
     chart = models.CharField(max_length=10, choices=ChartKind.choices, default=ChartKind.RUN)
     rules = models.CharField(
@@ -882,6 +903,7 @@ class MeasureValue(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
     month = models.DateField(help_text="The first day of the month.")
     numerator = models.PositiveIntegerField(null=True, blank=True)
+    #: a percentage's denominator, or a rate's exposure (care days, children in care...)
     denominator = models.PositiveIntegerField(null=True, blank=True)
     count = models.PositiveIntegerField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
@@ -911,6 +933,8 @@ class MeasureValue(models.Model):
                 )
         elif source == MeasureSource.ENTERED_COUNT and self.count is None:
             raise ValidationError({"count": "Give the count for the month."})
+        elif source == MeasureSource.ENTERED_RATE and (self.count is None or not self.denominator):
+            raise ValidationError("Give the count and an exposure of at least 1.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -1245,3 +1269,40 @@ class GroupAction(models.Model):
             raise ValidationError({"done_on": "An action cannot be done before the meeting."})
         if self.done_on is not None and self.done_on > timezone.localdate():
             raise ValidationError({"done_on": "An action cannot be done in the future."})
+
+
+# ---------------------------------------------------------------------------------------
+# Notes typed on a chart's points
+
+
+class ChartNote(models.Model):
+    """A note a person typed on one point of a chart: "the new court officer started",
+    "two sibling groups came in this month". The chart marks it (N1, N2...) and its text
+    alternative, data table and the report pack say it, with who wrote it and when.
+
+    ``chart`` is the chart's stable key: ``aim:<aim id>`` for an aim's charts (its run
+    chart and P chart) and ``measure:<pk>`` for a measure of the improvement record.
+    ``on`` is the point's date (the first day of its month or quarter, or the day of a
+    dot). Kept here, beside the tests of change the same charts mark, because the roles
+    that keep the improvement record are the ones who may write on its charts, and every
+    app that draws these charts already reads the improvement record.
+    """
+
+    authority = _authority()
+    chart = models.CharField(max_length=60, db_index=True)
+    on = models.DateField("the point")
+    text = models.CharField("note", max_length=300)
+    written_by = _created_by()
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuthorityScopedManager["ChartNote"]()
+    history = ScopedHistoricalRecords()
+
+    class Meta:
+        ordering = ["chart", "on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="chart_note_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note on {self.chart} at {self.on:%d %B %Y}"

@@ -3,7 +3,7 @@ primary key of the row the page is about, reached through the authority scope.""
 
 from django.urls import URLPattern, URLResolver, path
 
-from permanence.web.improvement.views import cycles, diagram, measures, projects, register
+from permanence.web.improvement.views import cycles, diagram, measures, notes, projects, register
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", projects.project_list, name="improvement-projects"),
@@ -68,6 +68,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         measures.measure_value_remove,
         name="improvement-measure-value-remove",
     ),
+    # Notes typed on the charts' points (an aim's charts and the measures' charts)
+    path("notes/add/", notes.note_add, name="improvement-chart-note-add"),
+    path("notes/<int:pk>/edit/", notes.note_edit, name="improvement-chart-note-edit"),
+    path("notes/<int:pk>/remove/", notes.note_remove, name="improvement-chart-note-remove"),
     # Views of children, parents and carers; risks and issues
     path("projects/<int:pk>/feedback/", register.feedback_list, name="improvement-feedback"),
     path("projects/<int:pk>/feedback/new/", register.feedback_new, name="improvement-feedback-new"),

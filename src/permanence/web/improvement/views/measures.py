@@ -28,16 +28,24 @@ from permanence.pages.measure_series import (
     aim_weeks_series,
     balancing_series,
     entered_series,
+    rate_series,
     stage_series,
 )
 from permanence.pages.tables import to_csv
 from permanence.web.accounts.access import requires
 from permanence.web.accounts.roles import Capability
 from permanence.web.improvement.annotations import MarkedChange, project_annotations
+from permanence.web.improvement.chart_notes import (
+    measure_key,
+    note_annotations,
+    notes_section,
+    series_points,
+)
 from permanence.web.improvement.forms import MeasureForm, MeasureValueForm
 from permanence.web.improvement.measure_aims import process_measure_series
 from permanence.web.improvement.models import (
     AIM_SOURCES,
+    ChartNote,
     ImprovementProject,
     Measure,
     MeasureSource,
@@ -172,6 +180,10 @@ def _entered_series(measure: Measure) -> MeasureSeries:
         EnteredValue(v.month, v.numerator, v.denominator, v.count)
         for v in MeasureValue.objects.filter(measure=measure)
     ]
+    if measure.source == MeasureSource.ENTERED_RATE:
+        return rate_series(
+            values, unit=measure.unit, exposure=measure.exposure, per=measure.rate_per
+        )
     return entered_series(
         values, ratio=measure.source == MeasureSource.ENTERED_RATIO, unit=measure.unit
     )
@@ -244,7 +256,8 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     series = measure_series(measure, authority_id_of(request))
     reading = _reading(measure, series)
     marks = project_annotations(project)
-    chart = _chart(measure, series, reading, [mark.annotation for mark in marks])
+    notes = measure_notes(measure)
+    chart = _chart(measure, series, reading, [*(mark.annotation for mark in marks), *notes])
     day = today()
     signals = [
         SignalLink(finding, ideas_under_test(project, finding, day))
@@ -267,6 +280,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "marks": _numbered(marks),
             "signals": signals,
             "can_edit": can_edit(request),
+            "notes_section": notes_section(request, measure_key(measure.pk), series_points(series)),
         },
     )
 
@@ -298,6 +312,11 @@ def _table_rows(rows: list[tuple[Any, ...]]) -> list[list[str]]:
     return [[text(value) for value in row] for row in rows]
 
 
+def measure_notes(measure: Measure) -> list[Annotation]:
+    """The notes typed on the measure's chart, as its marks."""
+    return note_annotations(ChartNote.objects.filter(chart=measure_key(measure.pk)))
+
+
 def _numbered(marks: list[MarkedChange]) -> list[tuple[int, MarkedChange]]:
     """The marks numbered as the chart numbers its markers."""
     href = {mark.annotation: mark.href for mark in marks}
@@ -315,7 +334,7 @@ def measure_csv(request: HttpRequest, pk: int) -> HttpResponse:
     if problem:
         raise Http404(f"This measure's aim cannot be measured: {problem}")
     series = measure_series(measure, authority_id_of(request))
-    chart = _chart(measure, series, _reading(measure, series), [])
+    chart = _chart(measure, series, _reading(measure, series), measure_notes(measure))
     response = HttpResponse(to_csv(chart), content_type="text/csv; charset=utf-8")
     name = slugify(measure.title) or f"measure-{measure.pk}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

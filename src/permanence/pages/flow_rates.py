@@ -49,6 +49,13 @@ class FlowRate:
     def name(self) -> str:
         return quarter_name(self.quarter)
 
+    @property
+    def population_words(self) -> str:
+        """ "21,200 (2025)": the population divided by, and the year of its figure."""
+        if self.population is None:
+            return ""
+        return f"{self.population:,} ({self.population_year})"
+
 
 def flow_rates(flows: pl.DataFrame, populations: Mapping[int, Population]) -> tuple[FlowRate, ...]:
     """Each quarter of ``flows`` (``quarterly_flows``' rows) with its rates per 1,000

@@ -34,6 +34,7 @@ def test_each_quarter_takes_its_own_years_figure_or_the_latest_before_it() -> No
     assert first.entries_rate == pytest.approx(0.4)
     assert first.exits_rate == pytest.approx(0.2)
     assert (second.population_year, second.population) == (2024, 12_000)
+    assert second.population_words == "12,000 (2024)"
     assert second.in_care_rate == pytest.approx(3.0)  # 36 / 12,000 × 1,000
     assert second.entries_rate == pytest.approx(0.5)
     assert second.exits_rate == pytest.approx(0.25)
@@ -42,6 +43,7 @@ def test_each_quarter_takes_its_own_years_figure_or_the_latest_before_it() -> No
 def test_a_quarter_earlier_than_every_figure_has_no_rate_never_a_guess() -> None:
     first, second = flow_rates(_flows(), {2024: Population(12_000, SOURCE)})
     assert (first.population_year, first.in_care_rate, first.entries_rate) == (None, None, None)
+    assert first.population_words == ""
     assert second.in_care_rate == pytest.approx(3.0)
 
 

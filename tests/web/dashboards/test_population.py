@@ -72,6 +72,9 @@ def test_a_data_lead_enters_the_population_and_the_map_gives_rates_per_1000(
     assert f"{rate} in every 1,000 children living in the authority were in care" in body
     assert f"The population is 20,000 children aged 0 to 17 in {end.year} ({SOURCE})." in body
     assert f'<td class="numeric">{rate}</td>' in body
+    assert f'<td class="numeric">20,000 ({end.year})</td>' in body
+    # The quarters before the only year entered are counted, not listed one by one.
+    assert "before the earliest figure entered have no rate" in body
 
 
 def test_only_those_who_load_the_data_enter_the_population_and_bad_figures_are_refused(

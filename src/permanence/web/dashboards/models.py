@@ -99,4 +99,8 @@ class ChildPopulation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.children:,} children aged 0 to 17 in {self.year}"
+        return f"{self.children_words} children aged 0 to 17 in {self.year}"
+
+    @property
+    def children_words(self) -> str:
+        return f"{self.children:,}"

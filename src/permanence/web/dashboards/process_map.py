@@ -111,7 +111,9 @@ def process_map(request: HttpRequest) -> HttpResponse:
             "flows": flows,
             "balancing": [(figure, balancing_text(figure)) for figure in page.balancing],
             "can_note": user.can(Capability.EDIT_IMPROVEMENT),
-            "rates": rates,
+            # Quarters earlier than every figure entered have no rate: counted, not listed.
+            "rates": [rate for rate in rates if rate.population is not None],
+            "quarters_without_rate": sum(rate.population is None for rate in rates),
             "rates_text": rates_text(rates, populations) if populations else "",
             "can_enter_population": user.can(Capability.IMPORT_DATA),
             "query": view.query,

@@ -17,6 +17,7 @@ from django.test import Client
 from permanence.analysis.meetings import ItemState
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.accounts.roles import Role
+from permanence.web.audit.models import RecordView
 from permanence.web.kernel import cache
 from permanence.web.kernel.cache import authority_data
 from permanence.web.kernel.scope import Scope, scoped_to
@@ -299,6 +300,24 @@ def test_an_answer_typed_in_meets_the_imports_by_the_precedence_rule(authority_a
         assert difference.items == ("permanence_discussed", "review_dates_set")
         [(typed, brought)] = difference.actions
         assert (typed.done_on, brought.done_on) == (date(2022, 3, 4), date(2022, 3, 1))
+        child = meeting.care_period.child
+
+    # The data lead's page lists it: the child, the meeting, the items and the action.
+    lead = Client()
+    lead.force_login(make_user(authority_a, Role.DATA_LEAD, "alpha"))
+    page = lead.get("/meetings/checklists-that-differ/").content.decode()
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert f'href="/children/{child.pk}/">B-2</a>' in row
+    assert f'href="/meetings/{meeting.pk}/"' in row
+    with scoped_to(Scope.authority(authority_a.pk)):
+        for key in ("permanence_discussed", "review_dates_set"):
+            assert meeting.items.get(key=key).text in row
+        assert RecordView.objects.filter(child=child).exists()  # the view is audited
+    assert "due 1 Mar 2022, done 4 Mar 2022 / due 1 Mar 2022, done 1 Mar 2022" in row
+    # A practitioner may not see the data lead's list.
+    practitioner = Client()
+    practitioner.force_login(make_user(authority_a, Role.PRACTITIONER, "alpha"))
+    assert practitioner.get("/meetings/checklists-that-differ/").status_code == 403
 
 
 def test_a_key_of_the_authoritys_own_agenda_is_accepted(authority_a, tmp_path):

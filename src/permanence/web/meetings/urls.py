@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.decision_date_differences,
         name="meetings-decision-differences",
     ),
+    path(
+        "meetings/checklists-that-differ/",
+        views.checklist_differences,
+        name="meetings-checklist-differences",
+    ),
     path("meetings/agendas/", views.agendas, name="meetings-agendas"),
     path("meetings/agendas/new/<slug:kind>/", views.agenda_new, name="meetings-agenda-new"),
     path(

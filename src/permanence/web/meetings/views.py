@@ -37,11 +37,13 @@ from permanence.web.meetings.forms import (
 from permanence.web.meetings.measures import (
     dated_meetings,
     decision_differences,
+    detail_differences,
     differences,
     entered_meetings,
     imported_dates,
 )
 from permanence.web.meetings.models import (
+    AgendaItemRecord,
     AgendaVersion,
     LocalMeetingKind,
     MeetingAction,
@@ -341,6 +343,36 @@ def decision_date_differences(request: HttpRequest) -> HttpResponse:
     ]
     log_children_shown(request, [period for period, _, _ in listed], "decision dates that differ")
     return render(request, "meetings/decision_differences.html", {"rows": rows})
+
+
+@requires(Capability.IMPORT_DATA)
+@require_GET
+def checklist_differences(request: HttpRequest) -> HttpResponse:
+    """Meetings typed in here whose checklist answers or actions differ from those the
+    import brought for the same meeting: the import's count, and the data lead puts one
+    side right (docs/meetings.md)."""
+    found = sorted(
+        detail_differences(),
+        key=lambda d: (d.meeting.care_period.child.child_ref, d.meeting.held_date),
+    )
+    texts = dict(
+        AgendaItemRecord.objects.filter(meeting__in=[d.meeting for d in found]).values_list(
+            "key", "text"
+        )
+    )
+    rows = [
+        {
+            "meeting": difference.meeting,
+            "child": difference.meeting.care_period.child,
+            "items": [texts.get(key, key) for key in difference.items],
+            "actions": difference.actions,
+        }
+        for difference in found
+    ]
+    log_children_shown(
+        request, [d.meeting.care_period for d in found], "checklists and actions that differ"
+    )
+    return render(request, "meetings/checklist_differences.html", {"rows": rows})
 
 
 #: Why a meeting the extract brought (its checklist and actions) cannot be changed here:

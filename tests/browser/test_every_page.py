@@ -45,6 +45,7 @@ MOST_PAGES = 250
 # Addresses that are not pages: downloads, the sign-out, actions, the admin (its own UI).
 NOT_A_PAGE = re.compile(
     r"(logout|/admin/|\.(csv|xlsx|png|svg|pdf|pptx|ics|json|md|zip)$|/static/|/download|"
+    r"/reports/packs/[^/]+/(pdf|pptx|xlsx)$|"
     r"\bpage=|/discard/|/load/|/progress)"
 )
 SERIOUS = {"serious", "critical"}

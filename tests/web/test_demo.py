@@ -17,6 +17,7 @@ from permanence.web.demo import (
     DEMO_AUTHORITY_NAME,
     DEMO_NEIGHBOURS,
     DEMO_PASSWORD,
+    DEMO_POPULATION_SOURCE,
     DEMO_USERS,
     build_demo,
 )
@@ -66,3 +67,13 @@ def test_the_national_team_sees_the_demo_and_its_neighbours_side_by_side(demo: s
     for _, name, _ in DEMO_NEIGHBOURS:
         assert name in page
     assert DEMO_AUTHORITY_NAME in page
+
+
+def test_the_demo_gives_rates_per_1000_children_and_says_its_population_is_synthetic(
+    demo: str,
+) -> None:
+    client = Client()
+    assert client.login(username="datalead", password=DEMO_PASSWORD)
+    page = client.get("/process-map/").content.decode()
+    assert "in every 1,000 children living in the authority were in care" in page
+    assert DEMO_POPULATION_SOURCE in page

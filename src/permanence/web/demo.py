@@ -20,6 +20,7 @@ from permanence.synth.generator import default_improvement_start
 from permanence.synth.writers import write_csv
 from permanence.web.accounts.models import LocalAuthority, User
 from permanence.web.accounts.roles import Role
+from permanence.web.dashboards.models import ChildPopulation
 from permanence.web.improvement.demo import prepare_demo_improvement
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.meetings.demo import prepare_demo_meetings
@@ -79,6 +80,7 @@ def build_demo(*, children: int, seed: int, years: float, as_of: date) -> DemoSu
         raise RuntimeError("the demo extract was not loaded")
     _prepare_review_planning(authority, as_of)
     _prepare_improvement_record(authority, as_of)
+    _prepare_population(authority, children=children, years=years, as_of=as_of)
     prepare_demo_meetings(authority, as_of=as_of, seed=seed)
     _prepare_national_picture(authority, seed=seed, years=years, as_of=as_of)
     return DemoSummary(
@@ -119,6 +121,30 @@ def _prepare_improvement_record(authority: LocalAuthority, as_of: date) -> None:
     prepare_demo_improvement(
         authority, as_of=as_of, improvement_start=default_improvement_start(as_of)
     )
+
+
+#: Said beside every rate the demo shows: its population is as synthetic as its children.
+DEMO_POPULATION_SOURCE = "A synthetic figure for the demo authority, not a published estimate"
+
+
+def _prepare_population(
+    authority: LocalAuthority, *, children: int, years: float, as_of: date
+) -> None:
+    """The children aged 0 to 17 the process map's rates per 1,000 divide by, for every
+    year the demo covers: about 80 for each child in the extract (so a few years'
+    children in care are some 12 in every 1,000, near Scotland's rate), rising a little
+    each year. A real authority enters the published estimates."""
+    first = as_of.year - int(years) - 1
+    with scoped_to(Scope.authority(authority.pk)):
+        for year in range(first, as_of.year + 1):
+            ChildPopulation.objects.update_or_create(
+                authority=authority,
+                year=year,
+                defaults={
+                    "children": int(round(children * 80 * (1 + 0.004 * (year - first)), -1)),
+                    "source": DEMO_POPULATION_SOURCE,
+                },
+            )
 
 
 def _prepare_national_picture(

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 from django.utils import timezone
 
+from permanence.journey.tables import JourneyTables
 from permanence.web.accounts.models import LocalAuthority
 from permanence.web.kernel.scope import Scope, scoped_to
 from permanence.web.meetings.models import PlanningMeeting
@@ -92,3 +93,40 @@ def test_a_meeting_entered_here_moves_the_national_snapshot(
         ).start_agenda()
     assert not is_current(built, as_of)
     assert two_week_date() == date(2022, 1, 21)
+
+
+def test_a_meeting_moved_to_another_care_period_leaves_the_first_one_replanned(
+    authority_a: LocalAuthority,
+    load: Callable[..., object],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Entered on the wrong child's care period and then moved to the right one: the
+    first child's 72-hour meeting is overdue again, the second's held."""
+    today = timezone.localdate()
+    accommodated = today - timedelta(days=10)
+    first, second = (child_tables(ref, accommodated) for ref in ("P-0001", "P-0002"))
+    both = JourneyTables(
+        **{
+            name: pl.concat([table, getattr(second, name)], how="vertical_relaxed")
+            for name, table in first.items()
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        load(authority_a, both)
+    with scoped_to(Scope.authority(authority_a.pk)):
+        wrong = CarePeriod.objects.get(child__child_ref="P-0001")
+        right = CarePeriod.objects.get(child__child_ref="P-0002")
+    with django_capture_on_commit_callbacks(execute=True):
+        _enter_72_hour_meeting(authority_a, wrong, accommodated + timedelta(days=2))
+    with scoped_to(Scope.authority(authority_a.pk)):
+        assert PlannedMeeting.objects.get(care_period=wrong, kind="planning_72h").status == "held"
+        meeting = PlanningMeeting.objects.get()
+        meeting.care_period = right
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting.save()
+        held = {
+            planned.care_period_id: planned.status
+            for planned in PlannedMeeting.objects.filter(kind="planning_72h")
+        }
+    assert held[right.pk] == "held"
+    assert held[wrong.pk] != "held"

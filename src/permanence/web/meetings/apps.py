@@ -7,7 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Planning meetings and decisions"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from permanence.web.kernel.versions import move_on_when_changed
         from permanence.web.meetings.decisions import decision_facts
@@ -22,7 +22,7 @@ class MeetingsConfig(AppConfig):
         )
         from permanence.web.planning.lists import read_decisions_from
         from permanence.web.planning.planner import read_entered_meetings_from
-        from permanence.web.planning.receivers import plan_record
+        from permanence.web.planning.receivers import plan_record, remember_care_period
         from permanence.web.records.journeys import add_to_the_tables_with
 
         # The due lists (planning, a floor below) show the decisions that shape the plan.
@@ -44,6 +44,9 @@ class MeetingsConfig(AppConfig):
         # planning, which replans the child's care period when one is saved or deleted.
         add_to_the_tables_with(with_entered_meetings)
         read_entered_meetings_from(held_entered_meetings)
+        pre_save.connect(
+            remember_care_period, sender=PlanningMeeting, dispatch_uid="meetings-moving"
+        )
         post_save.connect(plan_record, sender=PlanningMeeting, dispatch_uid="meetings-saved")
         post_delete.connect(plan_record, sender=PlanningMeeting, dispatch_uid="meetings-deleted")
         # The journeys frame, the meeting measures and the aims on them, the due lists'

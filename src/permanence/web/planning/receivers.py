@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from permanence.web.kernel.scope import Scope, scoped_to
@@ -89,6 +89,30 @@ def plan_period(sender: Any, instance: CarePeriod, raw: bool = False, **kwargs: 
 def plan_record(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         _replan_on_commit(instance.authority_id, instance.care_period_id)
+        moved_from = getattr(instance, _CARE_PERIOD_BEFORE, None)
+        if moved_from is not None and moved_from != instance.care_period_id:
+            # Moved to another care period: the one it left is planned without it.
+            _replan_on_commit(instance.authority_id, moved_from)
+
+
+#: Where a record stood before this save (``remember_care_period``).
+_CARE_PERIOD_BEFORE = "_planning_care_period_before"
+
+
+@receiver(pre_save, sender=Placement, dispatch_uid="planning-placement-moving")
+@receiver(pre_save, sender=Meeting, dispatch_uid="planning-meeting-moving")
+@receiver(pre_save, sender=Milestone, dispatch_uid="planning-milestone-moving")
+def remember_care_period(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Note the care period a record being changed belonged to, so that ``plan_record``
+    replans that one too if the change moves the record to another (a milestone or a
+    planning meeting typed in and then put on the right care period)."""
+    if raw or instance.pk is None:
+        return
+    # The base manager: the row itself, whatever scope the save runs in.
+    before = (
+        sender._base_manager.filter(pk=instance.pk).values_list("care_period_id", flat=True).first()
+    )
+    setattr(instance, _CARE_PERIOD_BEFORE, before)
 
 
 @receiver(post_save, sender=ReviewPolicyVersion, dispatch_uid="planning-policy-saved")

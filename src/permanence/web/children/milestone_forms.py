@@ -11,8 +11,8 @@ from django.utils import timezone
 from permanence.journey.meeting_rules import DecisionKind
 from permanence.journey.milestone_rules import milestone_problems
 from permanence.journey.vocabulary import MilestoneKind
-from permanence.web.meetings.forms import _date_widget, _PeriodChoice, _periods_of
 from permanence.web.records.models import Child, Milestone
+from permanence.web.records.period_fields import PeriodChoice, date_widget, periods_of
 
 ENTERED_KINDS: tuple[MilestoneKind, ...] = tuple(
     kind for kind in MilestoneKind if kind.value not in {d.value for d in DecisionKind}
@@ -37,7 +37,7 @@ def _detail_choices() -> list[tuple[str, Any]]:
 
 
 class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
-    care_period = _PeriodChoice(queryset=None, label="Care period", empty_label=None)
+    care_period = PeriodChoice(queryset=None, label="Care period", empty_label=None)
     milestone = forms.ChoiceField(
         label="Milestone", choices=[(kind.value, kind.label) for kind in ENTERED_KINDS]
     )
@@ -52,13 +52,13 @@ class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Milestone
         fields = ["care_period", "milestone", "date", "detail", "reason"]
-        widgets = {"date": _date_widget(), "reason": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"date": date_widget(), "reason": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"reason": "Needed for a decision reversed: why it was reversed."}
 
     def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.child = child
-        periods = _periods_of(child)
+        periods = periods_of(child)
         self.fields["care_period"].queryset = periods  # type: ignore[attr-defined]
         if self.instance.pk is None and periods.exists():
             self.initial.setdefault("care_period", periods.first().pk)

@@ -31,34 +31,17 @@ from permanence.web.meetings.models import (
     PlanDecision,
     PlanningMeeting,
 )
-from permanence.web.records.models import CarePeriod, Child
+from permanence.web.records.models import Child
+from permanence.web.records.period_fields import PeriodChoice, date_widget, periods_of
 
 #: The item keys the measures read (docs/meetings.md).
 MEASURED_KEYS = frozenset({PERMANENCE_DISCUSSED, REVIEW_DATES_SET, ACTIONS_LOGGED})
 
 
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _period_label(period: CarePeriod) -> str:
-    ended = f" to {period.period_end:%d %B %Y}" if period.period_end else ""
-    return f"Care period from {period.period_start:%d %B %Y}{ended}"
-
-
-class _PeriodChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return _period_label(obj)
-
-
-def _periods_of(child: Child) -> Any:
-    return CarePeriod.objects.filter(child=child).order_by("-period_start")
-
-
 class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
     """A planning meeting: which care period, what kind, when, who came."""
 
-    care_period = _PeriodChoice(queryset=None, label="Care period", empty_label=None)
+    care_period = PeriodChoice(queryset=None, label="Care period", empty_label=None)
     kind_choice = forms.ChoiceField(label="Kind of meeting", widget=forms.RadioSelect)
     attended = forms.MultipleChoiceField(
         label="Who attended",
@@ -71,11 +54,11 @@ class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PlanningMeeting
         fields = ["care_period", "held_date", "attended", "notes"]
-        widgets = {"held_date": _date_widget(), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"held_date": date_widget(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        periods = _periods_of(child)
+        periods = periods_of(child)
         self.fields["care_period"].queryset = periods  # type: ignore[attr-defined]
         choices = [
             (MeetingKind.PLANNING_72H.value, MeetingKind.PLANNING_72H.label),
@@ -165,12 +148,12 @@ class ActionForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = MeetingAction
         fields = ["what", "owner", "due_date", "done_on"]
-        widgets = {"due_date": _date_widget(), "done_on": _date_widget()}
+        widgets = {"due_date": date_widget(), "done_on": date_widget()}
         help_texts = {"done_on": "Leave empty until it is done."}
 
 
 class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
-    care_period = _PeriodChoice(queryset=None, label="Care period", empty_label=None)
+    care_period = PeriodChoice(queryset=None, label="Care period", empty_label=None)
     kind = forms.ChoiceField(label="Decision", choices=DECISION_CHOICES, widget=forms.RadioSelect)
 
     class Meta:
@@ -185,14 +168,14 @@ class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
             "written",
         ]
         widgets = {
-            "decided_on": _date_widget(),
-            "look_again_on": _date_widget(),
+            "decided_on": date_widget(),
+            "look_again_on": date_widget(),
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        periods = _periods_of(child)
+        periods = periods_of(child)
         self.fields["care_period"].queryset = periods  # type: ignore[attr-defined]
         if self.instance.pk is None and periods.exists():
             self.initial.setdefault("care_period", periods.first().pk)
@@ -233,7 +216,7 @@ class AgendaForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AgendaVersion
         fields = ["name", "effective_from"]
-        widgets = {"effective_from": _date_widget()}
+        widgets = {"effective_from": date_widget()}
         help_texts = {
             "effective_from": "Meetings held from this day follow it. Meetings already "
             "recorded keep the items they were written with."
